@@ -1,0 +1,153 @@
+import Foundation
+public import Ledger
+public import Logging
+public import PostgresNIO
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Finds, creates and unwraps payload data keys, one per ledger, stream and UTC month, and
+/// caches the unwrapped keys in memory (never on disk, never in the database unwrapped).
+public final class DataKeyRing: Sendable {
+    private struct CachedKey: Sendable {
+        var id: Int64
+        var key: DataKey
+    }
+
+    private let client: PostgresClient
+    private let masterKey: MasterKey?
+    private let logger: Logger
+    private let byScope = NIOLockedValueBox<[DataKeyScope: CachedKey]>([:])
+    private let byID = NIOLockedValueBox<[Int64: DataKey]>([:])
+
+    public init(client: PostgresClient, masterKey: MasterKey?, logger: Logger) {
+        self.client = client
+        self.masterKey = masterKey
+        self.logger = logger
+    }
+
+    /// Whether payloads can be sealed and opened.
+    public var canDecrypt: Bool { masterKey != nil }
+
+    /// The data key for a scope, created (and wrapped under the master key) if it does not exist.
+    func key(for scope: DataKeyScope, ledgerID: Int32) async throws -> (id: Int64, key: DataKey) {
+        if let cached = byScope.withLockedValue({ $0[scope] }) { return (cached.id, cached.key) }
+        guard let masterKey else { throw LedgerStoreError.noMasterKey }
+        if let existing = try await load(scope: scope, ledgerID: ledgerID) {
+            return existing
+        }
+        let fresh = DataKey.generate()
+        let wrapped = try fresh.wrapped(by: masterKey, scope: scope)
+        let inserted = try await client.query(
+            """
+            INSERT INTO data_keys (ledger_id, stream, period, master_key_id, wrapped_key)
+            VALUES (\(ledgerID), \(scope.stream), \(scope.period), \(masterKey.identifier), \(ByteBuffer(bytes: wrapped)))
+            ON CONFLICT (ledger_id, stream, period) DO NOTHING
+            RETURNING id
+            """,
+            logger: logger
+        ).collect()
+        if let id = try inserted.first?.decode(Int64.self) {
+            remember(scope: scope, id: id, key: fresh)
+            return (id, fresh)
+        }
+        // Another appender created it first.
+        guard let existing = try await load(scope: scope, ledgerID: ledgerID) else {
+            throw LedgerStoreError.appendFailed("the data key for \(scope.stream) \(scope.period) vanished")
+        }
+        return existing
+    }
+
+    private func load(scope: DataKeyScope, ledgerID: Int32) async throws -> (id: Int64, key: DataKey)? {
+        let rows = try await client.query(
+            """
+            SELECT id, master_key_id, wrapped_key FROM data_keys
+            WHERE ledger_id = \(ledgerID) AND stream = \(scope.stream) AND period = \(scope.period)
+            """,
+            logger: logger
+        ).collect()
+        guard let row = rows.first else { return nil }
+        let (id, masterID, wrapped) = try row.decode((Int64, String?, ByteBuffer?).self)
+        let key = try unwrap(id: id, scope: scope, masterID: masterID, wrapped: wrapped)
+        remember(scope: scope, id: id, key: key)
+        return (id, key)
+    }
+
+    /// The unwrapped data key with this id, for reading and verifying.
+    func key(id: Int64) async throws -> DataKey {
+        if let key = byID.withLockedValue({ $0[id] }) { return key }
+        let rows = try await client.query(
+            """
+            SELECT l.name, k.stream, k.period, k.master_key_id, k.wrapped_key
+            FROM data_keys k JOIN ledgers l ON l.id = k.ledger_id WHERE k.id = \(id)
+            """,
+            logger: logger
+        ).collect()
+        guard let row = rows.first else { throw LedgerStoreError.dataKeyDestroyed(id) }
+        let (ledger, stream, period, masterID, wrapped) = try row.decode((String, String, String, String?, ByteBuffer?).self)
+        let scope = DataKeyScope(ledger: ledger, stream: stream, period: period)
+        let key = try unwrap(id: id, scope: scope, masterID: masterID, wrapped: wrapped)
+        remember(scope: scope, id: id, key: key)
+        return key
+    }
+
+    private func unwrap(id: Int64, scope: DataKeyScope, masterID: String?, wrapped: ByteBuffer?) throws -> DataKey {
+        guard let masterKey else { throw LedgerStoreError.noMasterKey }
+        guard let wrapped, let masterID else { throw LedgerStoreError.dataKeyDestroyed(id) }
+        guard masterID == masterKey.identifier else {
+            throw LedgerStoreError.masterKeyMismatch(dataKeyID: id, wrappedBy: masterID, configured: masterKey.identifier)
+        }
+        return try DataKey.unwrap(Array(wrapped.readableBytesView), master: masterKey, scope: scope)
+    }
+
+    private func remember(scope: DataKeyScope, id: Int64, key: DataKey) {
+        byScope.withLockedValue { $0[scope] = CachedKey(id: id, key: key) }
+        byID.withLockedValue { $0[id] = key }
+    }
+
+    /// Re-wraps every live data key wrapped by `old` under `new`, in one transaction. Payloads
+    /// are not touched. Keys already wrapped by `new` are left alone, so a rotation can be re-run.
+    /// - Returns: how many keys were re-wrapped.
+    public static func rotate(client: PostgresClient, from old: MasterKey, to new: MasterKey, logger: Logger) async throws -> Int {
+        try await client.withTransaction(logger: logger) { connection in
+            var ids: [Int64] = []
+            var rewrapped: [ByteBuffer] = []
+            let rows = try await connection.query(
+                """
+                SELECT k.id, l.name, k.stream, k.period, k.wrapped_key
+                FROM data_keys k JOIN ledgers l ON l.id = k.ledger_id
+                WHERE k.destroyed_at IS NULL AND k.master_key_id = \(old.identifier)
+                ORDER BY k.id FOR UPDATE OF k
+                """,
+                logger: logger
+            )
+            for try await (id, ledger, stream, period, wrapped) in rows.decode((Int64, String, String, String, ByteBuffer).self) {
+                let scope = DataKeyScope(ledger: ledger, stream: stream, period: period)
+                let key = try DataKey.unwrap(Array(wrapped.readableBytesView), master: old, scope: scope)
+                ids.append(id)
+                rewrapped.append(ByteBuffer(bytes: try key.wrapped(by: new, scope: scope)))
+            }
+            if !ids.isEmpty {
+                try await connection.query(
+                    """
+                    UPDATE data_keys k SET wrapped_key = u.wrapped, master_key_id = \(new.identifier), rewrapped_at = now()
+                    FROM unnest(\(ids)::int8[], \(rewrapped)::bytea[]) AS u(id, wrapped)
+                    WHERE k.id = u.id
+                    """,
+                    logger: logger
+                )
+            }
+            return ids.count
+        }
+    }
+
+    /// How many live data keys each master key wraps (by master key identifier).
+    public static func census(client: PostgresClient, logger: Logger) async throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        let rows = try await client.query(
+            "SELECT coalesce(master_key_id, '(destroyed)'), count(*)::int8 FROM data_keys GROUP BY 1",
+            logger: logger
+        )
+        for try await (id, count) in rows.decode((String, Int64).self) { result[id] = Int(count) }
+        return result
+    }
+}

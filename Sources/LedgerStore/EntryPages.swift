@@ -1,0 +1,98 @@
+import Foundation
+import Ledger
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// One row of the ledger as stored: the entry, its sealed payload (if present) and, if the
+/// payload was destroyed, the destruction record with its authorising entry.
+struct RawEntryRow: Sendable {
+    var entry: StoredEntry
+    var dataKeyID: Int64?
+    var sealed: [UInt8]?
+    var destruction: Destruction?
+
+    struct Destruction: Sendable {
+        var dataKeyID: Int64
+        var authorisedBy: Int64
+        var authorisingType: String?
+        var authorisingHeader: String?
+    }
+}
+
+/// Keyset-paged reads of ledger rows: memory stays bounded by the page size.
+enum EntryPages {
+    static func fetch(
+        client: PostgresClient, ledger: LedgerRef, after: Int64, through: Int64?, stream: String?, limit: Int, logger: Logger
+    ) async throws -> [RawEntryRow] {
+        let upper = through ?? Int64.max
+        let query: PostgresQuery = """
+            SELECT e.position, e.event_id, e.stream, e.event_type, e.occurred_at_us, e.recorded_at_us, e.actor, e.dedupe_key,
+                   e.header, e.payload_commitment, e.prev_hash, e.entry_hash,
+                   p.data_key_id, p.sealed,
+                   d.data_key_id, d.authorised_by_position, a.event_type, a.header
+            FROM ledger_entries e
+            LEFT JOIN ledger_payloads p ON p.ledger_id = e.ledger_id AND p.position = e.position
+            LEFT JOIN payload_destructions d ON d.ledger_id = e.ledger_id AND d.position = e.position
+            LEFT JOIN ledger_entries a ON a.ledger_id = d.ledger_id AND a.position = d.authorised_by_position
+            WHERE e.ledger_id = \(ledger.id) AND e.position > \(after) AND e.position <= \(upper)
+              AND (\(stream)::text IS NULL OR e.stream = \(stream))
+            ORDER BY e.position
+            LIMIT \(limit)
+            """
+        var result: [RawEntryRow] = []
+        result.reserveCapacity(limit)
+        for try await row in try await client.query(query, logger: logger) {
+            let r = row.makeRandomAccess()
+            let fields = EntryFields(
+                ledger: ledger.name,
+                position: try r[0].decode(Int64.self),
+                eventID: try r[1].decode(UUID.self),
+                stream: try r[2].decode(String.self),
+                eventType: try r[3].decode(String.self),
+                occurredAt: LedgerTimestamp(microseconds: try r[4].decode(Int64.self)),
+                recordedAt: LedgerTimestamp(microseconds: try r[5].decode(Int64.self)),
+                actor: try r[6].decode(String.self),
+                dedupeKey: try r[7].decode(String?.self),
+                header: try r[8].decode(String.self),
+                payloadCommitment: try digest(r[9].decode(ByteBuffer.self))
+            )
+            let entry = StoredEntry(
+                fields: fields,
+                previousHash: try digest(r[10].decode(ByteBuffer.self)),
+                entryHash: try digest(r[11].decode(ByteBuffer.self))
+            )
+            var destruction: RawEntryRow.Destruction?
+            if let keyID = try r[14].decode(Int64?.self), let by = try r[15].decode(Int64?.self) {
+                destruction = .init(
+                    dataKeyID: keyID, authorisedBy: by,
+                    authorisingType: try r[16].decode(String?.self), authorisingHeader: try r[17].decode(String?.self)
+                )
+            }
+            result.append(
+                RawEntryRow(
+                    entry: entry,
+                    dataKeyID: try r[12].decode(Int64?.self),
+                    sealed: try r[13].decode(ByteBuffer?.self).map { Array($0.readableBytesView) },
+                    destruction: destruction
+                )
+            )
+        }
+        return result
+    }
+
+    /// A stored hash column; a wrong length is reported as a zero digest so the verifier names it.
+    private static func digest(_ buffer: ByteBuffer) throws -> LedgerDigest {
+        (try? LedgerDigest(bytes: buffer.readableBytesView)) ?? LedgerDigest.genesis
+    }
+
+    /// Whether a destruction record is authorised by a record.destroyed entry naming its key.
+    static func isAuthorised(_ destruction: RawEntryRow.Destruction) -> Bool {
+        guard destruction.authorisingType == "record.destroyed",
+              let header = destruction.authorisingHeader?.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any],
+              let ids = object["data_key_ids"] as? [Any]
+        else { return false }
+        return ids.contains { ($0 as? NSNumber)?.int64Value == destruction.dataKeyID }
+    }
+}

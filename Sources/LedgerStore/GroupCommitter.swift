@@ -1,0 +1,343 @@
+import Foundation
+import Ledger
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import PostgresNIO
+
+/// Limits on one group-commit batch.
+public struct AppendLimits: Sendable {
+    /// The most events one transaction holds (several callers' submissions together).
+    public var maxBatchEvents: Int = 4096
+    /// The most sealed payload bytes one transaction holds (a single larger submission still goes alone).
+    public var maxBatchBytes: Int = 32 * 1024 * 1024
+    /// The most events one caller may submit at once.
+    public var maxSubmissionEvents: Int = 10_000
+    /// How often a batch is retried after losing a race for the head or meeting a duplicate.
+    public var maxAttempts: Int = 16
+
+    public init() {}
+}
+
+/// The one append path of a ledger: concurrent callers' submissions are queued and committed
+/// together, in one statement and one transaction that moves the ledger head.
+///
+/// The committer keeps the head (position, hash) it last wrote. Each batch is hashed from that
+/// head and written by a single statement that updates the head row only if it is still where
+/// the committer left it (`WHERE position = expected`), taking the row lock, and inserts the
+/// entries and payloads with array binds, all in one implicit transaction. If another process
+/// moved the head, the update matches no row, nothing is inserted, and the committer reloads the
+/// head and re-hashes. Positions are therefore gapless and the chain never forks, with one round
+/// trip per batch in the common case.
+final class GroupCommitter: Sendable {
+    struct Submission: Sendable {
+        var events: [PreparedEvent]
+        var continuation: CheckedContinuation<[AppendReceipt], any Error>
+        var bytes: Int
+    }
+
+    private struct State: Sendable {
+        var queue: [Submission] = []
+        var waiter: CheckedContinuation<Void, Never>?
+        var closed = false
+    }
+
+    private struct Head {
+        var position: Int64
+        var hash: LedgerDigest
+    }
+
+    let ledger: LedgerRef
+    private let client: PostgresClient
+    private let logger: Logger
+    private let limits: AppendLimits
+    private let state = NIOLockedValueBox(State())
+    /// Transactions committed and events they appended, for benchmarks and metrics.
+    let statistics = NIOLockedValueBox(AppendStatistics())
+
+    init(ledger: LedgerRef, client: PostgresClient, limits: AppendLimits, logger: Logger) {
+        self.ledger = ledger
+        self.client = client
+        self.limits = limits
+        self.logger = logger
+    }
+
+    /// Queues events for the next batch and waits until they are committed.
+    func submit(_ events: [PreparedEvent]) async throws -> [AppendReceipt] {
+        let bytes = events.reduce(0) { $0 + $1.sealed.count + 256 }
+        return try await withCheckedThrowingContinuation { continuation in
+            let (accepted, waiter) = state.withLockedValue { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                guard !state.closed else { return (false, nil) }
+                state.queue.append(Submission(events: events, continuation: continuation, bytes: bytes))
+                let waiter = state.waiter
+                state.waiter = nil
+                return (true, waiter)
+            }
+            guard accepted else {
+                continuation.resume(throwing: LedgerStoreError.shuttingDown)
+                return
+            }
+            waiter?.resume()
+        }
+    }
+
+    /// Stops accepting submissions; ``run()`` returns once the queue is drained.
+    func close() {
+        let waiter = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            state.closed = true
+            let waiter = state.waiter
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Commits batches until closed and drained.
+    func run() async {
+        var head: Head? = nil
+        while let batch = await nextBatch() {
+            await commit(batch, head: &head)
+        }
+    }
+
+    private func nextBatch() async -> [Submission]? {
+        enum Step { case batch([Submission]), finished, wait }
+        while true {
+            let step = state.withLockedValue { state -> Step in
+                if !state.queue.isEmpty {
+                    var taken = 0
+                    var events = 0
+                    var bytes = 0
+                    while taken < state.queue.count {
+                        let next = state.queue[taken]
+                        if taken > 0 && (events + next.events.count > limits.maxBatchEvents || bytes + next.bytes > limits.maxBatchBytes) {
+                            break
+                        }
+                        events += next.events.count
+                        bytes += next.bytes
+                        taken += 1
+                    }
+                    let batch = Array(state.queue[..<taken])
+                    state.queue.removeFirst(taken)
+                    return .batch(batch)
+                }
+                return state.closed ? .finished : .wait
+            }
+            switch step {
+            case .batch(let batch): return batch
+            case .finished: return nil
+            case .wait:
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let resumeNow = state.withLockedValue { state -> Bool in
+                        if !state.queue.isEmpty || state.closed { return true }
+                        state.waiter = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            }
+        }
+    }
+
+    private func commit(_ batch: [Submission], head: inout Head?) async {
+        var knownIDs: [UUID: Int64] = [:]
+        var knownKeys: [String: Int64] = [:]
+        for attempt in 1...limits.maxAttempts {
+            do {
+                let current: Head
+                if let head { current = head } else { current = try await loadHead() }
+                head = current
+                let plan = plan(batch, from: current, knownIDs: knownIDs, knownKeys: knownKeys)
+                if plan.positions.isEmpty {
+                    finish(batch, receipts: plan.receipts)
+                    return
+                }
+                if try await write(plan, expectedHead: current) {
+                    head = Head(position: plan.lastPosition, hash: plan.lastHash)
+                    statistics.withLockedValue {
+                        $0.transactions += 1
+                        $0.events += plan.positions.count
+                    }
+                    finish(batch, receipts: plan.receipts)
+                    return
+                }
+                logger.debug("ledger head moved by another writer; re-hashing", metadata: ["ledger": "\(ledger.name)", "attempt": "\(attempt)"])
+                head = nil
+            } catch where error.sqlState == "23505" {
+                head = nil
+                do {
+                    try await lookUpDuplicates(batch, ids: &knownIDs, keys: &knownKeys)
+                } catch {
+                    fail(batch, with: LedgerStoreError.database(error.serverMessage))
+                    return
+                }
+            } catch {
+                head = nil
+                logger.error("append failed", metadata: ["ledger": "\(ledger.name)", "error": "\(String(reflecting: error))"])
+                fail(batch, with: (error as? LedgerStoreError) ?? LedgerStoreError.appendFailed(error.serverMessage))
+                return
+            }
+        }
+        fail(batch, with: LedgerStoreError.appendFailed("the ledger head kept moving (\(limits.maxAttempts) attempts); try again"))
+    }
+
+    /// The rows of one batch: positions assigned from `head`, hashes chained, duplicates answered.
+    private struct Plan {
+        var receipts: [[AppendReceipt]] = []
+        var positions: [Int64] = []
+        var eventIDs: [UUID] = []
+        var streams: [String] = []
+        var types: [String] = []
+        var occurred: [Int64] = []
+        var recorded: [Int64] = []
+        var actors: [String] = []
+        var dedupeKeys: [String] = []
+        var headers: [String] = []
+        var commitments: [ByteBuffer] = []
+        var previous: [ByteBuffer] = []
+        var hashes: [ByteBuffer] = []
+        var keyIDs: [Int64] = []
+        var sealed: [ByteBuffer] = []
+        var lastPosition: Int64 = 0
+        var lastHash = LedgerDigest.genesis
+    }
+
+    private func plan(_ batch: [Submission], from head: Head, knownIDs: [UUID: Int64], knownKeys: [String: Int64]) -> Plan {
+        var plan = Plan()
+        var ids = knownIDs
+        var keys = knownKeys
+        var position = head.position
+        var previous = head.hash
+        let recordedAt = LedgerTimestamp.now()
+        for submission in batch {
+            var receipts: [AppendReceipt] = []
+            receipts.reserveCapacity(submission.events.count)
+            for prepared in submission.events {
+                let event = prepared.event
+                if let original = ids[event.eventID] ?? event.dedupeKey.flatMap({ keys[$0] }) {
+                    receipts.append(AppendReceipt(eventID: event.eventID, position: original, alreadyRecorded: true))
+                    continue
+                }
+                position += 1
+                let fields = EntryFields(
+                    ledger: ledger.name, position: position, eventID: event.eventID, stream: event.stream,
+                    eventType: event.eventType, occurredAt: event.occurredAt, recordedAt: recordedAt, actor: event.actor,
+                    dedupeKey: event.dedupeKey, header: event.header, payloadCommitment: prepared.commitment
+                )
+                let hash = EntryEncoding.entryHash(fields, previousHash: previous)
+                plan.positions.append(position)
+                plan.eventIDs.append(event.eventID)
+                plan.streams.append(event.stream)
+                plan.types.append(event.eventType)
+                plan.occurred.append(event.occurredAt.microseconds)
+                plan.recorded.append(recordedAt.microseconds)
+                plan.actors.append(event.actor)
+                plan.dedupeKeys.append(event.dedupeKey ?? "")
+                plan.headers.append(event.header)
+                plan.commitments.append(ByteBuffer(bytes: prepared.commitment.bytes))
+                plan.previous.append(ByteBuffer(bytes: previous.bytes))
+                plan.hashes.append(ByteBuffer(bytes: hash.bytes))
+                plan.keyIDs.append(prepared.dataKeyID)
+                plan.sealed.append(ByteBuffer(bytes: prepared.sealed))
+                ids[event.eventID] = position
+                if let key = event.dedupeKey { keys[key] = position }
+                previous = hash
+                receipts.append(AppendReceipt(eventID: event.eventID, position: position, alreadyRecorded: false))
+            }
+            plan.receipts.append(receipts)
+        }
+        plan.lastPosition = position
+        plan.lastHash = previous
+        return plan
+    }
+
+    /// Writes a planned batch in one statement; `false` when the head was not where expected.
+    private func write(_ plan: Plan, expectedHead: Head) async throws -> Bool {
+        let query: PostgresQuery = """
+            WITH head AS (
+                UPDATE ledger_heads SET position = \(plan.lastPosition), head_hash = \(ByteBuffer(bytes: plan.lastHash.bytes)), updated_at = now()
+                WHERE ledger_id = \(ledger.id) AND position = \(expectedHead.position) AND head_hash = \(ByteBuffer(bytes: expectedHead.hash.bytes))
+                RETURNING ledger_id
+            ), entries AS (
+                INSERT INTO ledger_entries (ledger_id, position, event_id, stream, event_type, occurred_at_us, recorded_at_us,
+                                            actor, dedupe_key, header, payload_commitment, prev_hash, entry_hash)
+                SELECT head.ledger_id, u.position, u.event_id, u.stream, u.event_type, u.occurred, u.recorded,
+                       u.actor, NULLIF(u.dedupe_key, ''), u.header, u.commitment, u.previous, u.hash
+                FROM head, unnest(\(plan.positions)::int8[], \(plan.eventIDs)::uuid[], \(plan.streams)::text[], \(plan.types)::text[],
+                                  \(plan.occurred)::int8[], \(plan.recorded)::int8[], \(plan.actors)::text[], \(plan.dedupeKeys)::text[],
+                                  \(plan.headers)::text[], \(plan.commitments)::bytea[], \(plan.previous)::bytea[], \(plan.hashes)::bytea[])
+                     AS u(position, event_id, stream, event_type, occurred, recorded, actor, dedupe_key, header, commitment, previous, hash)
+                RETURNING 1
+            ), payloads AS (
+                INSERT INTO ledger_payloads (ledger_id, position, data_key_id, sealed)
+                SELECT head.ledger_id, u.position, u.key_id, u.sealed
+                FROM head, unnest(\(plan.positions)::int8[], \(plan.keyIDs)::int8[], \(plan.sealed)::bytea[]) AS u(position, key_id, sealed)
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM head)::int8, (SELECT count(*) FROM entries)::int8, (SELECT count(*) FROM payloads)::int8
+            """
+        let rows = try await client.query(query, logger: logger).collect()
+        guard let row = rows.first else { throw LedgerStoreError.appendFailed("the append statement returned nothing") }
+        let (moved, entries, payloads) = try row.decode((Int64, Int64, Int64).self)
+        if moved == 0 { return false }
+        guard entries == Int64(plan.positions.count), payloads == entries else {
+            throw LedgerStoreError.appendFailed("inserted \(entries) entries and \(payloads) payloads for \(plan.positions.count) events")
+        }
+        return true
+    }
+
+    private func loadHead() async throws -> Head {
+        let rows = try await client.query(
+            "SELECT position, head_hash FROM ledger_heads WHERE ledger_id = \(ledger.id)", logger: logger
+        ).collect()
+        guard let row = rows.first else { throw LedgerStoreError.ledgerNotFound(ledger.name) }
+        let (position, hash) = try row.decode((Int64, ByteBuffer).self)
+        return Head(position: position, hash: try LedgerDigest(bytes: hash.readableBytesView))
+    }
+
+    private func lookUpDuplicates(_ batch: [Submission], ids: inout [UUID: Int64], keys: inout [String: Int64]) async throws {
+        let eventIDs = batch.flatMap { $0.events.map(\.event.eventID) }
+        let dedupeKeys = batch.flatMap { $0.events.compactMap(\.event.dedupeKey) }
+        let rows = try await client.query(
+            """
+            SELECT event_id, dedupe_key, position FROM ledger_entries
+            WHERE ledger_id = \(ledger.id) AND (event_id = ANY(\(eventIDs)::uuid[]) OR dedupe_key = ANY(\(dedupeKeys)::text[]))
+            """,
+            logger: logger
+        )
+        for try await (id, key, position) in rows.decode((UUID, String?, Int64).self) {
+            ids[id] = position
+            if let key { keys[key] = position }
+        }
+    }
+
+    private func finish(_ batch: [Submission], receipts: [[AppendReceipt]]) {
+        for (submission, receipts) in zip(batch, receipts) {
+            submission.continuation.resume(returning: receipts)
+        }
+    }
+
+    private func fail(_ batch: [Submission], with error: any Error) {
+        for submission in batch {
+            submission.continuation.resume(throwing: error)
+        }
+    }
+}
+
+/// Counters of the group-commit path.
+public struct AppendStatistics: Sendable {
+    /// Append transactions committed.
+    public var transactions = 0
+    /// Events those transactions appended.
+    public var events = 0
+    /// Events per transaction, on average.
+    public var eventsPerTransaction: Double { transactions == 0 ? 0 : Double(events) / Double(transactions) }
+
+    public init() {}
+}
+
+/// A ledger's name and internal id.
+public struct LedgerRef: Sendable, Hashable {
+    public var id: Int32
+    public var name: String
+}

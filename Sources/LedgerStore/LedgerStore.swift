@@ -1,0 +1,172 @@
+import Foundation
+public import Ledger
+public import Logging
+public import PostgresNIO
+import NIOConcurrencyHelpers
+public import ServiceLifecycle
+
+/// The ledger in PostgreSQL: ledgers, the group-commit append path, reads and payload keys.
+///
+/// Create one per process over a running `PostgresClient`. As a `Service` it waits for graceful
+/// shutdown and then drains every queued append before returning, so run it in the same
+/// `ServiceGroup` as the client, after the client and before the HTTP server.
+public final class LedgerStore: Service, Sendable {
+    public let client: PostgresClient
+    public let keyRing: DataKeyRing
+    public let logger: Logger
+    public let limits: AppendLimits
+
+    private struct Running: Sendable {
+        var committers: [String: GroupCommitter] = [:]
+        var tasks: [Task<Void, Never>] = []
+        var ledgers: [String: LedgerRef] = [:]
+        var closed = false
+    }
+    private let running = NIOLockedValueBox(Running())
+
+    public init(client: PostgresClient, masterKey: MasterKey?, limits: AppendLimits = AppendLimits(), logger: Logger) {
+        self.client = client
+        self.keyRing = DataKeyRing(client: client, masterKey: masterKey, logger: logger)
+        self.logger = logger
+        self.limits = limits
+    }
+
+    // MARK: Ledgers
+
+    /// The ledger with this name, created (with its head at position 0) if `create` is true.
+    public func ledger(named name: String, create: Bool = true) async throws -> LedgerRef {
+        if let known = running.withLockedValue({ $0.ledgers[name] }) { return known }
+        try EntryLimits.validateLedgerName(name)
+        if create {
+            try await client.query(
+                "INSERT INTO ledgers (name) VALUES (\(name)) ON CONFLICT (name) DO NOTHING", logger: logger
+            )
+            try await client.query(
+                "INSERT INTO ledger_heads (ledger_id) SELECT id FROM ledgers WHERE name = \(name) ON CONFLICT (ledger_id) DO NOTHING",
+                logger: logger
+            )
+        }
+        let rows = try await client.query("SELECT id FROM ledgers WHERE name = \(name)", logger: logger).collect()
+        guard let id = try rows.first?.decode(Int32.self) else { throw LedgerStoreError.ledgerNotFound(name) }
+        let ref = LedgerRef(id: id, name: name)
+        running.withLockedValue { $0.ledgers[name] = ref }
+        return ref
+    }
+
+    /// Every ledger, by name.
+    public func ledgers() async throws -> [LedgerRef] {
+        var result: [LedgerRef] = []
+        for try await (id, name) in try await client.query("SELECT id, name FROM ledgers ORDER BY name", logger: logger)
+            .decode((Int32, String).self)
+        {
+            result.append(LedgerRef(id: id, name: name))
+        }
+        return result
+    }
+
+    /// The recorded head of a ledger: its last position and entry hash.
+    public func head(of ledger: LedgerRef) async throws -> (position: Int64, hash: LedgerDigest) {
+        let rows = try await client.query(
+            "SELECT position, head_hash FROM ledger_heads WHERE ledger_id = \(ledger.id)", logger: logger
+        ).collect()
+        guard let row = rows.first else { throw LedgerStoreError.ledgerNotFound(ledger.name) }
+        let (position, hash) = try row.decode((Int64, ByteBuffer).self)
+        return (position, try LedgerDigest(bytes: hash.readableBytesView))
+    }
+
+    // MARK: Append
+
+    /// Appends events to a ledger, atomically: all of them are committed in one transaction
+    /// (together with other callers' events), or none is.
+    ///
+    /// Returns one receipt per event, in order. An event whose id, or dedupe key, is already in
+    /// the ledger is not appended again: its receipt carries the original position.
+    /// - Throws: `LedgerFormatError` for an invalid event (nothing is written),
+    ///   ``LedgerStoreError`` when the batch could not be committed (nothing is written; retry
+    ///   with the same event ids is safe).
+    public func append(_ events: [NewEvent], to ledgerName: String) async throws -> [AppendReceipt] {
+        guard !events.isEmpty else { return [] }
+        guard events.count <= limits.maxSubmissionEvents else {
+            throw LedgerStoreError.batchTooLarge(events: events.count, limit: limits.maxSubmissionEvents)
+        }
+        for event in events {
+            try EntryLimits.validate(
+                stream: event.stream, eventType: event.eventType, actor: event.actor, dedupeKey: event.dedupeKey, header: event.header
+            )
+            try HeaderValidation.validate(event.header)
+        }
+        let ledger = try await ledger(named: ledgerName)
+        var prepared: [PreparedEvent] = []
+        prepared.reserveCapacity(events.count)
+        for event in events {
+            let scope = DataKeyScope(ledger: ledger.name, stream: event.stream, period: event.occurredAt.monthPeriod)
+            let (keyID, key) = try await keyRing.key(for: scope, ledgerID: ledger.id)
+            let salt = PayloadCommitment.randomSalt()
+            let commitment = try PayloadCommitment.commit(salt: salt, payload: event.payload)
+            let sealed = try PayloadSealer.seal(payload: event.payload, salt: salt, key: key, ledger: ledger.name, eventID: event.eventID)
+            prepared.append(PreparedEvent(event: event, commitment: commitment, dataKeyID: keyID, sealed: sealed))
+        }
+        return try await committer(for: ledger).submit(prepared)
+    }
+
+    /// Appends one event.
+    public func append(_ event: NewEvent, to ledgerName: String) async throws -> AppendReceipt {
+        try await append([event], to: ledgerName)[0]
+    }
+
+    private func committer(for ledger: LedgerRef) throws -> GroupCommitter {
+        try running.withLockedValue { running in
+            if let existing = running.committers[ledger.name] { return existing }
+            guard !running.closed else { throw LedgerStoreError.shuttingDown }
+            let committer = GroupCommitter(ledger: ledger, client: client, limits: limits, logger: logger)
+            running.committers[ledger.name] = committer
+            running.tasks.append(Task { await committer.run() })
+            return committer
+        }
+    }
+
+    /// Totals of the group-commit path since this store started, over all ledgers.
+    public func appendStatistics() -> AppendStatistics {
+        let committers = running.withLockedValue { Array($0.committers.values) }
+        var total = AppendStatistics()
+        for committer in committers {
+            let stats = committer.statistics.withLockedValue { $0 }
+            total.transactions += stats.transactions
+            total.events += stats.events
+        }
+        return total
+    }
+
+    // MARK: Lifecycle
+
+    /// Waits for graceful shutdown, then drains queued appends.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    /// Stops accepting appends and waits until every queued one is committed (or failed).
+    public func shutdown() async {
+        let (committers, tasks) = running.withLockedValue { running in
+            running.closed = true
+            return (Array(running.committers.values), running.tasks)
+        }
+        for committer in committers { committer.close() }
+        for task in tasks { await task.value }
+    }
+}
+
+/// The retained header must be a JSON object (small, and never message content).
+enum HeaderValidation {
+    static func validate(_ header: String) throws {
+        guard let data = header.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+              object is [String: Any]
+        else { throw HeaderError.notAJSONObject }
+    }
+
+    enum HeaderError: Error, CustomStringConvertible {
+        case notAJSONObject
+        var description: String { "the retained header must be a JSON object, e.g. {\"direction\":\"inbound\"}" }
+    }
+}

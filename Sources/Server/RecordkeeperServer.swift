@@ -1,0 +1,59 @@
+public import Hummingbird
+public import LedgerStore
+public import Logging
+public import PostgresNIO
+import ServiceLifecycle
+
+/// Where the HTTP server listens.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Builds the Recordkeeper HTTP application.
+///
+/// The database client and the ledger store run as services of the application's service
+/// group, started before the HTTP server and shut down after it: on SIGTERM the server stops
+/// accepting requests, then the store drains queued appends, then the database pool closes.
+public enum RecordkeeperServer {
+    /// The version string reported by `/healthz`.
+    public static let version = "0.1.0"
+
+    public static func makeApplication(
+        configuration: ServerConfiguration,
+        client: PostgresClient,
+        store: LedgerStore,
+        migrations: [Migration],
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(LogRequestsMiddleware(.debug))
+        router.addHealthRoutes(version: version) {
+            await readiness(client: client, migrations: migrations, logger: logger)
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "recordkeeper"),
+            services: [client, store],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+    }
+
+    /// Checks that the database answers and that its migrations match this build.
+    public static func readiness(client: PostgresClient, migrations: [Migration], logger: Logger) async -> ReadinessReport {
+        do {
+            let pending = try await Migrator.pendingMigrations(client: client, migrations: migrations, logger: logger)
+            return ReadinessReport(ready: pending.isEmpty, database: "ok", pendingMigrations: pending)
+        } catch {
+            logger.warning("readiness check failed", metadata: ["error": "\(String(reflecting: error))"])
+            return ReadinessReport(ready: false, database: "unreachable", pendingMigrations: [])
+        }
+    }
+}

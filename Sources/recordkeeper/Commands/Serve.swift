@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Ledger
+import LedgerStore
+import Logging
+import PostgresNIO
+import Server
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP service (migrating and starting the embedded database when no DATABASE_URL is set)."
+    )
+
+    @Option(help: "Address to listen on (env RECORDKEEPER_HTTP_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (env RECORDKEEPER_HTTP_PORT, default 8080; 0 picks a free port).")
+    var port: Int?
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let logger = Output.makeLogger(defaultLevel: .info)
+        let host = host ?? env["RECORDKEEPER_HTTP_HOST"] ?? "127.0.0.1"
+        let port = port ?? env["RECORDKEEPER_HTTP_PORT"].flatMap(Int.init) ?? 8080
+        let runtime = try await Runtime.prepare(logger: logger, keys: .required)
+        defer { runtime.shutdown() }
+        let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
+        let store = LedgerStore(client: client, masterKey: runtime.masterKey, logger: logger)
+        logger.notice(
+            "recordkeeper starting",
+            metadata: [
+                "database": "\(runtime.service)",
+                "master_key_id": "\(runtime.masterKey?.identifier ?? "none")",
+                "embedded": "\(runtime.embedded != nil)",
+            ]
+        )
+        let app = RecordkeeperServer.makeApplication(
+            configuration: ServerConfiguration(host: host, port: port),
+            client: client, store: store, migrations: runtime.migrations, logger: logger,
+            onServerRunning: { port in
+                logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
+            }
+        )
+        try await app.runService()
+        logger.notice("recordkeeper stopped")
+    }
+}

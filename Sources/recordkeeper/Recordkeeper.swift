@@ -1,0 +1,19 @@
+import ArgumentParser
+import Server
+
+/// The one Recordkeeper executable.
+@main
+struct Recordkeeper: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recordkeeper",
+        abstract: "Records management for citizen messaging: an append-only, hash-chained ledger on PostgreSQL.",
+        discussion: """
+            Configuration comes from the environment: DATABASE_URL (service role), DATABASE_OWNER_URL \
+            (schema owner, for migrate), RECORDKEEPER_MASTER_KEY or RECORDKEEPER_MASTER_KEY_FILE. \
+            With no database variable set, commands use the embedded default: a private PostgreSQL \
+            cluster under RECORDKEEPER_DATA_DIR (default ./.recordkeeper). See docs/operations.md.
+            """,
+        version: RecordkeeperServer.version,
+        subcommands: [Serve.self, Migrate.self, Verify.self, Keys.self, Bench.self, Demo.self]
+    )
+}

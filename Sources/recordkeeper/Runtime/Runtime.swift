@@ -1,0 +1,175 @@
+import Foundation
+import Ledger
+import LedgerStore
+import Logging
+import PostgresNIO
+
+/// The database and keys a command runs with, resolved from the environment:
+///
+/// - `DATABASE_URL` (service role) and `DATABASE_OWNER_URL` (schema owner, for `migrate`);
+/// - neither set: the embedded default, a private cluster under `RECORDKEEPER_DATA_DIR`,
+///   started here and migrated;
+/// - `RECORDKEEPER_MASTER_KEY` (base64) or `RECORDKEEPER_MASTER_KEY_FILE`; in the embedded
+///   default, `RECORDKEEPER_DATA_DIR/master.key`, generated on first start.
+struct Runtime {
+    enum KeyPolicy {
+        /// Commands that write payloads: the key must exist (generated in the embedded default).
+        case required
+        /// Commands that can do without (verify: the chain only).
+        case optional
+    }
+
+    var service: DatabaseURL
+    var owner: DatabaseURL?
+    var embedded: EmbeddedPostgres?
+    var masterKey: MasterKey?
+    var masterKeyFile: String?
+    var migrations: [Migration]
+    /// Whether this process started the embedded cluster (and so stops it on exit).
+    var stopsEmbeddedOnExit = false
+
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    static func migrations() throws -> [Migration] {
+        guard let directory = Migration.defaultDirectory() else {
+            throw CLIError("cannot find the Migrations directory: set RECORDKEEPER_MIGRATIONS_DIR")
+        }
+        return try Migration.load(from: directory)
+    }
+
+    /// Resolves the configuration; in the embedded default starts the cluster and migrates it.
+    static func prepare(logger: Logger, keys: KeyPolicy) async throws -> Runtime {
+        let env = environment
+        let migrations = try migrations()
+        let serviceText = env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let ownerText = env["DATABASE_OWNER_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if serviceText != nil || ownerText != nil {
+            guard let serviceText else {
+                throw CLIError("DATABASE_OWNER_URL is set but DATABASE_URL is not: set DATABASE_URL to the service role's connection")
+            }
+            var runtime = Runtime(
+                service: try DatabaseURL(serviceText), owner: try ownerText.map(DatabaseURL.init), embedded: nil,
+                masterKey: nil, masterKeyFile: nil, migrations: migrations
+            )
+            try runtime.loadMasterKey(env: env, embeddedDirectory: nil, policy: keys, logger: logger)
+            return runtime
+        }
+        let directory = URL(fileURLWithPath: env["RECORDKEEPER_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? ".recordkeeper")
+            .standardizedFileURL
+        let port = Int(env["RECORDKEEPER_EMBEDDED_PG_PORT"] ?? "") ?? 54329
+        let embedded = EmbeddedPostgres(dataDirectory: directory, port: port, logger: logger)
+        logger.notice(
+            "no DATABASE_URL: using the embedded PostgreSQL default",
+            metadata: ["data_dir": "\(directory.path)", "port": "\(port)"]
+        )
+        let (owner, service, startedHere) = try await embedded.start()
+        var runtime = Runtime(service: service, owner: owner, embedded: embedded, masterKey: nil, masterKeyFile: nil, migrations: migrations)
+        runtime.stopsEmbeddedOnExit = startedHere
+        do {
+            try runtime.loadMasterKey(env: env, embeddedDirectory: directory, policy: keys, logger: logger)
+            try await withPostgresClient(owner, logger: logger) { client in
+                _ = try await Migrator(migrations: migrations, logger: logger)
+                    .migrate(owner: client, serviceRole: (service.username, service.password))
+            }
+        } catch {
+            if startedHere { embedded.stop() }
+            throw DatabaseErrorDescription.readable(error)
+        }
+        return runtime
+    }
+
+    private mutating func loadMasterKey(env: [String: String], embeddedDirectory: URL?, policy: KeyPolicy, logger: Logger) throws {
+        let warn: (String) -> Void = { logger.warning("\($0)") }
+        if let text = env["RECORDKEEPER_MASTER_KEY"], !text.isEmpty {
+            do { masterKey = try MasterKey(base64: text) } catch {
+                throw CLIError("RECORDKEEPER_MASTER_KEY is not a valid key: \(error)")
+            }
+            return
+        }
+        if let path = env["RECORDKEEPER_MASTER_KEY_FILE"], !path.isEmpty {
+            masterKey = try SecretFile.readMasterKey(at: path, warn: warn)
+            masterKeyFile = path
+            return
+        }
+        if let embeddedDirectory {
+            let file = embeddedDirectory.appendingPathComponent("master.key")
+            if FileManager.default.fileExists(atPath: file.path) {
+                masterKey = try SecretFile.readMasterKey(at: file.path, warn: warn)
+            } else if case .required = policy {
+                let key = MasterKey.generate()
+                try SecretFile.write(key.base64 + "\n", to: file)
+                masterKey = key
+                logger.warning(
+                    "generated a new master key: BACK IT UP, apart from the database. Without it every stored payload is unreadable.",
+                    metadata: ["file": "\(file.path)", "master_key_id": "\(key.identifier)"]
+                )
+            }
+            masterKeyFile = file.path
+        }
+        if masterKey == nil, case .required = policy {
+            throw CLIError(LedgerStoreError.noMasterKey.description)
+        }
+    }
+
+    /// Stops what ``prepare(logger:keys:)`` started.
+    func shutdown() {
+        if stopsEmbeddedOnExit { embedded?.stop() }
+    }
+}
+
+/// Runs `body` with a connected PostgresNIO client, shutting the pool down afterwards.
+func withPostgresClient<T: Sendable>(
+    _ url: DatabaseURL, maximumConnections: Int = 20, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> T
+) async throws -> T {
+    let client = PostgresClient(configuration: try url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        // Let the pool's run loop start before the first lease (avoids a spurious warning).
+        try? await Task.sleep(for: .milliseconds(20))
+        do {
+            let result = try await body(client)
+            group.cancelAll()
+            return result
+        } catch {
+            group.cancelAll()
+            throw DatabaseErrorDescription.readable(error)
+        }
+    }
+}
+
+/// Turns PostgresNIO's deliberately generic errors into messages a user can act on
+/// (the server's message and SQLSTATE; never the query's bound values).
+enum DatabaseErrorDescription {
+    static func readable(_ error: any Error) -> any Error {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                let detail = error.serverInfo?[.detail].map { ": \($0)" } ?? ""
+                return CLIError("database error: \(message)\(detail)\(state)")
+            }
+            return CLIError("database connection failed: \(error.code)\(error.underlying.map { " (\($0))" } ?? "")")
+        }
+        if let error = error as? PostgresTransactionError, let inner = error.closureError ?? error.commitError ?? error.beginError {
+            return readable(inner)
+        }
+        return error
+    }
+}
+
+/// Runs `body` with a ledger store over a running client; drains appends before returning.
+func withLedgerStore<T: Sendable>(
+    _ runtime: Runtime, maximumConnections: Int = 20, logger: Logger, _ body: @Sendable (LedgerStore) async throws -> T
+) async throws -> T {
+    let masterKey = runtime.masterKey
+    return try await withPostgresClient(runtime.service, maximumConnections: maximumConnections, logger: logger) { client in
+        let store = LedgerStore(client: client, masterKey: masterKey, logger: logger)
+        do {
+            let result = try await body(store)
+            await store.shutdown()
+            return result
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, builds, starts a throwaway
+# PostgreSQL 15 cluster, runs the whole test suite against it and removes the
+# cluster again, exiting with the test run's exit code.
+#
+#   scripts/test.sh                      # everything
+#   scripts/test.sh --filter LedgerTests # extra arguments go to `swift test`
+#
+# Works from any directory. The suite creates and drops its own databases in
+# the cluster, so tests are not run with --parallel here.
+set -euo pipefail
+
+readonly SCRIPT_NAME="test.sh"
+
+say() { printf '%s: %s\n' "$SCRIPT_NAME" "$*"; }
+die() { printf '%s: error: %s\n' "$SCRIPT_NAME" "$*" >&2; exit 1; }
+
+# Microseconds since the epoch (EPOCHREALTIME's separator follows the locale).
+now_us() { printf '%s\n' "${EPOCHREALTIME//[.,]/}"; }
+
+# Prints "<label> took N.Ns" for a start time from now_us.
+report_elapsed() {
+    local label=$1 start=$2 end elapsed
+    end="$(now_us)"
+    elapsed=$(((end - start) / 100000))
+    say "$label took $((elapsed / 10)).$((elapsed % 10))s"
+}
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+run_start="$(now_us)"
+
+say "setup"
+phase_start="$(now_us)"
+bash scripts/setup.sh
+# setup.sh runs in its own process: repeat its PATH fallback for swift here.
+if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
+    PATH="/opt/swift/usr/bin:$PATH"
+    export PATH
+fi
+command -v swift >/dev/null 2>&1 || die "swift not found on PATH"
+report_elapsed "setup" "$phase_start"
+
+say "build (swift build --build-tests)"
+phase_start="$(now_us)"
+swift build --build-tests
+report_elapsed "build" "$phase_start"
+
+RECORDKEEPER_BIN="$repo_root/.build/debug/recordkeeper"
+export RECORDKEEPER_BIN
+if [[ ! -x "$RECORDKEEPER_BIN" ]]; then
+    say "warning: $RECORDKEEPER_BIN was not built; tests that run the executable will fail"
+fi
+
+# shellcheck source=scripts/pg-throwaway.sh
+source "$repo_root/scripts/pg-throwaway.sh"
+
+# Stop the cluster however the script ends, keeping the exit code. INT and
+# TERM become exits with the conventional codes, so the EXIT trap covers all.
+# shellcheck disable=SC2317 # only reached through the traps
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    pg_throwaway_stop || say "warning: could not remove the throwaway cluster"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+say "starting a throwaway PostgreSQL cluster"
+phase_start="$(now_us)"
+pg_throwaway_start || die "could not start the throwaway PostgreSQL cluster"
+export RECORDKEEPER_TEST_DATABASE_URL
+report_elapsed "database start" "$phase_start"
+
+say "test (swift test --skip-build${*:+ $*})"
+phase_start="$(now_us)"
+test_rc=0
+swift test --skip-build "$@" || test_rc=$?
+report_elapsed "test" "$phase_start"
+
+report_elapsed "total" "$run_start"
+if ((test_rc == 0)); then
+    say "tests passed"
+else
+    say "tests failed (swift test exited $test_rc)"
+fi
+exit "$test_rc"
