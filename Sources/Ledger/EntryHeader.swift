@@ -92,5 +92,6 @@ public enum EntryLimits {
         let count = value.utf8.count
         if count == 0 && !allowEmpty { throw LedgerFormatError.emptyField(field) }
         if count > limit { throw LedgerFormatError.fieldTooLong(field: field, bytes: count, limit: limit) }
+        if value.utf8.contains(0) { throw LedgerFormatError.nulCharacter(field) }
     }
 }

@@ -127,7 +127,7 @@ public final class DataKeyRing: Sendable {
                 rewrapped.append(ByteBuffer(bytes: try key.wrapped(by: new, scope: scope)))
             }
             if !ids.isEmpty {
-                try await connection.query(
+                try await connection.perform(
                     """
                     UPDATE data_keys k SET wrapped_key = u.wrapped, master_key_id = \(new.identifier), rewrapped_at = now()
                     FROM unnest(\(ids)::int8[], \(rewrapped)::bytea[]) AS u(id, wrapped)

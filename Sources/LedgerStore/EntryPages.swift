@@ -87,12 +87,15 @@ enum EntryPages {
     }
 
     /// Whether a destruction record is authorised by a record.destroyed entry naming its key.
+    /// The header's `data_key_ids` must be an array of integers (no booleans, no fractions).
     static func isAuthorised(_ destruction: RawEntryRow.Destruction) -> Bool {
+        struct DestructionHeader: Decodable {
+            var data_key_ids: [Int64]
+        }
         guard destruction.authorisingType == "record.destroyed",
               let header = destruction.authorisingHeader?.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any],
-              let ids = object["data_key_ids"] as? [Any]
+              let decoded = try? JSONDecoder().decode(DestructionHeader.self, from: header)
         else { return false }
-        return ids.contains { ($0 as? NSNumber)?.int64Value == destruction.dataKeyID }
+        return decoded.data_key_ids.contains(destruction.dataKeyID)
     }
 }

@@ -11,6 +11,8 @@ public struct AppendLimits: Sendable {
     public var maxBatchEvents: Int = 4096
     /// The most sealed payload bytes one transaction holds (a single larger submission still goes alone).
     public var maxBatchBytes: Int = 32 * 1024 * 1024
+    /// The largest payload one event may carry (media are stored as payloads too).
+    public var maxPayloadBytes: Int = 64 * 1024 * 1024
     /// The most events one caller may submit at once.
     public var maxSubmissionEvents: Int = 10_000
     /// How often a batch is retried after losing a race for the head or meeting a duplicate.
@@ -42,7 +44,7 @@ final class GroupCommitter: Sendable {
         var closed = false
     }
 
-    private struct Head {
+    fileprivate struct Head: Sendable {
         var position: Int64
         var hash: LedgerDigest
     }
@@ -140,8 +142,10 @@ final class GroupCommitter: Sendable {
     }
 
     private func commit(_ batch: [Submission], head: inout Head?) async {
+        // Dedupe keys are compared as UTF-8 bytes, as PostgreSQL compares text: Swift's String
+        // equality treats canonically equivalent (NFC/NFD) strings as equal.
         var knownIDs: [UUID: Int64] = [:]
-        var knownKeys: [String: Int64] = [:]
+        var knownKeys: [[UInt8]: Int64] = [:]
         for attempt in 1...limits.maxAttempts {
             do {
                 let current: Head
@@ -182,7 +186,7 @@ final class GroupCommitter: Sendable {
     }
 
     /// The rows of one batch: positions assigned from `head`, hashes chained, duplicates answered.
-    private struct Plan {
+    fileprivate struct Plan: Sendable {
         var receipts: [[AppendReceipt]] = []
         var positions: [Int64] = []
         var eventIDs: [UUID] = []
@@ -202,7 +206,7 @@ final class GroupCommitter: Sendable {
         var lastHash = LedgerDigest.genesis
     }
 
-    private func plan(_ batch: [Submission], from head: Head, knownIDs: [UUID: Int64], knownKeys: [String: Int64]) -> Plan {
+    private func plan(_ batch: [Submission], from head: Head, knownIDs: [UUID: Int64], knownKeys: [[UInt8]: Int64]) -> Plan {
         var plan = Plan()
         var ids = knownIDs
         var keys = knownKeys
@@ -214,7 +218,7 @@ final class GroupCommitter: Sendable {
             receipts.reserveCapacity(submission.events.count)
             for prepared in submission.events {
                 let event = prepared.event
-                if let original = ids[event.eventID] ?? event.dedupeKey.flatMap({ keys[$0] }) {
+                if let original = ids[event.eventID] ?? event.dedupeKey.flatMap({ keys[Array($0.utf8)] }) {
                     receipts.append(AppendReceipt(eventID: event.eventID, position: original, alreadyRecorded: true))
                     continue
                 }
@@ -240,7 +244,7 @@ final class GroupCommitter: Sendable {
                 plan.keyIDs.append(prepared.dataKeyID)
                 plan.sealed.append(ByteBuffer(bytes: prepared.sealed))
                 ids[event.eventID] = position
-                if let key = event.dedupeKey { keys[key] = position }
+                if let key = event.dedupeKey { keys[Array(key.utf8)] = position }
                 previous = hash
                 receipts.append(AppendReceipt(eventID: event.eventID, position: position, alreadyRecorded: false))
             }
@@ -253,37 +257,81 @@ final class GroupCommitter: Sendable {
 
     /// Writes a planned batch in one statement; `false` when the head was not where expected.
     private func write(_ plan: Plan, expectedHead: Head) async throws -> Bool {
-        let query: PostgresQuery = """
+        let statement = AppendStatement(ledgerID: ledger.id, plan: plan, expectedHead: expectedHead)
+        var result: (moved: Int64, entries: Int64, payloads: Int64)?
+        for try await row in try await client.execute(statement, logger: logger) {
+            result = row
+        }
+        guard let (moved, entries, payloads) = result else {
+            throw LedgerStoreError.appendFailed("the append statement returned nothing")
+        }
+        if moved == 0 { return false }
+        guard entries == Int64(plan.positions.count), payloads == entries else {
+            throw LedgerStoreError.appendFailed("inserted \(entries) entries and \(payloads) payloads for \(plan.positions.count) events")
+        }
+        return true
+    }
+
+    /// The append statement, prepared once per connection: it moves the head only if it is where
+    /// the plan started (taking the head row's lock), and inserts the entries and payloads only
+    /// if it moved, with one array bind per column.
+    private struct AppendStatement: PostgresPreparedStatement {
+        static let name = "recordkeeper_append_v1"
+        static let sql = """
             WITH head AS (
-                UPDATE ledger_heads SET position = \(plan.lastPosition), head_hash = \(ByteBuffer(bytes: plan.lastHash.bytes)), updated_at = now()
-                WHERE ledger_id = \(ledger.id) AND position = \(expectedHead.position) AND head_hash = \(ByteBuffer(bytes: expectedHead.hash.bytes))
+                UPDATE ledger_heads SET position = $2, head_hash = $3, updated_at = now()
+                WHERE ledger_id = $1 AND position = $4 AND head_hash = $5
                 RETURNING ledger_id
             ), entries AS (
                 INSERT INTO ledger_entries (ledger_id, position, event_id, stream, event_type, occurred_at_us, recorded_at_us,
                                             actor, dedupe_key, header, payload_commitment, prev_hash, entry_hash)
                 SELECT head.ledger_id, u.position, u.event_id, u.stream, u.event_type, u.occurred, u.recorded,
                        u.actor, NULLIF(u.dedupe_key, ''), u.header, u.commitment, u.previous, u.hash
-                FROM head, unnest(\(plan.positions)::int8[], \(plan.eventIDs)::uuid[], \(plan.streams)::text[], \(plan.types)::text[],
-                                  \(plan.occurred)::int8[], \(plan.recorded)::int8[], \(plan.actors)::text[], \(plan.dedupeKeys)::text[],
-                                  \(plan.headers)::text[], \(plan.commitments)::bytea[], \(plan.previous)::bytea[], \(plan.hashes)::bytea[])
+                FROM head, unnest($6::int8[], $7::uuid[], $8::text[], $9::text[], $10::int8[], $11::int8[], $12::text[],
+                                  $13::text[], $14::text[], $15::bytea[], $16::bytea[], $17::bytea[])
                      AS u(position, event_id, stream, event_type, occurred, recorded, actor, dedupe_key, header, commitment, previous, hash)
                 RETURNING 1
             ), payloads AS (
                 INSERT INTO ledger_payloads (ledger_id, position, data_key_id, sealed)
                 SELECT head.ledger_id, u.position, u.key_id, u.sealed
-                FROM head, unnest(\(plan.positions)::int8[], \(plan.keyIDs)::int8[], \(plan.sealed)::bytea[]) AS u(position, key_id, sealed)
+                FROM head, unnest($6::int8[], $18::int8[], $19::bytea[]) AS u(position, key_id, sealed)
                 RETURNING 1
             )
             SELECT (SELECT count(*) FROM head)::int8, (SELECT count(*) FROM entries)::int8, (SELECT count(*) FROM payloads)::int8
             """
-        let rows = try await client.query(query, logger: logger).collect()
-        guard let row = rows.first else { throw LedgerStoreError.appendFailed("the append statement returned nothing") }
-        let (moved, entries, payloads) = try row.decode((Int64, Int64, Int64).self)
-        if moved == 0 { return false }
-        guard entries == Int64(plan.positions.count), payloads == entries else {
-            throw LedgerStoreError.appendFailed("inserted \(entries) entries and \(payloads) payloads for \(plan.positions.count) events")
+        typealias Row = (Int64, Int64, Int64)
+
+        var ledgerID: Int32
+        var plan: Plan
+        var expectedHead: Head
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 19)
+            bindings.append(ledgerID)
+            bindings.append(plan.lastPosition)
+            bindings.append(ByteBuffer(bytes: plan.lastHash.bytes))
+            bindings.append(expectedHead.position)
+            bindings.append(ByteBuffer(bytes: expectedHead.hash.bytes))
+            bindings.append(plan.positions)
+            bindings.append(plan.eventIDs)
+            bindings.append(plan.streams)
+            bindings.append(plan.types)
+            bindings.append(plan.occurred)
+            bindings.append(plan.recorded)
+            bindings.append(plan.actors)
+            bindings.append(plan.dedupeKeys)
+            bindings.append(plan.headers)
+            bindings.append(plan.commitments)
+            bindings.append(plan.previous)
+            bindings.append(plan.hashes)
+            bindings.append(plan.keyIDs)
+            bindings.append(plan.sealed)
+            return bindings
         }
-        return true
+
+        func decodeRow(_ row: PostgresRow) throws -> Row {
+            try row.decode(Row.self)
+        }
     }
 
     private func loadHead() async throws -> Head {
@@ -295,7 +343,7 @@ final class GroupCommitter: Sendable {
         return Head(position: position, hash: try LedgerDigest(bytes: hash.readableBytesView))
     }
 
-    private func lookUpDuplicates(_ batch: [Submission], ids: inout [UUID: Int64], keys: inout [String: Int64]) async throws {
+    private func lookUpDuplicates(_ batch: [Submission], ids: inout [UUID: Int64], keys: inout [[UInt8]: Int64]) async throws {
         let eventIDs = batch.flatMap { $0.events.map(\.event.eventID) }
         let dedupeKeys = batch.flatMap { $0.events.compactMap(\.event.dedupeKey) }
         let rows = try await client.query(
@@ -307,7 +355,7 @@ final class GroupCommitter: Sendable {
         )
         for try await (id, key, position) in rows.decode((UUID, String?, Int64).self) {
             ids[id] = position
-            if let key { keys[key] = position }
+            if let key { keys[Array(key.utf8)] = position }
         }
     }
 

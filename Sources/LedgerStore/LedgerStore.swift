@@ -38,10 +38,10 @@ public final class LedgerStore: Service, Sendable {
         if let known = running.withLockedValue({ $0.ledgers[name] }) { return known }
         try EntryLimits.validateLedgerName(name)
         if create {
-            try await client.query(
+            try await client.perform(
                 "INSERT INTO ledgers (name) VALUES (\(name)) ON CONFLICT (name) DO NOTHING", logger: logger
             )
-            try await client.query(
+            try await client.perform(
                 "INSERT INTO ledger_heads (ledger_id) SELECT id FROM ledgers WHERE name = \(name) ON CONFLICT (ledger_id) DO NOTHING",
                 logger: logger
             )
@@ -94,6 +94,9 @@ public final class LedgerStore: Service, Sendable {
                 stream: event.stream, eventType: event.eventType, actor: event.actor, dedupeKey: event.dedupeKey, header: event.header
             )
             try HeaderValidation.validate(event.header)
+            guard event.payload.count <= limits.maxPayloadBytes else {
+                throw LedgerFormatError.payloadTooLarge(bytes: event.payload.count, limit: limits.maxPayloadBytes)
+            }
         }
         let ledger = try await ledger(named: ledgerName)
         var prepared: [PreparedEvent] = []

@@ -111,7 +111,7 @@ public struct Migrator: Sendable {
     }
 
     private func migrateLocked(_ connection: PostgresConnection, serviceRole: (name: String, password: String?)?) async throws -> MigrationReport {
-        try await connection.query(
+        try await connection.perform(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY,
@@ -142,25 +142,25 @@ public struct Migrator: Sendable {
                 continue
             }
             logger.info("applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.perform("BEGIN", logger: logger)
             do {
                 for statement in SQLScript.statements(in: migration.sql) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query(
+                try await connection.perform(
                     "INSERT INTO schema_migrations (version, name, sha256) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
                     logger: logger
                 )
-                try await connection.query("COMMIT", logger: logger)
+                try await connection.perform("COMMIT", logger: logger)
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw MigrationError.failed(version: migration.version, name: migration.name, reason: String(reflecting: error))
+                throw MigrationError.failed(version: migration.version, name: migration.name, reason: error.serverMessage)
             }
             report.applied.append(migration.version)
         }
         if let role = serviceRole {
             report.serviceRoleCreated = try await ensureServiceRole(connection, name: role.name, password: role.password)
-            try await connection.query("SELECT rk_grant_service_role(\(role.name))", logger: logger)
+            try await connection.perform("SELECT rk_grant_service_role(\(role.name))", logger: logger)
         }
         return report
     }
@@ -176,9 +176,12 @@ public struct Migrator: Sendable {
         ).collect()
         guard let statement = try rows.first?.decode(String.self) else { return false }
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: logger)
+        } catch where ["42710", "23505"].contains(error.sqlState ?? "") {
+            // Roles are cluster-wide: a migrator of another database created it meanwhile.
+            return false
         } catch {
-            throw MigrationError.cannotCreateRole(name: name, reason: String(reflecting: error))
+            throw MigrationError.cannotCreateRole(name: name, reason: error.serverMessage)
         }
         logger.info("created the service role", metadata: ["role": "\(name)"])
         return true

@@ -59,15 +59,15 @@ struct BenchAppend: AsyncParsableCommand {
             // Warm up: create the ledger and every stream's data key, and the baseline's plans.
             let warmUp = (0..<streams).map { Self.event(index: -1 - $0, stream: $0) }
             _ = try await store.append(warmUp, to: ledger)
-            try await store.client.query("TRUNCATE rk_bench.plain_events", logger: logger)
+            try await store.client.perform("TRUNCATE rk_bench.plain_events", logger: logger)
             try await Self.insertPlain(warmUp, client: store.client, logger: logger)
-            try await store.client.query("TRUNCATE rk_bench.plain_events", logger: logger)
+            try await store.client.perform("TRUNCATE rk_bench.plain_events", logger: logger)
 
             if showProgress { Output.progress("baseline: plain multi-row INSERTs…") }
             let plain = try await Self.measure(batches: batches, concurrency: concurrency) { batch in
                 try await Self.insertPlain(batch, client: store.client, logger: logger)
             }
-            try await store.client.query("TRUNCATE rk_bench.plain_events", logger: logger)
+            try await store.client.perform("TRUNCATE rk_bench.plain_events", logger: logger)
             let before = store.appendStatistics()
             if showProgress { Output.progress("chained: group-commit appends…") }
             let chained = try await Self.measure(batches: batches, concurrency: concurrency) { batch in
@@ -154,7 +154,7 @@ struct BenchAppend: AsyncParsableCommand {
 
     static func insertPlain(_ events: [NewEvent], client: PostgresClient, logger: Logger) async throws {
         let recorded = LedgerTimestamp.now().microseconds
-        try await client.query(
+        try await client.perform(
             """
             INSERT INTO rk_bench.plain_events (event_id, stream, event_type, occurred_at_us, recorded_at_us, actor, header, payload)
             SELECT u.event_id, u.stream, u.event_type, u.occurred, \(recorded), u.actor, u.header, u.payload

@@ -106,7 +106,7 @@ struct EmbeddedPostgres {
         try await withPostgresClient(url, logger: logger) { client in
             let rows = try await client.query("SELECT 1 FROM pg_database WHERE datname = \(Self.database)", logger: logger).collect()
             if rows.isEmpty {
-                try await client.query("CREATE DATABASE recordkeeper ENCODING 'UTF8' TEMPLATE template0", logger: logger)
+                try await client.perform("CREATE DATABASE recordkeeper ENCODING 'UTF8' TEMPLATE template0", logger: logger)
             }
         }
     }

@@ -1,0 +1,86 @@
+import Foundation
+import Ledger
+@testable import LedgerStore
+import PostgresNIO
+import Testing
+
+@Suite("The narrow door for lawful destruction")
+struct DestructionTests {
+    static func keyID(_ client: PostgresClient, stream: String) async throws -> Int64 {
+        let rows = try await client.query("SELECT id FROM data_keys WHERE stream = \(stream)", logger: TestDatabase.logger).collect()
+        return try #require(try rows.first?.decode(Int64.self))
+    }
+
+    @Test("rk_destroy_data_key removes a key's payloads only with an authorising record.destroyed entry")
+    func destroyWithAuthorisation() async throws {
+        try await withMigratedDatabase { db in
+            try await db.withStore { store in
+                _ = try await store.append(
+                    [sampleEvent(1, stream: "conversation/old"), sampleEvent(2, stream: "conversation/keep"), sampleEvent(3, stream: "conversation/old")],
+                    to: "l"
+                )
+                let key = try await Self.keyID(store.client, stream: "conversation/old")
+
+                // No authorising entry: refused.
+                await #expect(throws: (any Error).self) {
+                    try await store.client.perform("SELECT rk_destroy_data_key(\(key), 2)", logger: TestDatabase.logger)
+                }
+                // A record.destroyed entry that names another key: refused.
+                let wrong = try await store.append(
+                    NewEvent(stream: "retention", eventType: "record.destroyed", actor: "records-officer",
+                             header: #"{"data_key_ids":[\#(key + 100)]}"#, payload: []), to: "l")
+                do {
+                    try await store.client.perform("SELECT rk_destroy_data_key(\(key), \(wrong.position))", logger: TestDatabase.logger)
+                    Issue.record("destruction without the key in data_key_ids was allowed")
+                } catch {
+                    #expect(sqlState(of: error) == "RK002")
+                }
+                // The authorising entry: two payloads removed, the chain still verifies.
+                let authorising = try await store.append(
+                    NewEvent(stream: "retention", eventType: "record.destroyed", actor: "records-officer",
+                             header: #"{"data_key_ids":[\#(key)],"disposition_authority":"GS2016-009"}"#, payload: []), to: "l")
+                let rows = try await store.client.query(
+                    "SELECT rk_destroy_data_key(\(key), \(authorising.position))", logger: TestDatabase.logger
+                ).collect()
+                #expect(try rows.first?.decode(Int64.self) == 2)
+
+                let records = try await allRecords(store, ledger: "l")
+                #expect(records[0].payload == .destroyed(authorisedBy: authorising.position))
+                #expect(records[1].payload == .bytes(sampleEvent(2).payload))
+                #expect(records[2].payload == .destroyed(authorisedBy: authorising.position))
+                let report = try await store.verify(ledger: "l")
+                #expect(report.ok, "\(String(describing: report.failure))")
+                #expect(report.payloadsDestroyed == 2)
+                #expect(report.entries == 5)
+                // A key is destroyed once.
+                await #expect(throws: (any Error).self) {
+                    try await store.client.perform("SELECT rk_destroy_data_key(\(key), \(authorising.position))", logger: TestDatabase.logger)
+                }
+            }
+        }
+    }
+
+    @Test("a payload deleted behind the door's back is reported by verify")
+    func unauthorisedDeletionIsDetected() async throws {
+        try await withMigratedDatabase { db in
+            try await db.withStore { store in _ = try await store.append((1...5).map { sampleEvent($0) }, to: "l") }
+            try await db.asSuperuser { client in
+                try await client.withTransaction(logger: TestDatabase.logger) { c in
+                    try await c.perform("ALTER TABLE ledger_payloads DISABLE TRIGGER ALL", logger: TestDatabase.logger)
+                    try await c.perform("DELETE FROM ledger_payloads WHERE position = 4", logger: TestDatabase.logger)
+                    try await c.perform("ALTER TABLE ledger_payloads ENABLE TRIGGER ALL", logger: TestDatabase.logger)
+                }
+            }
+            try await db.withStore { store in
+                let report = try await store.verify(ledger: "l")
+                #expect(report.failure?.position == 4)
+                #expect(report.failure?.reason == .payloadMissing)
+            }
+            // Without the master key the missing payload is still noticed.
+            try await db.withStore(masterKey: nil) { store in
+                let report = try await store.verify(ledger: "l")
+                #expect(report.failure?.position == 4)
+            }
+        }
+    }
+}
