@@ -46,13 +46,27 @@ public enum RecordkeeperServer {
         )
     }
 
-    /// Checks that the database answers and that its migrations match this build.
-    public static func readiness(client: PostgresClient, migrations: [Migration], logger: Logger) async -> ReadinessReport {
+    /// Checks that the database answers and that its migrations match this build, within
+    /// `timeout` (a readiness probe must get an answer, not hang while the pool retries).
+    public static func readiness(
+        client: PostgresClient, migrations: [Migration], logger: Logger, timeout: Duration = .seconds(2)
+    ) async -> ReadinessReport {
         do {
-            let pending = try await Migrator.pendingMigrations(client: client, migrations: migrations, logger: logger)
+            let pending = try await withThrowingTaskGroup(of: [Int]?.self) { group in
+                group.addTask { try await Migrator.pendingMigrations(client: client, migrations: migrations, logger: logger) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let pending = first else {
+                    throw LedgerStoreError.database("no answer within \(timeout)")
+                }
+                return pending
+            }
             return ReadinessReport(ready: pending.isEmpty, database: "ok", pendingMigrations: pending)
         } catch {
-            logger.warning("readiness check failed", metadata: ["error": "\(String(reflecting: error))"])
+            logger.warning("readiness check failed", metadata: ["error": "\(error)"])
             return ReadinessReport(ready: false, database: "unreachable", pendingMigrations: [])
         }
     }

@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
         let runtime = try await Runtime.prepare(logger: logger, keys: .required)
         defer { runtime.shutdown() }
         let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
-        let store = LedgerStore(client: client, masterKey: runtime.masterKey, logger: logger)
+        let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
         logger.notice(
             "recordkeeper starting",
             metadata: [

@@ -111,6 +111,13 @@ struct Runtime {
         }
     }
 
+    /// Append limits, with `RECORDKEEPER_APPEND_MAX_BATCH` (events per transaction, default 4096) applied.
+    static func appendLimits() -> AppendLimits {
+        var limits = AppendLimits()
+        if let events = environment["RECORDKEEPER_APPEND_MAX_BATCH"].flatMap(Int.init), events >= 1 { limits.maxBatchEvents = events }
+        return limits
+    }
+
     /// Stops what ``prepare(logger:keys:)`` started.
     func shutdown() {
         if stopsEmbeddedOnExit { embedded?.stop() }
@@ -127,12 +134,32 @@ func withPostgresClient<T: Sendable>(
         // Let the pool's run loop start before the first lease (avoids a spurious warning).
         try? await Task.sleep(for: .milliseconds(20))
         do {
+            try await probe(client, url: url, logger: logger)
             let result = try await body(client)
             group.cancelAll()
             return result
         } catch {
             group.cancelAll()
             throw DatabaseErrorDescription.readable(error)
+        }
+    }
+}
+
+/// Fails fast, with a message that names the database, when it cannot be reached: the pool
+/// would otherwise keep retrying for about a minute.
+private func probe(_ client: PostgresClient, url: DatabaseURL, logger: Logger, timeout: Duration = .seconds(10)) async throws {
+    try await withThrowingTaskGroup(of: Bool.self) { group in
+        group.addTask {
+            try await client.perform("SELECT 1", logger: logger)
+            return true
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return false
+        }
+        defer { group.cancelAll() }
+        guard try await group.next() == true else {
+            throw CLIError("cannot connect to the database at \(url) within \(timeout): is it running, and is the URL right?")
         }
     }
 }
@@ -162,7 +189,7 @@ func withLedgerStore<T: Sendable>(
 ) async throws -> T {
     let masterKey = runtime.masterKey
     return try await withPostgresClient(runtime.service, maximumConnections: maximumConnections, logger: logger) { client in
-        let store = LedgerStore(client: client, masterKey: masterKey, logger: logger)
+        let store = LedgerStore(client: client, masterKey: masterKey, limits: Runtime.appendLimits(), logger: logger)
         do {
             let result = try await body(store)
             await store.shutdown()

@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerStore
+import NIOCore
+import PostgresNIO
+import Server
+
+/// `/healthz` as a client reads it.
+struct HealthBody: Decodable {
+    var status: String
+    var version: String
+}
+
+/// `/readyz` as a client reads it (the wire names, spelled out).
+struct ReadyBody: Decodable {
+    var ready: Bool
+    var database: String
+    var pendingMigrations: [Int]
+
+    enum CodingKeys: String, CodingKey {
+        case ready, database
+        case pendingMigrations = "pending_migrations"
+    }
+}
+
+extension TestResponse {
+    /// The body decoded as JSON.
+    func json<T: Decodable>(_ type: T.Type) throws -> T {
+        let text = String(buffer: body)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw TestSetupError("the body is not the expected JSON (\(T.self)): \(error); body: \(text)")
+        }
+    }
+}
+
+/// Builds the real application (`RecordkeeperServer.makeApplication`) over a PostgresClient and a
+/// LedgerStore for `databaseURL`, and runs `test` against its router (the client and the store
+/// run as the application's services, as in `serve`).
+func withRecordkeeperApp<T: Sendable>(
+    databaseURL: String, migrations: [Migration], _ test: @escaping @Sendable (any TestClientProtocol) async throws -> T
+) async throws -> T {
+    let client = PostgresClient(configuration: try DatabaseURL(databaseURL).clientConfiguration(), backgroundLogger: testLogger)
+    let store = LedgerStore(client: client, masterKey: nil, logger: testLogger)
+    let app = RecordkeeperServer.makeApplication(
+        configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
+        client: client, store: store, migrations: migrations, logger: testLogger
+    )
+    return try await app.test(.router, test)
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// A test could not be set up; the message says what to do.
+struct TestSetupError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Where the tests find the database, the executable and the repository.
+enum TestEnvironment {
+    /// `<repo>`, from this file's path: `<repo>/Tests/ServerTests/Support/TestEnvironment.swift`.
+    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Support
+        .deletingLastPathComponent()  // ServerTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()
+
+    static var migrationsDirectory: URL { repositoryRoot.appendingPathComponent("Migrations") }
+
+    /// The superuser URL of the test cluster. Missing is a failure, never a skip.
+    static func superuserURL() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["RECORDKEEPER_TEST_DATABASE_URL"], !url.isEmpty else {
+            throw TestSetupError(
+                """
+                RECORDKEEPER_TEST_DATABASE_URL is not set: the server tests need a PostgreSQL 15 superuser URL \
+                (postgres://postgres@127.0.0.1:PORT/postgres). Run `bash scripts/test.sh --filter ServerTests`, \
+                or `source scripts/pg-throwaway.sh && pg_throwaway_start` before `swift test`.
+                """
+            )
+        }
+        return url
+    }
+
+    /// The built `recordkeeper` executable: `RECORDKEEPER_BIN`, else `<repo>/.build/debug/recordkeeper`.
+    static func recordkeeperBinary() throws -> String {
+        let configured = ProcessInfo.processInfo.environment["RECORDKEEPER_BIN"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = configured ?? repositoryRoot.appendingPathComponent(".build/debug/recordkeeper").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestSetupError(
+                "the recordkeeper executable was not found at \(path)"
+                    + (configured == nil ? " (RECORDKEEPER_BIN is unset): run `swift build` first" : " (from RECORDKEEPER_BIN)")
+            )
+        }
+        return path
+    }
+
+    /// Variables that choose the database, keys or data directory of the executable. The tests
+    /// remove them from the inherited environment and set only what each test means.
+    static let configurationVariables: Set<String> = [
+        "DATABASE_URL", "DATABASE_OWNER_URL", "RECORDKEEPER_MASTER_KEY", "RECORDKEEPER_MASTER_KEY_FILE",
+        "RECORDKEEPER_DATA_DIR", "RECORDKEEPER_EMBEDDED_PG_PORT", "RECORDKEEPER_HTTP_HOST", "RECORDKEEPER_HTTP_PORT",
+        "RECORDKEEPER_MIGRATIONS_DIR",
+    ]
+
+    /// This process's environment without ``configurationVariables``.
+    static func cleanEnvironment() -> [String: String] {
+        ProcessInfo.processInfo.environment.filter { !configurationVariables.contains($0.key) }
+    }
+
+    /// A random lowercase hex string (for database, role and password names).
+    static func randomHex(_ bytes: Int = 6) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// A new master key in its text form: base64 of 32 random bytes.
+    static func randomMasterKeyBase64() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
+    }
+}
