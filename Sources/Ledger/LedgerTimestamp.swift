@@ -22,13 +22,24 @@ public struct LedgerTimestamp: Hashable, Comparable, Sendable, CustomStringConve
     public var date: Date { Date(timeIntervalSince1970: Double(microseconds) / 1_000_000) }
 
     /// The UTC calendar month, `YYYY-MM`: the period a payload data key covers.
+    ///
+    /// Computed with integer arithmetic (proleptic Gregorian calendar, Howard Hinnant's
+    /// days-to-civil algorithm): it runs for every appended event, and Foundation's `Calendar`
+    /// costs more than the rest of preparing the event.
     public var monthPeriod: String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month], from: date)
-        let year = parts.year ?? 1970
-        let month = parts.month ?? 1
-        return String(format: "%04d-%02d", year, month)
+        let microsPerDay: Int64 = 86_400_000_000
+        let days = microseconds >= 0 ? microseconds / microsPerDay : (microseconds - (microsPerDay - 1)) / microsPerDay
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let yearText = String(year)
+        let paddedYear = year >= 0 && yearText.count < 4 ? String(repeating: "0", count: 4 - yearText.count) + yearText : yearText
+        return paddedYear + (month < 10 ? "-0" : "-") + String(month)
     }
 
     /// RFC 3339 with microseconds, in UTC.

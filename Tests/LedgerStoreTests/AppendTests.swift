@@ -228,4 +228,32 @@ struct AppendTests {
             }
         }
     }
+
+    @Test("shutdown drains queued appends: every acknowledged event is committed, later ones are refused")
+    func shutdownDrains() async throws {
+        try await withMigratedDatabase { db in
+            try await db.withStore { store in
+                _ = try await store.append(sampleEvent(0), to: "l")
+                let outcomes = await withTaskGroup(of: Int64?.self) { group in
+                    for i in 1...40 {
+                        group.addTask { try? await store.append(sampleEvent(i, stream: "conversation/\(i % 4)"), to: "l").position }
+                    }
+                    group.addTask {
+                        await Task.yield()
+                        await store.shutdown()
+                        return nil
+                    }
+                    var positions: [Int64] = []
+                    for await outcome in group { if let outcome { positions.append(outcome) } }
+                    return positions
+                }
+                await #expect(throws: LedgerStoreError.self) { _ = try await store.append(sampleEvent(99), to: "l") }
+                let committed = try await allRecords(store, ledger: "l").map(\.entry.fields.position)
+                #expect(committed == Array(1...Int64(committed.count)))
+                #expect(Set(outcomes).isSubset(of: Set(committed)), "every acknowledged position is in the ledger")
+                #expect(committed.count == outcomes.count + 1, "nothing was committed that was not acknowledged")
+                #expect(try await store.verify(ledger: "l").ok)
+            }
+        }
+    }
 }

@@ -102,3 +102,23 @@ struct LedgerTimestampTests {
         #expect(now.microseconds > 1_735_689_600_000_000)  // after 2025-01-01
     }
 }
+
+@Suite("Month period against Foundation's calendar")
+struct MonthPeriodReferenceTests {
+    @Test("the integer month computation agrees with Calendar for 20,000 instants from 1600 to 2400")
+    func agreesWithCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var generator = SystemRandomNumberGenerator()
+        let low: Int64 = -11_676_096_000_000_000  // 1600-01-01
+        let high: Int64 = 13_569_465_600_000_000  // 2400-01-01
+        for _ in 0..<20_000 {
+            let micros = Int64.random(in: low..<high, using: &generator)
+            let timestamp = LedgerTimestamp(microseconds: micros)
+            let parts = calendar.dateComponents([.year, .month], from: timestamp.date)
+            let expected = String(format: "%04d-%02d", parts.year!, parts.month!)
+            #expect(timestamp.monthPeriod == expected, "\(micros)")
+            if timestamp.monthPeriod != expected { break }
+        }
+    }
+}
