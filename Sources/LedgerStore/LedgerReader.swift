@@ -84,15 +84,38 @@ public struct LedgerRecordSequence: AsyncSequence, Sendable {
 
 extension LedgerStore {
     func payload(of row: RawEntryRow) async throws -> LedgerRecord.Payload {
+        switch try await openPayload(of: row) {
+        case .opened(_, let payload): return .bytes(payload)
+        case .sealed: return .sealed
+        case .destroyed(let position): return .destroyed(authorisedBy: position)
+        case .missing: return .unavailable("the payload is missing and no destruction event authorises its removal")
+        }
+    }
+
+    /// What a row's payload is, decrypted when the master key is configured. The one place that
+    /// opens stored payloads, for reading and for verification alike.
+    enum StoredPayload {
+        case opened(salt: [UInt8], payload: [UInt8])
+        /// Present, but no master key is configured.
+        case sealed
+        /// Removed by the authorised destruction recorded at this position.
+        case destroyed(authorisedBy: Int64)
+        /// Removed without authorisation.
+        case missing
+    }
+
+    /// - Throws: ``LedgerStoreError`` when the data key cannot be had (wrong master key,
+    ///   destroyed key) and ``Ledger/PayloadCryptoError`` when the payload does not open.
+    func openPayload(of row: RawEntryRow) async throws -> StoredPayload {
         if let sealed = row.sealed, let keyID = row.dataKeyID {
             guard keyRing.canDecrypt else { return .sealed }
             let key = try await keyRing.key(id: keyID)
             let opened = try PayloadSealer.open(sealed, key: key, ledger: row.entry.fields.ledger, eventID: row.entry.fields.eventID)
-            return .bytes(opened.payload)
+            return .opened(salt: opened.salt, payload: opened.payload)
         }
         if let destruction = row.destruction, EntryPages.isAuthorised(destruction) {
             return .destroyed(authorisedBy: destruction.authorisedBy)
         }
-        return .unavailable("the payload is missing and no destruction event authorises its removal")
+        return .missing
     }
 }

@@ -142,6 +142,23 @@ public final class LedgerStore: Service, Sendable {
 
     // MARK: Lifecycle
 
+    /// Runs `body` with a store over a running `client`, then drains its queued appends, whether
+    /// `body` returns or throws. For commands and tests; the server runs the store as a `Service`.
+    public static func withStore<T: Sendable>(
+        client: PostgresClient, masterKey: MasterKey?, limits: AppendLimits = AppendLimits(), logger: Logger,
+        _ body: (LedgerStore) async throws -> T
+    ) async throws -> T {
+        let store = LedgerStore(client: client, masterKey: masterKey, limits: limits, logger: logger)
+        do {
+            let result = try await body(store)
+            await store.shutdown()
+            return result
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+
     /// Waits for graceful shutdown, then drains queued appends.
     public func run() async throws {
         try? await gracefulShutdown()

@@ -57,7 +57,7 @@ extension LedgerStore {
                 client: client, ledger: ledger, after: after, through: nil, stream: nil, limit: pageSize, logger: logger
             )
             for row in page {
-                let evidence = try await evidence(for: row, level: level)
+                let evidence = try await evidence(for: row)
                 if let failure = verifier.check(row.entry, payload: evidence) {
                     return report(ledger, level, verifier, head.position, failure)
                 }
@@ -82,23 +82,19 @@ extension LedgerStore {
 
     /// A wrong master key is a set-up mistake, not tampering: it is thrown ("could not run"),
     /// while a payload that the right key cannot open is evidence against that entry.
-    private func evidence(for row: RawEntryRow, level: VerificationLevel) async throws -> PayloadEvidence {
-        if let sealed = row.sealed, let keyID = row.dataKeyID {
-            guard level == .chainAndPayloads else { return .notChecked }
-            do {
-                let key = try await keyRing.key(id: keyID)
-                let opened = try PayloadSealer.open(sealed, key: key, ledger: row.entry.fields.ledger, eventID: row.entry.fields.eventID)
-                return .opened(salt: opened.salt, payload: opened.payload)
-            } catch let error as LedgerStoreError {
-                if case .masterKeyMismatch = error { throw error }
-                return .unreadable("\(error)")
-            } catch {
-                return .unreadable("\(error)")
+    private func evidence(for row: RawEntryRow) async throws -> PayloadEvidence {
+        do {
+            switch try await openPayload(of: row) {
+            case .opened(let salt, let payload): return .opened(salt: salt, payload: payload)
+            case .sealed: return .notChecked
+            case .destroyed(let position): return .destroyed(authorisedBy: position)
+            case .missing: return .missing
             }
+        } catch let error as LedgerStoreError {
+            if case .masterKeyMismatch = error { throw error }
+            return .unreadable("\(error)")
+        } catch {
+            return .unreadable("\(error)")
         }
-        if let destruction = row.destruction, EntryPages.isAuthorised(destruction) {
-            return .destroyed(authorisedBy: destruction.authorisedBy)
-        }
-        return .missing
     }
 }

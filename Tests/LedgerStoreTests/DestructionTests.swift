@@ -33,7 +33,7 @@ struct DestructionTests {
                     try await store.client.perform("SELECT rk_destroy_data_key(\(key), \(wrong.position))", logger: TestDatabase.logger)
                     Issue.record("destruction without the key in data_key_ids was allowed")
                 } catch {
-                    #expect(sqlState(of: error) == "RK002")
+                    #expect(error.sqlState == "RK002")
                 }
                 // The authorising entry: two payloads removed, the chain still verifies.
                 let authorising = try await store.append(

@@ -24,7 +24,7 @@ struct ImmutabilityTests {
                         try await store.client.perform(PostgresQuery(unsafeSQL: statement), logger: TestDatabase.logger)
                         Issue.record("the service role could run: \(statement)")
                     } catch {
-                        #expect(sqlState(of: error) == "42501", "\(statement): expected insufficient_privilege, got \(String(reflecting: error))")
+                        #expect(error.sqlState == "42501", "\(statement): expected insufficient_privilege, got \(String(reflecting: error))")
                     }
                 }
                 #expect(try await store.verify(ledger: "l").entries == 2)
@@ -61,7 +61,7 @@ struct ImmutabilityTests {
                             }
                             Issue.record("the superuser could run (replica: \(replica)): \(statement)")
                         } catch {
-                            #expect(sqlState(of: error) == "RK001", "\(statement) (replica: \(replica)): \(String(reflecting: error))")
+                            #expect(error.sqlState == "RK001", "\(statement) (replica: \(replica)): \(String(reflecting: error))")
                         }
                     }
                 }

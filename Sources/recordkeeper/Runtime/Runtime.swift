@@ -189,14 +189,6 @@ func withLedgerStore<T: Sendable>(
 ) async throws -> T {
     let masterKey = runtime.masterKey
     return try await withPostgresClient(runtime.service, maximumConnections: maximumConnections, logger: logger) { client in
-        let store = LedgerStore(client: client, masterKey: masterKey, limits: Runtime.appendLimits(), logger: logger)
-        do {
-            let result = try await body(store)
-            await store.shutdown()
-            return result
-        } catch {
-            await store.shutdown()
-            throw error
-        }
+        try await LedgerStore.withStore(client: client, masterKey: masterKey, limits: Runtime.appendLimits(), logger: logger, body)
     }
 }

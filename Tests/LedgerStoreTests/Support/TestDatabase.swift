@@ -92,15 +92,7 @@ struct TestDatabase: Sendable {
         masterKey: MasterKey? = TestDatabase.masterKey, _ body: @Sendable (LedgerStore) async throws -> T
     ) async throws -> T {
         try await Self.withClient(service) { client in
-            let store = LedgerStore(client: client, masterKey: masterKey, logger: Self.logger)
-            do {
-                let result = try await body(store)
-                await store.shutdown()
-                return result
-            } catch {
-                await store.shutdown()
-                throw error
-            }
+            try await LedgerStore.withStore(client: client, masterKey: masterKey, logger: Self.logger, body)
         }
     }
 
@@ -151,11 +143,4 @@ func allRecords(_ store: LedgerStore, ledger: String, stream: String? = nil, fro
         records.append(record)
     }
     return records
-}
-
-/// The SQLSTATE of a thrown PostgreSQL error.
-func sqlState(of error: any Error) -> String? {
-    if let error = error as? PSQLError { return error.serverInfo?[.sqlState] }
-    if let error = error as? PostgresTransactionError { return (error.closureError ?? error.commitError).flatMap(sqlState(of:)) }
-    return nil
 }
