@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure ledger format: encoding, hashing, commitments, payload crypto, offline verification.
@@ -48,11 +49,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // HTTP service: routes, health, lifecycle.
+        // OpenSSL (libssl/libcrypto) for RFC 3161 timestamps: swift-crypto has no TS API.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // RFC 3161 Time-Stamp Protocol client and token verification.
+        .target(
+            name: "Timestamping",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP service: routes, health, checkpoints, lifecycle.
         .target(
             name: "Server",
             dependencies: [
                 "LedgerStore",
+                "Timestamping",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -65,6 +86,7 @@ let package = Package(
                 "Ledger",
                 "LedgerStore",
                 "Server",
+                "Timestamping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,10 +115,34 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "LedgerStore",
+                "Server", "LedgerStore", "Ledger", "LocalTSA",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test support: a throwaway PKI and an RFC 3161 TSA on loopback answered by `openssl ts`.
+        // Only test targets depend on it.
+        .target(
+            name: "LocalTSA",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/Support/LocalTSA",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TimestampingTests",
+            dependencies: [
+                "Timestamping", "LocalTSA",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -18,6 +18,11 @@ readonly REQUIRED_PACKAGES=(
     curl
     ca-certificates
     python3
+    # tools/verify_ledger.py and tools/gen_test_vectors.py (AES-GCM, Ed25519), run by the tests
+    python3-cryptography
+    # RFC 3161 timestamps: OpenSSL's TS API (the COpenSSL target) and the `openssl ts` tool the tests use
+    libssl-dev
+    openssl
 )
 readonly SWIFT_FALLBACK_BIN="/opt/swift/usr/bin"
 

@@ -32,6 +32,8 @@ import uuid
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives import serialization
 
 # ---------------------------------------------------------------------------------------------
 # Format v1, as specified in docs/ledger-format.md
@@ -810,6 +812,105 @@ def self_check_chain(chain: list[tuple[dict, dict]]) -> None:
     assert tampered(lambda r: (6, r[4]["entry_hash"])) == (6, "head_hash_mismatch")
 
 
+# --- Merkle tree, checkpoints and proofs (sections 11-13) -------------------------------------
+
+def mth(leaves: list[bytes]) -> bytes:
+    """RFC 9162 MTH over leaf hashes, recursively."""
+    n = len(leaves)
+    if n == 0:
+        return sha256(b"")
+    if n == 1:
+        return leaves[0]
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return sha256(b"\x01" + mth(leaves[:k]) + mth(leaves[k:]))
+
+
+def inclusion_path(m: int, leaves: list[bytes]) -> list[bytes]:
+    n = len(leaves)
+    if n <= 1:
+        return []
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    if m < k:
+        return inclusion_path(m, leaves[:k]) + [mth(leaves[k:])]
+    return inclusion_path(m - k, leaves[k:]) + [mth(leaves[:k])]
+
+
+def consistency_path(m: int, leaves: list[bytes], b: bool = True) -> list[bytes]:
+    n = len(leaves)
+    if m == n:
+        return [] if b else [mth(leaves)]
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    if m <= k:
+        return consistency_path(m, leaves[:k], b) + [mth(leaves[k:])]
+    return consistency_path(m - k, leaves[k:], False) + [mth(leaves[:k])]
+
+
+def note_key_id(name: str, public_key: bytes) -> bytes:
+    return sha256(name.encode() + b"\n" + b"\x01" + public_key)[:4]
+
+
+def checkpoint_vectors(chain_hashes: list[bytes]) -> dict:
+    seed = fixed("checkpoint signing key")
+    private = Ed25519PrivateKey.from_private_bytes(seed)
+    public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    log_name = "records.example.wa.gov"
+    origin = f"{log_name}/ledgers/{MAIN}"
+    key_id = note_key_id(origin, public)
+    leaves = [merkle_leaf_hash(h) for h in chain_hashes]
+    items = []
+    for size in range(len(chain_hashes) + 1):
+        created = 1764088800 + 60 * size
+        root = mth(leaves[:size])
+        head = chain_hashes[size - 1] if size else GENESIS
+        body = (f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n"
+                f"recordkeeper-chain-head {head.hex()}\n"
+                f"recordkeeper-created {datetime.datetime.fromtimestamp(created, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}\n")
+        signature = private.sign(body.encode())
+        note = body + "\n" + "\u2014 " + origin + " " + base64.b64encode(key_id + signature).decode() + "\n"
+        items.append({
+            "tree_size": size,
+            "created_at": created,
+            "expected": {
+                "root_hash": root.hex(),
+                "root_hash_base64": base64.b64encode(root).decode(),
+                "chain_head": head.hex(),
+                "body": body,
+                "signature": signature.hex(),
+                "note": note,
+            },
+        })
+    inclusion = []
+    for size in range(1, len(leaves) + 1):
+        for index in range(size):
+            inclusion.append({"position": index + 1, "tree_size": size,
+                              "proof": [h.hex() for h in inclusion_path(index, leaves[:size])]})
+    consistency = []
+    for new in range(len(leaves) + 1):
+        for old in range(new + 1):
+            proof = [] if old in (0, new) else consistency_path(old, leaves[:new])
+            consistency.append({"from_size": old, "to_size": new, "proof": [h.hex() for h in proof]})
+    return {
+        "description": "Checkpoints of the agency-main chain (entries with \"chain\": \"agency-main\") at every size, "
+                       "signed with a fixed Ed25519 key; RFC 9162 proofs over the same leaves.",
+        "ledger": MAIN,
+        "log_name": log_name,
+        "origin": origin,
+        "signing_key_seed": seed.hex(),
+        "public_key": public.hex(),
+        "key_id": key_id.hex(),
+        "verifier_key": origin + "+" + key_id.hex() + "+" + base64.b64encode(b"\x01" + public).decode(),
+        "checkpoints": items,
+        "inclusion_proofs": inclusion,
+        "consistency_proofs": consistency,
+    }
+
+
 def build() -> dict:
     entries = []
     by_name = {}
@@ -826,6 +927,7 @@ def build() -> dict:
         by_name[spec["name"]] = (spec, vector)
 
     self_check_chain([by_name[spec["name"]] for spec in CHAIN])
+    chain_hashes = [bytes.fromhex(by_name[spec["name"]][1]["expected"]["entry_hash"]) for spec in CHAIN]
 
     wrapped = []
     data_keys = {}
@@ -926,6 +1028,7 @@ def build() -> dict:
         "wrapped_data_keys": wrapped,
         "sealed_payloads": sealed,
         "rejections": rejections,
+        "checkpoints": checkpoint_vectors(chain_hashes),
     }
 
 

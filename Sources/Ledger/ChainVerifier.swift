@@ -119,6 +119,9 @@ public struct VerificationFailure: Error, Hashable, Sendable, CustomStringConver
         case beyondHead(head: Int64)
         /// The recorded head hash is not the last entry's hash.
         case headHashMismatch
+        /// A stored Merkle tree node (ending at this position) is not the hash the entries give,
+        /// or is missing (`stored == nil`).
+        case treeNodeMismatch(level: Int, stored: LedgerDigest?, computed: LedgerDigest)
 
         /// A short stable code for scripts.
         public var code: String {
@@ -133,6 +136,7 @@ public struct VerificationFailure: Error, Hashable, Sendable, CustomStringConver
             case .payloadUnreadable: "payload_unreadable"
             case .beyondHead: "entries_beyond_head"
             case .headHashMismatch: "head_hash_mismatch"
+            case .treeNodeMismatch: "tree_node_mismatch"
             }
         }
     }
@@ -161,6 +165,10 @@ public struct VerificationFailure: Error, Hashable, Sendable, CustomStringConver
             "entry \(position) lies beyond the recorded ledger head \(head)"
         case .headHashMismatch:
             "the recorded ledger head hash differs from entry \(position)'s hash"
+        case .treeNodeMismatch(let level, let stored?, let computed):
+            "the stored Merkle node at level \(level) ending at entry \(position) is \(stored.hex.prefix(16))…, but the entries give \(computed.hex.prefix(16))…"
+        case .treeNodeMismatch(let level, nil, _):
+            "the stored Merkle node at level \(level) ending at entry \(position) is missing"
         }
     }
 }

@@ -104,8 +104,8 @@ public final class DataKeyRing: Sendable {
         byID.withLockedValue { $0[id] = key }
     }
 
-    /// Re-wraps every live data key wrapped by `old` under `new`, in one transaction. Payloads
-    /// are not touched. Keys already wrapped by `new` are left alone, so a rotation can be re-run.
+    /// Re-wraps every live data key (and every checkpoint signing key) wrapped by `old` under
+    /// `new`, in one transaction. Payloads are not touched. Keys already wrapped by `new` are left alone, so a rotation can be re-run.
     /// - Returns: how many keys were re-wrapped.
     public static func rotate(client: PostgresClient, from old: MasterKey, to new: MasterKey, logger: Logger) async throws -> Int {
         try await client.withTransaction(logger: logger) { connection in
@@ -136,6 +136,7 @@ public final class DataKeyRing: Sendable {
                     logger: logger
                 )
             }
+            try await SigningKeyStore.rewrap(connection: connection, from: old, to: new, logger: logger)
             return ids.count
         }
     }

@@ -47,6 +47,8 @@ final class GroupCommitter: Sendable {
     fileprivate struct Head: Sendable {
         var position: Int64
         var hash: LedgerDigest
+        /// The Merkle tree's frontier at `position`.
+        var tree: CompactRange
     }
 
     let ledger: LedgerRef
@@ -146,18 +148,29 @@ final class GroupCommitter: Sendable {
         // equality treats canonically equivalent (NFC/NFD) strings as equal.
         var knownIDs: [UUID: Int64] = [:]
         var knownKeys: [[UInt8]: Int64] = [:]
+        var stale: Head? = nil
         for attempt in 1...limits.maxAttempts {
             do {
+                // After losing the race a few times, take the head row's lock first: slower,
+                // but another writer can no longer move the head under us, so we progress.
+                if attempt > Self.optimisticAttempts, head == nil {
+                    if let receipts = try await commitLocked(batch, after: stale, knownIDs: knownIDs, knownKeys: knownKeys) {
+                        head = receipts.head
+                        finish(batch, receipts: receipts.receipts)
+                        return
+                    }
+                    continue
+                }
                 let current: Head
-                if let head { current = head } else { current = try await loadHead() }
+                if let head { current = head } else { current = try await loadHead(extending: stale) }
                 head = current
                 let plan = plan(batch, from: current, knownIDs: knownIDs, knownKeys: knownKeys)
                 if plan.positions.isEmpty {
                     finish(batch, receipts: plan.receipts)
                     return
                 }
-                if try await write(plan, expectedHead: current) {
-                    head = Head(position: plan.lastPosition, hash: plan.lastHash)
+                if try await write(plan, expectedHead: current, on: nil) {
+                    head = Head(position: plan.lastPosition, hash: plan.lastHash, tree: plan.tree)
                     statistics.withLockedValue {
                         $0.transactions += 1
                         $0.events += plan.positions.count
@@ -166,8 +179,12 @@ final class GroupCommitter: Sendable {
                     return
                 }
                 logger.debug("ledger head moved by another writer; re-hashing", metadata: ["ledger": "\(ledger.name)", "attempt": "\(attempt)"])
+                stale = current
                 head = nil
+                // A short random pause, so that two writers do not keep colliding in step.
+                try? await Task.sleep(for: .microseconds(Int.random(in: 0...(500 * attempt))))
             } catch where error.sqlState == "23505" {
+                stale = head
                 head = nil
                 do {
                     try await lookUpDuplicates(batch, ids: &knownIDs, keys: &knownKeys)
@@ -176,6 +193,7 @@ final class GroupCommitter: Sendable {
                     return
                 }
             } catch {
+                stale = nil
                 head = nil
                 logger.error("append failed", metadata: ["ledger": "\(ledger.name)", "error": "\(String(reflecting: error))"])
                 fail(batch, with: (error as? LedgerStoreError) ?? LedgerStoreError.appendFailed(error.serverMessage))
@@ -204,6 +222,11 @@ final class GroupCommitter: Sendable {
         var sealed: [ByteBuffer] = []
         var lastPosition: Int64 = 0
         var lastHash = LedgerDigest.genesis
+        /// Merkle nodes the batch completes at the stored levels.
+        var nodeLastPositions: [Int64] = []
+        var nodeLevels: [Int16] = []
+        var nodeHashes: [ByteBuffer] = []
+        var tree = CompactRange()
     }
 
     private func plan(_ batch: [Submission], from head: Head, knownIDs: [UUID: Int64], knownKeys: [[UInt8]: Int64]) -> Plan {
@@ -212,6 +235,7 @@ final class GroupCommitter: Sendable {
         var keys = knownKeys
         var position = head.position
         var previous = head.hash
+        var tree = head.tree
         let recordedAt = LedgerTimestamp.now()
         for submission in batch {
             var receipts: [AppendReceipt] = []
@@ -246,28 +270,63 @@ final class GroupCommitter: Sendable {
                 ids[event.eventID] = position
                 if let key = event.dedupeKey { keys[Array(key.utf8)] = position }
                 previous = hash
+                tree.append(MerkleHash.leaf(entryHash: hash)) { subtree, nodeHash in
+                    guard StoredTree.isStored(subtree) else { return }
+                    let key = StoredTree.rowKey(subtree)
+                    plan.nodeLastPositions.append(key.lastPosition)
+                    plan.nodeLevels.append(key.level)
+                    plan.nodeHashes.append(ByteBuffer(bytes: nodeHash.bytes))
+                }
                 receipts.append(AppendReceipt(eventID: event.eventID, position: position, alreadyRecorded: false))
             }
             plan.receipts.append(receipts)
         }
         plan.lastPosition = position
         plan.lastHash = previous
+        plan.tree = tree
         return plan
     }
 
-    /// Writes a planned batch in one statement; `false` when the head was not where expected.
-    private func write(_ plan: Plan, expectedHead: Head) async throws -> Bool {
-        let statement = AppendStatement(ledgerID: ledger.id, plan: plan, expectedHead: expectedHead)
-        var result: (moved: Int64, entries: Int64, payloads: Int64)?
-        for try await row in try await client.execute(statement, logger: logger) {
-            result = row
+    /// Lost races tried optimistically before a batch takes the head row's lock.
+    static let optimisticAttempts = 3
+
+    /// Commits a batch while holding the head row's lock (`SELECT … FOR UPDATE`), in one
+    /// transaction: the head cannot move between reading it and writing after it.
+    /// - Returns: nil if the batch turned out to meet a duplicate (the caller looks it up).
+    private func commitLocked(
+        _ batch: [Submission], after stale: Head?, knownIDs: [UUID: Int64], knownKeys: [[UInt8]: Int64]
+    ) async throws -> (head: Head, receipts: [[AppendReceipt]])? {
+        try await client.withTransaction(logger: logger) { connection in
+            let current = try await self.loadHead(extending: stale, on: connection, lock: true)
+            let plan = self.plan(batch, from: current, knownIDs: knownIDs, knownKeys: knownKeys)
+            if plan.positions.isEmpty { return (current, plan.receipts) }
+            guard try await self.write(plan, expectedHead: current, on: connection) else {
+                throw LedgerStoreError.appendFailed("the ledger head moved while its row was locked")
+            }
+            self.statistics.withLockedValue {
+                $0.transactions += 1
+                $0.events += plan.positions.count
+            }
+            return (Head(position: plan.lastPosition, hash: plan.lastHash, tree: plan.tree), plan.receipts)
         }
-        guard let (moved, entries, payloads) = result else {
+    }
+
+    /// Writes a planned batch in one statement; `false` when the head was not where expected.
+    private func write(_ plan: Plan, expectedHead: Head, on connection: PostgresConnection?) async throws -> Bool {
+        let statement = AppendStatement(ledgerID: ledger.id, plan: plan, expectedHead: expectedHead)
+        var result: (moved: Int64, entries: Int64, payloads: Int64, nodes: Int64)?
+        if let connection {
+            for try await row in try await connection.execute(statement, logger: logger) { result = row }
+        } else {
+            for try await row in try await client.execute(statement, logger: logger) { result = row }
+        }
+        guard let (moved, entries, payloads, nodes) = result else {
             throw LedgerStoreError.appendFailed("the append statement returned nothing")
         }
         if moved == 0 { return false }
-        guard entries == Int64(plan.positions.count), payloads == entries else {
-            throw LedgerStoreError.appendFailed("inserted \(entries) entries and \(payloads) payloads for \(plan.positions.count) events")
+        guard entries == Int64(plan.positions.count), payloads == entries, nodes == Int64(plan.nodeLevels.count) else {
+            throw LedgerStoreError.appendFailed(
+                "inserted \(entries) entries, \(payloads) payloads and \(nodes) tree nodes for \(plan.positions.count) events")
         }
         return true
     }
@@ -276,7 +335,7 @@ final class GroupCommitter: Sendable {
     /// the plan started (taking the head row's lock), and inserts the entries and payloads only
     /// if it moved, with one array bind per column.
     private struct AppendStatement: PostgresPreparedStatement {
-        static let name = "recordkeeper_append_v1"
+        static let name = "recordkeeper_append_v2"
         static let sql = """
             WITH head AS (
                 UPDATE ledger_heads SET position = $2, head_hash = $3, updated_at = now()
@@ -296,17 +355,23 @@ final class GroupCommitter: Sendable {
                 SELECT head.ledger_id, u.position, u.key_id, u.sealed
                 FROM head, unnest($6::int8[], $18::int8[], $19::bytea[]) AS u(position, key_id, sealed)
                 RETURNING 1
+            ), nodes AS (
+                INSERT INTO merkle_nodes (ledger_id, last_position, level, hash)
+                SELECT head.ledger_id, u.last_position, u.level, u.hash
+                FROM head, unnest($20::int8[], $21::int2[], $22::bytea[]) AS u(last_position, level, hash)
+                RETURNING 1
             )
-            SELECT (SELECT count(*) FROM head)::int8, (SELECT count(*) FROM entries)::int8, (SELECT count(*) FROM payloads)::int8
+            SELECT (SELECT count(*) FROM head)::int8, (SELECT count(*) FROM entries)::int8, (SELECT count(*) FROM payloads)::int8,
+                   (SELECT count(*) FROM nodes)::int8
             """
-        typealias Row = (Int64, Int64, Int64)
+        typealias Row = (Int64, Int64, Int64, Int64)
 
         var ledgerID: Int32
         var plan: Plan
         var expectedHead: Head
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 19)
+            var bindings = PostgresBindings(capacity: 22)
             bindings.append(ledgerID)
             bindings.append(plan.lastPosition)
             bindings.append(ByteBuffer(bytes: plan.lastHash.bytes))
@@ -326,6 +391,9 @@ final class GroupCommitter: Sendable {
             bindings.append(plan.hashes)
             bindings.append(plan.keyIDs)
             bindings.append(plan.sealed)
+            bindings.append(plan.nodeLastPositions)
+            bindings.append(plan.nodeLevels)
+            bindings.append(plan.nodeHashes)
             return bindings
         }
 
@@ -334,14 +402,44 @@ final class GroupCommitter: Sendable {
         }
     }
 
-    private func loadHead() async throws -> Head {
-        let rows = try await client.query(
-            "SELECT position, head_hash FROM ledger_heads WHERE ledger_id = \(ledger.id)", logger: logger
-        ).collect()
+    /// Reads the head, and the Merkle frontier at it. With a `stale` head this process wrote or
+    /// read before, the frontier is extended from it with the entry hashes appended since, read
+    /// in the same statement as the head (one round trip); otherwise it is loaded from the stored
+    /// tree.
+    private func loadHead(extending stale: Head? = nil, on connection: PostgresConnection? = nil, lock: Bool = false) async throws -> Head {
+        let after = stale?.position ?? Int64.max
+        let query: PostgresQuery = """
+            SELECT h.position, h.head_hash,
+                   CASE WHEN h.position - \(after) BETWEEN 0 AND \(Self.maxExtension)
+                        THEN ARRAY(SELECT e.entry_hash FROM ledger_entries e
+                                   WHERE e.ledger_id = h.ledger_id AND e.position > \(after) AND e.position <= h.position
+                                   ORDER BY e.position)
+                   END
+            FROM ledger_heads h WHERE h.ledger_id = \(ledger.id)
+            """
+        let locked = lock ? PostgresQuery(unsafeSQL: query.sql + " FOR UPDATE OF h", binds: query.binds) : query
+        let rows: [PostgresRow]
+        if let connection {
+            rows = try await connection.query(locked, logger: logger).collect()
+        } else {
+            rows = try await client.query(locked, logger: logger).collect()
+        }
         guard let row = rows.first else { throw LedgerStoreError.ledgerNotFound(ledger.name) }
-        let (position, hash) = try row.decode((Int64, ByteBuffer).self)
-        return Head(position: position, hash: try LedgerDigest(bytes: hash.readableBytesView))
+        let (position, hashBytes, newer) = try row.decode((Int64, ByteBuffer, [ByteBuffer]?).self)
+        let hash = try LedgerDigest(bytes: hashBytes.readableBytesView)
+        if let stale, let newer, Int64(newer.count) == position - stale.position {
+            var tree = stale.tree
+            for entryHash in newer {
+                tree.append(MerkleHash.leaf(entryHash: try LedgerDigest(bytes: entryHash.readableBytesView)))
+            }
+            return Head(position: position, hash: hash, tree: tree)
+        }
+        let tree = try await StoredTree.frontier(size: position, ledger: ledger, client: client, logger: logger)
+        return Head(position: position, hash: hash, tree: tree)
     }
+
+    /// The most entries a reload reads to extend a cached frontier instead of loading it anew.
+    static let maxExtension: Int64 = 65_536
 
     private func lookUpDuplicates(_ batch: [Submission], ids: inout [UUID: Int64], keys: inout [[UInt8]: Int64]) async throws {
         let eventIDs = batch.flatMap { $0.events.map(\.event.eventID) }

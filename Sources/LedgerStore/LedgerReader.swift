@@ -119,3 +119,13 @@ extension LedgerStore {
         return .missing
     }
 }
+
+extension LedgerStore {
+    /// The stored entry (fields and hashes, no payload) at a position, or nil if there is none.
+    public func entry(ledger name: String, position: Int64) async throws -> StoredEntry? {
+        let ledger = try await ledger(named: name, create: false)
+        let rows = try await EntryPages.fetch(
+            client: client, ledger: ledger, after: position - 1, through: position, stream: nil, limit: 1, logger: logger)
+        return rows.first.map(\.entry)
+    }
+}

@@ -15,6 +15,8 @@ public final class LedgerStore: Service, Sendable {
     public let keyRing: DataKeyRing
     public let logger: Logger
     public let limits: AppendLimits
+    /// Signs checkpoints (through the wrapped signing key) and opens payloads.
+    let masterKey: MasterKey?
 
     private struct Running: Sendable {
         var committers: [String: GroupCommitter] = [:]
@@ -27,6 +29,7 @@ public final class LedgerStore: Service, Sendable {
     public init(client: PostgresClient, masterKey: MasterKey?, limits: AppendLimits = AppendLimits(), logger: Logger) {
         self.client = client
         self.keyRing = DataKeyRing(client: client, masterKey: masterKey, logger: logger)
+        self.masterKey = masterKey
         self.logger = logger
         self.limits = limits
     }

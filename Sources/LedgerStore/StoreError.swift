@@ -10,6 +10,16 @@ public enum LedgerStoreError: Error, CustomStringConvertible, Sendable {
     case appendFailed(String)
     case batchTooLarge(events: Int, limit: Int)
     case database(String)
+    /// A proof or root was asked for a tree larger than the ledger.
+    case treeSizeBeyondHead(requested: Int64, head: Int64)
+    /// A position outside the ledger.
+    case positionOutOfRange(position: Int64, treeSize: Int64)
+    /// Rows the stored Merkle tree should hold are missing (the tables were altered).
+    case treeIncomplete(String)
+    /// No checkpoint signing key exists yet.
+    case noSigningKey
+    /// Invalid input to a store operation.
+    case invalidArgument(String)
 
     public var description: String {
         switch self {
@@ -29,6 +39,16 @@ public enum LedgerStoreError: Error, CustomStringConvertible, Sendable {
             "one append may hold at most \(limit) events, got \(events)"
         case .database(let why):
             "database error: \(why)"
+        case .treeSizeBeyondHead(let requested, let head):
+            "tree size \(requested) is larger than the ledger, which has \(head) entries"
+        case .positionOutOfRange(let position, let size):
+            "position \(position) is not in a tree of size \(size) (positions start at 1)"
+        case .treeIncomplete(let why):
+            "the stored Merkle tree is incomplete (\(why)): run `recordkeeper verify` on this ledger"
+        case .noSigningKey:
+            "no checkpoint signing key: create one with `recordkeeper keys signing create`"
+        case .invalidArgument(let why):
+            why
         }
     }
 }

@@ -29,6 +29,7 @@ public enum RecordkeeperServer {
         client: PostgresClient,
         store: LedgerStore,
         migrations: [Migration],
+        checkpoints: CheckpointSettings? = nil,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -37,10 +38,15 @@ public enum RecordkeeperServer {
         router.addHealthRoutes(version: version) {
             await readiness(client: client, migrations: migrations, logger: logger)
         }
+        router.addLedgerRoutes(store: store)
+        var services: [any Service] = [client, store]
+        if let checkpoints {
+            services.append(CheckpointService(store: store, settings: checkpoints, logger: logger))
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "recordkeeper"),
-            services: [client, store],
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )

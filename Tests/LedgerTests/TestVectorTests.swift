@@ -15,6 +15,7 @@ struct VectorFile: Decodable, Sendable {
     var wrappedDataKeys: [WrappedKeyVector]
     var sealedPayloads: [SealedPayloadVector]
     var rejections: [Rejection]
+    var checkpoints: CheckpointVectors
 
     static let url: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()  // LedgerTests

@@ -21,7 +21,7 @@ struct CLILedgerLifecycleTests {
                 let migrate = try await cli.run(["migrate", "--json"])
                 try #require(migrate.exitCode == 0, "\(migrate.transcript)")
                 let migrated = try migrate.json(MigrateOutput.self)
-                #expect(migrated.applied == [1, 2])
+                #expect(migrated.applied == [1, 2, 3])
                 #expect(migrated.alreadyApplied == [])
                 #expect(migrated.serviceRole == database.serviceRole)
                 #expect(migrated.serviceRoleCreated)
@@ -31,7 +31,7 @@ struct CLILedgerLifecycleTests {
                 try #require(again.exitCode == 0, "\(again.transcript)")
                 let second = try again.json(MigrateOutput.self)
                 #expect(second.applied == [])
-                #expect(second.alreadyApplied == [1, 2])
+                #expect(second.alreadyApplied == [1, 2, 3])
                 #expect(!second.serviceRoleCreated)
 
                 // demo: seven events in the `demo` ledger.
@@ -117,7 +117,9 @@ struct CLILedgerLifecycleTests {
             // The CLI bounds its first connection (10 s) instead of waiting for the pool's
             // ~60 s circuit breaker, and says which database it could not reach.
             #expect(verify.stderr.contains("cannot connect to the database"), "\(verify.transcript)")
-            #expect(elapsed < .seconds(20), "verify took \(elapsed) to give up on an unreachable database")
+            // 10 s when the machine is idle; the bound leaves room for a loaded CI machine while
+            // staying well under the pool's own ~60 s.
+            #expect(elapsed < .seconds(45), "verify took \(elapsed) to give up on an unreachable database")
         }
     }
 }

@@ -40,14 +40,25 @@ public struct CompactRange: Hashable, Sendable {
     ///
     /// Precondition: `size < UInt64.max`.
     public mutating func append(_ leafHash: LedgerDigest) {
+        append(leafHash) { _, _ in }
+    }
+
+    /// Appends a leaf hash and reports every perfect subtree the leaf completes, from the leaf
+    /// itself (level 0) upwards, with its hash. A store keeps some of them to serve proofs.
+    public mutating func append(_ leafHash: LedgerDigest, completed: (MerkleSubtree, LedgerDigest) throws -> Void) rethrows {
         precondition(size < UInt64.max, "Merkle tree is full")
         // Each trailing 1 bit of `size` is a perfect subtree of the same height as the carry;
         // merge them, like binary addition.
+        let leafIndex = size
         var carry = leafHash
         var bits = size
+        var level = 0
+        try completed(MerkleSubtree(level: 0, index: leafIndex), carry)
         while bits & 1 == 1 {
             carry = MerkleHash.node(hashes.removeLast(), carry)
             bits >>= 1
+            level += 1
+            try completed(MerkleSubtree(level: level, index: leafIndex >> UInt64(level)), carry)
         }
         hashes.append(carry)
         size += 1

@@ -10,8 +10,17 @@ import PostgresNIO
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the service against a baseline measured in the same run.",
-        subcommands: [BenchAppend.self]
+        subcommands: [BenchAppend.self, BenchVerify.self]
     )
+
+    /// "debug" or "release": benchmark figures are only comparable within one kind of build.
+    static var buildKind: String {
+        #if DEBUG
+        "debug"
+        #else
+        "release"
+        #endif
+    }
 }
 
 /// `recordkeeper bench append`: chained, encrypted group-commit appends against plain
@@ -82,11 +91,7 @@ struct BenchAppend: AsyncParsableCommand {
         let (plain, chained, perCommit, head) = result
         let chainedRate = Double(events) / chained.seconds
         let plainRate = Double(events) / plain.seconds
-        #if DEBUG
-        let build = "debug"
-        #else
-        let build = "release"
-        #endif
+        let build = Bench.buildKind
         if json {
             Output.json([
                 "events": events, "concurrency": concurrency, "batch": batch, "streams": streams, "payload_bytes": payloadBytes,

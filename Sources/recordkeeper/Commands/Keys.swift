@@ -6,8 +6,8 @@ import Logging
 
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create and rotate the master key that wraps every payload data key.",
-        subcommands: [Create.self, Rotate.self, Status.self]
+        abstract: "Create and rotate the master key, and the checkpoint signing keys.",
+        subcommands: [Create.self, Rotate.self, Status.self, Signing.self, Public.self]
     )
 
     struct Create: AsyncParsableCommand {

@@ -25,6 +25,17 @@ struct Serve: AsyncParsableCommand {
         let port = port ?? env["RECORDKEEPER_HTTP_PORT"].flatMap(Int.init) ?? 8080
         let runtime = try await Runtime.prepare(logger: logger, keys: .required)
         defer { runtime.shutdown() }
+        var checkpoints = try CheckpointSettings.fromEnvironment(env)
+        checkpoints.logName = try Runtime.logName()
+        if runtime.embedded != nil, let master = runtime.masterKey {
+            // The embedded default signs checkpoints out of the box, as it generates its master key.
+            try await withPostgresClient(runtime.service, logger: logger) { client in
+                if try await SigningKeyStore.list(client: client, logger: logger).isEmpty {
+                    let key = try await SigningKeyStore.create(client: client, masterKey: master, logger: logger)
+                    logger.notice("created a checkpoint signing key; publish `recordkeeper keys public`", metadata: ["key_id": "\(key.id)"])
+                }
+            }
+        }
         let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
         let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
         logger.notice(
@@ -37,7 +48,7 @@ struct Serve: AsyncParsableCommand {
         )
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: host, port: port),
-            client: client, store: store, migrations: runtime.migrations, logger: logger,
+            client: client, store: store, migrations: runtime.migrations, checkpoints: checkpoints, logger: logger,
             onServerRunning: { port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
             }

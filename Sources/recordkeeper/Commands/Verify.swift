@@ -6,10 +6,13 @@ import Logging
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Re-read the ledger and recompute every hash and payload commitment.",
+        abstract: "Re-read the ledger and recompute every hash, payload commitment, the Merkle tree and checkpoints.",
         discussion: """
             Exit status: 0 intact, 1 tampered (the first bad position and why are printed), \
-            2 could not run. Without a master key only the chain is verified (level "chain").
+            2 could not run. Without a master key only the chain is verified (level "chain"). \
+            Give checkpoints kept outside the database with --checkpoint and the published keys \
+            with --public-key(-file): a truncated tail or a consistently rewritten chain is found \
+            only that way. Checkpoints stored in the database are always checked too.
             """
     )
 
@@ -19,32 +22,83 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "Start at this position, trusting the stored hash of the entry before it.")
     var from: Int64 = 1
 
-    @Flag(help: "Print one JSON object: ok, entries, first_bad_position, reason, level, ledgers.")
+    @Option(help: "A signed checkpoint file kept outside the database (repeatable).")
+    var checkpoint: [String] = []
+
+    @Option(help: "A trusted verifier key NAME+KEYID+BASE64 for --checkpoint (repeatable).")
+    var publicKey: [String] = []
+
+    @Option(help: "A file of trusted verifier keys, one per line (repeatable).")
+    var publicKeyFile: [String] = []
+
+    @Flag(help: "Do not check the checkpoints stored in the database.")
+    var noStoredCheckpoints = false
+
+    @Option(help: "The TSA's CA certificates (PEM): also verify the RFC 3161 token of every stored checkpoint (env RECORDKEEPER_TSA_CA_FILE).")
+    var tsaCAFile: String?
+
+    @Flag(help: "Print one JSON object: ok, entries, first_bad_position, reason, reason_code, level, checkpoints, ledgers.")
     var json = false
 
     func run() async throws {
         let logger = Output.makeLogger()
         let reports: [LedgerVerificationReport]
+        var timestamps: [String: TimestampAuditResult] = [:]
         do {
             guard from >= 1 else { throw CLIError("--from must be 1 or more") }
+            let keys = try loadTrustedKeys(keys: publicKey, files: publicKeyFile)
+            var notes: [(source: String, note: String, ledger: String)] = []
+            for file in checkpoint {
+                let text = try readTextFile(file, option: "--checkpoint")
+                let origin = (try? Checkpoint(parsingBody: SignedNote(parsing: text).text))?.origin
+                guard let origin, let ledger = CheckpointOrigin.ledger(fromOrigin: origin) else {
+                    throw CLIError("--checkpoint \(file): not a Recordkeeper checkpoint (a signed note whose origin ends in /ledgers/NAME)")
+                }
+                notes.append((file, text, ledger))
+            }
+            if !checkpoint.isEmpty && keys.isEmpty && !json {
+                Output.error("warning: no --public-key given: the checkpoints are checked with the public keys stored in the database, which an attacker with database access could replace")
+            }
+            if !checkpoint.isEmpty && from > 1 { throw CLIError("--checkpoint needs a full verification: drop --from") }
+            let logName = try Runtime.logName()
+            let includeStored = !noStoredCheckpoints
+            let outsideNotes = notes
+            let tsaCA = tsaCAFile ?? ProcessInfo.processInfo.environment["RECORDKEEPER_TSA_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
             let runtime = try await Runtime.prepare(logger: logger, keys: .optional)
             defer { runtime.shutdown() }
             let selected = ledger
             let start = from
             let showProgress = !json
-            reports = try await withLedgerStore(runtime, logger: logger) { store in
+            (reports, timestamps) = try await withLedgerStore(runtime, logger: logger) { store in
                 let names: [String]
                 if let selected { names = [selected] } else { names = try await store.ledgers().map(\.name) }
+                // With one ledger chosen, every checkpoint is held to it (one for another ledger
+                // fails as checkpoint_origin_mismatch); otherwise each goes to the ledger it names.
+                let single = selected != nil
+                if !single {
+                    for note in outsideNotes where !names.contains(note.ledger) {
+                        throw CLIError("--checkpoint \(note.source) is for ledger '\(note.ledger)', which does not exist here")
+                    }
+                }
                 var reports: [LedgerVerificationReport] = []
                 for name in names {
-                    let report = try await store.verify(ledger: name, from: start) { position, head in
+                    let trust = CheckpointTrust(
+                        notes: outsideNotes.filter { single || $0.ledger == name }.map { (source: $0.source, note: $0.note) },
+                        trustedKeys: keys, logName: logName, includeStored: includeStored)
+                    let report = try await store.verify(ledger: name, from: start, trust: trust) { position, head in
                         if showProgress { Output.progress("verifying \(name): \(position) of \(head)") }
                     }
                     if showProgress { Output.endProgress() }
                     reports.append(report)
                     if !report.ok { break }
                 }
-                return reports
+                var timestamps: [String: TimestampAuditResult] = [:]
+                if let tsaCA {
+                    for report in reports where report.ok {
+                        timestamps[report.ledger] = try await TimestampAuditResult.run(store: store, ledger: report.ledger, caFile: tsaCA)
+                    }
+                }
+                return (reports, timestamps)
             }
         } catch {
             if json {
@@ -53,30 +107,45 @@ struct Verify: AsyncParsableCommand {
             Output.error("recordkeeper verify: could not run: \(error)")
             throw ExitCode(2)
         }
-        let failed = reports.first { !$0.ok }
+        let badTimestamp = timestamps.sorted { $0.key < $1.key }.first { !$0.value.failures.isEmpty }
         let entries = reports.reduce(Int64(0)) { $0 + $1.entries }
+        let failed = reports.first { !$0.ok }
         let level = reports.first?.level ?? .chain
+        var problem = failed?.firstProblem
+        if problem == nil, let (ledger, audit) = badTimestamp, let first = audit.failures.first {
+            problem = ("timestamp_invalid", nil, "ledger \(ledger), checkpoint #\(first.checkpointID): \(first.reason)")
+        }
+        let failedLedger = failed?.ledger ?? badTimestamp?.key
         if json {
             Output.json([
-                "ok": failed == nil,
+                "ok": problem == nil,
                 "entries": entries,
-                "first_bad_position": failed?.failure.map { $0.position } as Any? ?? NSNull(),
-                "reason": failed?.failure.map { $0.description } as Any? ?? NSNull(),
-                "reason_code": failed?.failure.map { $0.reason.code } as Any? ?? NSNull(),
-                "ledger": failed?.ledger as Any? ?? NSNull(),
+                "first_bad_position": problem?.position as Any? ?? NSNull(),
+                "reason": problem?.reason as Any? ?? NSNull(),
+                "reason_code": problem?.code as Any? ?? NSNull(),
+                "ledger": failedLedger as Any? ?? NSNull(),
+                "timestamps": timestamps.mapValues { $0.json },
                 "level": level.rawValue,
+                "checkpoints": reports.flatMap { report in report.checkpoints.map { describe($0, ledger: report.ledger) } },
                 "ledgers": reports.map { report in
                     [
                         "ledger": report.ledger, "ok": report.ok, "entries": report.entries, "head": report.headPosition,
                         "payloads_verified": report.payloadsVerified, "payloads_destroyed": report.payloadsDestroyed,
-                        "first_bad_position": report.failure.map { $0.position } as Any? ?? NSNull(),
+                        "first_bad_position": report.firstProblem?.position as Any? ?? NSNull(),
+                        "merkle_root": report.merkleRoot?.hex as Any? ?? NSNull(),
+                        "tree_nodes_checked": report.treeNodesChecked,
                     ] as [String: Any]
                 },
             ])
         } else {
             for report in reports {
-                if let failure = report.failure {
-                    Output.line("TAMPERED  ledger \(report.ledger): first bad position \(failure.position): \(failure)")
+                for result in report.checkpoints {
+                    let status = result.verified == true ? "OK      " : result.verified == false ? "FAILED  " : "SKIPPED "
+                    Output.line("\(status)  checkpoint \(result.source) (tree size \(result.checkpoint.map { String($0.treeSize) } ?? "?")): \(result.reason)")
+                }
+                if let problem = report.firstProblem {
+                    let at = problem.position.map { "first bad position \($0): " } ?? ""
+                    Output.line("TAMPERED  ledger \(report.ledger): \(at)\(problem.reason) [\(problem.code)]")
                 } else {
                     let payloads = level == .chainAndPayloads
                         ? ", \(report.payloadsVerified) payloads checked, \(report.payloadsDestroyed) lawfully destroyed"
@@ -84,8 +153,24 @@ struct Verify: AsyncParsableCommand {
                     Output.line("OK        ledger \(report.ledger): \(report.entries) entries intact\(payloads)")
                 }
             }
+            for (ledger, audit) in timestamps.sorted(by: { $0.key < $1.key }) {
+                let status = audit.failures.isEmpty ? "OK      " : "FAILED  "
+                Output.line("\(status)  timestamps of ledger \(ledger): \(audit.verified) of \(audit.checked) tokens verify, \(audit.missing) checkpoints without a token")
+                for failure in audit.failures { Output.line("          checkpoint #\(failure.checkpointID): \(failure.reason)") }
+            }
             if reports.isEmpty { Output.line("No ledgers to verify.") }
         }
-        if failed != nil { throw ExitCode(1) }
+        if problem != nil { throw ExitCode(1) }
+    }
+
+    private func describe(_ result: CheckpointAudit.Result, ledger: String) -> [String: Any] {
+        [
+            "source": result.source, "ledger": ledger,
+            "tree_size": result.checkpoint.map { $0.treeSize } as Any? ?? NSNull(),
+            "ok": result.verified as Any? ?? NSNull(),
+            "reason_code": result.failure?.rawValue as Any? ?? NSNull(),
+            "first_bad_position": result.position as Any? ?? NSNull(),
+            "reason": result.reason,
+        ]
     }
 }

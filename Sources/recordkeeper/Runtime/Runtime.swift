@@ -112,6 +112,18 @@ struct Runtime {
     }
 
     /// Append limits, with `RECORDKEEPER_APPEND_MAX_BATCH` (events per transaction, default 4096) applied.
+    /// The deployment's log name (RECORDKEEPER_LOG_NAME): checkpoint origins are
+    /// `<log name>/ledgers/<ledger>`.
+    static func logName() throws -> String {
+        let name = environment["RECORDKEEPER_LOG_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? CheckpointOrigin.defaultLogName
+        do {
+            try CheckpointOrigin.validate(logName: name)
+        } catch {
+            throw CLIError("RECORDKEEPER_LOG_NAME: \(error)")
+        }
+        return name
+    }
+
     static func appendLimits() -> AppendLimits {
         var limits = AppendLimits()
         if let events = environment["RECORDKEEPER_APPEND_MAX_BATCH"].flatMap(Int.init), events >= 1 { limits.maxBatchEvents = events }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Ledger
 import LedgerStore
 import NIOCore
 import PostgresNIO
@@ -40,10 +41,11 @@ extension TestResponse {
 /// LedgerStore for `databaseURL`, and runs `test` against its router (the client and the store
 /// run as the application's services, as in `serve`).
 func withRecordkeeperApp<T: Sendable>(
-    databaseURL: String, migrations: [Migration], _ test: @escaping @Sendable (any TestClientProtocol) async throws -> T
+    databaseURL: String, migrations: [Migration], masterKey: MasterKey? = nil,
+    _ test: @escaping @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(configuration: try DatabaseURL(databaseURL).clientConfiguration(), backgroundLogger: testLogger)
-    let store = LedgerStore(client: client, masterKey: nil, logger: testLogger)
+    let store = LedgerStore(client: client, masterKey: masterKey, logger: testLogger)
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
         client: client, store: store, migrations: migrations, logger: testLogger

@@ -101,6 +101,14 @@ struct VerifyOutput: Decodable {
     var level: String?
     var error: String?
     var ledgers: [LedgerReport]?
+    var checkpoints: [CheckpointReport]?
+
+    struct CheckpointReport: Decodable {
+        var source: String
+        var ok: Bool?
+        var reasonCode: String?
+        var treeSize: Int?
+    }
 }
 
 struct KeysCreateOutput: Decodable {

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import LedgerStore
+import Logging
+import NIOConcurrencyHelpers
+
+/// `recordkeeper bench verify`: full verification (chain, payloads, Merkle tree) against merely
+/// streaming the same rows and hashing their bytes, plus inclusion-proof latency and peak memory.
+struct BenchVerify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify a ledger of N entries; compare with streaming and hashing the same rows; time inclusion proofs.",
+        discussion: "The ledger is filled up to --entries first (kept between runs). Peak memory is the process's resident set during verification."
+    )
+
+    @Option(help: "Entries in the ledger (appended first if it has fewer).")
+    var entries = 1_000_000
+
+    @Option(help: "The ledger to fill and verify.")
+    var ledger = "bench-verify"
+
+    @Option(help: "Inclusion proofs to time.")
+    var proofs = 2000
+
+    @Flag(help: "Print one JSON object with the figures.")
+    var json = false
+
+    func validate() throws {
+        guard entries > 0, proofs > 0 else { throw ValidationError("--entries and --proofs must be positive") }
+    }
+
+    func run() async throws {
+        let logger = Output.makeLogger()
+        let runtime = try await Runtime.prepare(logger: logger, keys: .required)
+        defer { runtime.shutdown() }
+        let (target, ledger, proofCount, showProgress) = (Int64(entries), ledger, proofs, !json)
+        let figures = try await withLedgerStore(runtime, maximumConnections: 12, logger: logger) { store in
+            try await Self.fill(store: store, ledger: ledger, to: target, showProgress: showProgress)
+            let clock = ContinuousClock()
+            if showProgress { Output.progress("baseline: streaming and hashing the rows…") }
+            var started = clock.now
+            let raw = try await store.streamAndHash(ledger: ledger)
+            let rawSeconds = (clock.now - started).seconds
+            ResidentMemory.resetPeak()
+            if showProgress { Output.progress("verifying (chain, payloads, Merkle tree)…") }
+            started = clock.now
+            let report = try await store.verify(ledger: ledger, trust: CheckpointTrust(includeStored: false))
+            let verifySeconds = (clock.now - started).seconds
+            let peak = ResidentMemory.peakMegabytes()
+            guard report.ok else { throw CLIError("the benchmark ledger does not verify: \(report.firstProblem?.reason ?? "?")") }
+            if showProgress { Output.progress("timing inclusion proofs…") }
+            let size = report.headPosition
+            var latencies: [Double] = []
+            var generator = SystemRandomNumberGenerator()
+            for _ in 0..<proofCount {
+                let position = Int64.random(in: 1...size, using: &generator)
+                let began = clock.now
+                _ = try await store.inclusionProof(ledger: ledger, position: position, treeSize: size)
+                latencies.append((clock.now - began).seconds * 1000)
+            }
+            if showProgress { Output.endProgress() }
+            return (raw.rows, rawSeconds, report.entries, verifySeconds, report.level, latencies.sorted(), peak, size)
+        }
+        let (rawRows, rawSeconds, verified, verifySeconds, level, latencies, peak, size) = figures
+        let verifyRate = Double(verified) / verifySeconds
+        let rawRate = Double(rawRows) / rawSeconds
+        let proofTimes = BenchAppend.Measurement(seconds: 0, latenciesMs: latencies)
+        func percentile(_ p: Double) -> Double { proofTimes.percentile(p) }
+        let build = Bench.buildKind
+        if json {
+            Output.json([
+                "entries": size, "build": build, "ledger": ledger, "level": level.rawValue,
+                "verify_entries_per_second": verifyRate.rounded(), "raw_entries_per_second": rawRate.rounded(),
+                "ratio": (verifyRate / rawRate * 1000).rounded() / 1000,
+                "proofs": latencies.count, "proof_p50_ms": percentile(0.5), "proof_p99_ms": percentile(0.99),
+                "peak_rss_mb": (peak * 10).rounded() / 10,
+            ])
+        } else {
+            Output.line("recordkeeper bench verify: \(size) entries, level \(level.rawValue), \(build) build")
+            Output.line(String(format: "  verify (chain, payloads, Merkle tree):   %9.0f entries/s", verifyRate))
+            Output.line(String(format: "  stream and hash the same rows (floor):   %9.0f entries/s", rawRate))
+            Output.line(String(format: "  ratio verify/raw: %.3f", verifyRate / rawRate))
+            Output.line(String(format: "  inclusion proofs (%d): p50 %.3f ms  p99 %.3f ms", latencies.count, percentile(0.5), percentile(0.99)))
+            Output.line(String(format: "  peak resident memory while verifying: %.1f MB", peak))
+        }
+    }
+
+    /// Appends benchmark events until the ledger holds `target` entries.
+    static func fill(store: LedgerStore, ledger: String, to target: Int64, showProgress: Bool) async throws {
+        let have = try await store.head(of: try await store.ledger(named: ledger)).position
+        guard have < target else { return }
+        let missing = Int(target - have)
+        let base = Int(have) + Int.random(in: 0..<1_000_000_000) * 1000
+        let batches = stride(from: 0, to: missing, by: 100).map { start in
+            (start..<min(missing, start + 100)).map { BenchAppend.event(index: base + $0, stream: $0 % 64) }
+        }
+        let done = NIOLockedValueBox(0)
+        _ = try await BenchAppend.measure(batches: batches, concurrency: 8) { batch in
+            _ = try await store.append(batch, to: ledger)
+            let count = done.withLockedValue { $0 += batch.count; return $0 }
+            if showProgress && count % 10_000 < batch.count { Output.progress("filling \(ledger): \(Int(have) + count) of \(target)") }
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// The process's resident memory, from /proc (Linux).
+enum ResidentMemory {
+    /// Resets the peak ("high water mark") so that a later reading covers only what follows.
+    static func resetPeak() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    /// VmHWM, the peak resident set size, in MB (0 where /proc is not available).
+    static func peakMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kilobytes / 1024
+        }
+        return 0
+    }
+}

@@ -1,0 +1,10 @@
+import Foundation
+
+extension Output {
+    /// Prints an `Encodable` value as pretty JSON with sorted keys on standard output.
+    static func encoded<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
+    }
+}

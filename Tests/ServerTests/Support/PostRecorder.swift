@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// A real HTTP server on loopback that records every POST it receives (a stand-in for a
+/// witness or publication page that takes checkpoints), answering `status`.
+final class PostRecorder: Sendable {
+    struct Received: Sendable {
+        var path: String
+        var contentType: String?
+        var ledger: String?
+        var body: String
+    }
+
+    private let received = NIOLockedValueBox<[Received]>([])
+    private let failuresLeft: NIOLockedValueBox<Int>
+
+    /// - Parameter failFirst: answer 503 to this many POSTs before accepting.
+    init(failFirst: Int = 0) {
+        failuresLeft = NIOLockedValueBox(failFirst)
+    }
+
+    var posts: [Received] { received.withLockedValue { $0 } }
+
+    /// Runs the server on a free port while `body` runs; `body` gets the base URL.
+    func run<T: Sendable>(_ body: @escaping @Sendable (String) async throws -> T) async throws -> T {
+        let router = Router()
+        router.post("/**") { request, _ -> Response in
+            let buffer = try await request.body.collect(upTo: 1 << 20)
+            if self.failuresLeft.withLockedValue({ left in defer { left = max(0, left - 1) }; return left > 0 }) {
+                return Response(status: .serviceUnavailable)
+            }
+            self.received.withLockedValue {
+                $0.append(Received(
+                    path: request.uri.path, contentType: request.headers[.contentType],
+                    ledger: request.headers.first { $0.name.canonicalName == "recordkeeper-ledger" }?.value, body: String(buffer: buffer)))
+            }
+            return Response(status: .created)
+        }
+        let port = try freeLocalPort()
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await app.runService()
+                return nil
+            }
+            try await waitUntilListening(port: port)
+            group.addTask { try await body("http://127.0.0.1:\(port)") }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let value = next { return value }
+            }
+            throw TestSetupError("the POST recorder stopped")
+        }
+    }
+
+    private func waitUntilListening(port: Int) async throws {
+        for _ in 0..<100 {
+            if (try? await httpGet("http://127.0.0.1:\(port)/", timeout: 1)) != nil { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestSetupError("the POST recorder did not start on port \(port)")
+    }
+}
