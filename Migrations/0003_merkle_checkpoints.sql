@@ -1,14 +1,15 @@
 -- Recordkeeper schema version 3: the stored Merkle tree, signing keys and checkpoints.
 -- See docs/ledger-format.md sections 11.1 (merkle_nodes) and 12 (checkpoints).
 
--- Complete perfect subtrees at levels 4, 8, 12, … of each ledger's RFC 9162 tree. A node at
+-- Complete perfect subtrees of level 4 and up (16 leaves or more) of each ledger's RFC 9162
+-- tree, about one row per 8 entries. A node at
 -- `level` whose last leaf is position `last_position` covers positions
 -- last_position - 2^level + 1 … last_position (its index is last_position / 2^level - 1).
 -- Rows are written by the append statement together with the entry that completes them.
 CREATE TABLE merkle_nodes (
     ledger_id      integer NOT NULL,
     last_position  bigint NOT NULL,
-    level          smallint NOT NULL CHECK (level > 0 AND level % 4 = 0 AND level < 63),
+    level          smallint NOT NULL CHECK (level >= 4 AND level < 63),
     hash           bytea NOT NULL CHECK (octet_length(hash) = 32),
     PRIMARY KEY (ledger_id, last_position, level),
     CHECK (last_position > 0 AND last_position % (1::bigint << level) = 0)
@@ -118,7 +119,7 @@ BEGIN
         DROP TABLE rk_tree_level;
         ALTER TABLE rk_tree_next RENAME TO rk_tree_level;
         EXIT WHEN made = 0;
-        IF lvl % 4 = 0 THEN
+        IF lvl >= 4 THEN
             INSERT INTO merkle_nodes (ledger_id, last_position, level, hash)
                 SELECT ledger_id, (idx + 1) << lvl, lvl, hash FROM rk_tree_level;
         END IF;

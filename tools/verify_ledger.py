@@ -14,7 +14,7 @@ What it checks, for one ledger:
   commitment (§6); a missing payload must be authorised by a destruction (§9);
 * stored Merkle nodes (§11.1), when a ``merkle_nodes`` export is available:
   every stored node must be the hash the entries give, and every complete
-  perfect subtree at a level 4, 8, 12 … must be stored;
+  perfect subtree of level 4 or more must be stored;
 * the RFC 9162 Merkle root (§11) of the whole ledger and of every checkpoint
   size, with the compact range (O(log n) memory);
 * each signed checkpoint (§12.6): signature by a trusted key, origin, size,
@@ -122,7 +122,7 @@ DATA_KEY_COLUMNS = ("id", "stream", "period", "master_key_id", "wrapped_key",
 PAYLOAD_COLUMNS = ("position", "data_key_id", "sealed")
 NODE_COLUMNS = ("last_position", "level", "hash")
 CHECKPOINT_COLUMNS = ("id", "tree_size", "note")
-NODE_LEVEL_STEP = 4                                   # §11.1: levels 4, 8, 12, …
+LOWEST_NODE_LEVEL = 4                                 # §11.1: every level from 4 up
 
 
 class CouldNotRun(Exception):
@@ -1018,7 +1018,7 @@ class ChainVerifier:
                      completed: list[bytes]) -> None:
         """§11.1 at a verified position ``pos``: every stored node whose last leaf is
         ``pos`` must be the hash the entries give, and every perfect subtree that
-        ``pos`` completes at a level 4, 8, 12 … must be stored.  Only the first
+        ``pos`` completes at level 4 or more must be stored.  Only the first
         problem is kept; it is reported only if everything else holds (§12.6)."""
         if nodes is None:
             return
@@ -1032,13 +1032,13 @@ class ChainVerifier:
                     f"stored Merkle node at level {level} covering positions "
                     f"{pos - (1 << level) + 1}…{pos} is not the hash the entries give")
         if rep.node_failure is None:
-            for level in range(NODE_LEVEL_STEP, len(completed), NODE_LEVEL_STEP):
+            for level in range(LOWEST_NODE_LEVEL, len(completed)):
                 if level not in stored:
                     rep.node_failure = Failure(
                         pos, "tree_node_mismatch",
                         f"no stored Merkle node at level {level} covering positions "
                         f"{pos - (1 << level) + 1}…{pos} (§11.1: every complete subtree "
-                        "at a level 4, 8, 12 … is stored)")
+                        "of level 4 or more is stored)")
                     break
 
     def run(self) -> ChainReport:
@@ -1136,8 +1136,8 @@ class NodeStream:
         end = parse_int(row["last_position"], "last_position", where)
         level = parse_int(row["level"], "level", where)
         # §11.1/§15: a node covers last_position − 2^level + 1 … last_position, so
-        # last_position is a positive multiple of 2^level; levels are 4, 8, 12, ….
-        if not (0 < level < 63 and level % NODE_LEVEL_STEP == 0
+        # last_position is a positive multiple of 2^level; levels are 4 and up.
+        if not (LOWEST_NODE_LEVEL <= level < 63
                 and 0 < end <= MAX_POSITION and end % (1 << level) == 0):
             raise CouldNotRun(f"{where}: impossible Merkle node (last_position {end}, level {level})")
         if (end, level) <= self._last:

@@ -183,6 +183,11 @@ final class GroupCommitter: Sendable {
                 head = nil
                 // A short random pause, so that two writers do not keep colliding in step.
                 try? await Task.sleep(for: .microseconds(Int.random(in: 0...(500 * attempt))))
+            } catch where error.sqlState == "23505" && error.constraintName == "merkle_nodes_pkey" {
+                // Only a row planted in merkle_nodes beyond the head (tampering) collides here.
+                fail(batch, with: LedgerStoreError.treeIncomplete(
+                    "merkle_nodes holds a node beyond the ledger head, so no entry can be appended after it"))
+                return
             } catch where error.sqlState == "23505" {
                 stale = head
                 head = nil

@@ -84,14 +84,17 @@ extension LedgerStore {
         let leaf = MerkleSubtree(level: 0, index: index)
         var wanted = Set(path.flatMap(MerkleRanges.perfectSubtrees(of:)))
         wanted.insert(leaf)
-        wanted.formUnion(MerkleRanges.perfectSubtrees(of: 0..<UInt64(size)))
         let resolved = try await resolve(wanted, ledger: ledger, size: size)
         let hash = { (subtree: MerkleSubtree) in resolved.hashes[subtree]! }
+        let proof = path.map { MerkleRanges.root(of: $0, subtreeHash: hash) }
+        // The path and the leaf determine the root (RFC 9162 §2.1.3.2): no more rows needed.
+        guard let root = MerkleVerifier.rootFromInclusionProof(leafHash: hash(leaf), index: index, treeSize: UInt64(size), proof: proof) else {
+            throw LedgerStoreError.treeIncomplete("the inclusion path of position \(position) does not fit a tree of size \(size)")
+        }
         return InclusionProof(
             ledger: name, position: position, leafIndex: position - 1, treeSize: size,
             entryHash: resolved.entryHashes[position]!.hex, leafHash: hash(leaf).hex,
-            rootHash: MerkleRanges.root(of: 0..<UInt64(size), subtreeHash: hash).hex,
-            proof: path.map { MerkleRanges.root(of: $0, subtreeHash: hash).hex })
+            rootHash: root.hex, proof: proof.map(\.hex))
     }
 
     /// The consistency proof from the tree of `from` entries to the tree of `to` entries.

@@ -63,6 +63,15 @@ extension Error {
         return nil
     }
 
+    /// The constraint a PostgreSQL server error names, if any.
+    var constraintName: String? {
+        if let error = self as? PSQLError { return error.serverInfo?[.constraintName] }
+        if let error = self as? PostgresTransactionError {
+            return (error.closureError ?? error.commitError ?? error.beginError)?.constraintName
+        }
+        return nil
+    }
+
     /// The server's message, for logs and error texts (no binds, no secrets).
     var serverMessage: String {
         if let error = self as? PSQLError, let message = error.serverInfo?[.message] {

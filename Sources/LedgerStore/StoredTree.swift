@@ -4,17 +4,18 @@ import NIOCore
 import PostgresNIO
 
 /// The Merkle tree as PostgreSQL keeps it (docs/ledger-format.md section 11.1): the entry hashes
-/// (level 0) and, in `merkle_nodes`, every complete perfect subtree at levels 4, 8, 12, ….
+/// (level 0) and, in `merkle_nodes`, every complete perfect subtree of level 4 or more (16
+/// leaves or more): about one row per 8 entries.
 ///
-/// Any perfect subtree's hash is computed from at most 8 stored values, so a proof or a root
-/// over a tree of size n needs O(log n) rows, fetched in one query.
+/// A perfect subtree of level 4 or more is one stored row; a smaller one is at most 8 entry
+/// hashes. So a proof or a root over a tree of size n needs O(log n) rows, fetched in one query.
 enum StoredTree {
-    /// Interior nodes are stored at the positive multiples of this level.
-    static let levelStride = 4
+    /// Interior nodes are stored from this level up.
+    static let lowestStoredLevel = 4
 
     /// Whether the append path stores the node of this perfect subtree.
     static func isStored(_ subtree: MerkleSubtree) -> Bool {
-        subtree.level > 0 && subtree.level % levelStride == 0
+        subtree.level >= lowestStoredLevel
     }
 
     /// The row key of a stored node: the position of its last leaf and its level.
@@ -33,7 +34,7 @@ enum StoredTree {
         var positions: Set<Int64> = []
         var nodeKeys: Set<MerkleSubtree> = []
         for subtree in subtrees {
-            let base = subtree.level - subtree.level % levelStride
+            let base = isStored(subtree) ? subtree.level : 0
             let units = base == subtree.level ? [subtree] : subtree.descendants(atLevel: base)
             parts[subtree] = units
             for unit in units {
@@ -41,21 +42,12 @@ enum StoredTree {
             }
         }
         let nodes = Array(nodeKeys)
-        let rows = try await client.query(
-            """
-            SELECT 0::int2, position, entry_hash FROM ledger_entries
-             WHERE ledger_id = \(ledger.id) AND position = ANY(\(Array(positions))::int8[])
-            UNION ALL
-            SELECT n.level, n.last_position, n.hash FROM merkle_nodes n
-              JOIN unnest(\(nodes.map { rowKey($0).lastPosition })::int8[], \(nodes.map { rowKey($0).level })::int2[])
-                   AS u(last_position, level) ON n.last_position = u.last_position AND n.level = u.level
-             WHERE n.ledger_id = \(ledger.id)
-            """,
-            logger: logger
-        )
+        let statement = RowsStatement(
+            ledgerID: ledger.id, positions: Array(positions),
+            nodePositions: nodes.map { rowKey($0).lastPosition }, nodeLevels: nodes.map { rowKey($0).level })
         var values: [MerkleSubtree: LedgerDigest] = [:]
         var entryHashes: [Int64: LedgerDigest] = [:]
-        for try await (level, lastPosition, hash) in rows.decode((Int16, Int64, ByteBuffer).self) {
+        for try await (level, lastPosition, hash) in try await client.execute(statement, logger: logger) {
             let digest = try LedgerDigest(bytes: hash.readableBytesView)
             if level == 0 {
                 entryHashes[lastPosition] = digest
@@ -80,6 +72,41 @@ enum StoredTree {
             hashes[subtree] = MerkleRanges.combine(unitHashes)
         }
         return (hashes, entryHashes)
+    }
+
+    /// The rows behind a set of subtrees: entry hashes by position, stored nodes by (last
+    /// position, level). Prepared once per connection: proofs are served at a high rate, and
+    /// planning the statement each time would cost more than running it.
+    struct RowsStatement: PostgresPreparedStatement {
+        static let name = "recordkeeper_tree_rows_v1"
+        static let sql = """
+            SELECT 0::int2, position, entry_hash FROM ledger_entries
+             WHERE ledger_id = $1 AND position = ANY($2::int8[])
+            UNION ALL
+            SELECT n.level, n.last_position, n.hash FROM merkle_nodes n
+              JOIN unnest($3::int8[], $4::int2[]) AS u(last_position, level)
+                ON n.last_position = u.last_position AND n.level = u.level
+             WHERE n.ledger_id = $1
+            """
+        typealias Row = (Int16, Int64, ByteBuffer)
+
+        var ledgerID: Int32
+        var positions: [Int64]
+        var nodePositions: [Int64]
+        var nodeLevels: [Int16]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 4)
+            bindings.append(ledgerID)
+            bindings.append(positions)
+            bindings.append(nodePositions)
+            bindings.append(nodeLevels)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row {
+            try row.decode(Row.self)
+        }
     }
 
     /// The compact range (frontier) of the tree of `size` leaves, to resume appending.

@@ -207,7 +207,7 @@ struct CheckpointVerificationTests {
 
             let alone = try await Self.verify(db, keys: [verifierKey])
             #expect(alone.ok, "every link, hash and stored node was recomputed: \(Self.describe(alone))")
-            #expect(alone.treeNodesChecked == 2)
+            #expect(alone.treeNodesChecked == 3, "levels 4 (16, 32) and 5 (32)")
 
             let held = try await Self.verify(db, notes: [checkpoint.note], keys: [verifierKey])
             #expect(held.failure == nil)
@@ -358,6 +358,18 @@ struct CheckpointVerificationTests {
             let report = try await Self.verify(db, keys: [verifierKey])
             #expect(report.firstProblem?.code == "tree_node_mismatch", "\(Self.describe(report))")
             #expect(report.firstProblem?.position == 48, "\(Self.describe(report))")
+            // Appending up to it collides with the planted row: the append fails saying so
+            // (not "the head kept moving"), and nothing is written.
+            try await db.withStore { store in
+                await #expect {
+                    try await Self.append(store, count: 8, after: 40)
+                } throws: { error in
+                    guard case .treeIncomplete(let why) = error as? LedgerStoreError else { return false }
+                    return why.contains("beyond the ledger head")
+                }
+                let head = try await store.head(of: try await store.ledger(named: "t"))
+                #expect(head.position == 40)
+            }
         }
     }
 

@@ -14,6 +14,8 @@ public struct CheckpointService: Service {
     let logger: Logger
     /// How often the heads are looked at.
     let pollInterval: Duration
+    /// How often undelivered checkpoints and missing timestamp tokens are retried.
+    static let retryInterval: Duration = .seconds(15)
 
     public init(store: LedgerStore, settings: CheckpointSettings, logger: Logger, pollInterval: Duration = .seconds(1)) {
         self.store = store
@@ -26,8 +28,10 @@ public struct CheckpointService: Service {
         let publisher = CheckpointPublisher(store: store, settings: settings, logger: logger)
         var warnedNoKey = false
         var lastMade: [String: ContinuousClock.Instant] = [:]
+        var lastPublished: ContinuousClock.Instant? = nil
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
+                var made = false
                 for (ledger, head, checkpointed) in try await growth() where head > checkpointed {
                     let now = ContinuousClock.now
                     let since = lastMade[ledger].map { now - $0 } ?? settings.interval
@@ -35,6 +39,7 @@ public struct CheckpointService: Service {
                     do {
                         let checkpoint = try await store.makeCheckpoint(ledger: ledger, logName: settings.logName)
                         lastMade[ledger] = now
+                        made = true
                         logger.info("checkpoint made", metadata: ["ledger": "\(ledger)", "tree_size": "\(checkpoint.treeSize)"])
                     } catch LedgerStoreError.noSigningKey {
                         if !warnedNoKey {
@@ -43,7 +48,12 @@ public struct CheckpointService: Service {
                         }
                     }
                 }
-                try await publisher.publishPending()
+                // Deliver what is new at once; retry failed deliveries every `retryInterval`.
+                let now = ContinuousClock.now
+                if made || lastPublished.map({ now - $0 >= Self.retryInterval }) ?? true {
+                    lastPublished = now
+                    try await publisher.publishPending()
+                }
             } catch {
                 logger.error("checkpointing failed; will retry", metadata: ["error": "\(error)"])
             }

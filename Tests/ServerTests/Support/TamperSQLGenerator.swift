@@ -92,7 +92,7 @@ def forged_like(pos, new_pos):
 
 def rewrite_from(k, nodes_and_head):
     """Entry k's actor changed and every hash from k on recomputed; optionally the stored
-    tree (every node of levels 4, 8, 12 …, section 11.1) and the head rewritten to match."""
+    tree (every node of level 4 or more, section 11.1) and the head rewritten to match."""
     stmts, hashes = [], [r.entry_hash for r in rows[:k - 1]]
     prev = hashes[-1] if hashes else vl.GENESIS
     for r in rows[k - 1:]:
@@ -109,7 +109,7 @@ def rewrite_from(k, nodes_and_head):
         for pos, h in enumerate(hashes, start=1):
             completed = tree.push(h)
             values += [f"({L}, {pos}, {level}, {bx(completed[level])})"
-                       for level in range(4, len(completed), 4)]
+                       for level in range(4, len(completed))]
         stmts.append(f"DELETE FROM merkle_nodes WHERE ledger_id = {L}")
         stmts.append("INSERT INTO merkle_nodes (ledger_id, last_position, level, hash) VALUES "
                      + ", ".join(values))
