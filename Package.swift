@@ -49,6 +49,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // WhatsApp Cloud API: webhook authentication and model, Graph API client. Never writes
+        // to the database.
+        .target(
+            name: "WhatsApp",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WhatsAppTests",
+            dependencies: ["WhatsApp"],
+            swiftSettings: swiftSettings
+        ),
         // OpenSSL (libssl/libcrypto) for RFC 3161 timestamps: swift-crypto has no TS API.
         .systemLibrary(
             name: "COpenSSL",
