@@ -53,12 +53,77 @@ let package = Package(
         // to the database.
         .target(
             name: "WhatsApp",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WhatsAppTests",
-            dependencies: ["WhatsApp"],
+            dependencies: [
+                "WhatsApp", "TestGraphServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        // Test support: a fake Graph API (media metadata and downloads) on loopback.
+        .target(
+            name: "TestGraphServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/Support/TestGraphServer",
+            swiftSettings: swiftSettings
+        ),
+        // libzstd for compressing stored media (and, later, export bundles).
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .target(
+            name: "Zstd",
+            dependencies: ["CZstd"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ZstdTests",
+            dependencies: ["Zstd"],
+            swiftSettings: swiftSettings
+        ),
+        // Records: the event catalog, commands that turn input into events (WhatsApp ingest,
+        // media archiving), projections. Never renders HTTP.
+        .target(
+            name: "Records",
+            dependencies: [
+                "Ledger", "LedgerStore", "WhatsApp", "Zstd",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RecordsTests",
+            dependencies: [
+                "Records", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "TestGraphServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // OpenSSL (libssl/libcrypto) for RFC 3161 timestamps: swift-crypto has no TS API.
@@ -83,6 +148,8 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "LedgerStore",
+                "Records",
+                "WhatsApp",
                 "Timestamping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -97,8 +164,10 @@ let package = Package(
             dependencies: [
                 "Ledger",
                 "LedgerStore",
+                "Records",
                 "Server",
                 "Timestamping",
+                "WhatsApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,12 +196,14 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "LedgerStore", "Ledger", "LocalTSA",
+                "Server", "LedgerStore", "Ledger", "LocalTSA", "Records", "WhatsApp", "TestGraphServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

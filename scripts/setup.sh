@@ -23,6 +23,8 @@ readonly REQUIRED_PACKAGES=(
     # RFC 3161 timestamps: OpenSSL's TS API (the COpenSSL target) and the `openssl ts` tool the tests use
     libssl-dev
     openssl
+    # zstd compression of stored media (the CZstd target)
+    libzstd-dev
 )
 readonly SWIFT_FALLBACK_BIN="/opt/swift/usr/bin"
 
