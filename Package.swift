@@ -116,10 +116,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test support: a fresh migrated database per test, for Records and Server tests.
+        .target(
+            name: "RecordsTestSupport",
+            dependencies: [
+                "Ledger", "LedgerStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support/RecordsTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RecordsTests",
             dependencies: [
-                "Records", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "TestGraphServer",
+                "Records", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "TestGraphServer", "RecordsTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -196,7 +207,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "LedgerStore", "Ledger", "LocalTSA", "Records", "WhatsApp", "TestGraphServer",
+                "Server", "LedgerStore", "Ledger", "LocalTSA", "Records", "WhatsApp", "TestGraphServer", "RecordsTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
