@@ -1,5 +1,6 @@
 public import Hummingbird
 import Foundation
+import HTTPTypes
 
 /// An RFC 9457 problem details response (`application/problem+json`).
 public struct ProblemDetails: Error, Sendable, HTTPResponseError {
@@ -8,12 +9,15 @@ public struct ProblemDetails: Error, Sendable, HTTPResponseError {
     public var detail: String
     /// A stable machine-readable code.
     public var code: String
+    /// Sent as `Retry-After` (a 503 that the client should retry).
+    public var retryAfterSeconds: Int?
 
-    public init(status: HTTPResponse.Status, code: String, title: String, detail: String) {
+    public init(status: HTTPResponse.Status, code: String, title: String, detail: String, retryAfterSeconds: Int? = nil) {
         self.status = status
         self.code = code
         self.title = title
         self.detail = detail
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -22,8 +26,10 @@ public struct ProblemDetails: Error, Sendable, HTTPResponseError {
             "detail": detail, "code": code,
         ]
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         return Response(
-            status: status, headers: [.contentType: "application/problem+json"],
+            status: status, headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -30,15 +30,19 @@ public enum RecordkeeperServer {
         store: LedgerStore,
         migrations: [Migration],
         checkpoints: CheckpointSettings? = nil,
+        whatsApp: WhatsAppWebhookSettings? = nil,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: RecordkeeperRequestContext.self)
         router.middlewares.add(LogRequestsMiddleware(.debug))
         router.addHealthRoutes(version: version) {
             await readiness(client: client, migrations: migrations, logger: logger)
         }
         router.addLedgerRoutes(store: store)
+        if let whatsApp {
+            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger)
+        }
         var services: [any Service] = [client, store]
         if let checkpoints {
             services.append(CheckpointService(store: store, settings: checkpoints, logger: logger))

@@ -8,31 +8,8 @@ import Testing
 struct EmbeddedServeTests {
     @Test("serve without DATABASE_URL: healthy and ready, secrets in place, SIGTERM stops it and its cluster")
     func serveEmbedded() async throws {
-        try await withTemporaryDirectory { work in
-            let dataDirectory = work.appendingPathComponent("data", isDirectory: true)
-            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
-            let clusterDirectory = dataDirectory.appendingPathComponent("postgres", isDirectory: true)
-            let httpPort = try freeLocalPort()
-            var environment = TestEnvironment.cleanEnvironment()  // no DATABASE_URL, owner URL or master key
-            environment["RECORDKEEPER_DATA_DIR"] = dataDirectory.path
-            environment["RECORDKEEPER_EMBEDDED_PG_PORT"] = String(try freeLocalPort())
-            environment["RECORDKEEPER_MIGRATIONS_DIR"] = TestEnvironment.migrationsDirectory.path
-
-            let serve = try ChildProcess.spawn(
-                try TestEnvironment.recordkeeperBinary(), ["serve", "--port", String(httpPort)],
-                environment: environment, workingDirectory: work.path, outputDirectory: work, label: "serve"
-            )
-            let outcome: Result<Void, any Error>
-            do {
-                try await Self.exercise(serve, httpPort: httpPort, dataDirectory: dataDirectory, clusterDirectory: clusterDirectory)
-                outcome = .success(())
-            } catch {
-                outcome = .failure(error)
-            }
-            // Whatever happened, leave no server and no cluster behind.
-            await serve.killAndReap()
-            await EmbeddedCluster.stopIfRunning(clusterDirectory, scratch: work)
-            try outcome.get()
+        try await EmbeddedServe.run { serve in
+            try await Self.exercise(serve.process, httpPort: serve.httpPort, dataDirectory: serve.dataDirectory, clusterDirectory: serve.clusterDirectory)
         }
     }
 
@@ -71,25 +48,5 @@ struct EmbeddedServeTests {
         let termination = try await serve.waitForExit(timeout: .seconds(60))
         #expect(termination == .exited(0), "serve ended with \(termination); stderr:\n\(serve.stderr)")
         #expect(!EmbeddedCluster.hasPostmasterPID(clusterDirectory), "serve must stop the cluster it started (postmaster.pid is still there)")
-    }
-
-    /// Polls `url` until it answers (any status), failing early if `process` exits.
-    private static func waitForHTTP(_ url: String, from process: ChildProcess, within limit: Duration) async throws -> HTTPResult {
-        let deadline = ContinuousClock.now + limit
-        var lastError: (any Error)?
-        while ContinuousClock.now < deadline {
-            if let termination = process.poll() {
-                throw TestSetupError("`\(process.command)` ended (\(termination)) before answering \(url); stderr:\n\(process.stderr)")
-            }
-            do {
-                return try await httpGet(url, timeout: 2)
-            } catch {
-                lastError = error
-            }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-        throw TestSetupError(
-            "\(url) did not answer within \(limit) (last error: \(lastError.map { "\($0)" } ?? "none")); serve's stderr:\n\(process.stderr)"
-        )
     }
 }

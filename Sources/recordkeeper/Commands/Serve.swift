@@ -36,6 +36,10 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         }
+        let whatsApp = try WhatsAppWebhookSettings.fromEnvironment(env)
+        if whatsApp == nil {
+            logger.warning("no WHATSAPP_APP_SECRET: the WhatsApp webhook (/webhooks/whatsapp) is not served")
+        }
         let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
         let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
         logger.notice(
@@ -48,7 +52,7 @@ struct Serve: AsyncParsableCommand {
         )
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: host, port: port),
-            client: client, store: store, migrations: runtime.migrations, checkpoints: checkpoints, logger: logger,
+            client: client, store: store, migrations: runtime.migrations, checkpoints: checkpoints, whatsApp: whatsApp, logger: logger,
             onServerRunning: { port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
             }

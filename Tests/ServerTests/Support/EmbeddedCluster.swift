@@ -28,3 +28,52 @@ enum EmbeddedCluster {
         _ = try? await child.waitForExit(timeout: .seconds(60))
     }
 }
+
+/// A `recordkeeper serve` on the embedded default, in a temporary directory of its own.
+struct EmbeddedServe {
+    let work: URL
+    let dataDirectory: URL
+    let clusterDirectory: URL
+    let httpPort: Int
+    let pgPort: Int
+    /// The environment serve runs with (no DATABASE_URL, owner URL or master key).
+    let environment: [String: String]
+    let process: ChildProcess
+
+    var baseURL: String { "http://127.0.0.1:\(httpPort)" }
+
+    /// Starts serve in a new temporary directory, runs `body`, then leaves no server and no
+    /// cluster behind, whatever happened.
+    static func run(
+        extraEnvironment: [String: String] = [:], _ body: (EmbeddedServe) async throws -> Void
+    ) async throws {
+        try await withTemporaryDirectory { work in
+            let dataDirectory = work.appendingPathComponent("data", isDirectory: true)
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+            let httpPort = try freeLocalPort()
+            let pgPort = try freeLocalPort()
+            var environment = TestEnvironment.cleanEnvironment()
+            environment["RECORDKEEPER_DATA_DIR"] = dataDirectory.path
+            environment["RECORDKEEPER_EMBEDDED_PG_PORT"] = String(pgPort)
+            environment["RECORDKEEPER_MIGRATIONS_DIR"] = TestEnvironment.migrationsDirectory.path
+            environment.merge(extraEnvironment) { _, new in new }
+            let process = try ChildProcess.spawn(
+                try TestEnvironment.recordkeeperBinary(), ["serve", "--port", String(httpPort)],
+                environment: environment, workingDirectory: work.path, outputDirectory: work, label: "serve"
+            )
+            let serve = EmbeddedServe(
+                work: work, dataDirectory: dataDirectory, clusterDirectory: dataDirectory.appendingPathComponent("postgres", isDirectory: true),
+                httpPort: httpPort, pgPort: pgPort, environment: environment, process: process)
+            let outcome: Result<Void, any Error>
+            do {
+                try await body(serve)
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            await process.killAndReap()
+            await EmbeddedCluster.stopIfRunning(serve.clusterDirectory, scratch: work)
+            try outcome.get()
+        }
+    }
+}

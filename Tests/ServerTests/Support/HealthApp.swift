@@ -42,13 +42,14 @@ extension TestResponse {
 /// run as the application's services, as in `serve`).
 func withRecordkeeperApp<T: Sendable>(
     databaseURL: String, migrations: [Migration], masterKey: MasterKey? = nil,
+    whatsApp: WhatsAppWebhookSettings? = nil, setup: TestingSetup = .router,
     _ test: @escaping @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(configuration: try DatabaseURL(databaseURL).clientConfiguration(), backgroundLogger: testLogger)
     let store = LedgerStore(client: client, masterKey: masterKey, logger: testLogger)
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-        client: client, store: store, migrations: migrations, logger: testLogger
+        client: client, store: store, migrations: migrations, whatsApp: whatsApp, logger: testLogger
     )
-    return try await app.test(.router, test)
+    return try await app.test(setup, test)
 }

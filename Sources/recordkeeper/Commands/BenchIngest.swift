@@ -1,0 +1,252 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import LedgerStore
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import PostgresNIO
+import Server
+import ServiceLifecycle
+import WhatsApp
+
+/// `recordkeeper bench ingest`: signed single-message webhook deliveries over real HTTP on
+/// loopback to the real webhook route (verify, parse, one group commit, 200), against the same
+/// client posting the same bodies to a bare route that only reads the body and answers 200.
+struct BenchIngest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Post N signed webhook deliveries from C concurrent clients; compare with a bare route measured in the same run."
+    )
+
+    @Option(help: "Deliveries to post (to each route).")
+    var deliveries = 20_000
+
+    @Option(help: "Concurrent HTTP clients.")
+    var concurrency = 32
+
+    @Option(help: "The ledger deliveries are recorded in.")
+    var ledger = "bench-ingest"
+
+    @Flag(help: "Print one JSON object with the figures.")
+    var json = false
+
+    func validate() throws {
+        guard deliveries > 0, concurrency > 0 else { throw ValidationError("--deliveries and --concurrency must be positive") }
+    }
+
+    func run() async throws {
+        let logger = Output.makeLogger()
+        let runtime = try await Runtime.prepare(logger: logger, keys: .required)
+        defer { runtime.shutdown() }
+        let secret = Array(SystemRandomNumberGenerator.randomBytes(24)).map { String(format: "%02x", $0) }.joined()
+        let run = UUID().uuidString.prefix(8).lowercased()
+        let bodies = (0..<deliveries).map { Self.delivery(index: $0, run: String(run)) }
+        let signatures = bodies.map { WebhookSignatureVerifier.signatureHeader(for: $0, secret: secret) }
+        let http = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency))
+        )
+        do {
+            try await measureBoth(runtime: runtime, http: http, logger: logger, secret: secret, run: String(run), bodies: bodies, signatures: signatures)
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+    }
+
+    private func measureBoth(
+        runtime: Runtime, http: HTTPClient, logger: Logger, secret: String, run: String, bodies: [[UInt8]], signatures: [String]
+    ) async throws {
+        let bodySize = bodies.first?.count ?? 0
+        let showProgress = !json
+        let concurrency = concurrency
+        let ledger = ledger
+
+        // Baseline: the bare route, on its own server in this process.
+        if showProgress { Output.progress("baseline: bare route…") }
+        let bareAnnouncer = Self.portAnnouncer()
+        let bareApp = Self.bareApplication(logger: logger, onServerRunning: bareAnnouncer.announce)
+        let bare = try await Self.withServer(bareApp, port: bareAnnouncer.port) { port in
+            let url = "http://127.0.0.1:\(port)/bare"
+            _ = try await Self.measure(http: http, url: url, bodies: Array(bodies.prefix(200)), signatures: signatures, concurrency: concurrency)
+            return try await Self.measure(http: http, url: url, bodies: bodies, signatures: signatures, concurrency: concurrency)
+        }
+
+        // The webhook route, on the real application.
+        if showProgress { Output.progress("ingest: signed deliveries to /webhooks/whatsapp…") }
+        let client = PostgresClient(configuration: try runtime.service.clientConfiguration(maximumConnections: 16), backgroundLogger: logger)
+        let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
+        var settings = WhatsAppWebhookSettings(verifyToken: nil, secrets: [.init(app: "bench", secret: secret)], ledger: ledger)
+        settings.commitTimeout = .seconds(30)
+        var quiet = logger
+        quiet.logLevel = .warning
+        let warmUp = (0..<200).map { Self.delivery(index: $0, run: "warm-" + run) }
+        let warmSignatures = warmUp.map { WebhookSignatureVerifier.signatureHeader(for: $0, secret: secret) }
+        let announcer = Self.portAnnouncer()
+        let app = RecordkeeperServer.makeApplication(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
+            migrations: runtime.migrations, whatsApp: settings, logger: quiet, onServerRunning: announcer.announce
+        )
+        let (ingest, head) = try await Self.withServer(app, port: announcer.port) { port in
+            let url = "http://127.0.0.1:\(port)/webhooks/whatsapp"
+            _ = try await Self.measure(http: http, url: url, bodies: warmUp, signatures: warmSignatures, concurrency: concurrency)
+            let measured = try await Self.measure(http: http, url: url, bodies: bodies, signatures: signatures, concurrency: concurrency)
+            let head = try await store.head(of: try await store.ledger(named: ledger)).position
+            return (measured, head)
+        }
+        if showProgress { Output.endProgress() }
+        guard ingest.failures == 0 else {
+            throw CLIError("\(ingest.failures) of \(deliveries) deliveries were not answered 200 (first: \(ingest.firstFailure ?? "?")): the figures would be meaningless")
+        }
+        let ingestRate = Double(deliveries) / ingest.seconds
+        let bareRate = Double(deliveries) / bare.seconds
+        if json {
+            Output.json([
+                "deliveries": deliveries, "concurrency": concurrency, "body_bytes": bodySize, "build": Bench.buildKind, "ledger": ledger,
+                "ledger_head": head,
+                "ingest_per_second": ingestRate.rounded(), "bare_per_second": bareRate.rounded(),
+                "ratio": (ingestRate / bareRate * 1000).rounded() / 1000,
+                "p50_ms": ingest.percentile(0.50), "p99_ms": ingest.percentile(0.99),
+                "bare_p50_ms": bare.percentile(0.50), "bare_p99_ms": bare.percentile(0.99),
+            ])
+        } else {
+            Output.line("recordkeeper bench ingest: \(deliveries) signed deliveries of \(bodySize) B, \(concurrency) clients, \(Bench.buildKind) build")
+            Output.line(String(format: "  webhook (verify, parse, group commit, 200): %8.0f deliveries/s  p50 %.2f ms  p99 %.2f ms",
+                               ingestRate, ingest.percentile(0.50), ingest.percentile(0.99)))
+            Output.line(String(format: "  bare route (read body, 200):               %8.0f requests/s    p50 %.2f ms  p99 %.2f ms",
+                               bareRate, bare.percentile(0.50), bare.percentile(0.99)))
+            Output.line(String(format: "  ratio webhook/bare: %.3f", ingestRate / bareRate))
+        }
+    }
+
+    /// A route that reads the body and answers 200: the floor of any HTTP ingest here.
+    static func bareApplication(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        let router = Router()
+        router.post("bare") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 4 * 1024 * 1024)
+            return Response(status: .ok)
+        }
+        var quiet = logger
+        quiet.logLevel = .warning
+        return Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { await onServerRunning($0.localAddress?.port ?? 0) }, logger: quiet)
+    }
+
+    /// A port announcer: give `announce` to the application as its `onServerRunning`, and
+    /// ``withServer(_:port:_:)`` waits on `port`.
+    static func portAnnouncer() -> (announce: @Sendable (Int) async -> Void, port: AsyncStream<Int>) {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        return ({ port in
+            continuation.yield(port)
+            continuation.finish()
+        }, stream)
+    }
+
+    /// Runs `app` until `body` returns, handing `body` the port the server listens on.
+    static func withServer<A: ApplicationProtocol, T: Sendable>(
+        _ app: A, port: AsyncStream<Int>, _ body: @escaping @Sendable (Int) async throws -> T
+    ) async throws -> T {
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: app.logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = port.makeAsyncIterator()
+            guard let listening = await iterator.next() else { throw CLIError("the benchmark server did not start") }
+            do {
+                let result = try await body(listening)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+
+    struct Measurement: Sendable {
+        var seconds: Double
+        var latenciesMs: [Double]
+        var failures: Int
+        var firstFailure: String?
+
+        func percentile(_ p: Double) -> Double {
+            BenchAppend.Measurement(seconds: seconds, latenciesMs: latenciesMs).percentile(p)
+        }
+    }
+
+    /// Posts every body from `concurrency` clients; latency is per request.
+    static func measure(http: HTTPClient, url: String, bodies: [[UInt8]], signatures: [String], concurrency: Int) async throws -> Measurement {
+        let next = NIOLockedValueBox(0)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let parts = try await withThrowingTaskGroup(of: ([Double], Int, String?).self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var latencies: [Double] = []
+                    var failures = 0
+                    var firstFailure: String?
+                    while true {
+                        let index = next.withLockedValue { value -> Int in
+                            defer { value += 1 }
+                            return value
+                        }
+                        guard index < bodies.count else { break }
+                        var request = HTTPClientRequest(url: url)
+                        request.method = .POST
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.headers.add(name: "X-Hub-Signature-256", value: signatures[index])
+                        request.body = .bytes(ByteBuffer(bytes: bodies[index]))
+                        let began = clock.now
+                        let response = try await http.execute(request, timeout: .seconds(60))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                        let elapsed = clock.now - began
+                        latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                        if response.status != .ok {
+                            failures += 1
+                            if firstFailure == nil { firstFailure = "HTTP \(response.status.code)" }
+                        }
+                    }
+                    return (latencies, failures, firstFailure)
+                }
+            }
+            var all: ([Double], Int, String?) = ([], 0, nil)
+            for try await part in group {
+                all.0 += part.0
+                all.1 += part.1
+                all.2 = all.2 ?? part.2
+            }
+            return all
+        }
+        let total = clock.now - start
+        return Measurement(
+            seconds: Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18,
+            latenciesMs: parts.0, failures: parts.1, firstFailure: parts.2)
+    }
+
+    /// A single text message delivery of about 700 bytes, as Meta sends one.
+    static func delivery(index: Int, run: String) -> [UInt8] {
+        let citizen = 12_065_550_100 + index % 500
+        let body = """
+            {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp",\
+            "metadata":{"display_phone_number":"13605550100","phone_number_id":"106540352242922"},\
+            "contacts":[{"profile":{"name":"Citizen \(citizen)"},"wa_id":"\(citizen)"}],\
+            "messages":[{"from":"\(citizen)","id":"wamid.bench.\(run).\(index)","timestamp":"1764590400","type":"text",\
+            "text":{"body":"Hello, I would like to ask about the status of my permit application number \(100_000 + index). \
+            Could you tell me when the inspection is scheduled? Thank you."}}]},"field":"messages"}]}]}
+            """
+        return Array(body.utf8)
+    }
+}
+
+extension SystemRandomNumberGenerator {
+    /// `count` random bytes.
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+}
