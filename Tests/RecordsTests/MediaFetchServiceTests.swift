@@ -23,7 +23,8 @@ struct MediaFetchServiceTests {
                     for media in [ok, missing, failing, another] { pending.append(try await appendMediaMessage(media, store: store)) }
                     let source = ListPendingMediaSource(pending)
                     let service = MediaFetchService(
-                        ledger: mediaLedger, source: source, archiver: try mediaArchiver(graph), store: store, concurrency: 2
+                        ledger: mediaLedger, source: source, archiver: try mediaArchiver(graph), store: store, concurrency: 2,
+                        logger: MigratedDatabase.logger
                     )
                     let outcomes = try await service.runRound()
                     #expect(outcomes.count == 4)
@@ -45,7 +46,8 @@ struct MediaFetchServiceTests {
                 try await database.withStore { _, store in
                     let source = ListPendingMediaSource()
                     let service = MediaFetchService(
-                        ledger: mediaLedger, source: source, archiver: try mediaArchiver(graph), store: store, pollInterval: .seconds(3600)
+                        ledger: mediaLedger, source: source, archiver: try mediaArchiver(graph), store: store, pollInterval: .seconds(3600),
+                        logger: MigratedDatabase.logger
                     )
                     let running = Task { try await service.run() }
                     // The first round finds nothing; the next would be an hour later unless woken.

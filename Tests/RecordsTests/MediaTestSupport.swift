@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import LedgerStore
 import Records
+import RecordsTestSupport
 import TestGraphServer
 import Testing
 import WhatsApp
@@ -31,7 +32,9 @@ func mediaArchiver(_ graph: TestGraphServer, timeout: Duration = .seconds(10), p
     let configuration = try GraphAPIConfiguration(
         baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken, requestTimeout: timeout, downloadTimeout: timeout
     )
-    return MediaArchiver(client: GraphMediaClient(configuration: configuration), policy: policy)
+    return MediaArchiver(
+        client: GraphMediaClient(configuration: configuration, logger: MigratedDatabase.logger), policy: policy, logger: MigratedDatabase.logger
+    )
 }
 
 /// Appends a `whatsapp.message.received` event that carries `media` (as ingest would) and returns

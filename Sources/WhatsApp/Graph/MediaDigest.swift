@@ -17,7 +17,7 @@ public struct MediaDigest: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``MediaDigestError`` when the text is neither.
     public init(metaText text: String) throws(MediaDigestError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.utf8.count == 64, let bytes = Self.decodeHex(trimmed) {
+        if trimmed.utf8.count == 64, let bytes = WebhookSignatureVerifier.decodeHex(Substring(trimmed)) {
             self.bytes = bytes
             return
         }
@@ -41,31 +41,6 @@ public struct MediaDigest: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { hex }
-
-    private static func decodeHex(_ text: String) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        var high: UInt8?
-        for char in text.utf8 {
-            guard let nibble = hexValue(char) else { return nil }
-            if let pending = high {
-                bytes.append(pending << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
-        }
-        return high == nil ? bytes : nil
-    }
-
-    private static func hexValue(_ char: UInt8) -> UInt8? {
-        switch char {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): char - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }
 
 /// Meta's `sha256` text is neither 64 hex digits nor base64 of 32 bytes.
