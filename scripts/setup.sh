@@ -25,6 +25,8 @@ readonly REQUIRED_PACKAGES=(
     openssl
     # zstd compression of stored media (the CZstd target)
     libzstd-dev
+    # the zstd tool: ZstdTests check our frames against the reference implementation
+    zstd
 )
 readonly SWIFT_FALLBACK_BIN="/opt/swift/usr/bin"
 

@@ -1,2 +1,107 @@
-/// A fake Graph API on loopback for tests (media metadata and downloads). Filled in with issue 4.
-public enum TestGraphServerPlaceholder {}
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// A fake Meta Graph API for media on 127.0.0.1 (an ephemeral port), for tests of any target.
+///
+/// ```swift
+/// try await TestGraphServer.with { graph in
+///     let media = await graph.register(bytes: jpeg, behaviour: .ok)
+///     // configure a GraphMediaClient with graph.baseURL and TestGraphServer.accessToken,
+///     // hand it media.id, media.url and media.sha256Base64 as a webhook would
+///     #expect(await graph.requestCounts(for: media.id).download == 1)
+/// }
+/// ```
+///
+/// It serves `GET /{version}/{media-id}` (metadata: `url`, `mime_type`, `sha256`, `file_size` as
+/// a string, `id`, `messaging_product`) and `GET /download/{media-id}` (the bytes; the `url` it
+/// hands out points there). Every request needs `Authorization: Bearer <token>`; otherwise it
+/// answers 401 with Graph error 190. Unknown ids answer 404 with Graph error 100/33. Each media
+/// behaves as registered (``FakeMediaBehaviour``).
+public struct TestGraphServer: Sendable {
+    /// The Graph API version in ``baseURL``.
+    public static let apiVersion = "v23.0"
+    /// The token ``with(accessToken:_:)`` accepts unless told otherwise.
+    public static let accessToken = "test-graph-access-token"
+
+    /// The port on 127.0.0.1.
+    public let port: Int
+    /// The token the server accepts.
+    public let acceptedToken: String
+    let state: GraphServerState
+
+    /// The versioned base URL, e.g. `http://127.0.0.1:54321/v23.0`.
+    public var baseURL: String { "http://127.0.0.1:\(port)/\(Self.apiVersion)" }
+
+    /// The download URL of a media id (what metadata and webhooks hand out).
+    public func downloadURL(for mediaID: String) -> String { "http://127.0.0.1:\(port)/download/\(mediaID)" }
+
+    /// Registers a media.
+    /// - Parameters:
+    ///   - id: the media id; a fresh numeric id when nil.
+    ///   - bytes: what the download serves.
+    ///   - mimeType: the metadata's `mime_type`.
+    ///   - behaviour: how requests for it are answered.
+    /// - Returns: what a webhook would carry for it (id, url, sha256).
+    @discardableResult
+    public func register(
+        id: String? = nil, bytes: [UInt8], mimeType: String = "image/jpeg", behaviour: FakeMediaBehaviour = .ok
+    ) async -> RegisteredMedia {
+        await state.register(id: id, bytes: bytes, mimeType: mimeType, behaviour: behaviour, downloadURL: { [self] in downloadURL(for: $0) })
+    }
+
+    /// The requests answered so far for `mediaID`.
+    public func requestCounts(for mediaID: String) async -> FakeMediaRequestCounts {
+        await state.counts(for: mediaID)
+    }
+
+    /// All requests answered so far for known or unknown media ids.
+    public func totalRequests() async -> Int { await state.total() }
+
+    /// Starts the server, runs `body`, then stops the server (whether `body` returns or throws).
+    /// - Parameter accessToken: the only bearer token accepted.
+    public static func with<T: Sendable>(accessToken: String = TestGraphServer.accessToken, _ body: (TestGraphServer) async throws -> T) async throws -> T {
+        let state = GraphServerState()
+        let router = Router()
+        let routes = GraphRoutes(state: state, acceptedToken: accessToken)
+        router.get(":first/:second") { request, context -> Response in
+            try await routes.answer(
+                first: try context.parameters.require("first"), second: try context.parameters.require("second"),
+                authorization: request.headers[.authorization]
+            )
+        }
+
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            // Quiet: cancelling the server at the end of a test logs an error otherwise.
+            logger: Logger(label: "test-graph-server") { _ in SwiftLogNoOpLogHandler() }
+        )
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else {
+                group.cancelAll()
+                throw ServerDidNotStart()
+            }
+            do {
+                let result = try await body(TestGraphServer(port: port, acceptedToken: accessToken, state: state))
+                group.cancelAll()
+                return result
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+
+    struct ServerDidNotStart: Error, CustomStringConvertible {
+        var description: String { "the fake Graph API server did not start on 127.0.0.1" }
+    }
+}

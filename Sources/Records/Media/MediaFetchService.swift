@@ -1,0 +1,123 @@
+public import LedgerStore
+public import Ledger
+public import Logging
+import NIOConcurrencyHelpers
+public import ServiceLifecycle
+
+/// The media fetcher: a `Service` that archives pending media until graceful shutdown.
+///
+/// Each round asks the ``PendingMediaSource`` for due media, archives up to
+/// ``concurrency`` of them at a time with the ``MediaArchiver`` and appends each outcome with
+/// `LedgerStore.append` as soon as it is known; then it sleeps for ``pollInterval`` or until
+/// ``wake()`` (call it after appending a media message). Nothing lives only in memory: the
+/// queue is the ledger, so a restart resumes where it stopped.
+///
+/// Run it in the same `ServiceGroup` as the `LedgerStore`, after it (services shut down in
+/// reverse order, so the fetcher stops before the store drains).
+public final class MediaFetchService: Service, Sendable {
+    public let ledger: String
+    let source: any PendingMediaSource
+    let archiver: MediaArchiver
+    let store: LedgerStore
+    /// The most media fetched at once.
+    public let concurrency: Int
+    /// The most media asked for per round.
+    public let batchSize: Int
+    /// The sleep between rounds when not woken.
+    public let pollInterval: Duration
+    let logger: Logger
+    private let signal = WakeSignal()
+    private let stopping = NIOLockedValueBox(false)
+
+    /// - Parameters:
+    ///   - ledger: the ledger whose media are fetched (and where outcomes go).
+    ///   - source: where pending media come from.
+    ///   - archiver: fetches and builds the outcome events.
+    ///   - store: appends the outcomes.
+    ///   - concurrency: the most fetches at once (at least 1).
+    ///   - batchSize: the most media per round (at least 1).
+    ///   - pollInterval: the sleep between rounds.
+    public init(
+        ledger: String, source: any PendingMediaSource, archiver: MediaArchiver, store: LedgerStore,
+        concurrency: Int = 4, batchSize: Int = 32, pollInterval: Duration = .seconds(10), logger: Logger = Logger(label: "records.media-fetcher")
+    ) {
+        self.ledger = ledger
+        self.source = source
+        self.archiver = archiver
+        self.store = store
+        self.concurrency = max(1, concurrency)
+        self.batchSize = max(1, batchSize)
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    /// Starts the next round now instead of after the poll interval.
+    public func wake() {
+        signal.signal()
+    }
+
+    /// Runs rounds until graceful shutdown (or cancellation); a round in progress finishes its
+    /// fetches (each bounded by the Graph timeouts) and appends their outcomes first.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while !stopping.withLockedValue({ $0 }), !Task.isCancelled {
+                var pause = pollInterval
+                do {
+                    // A full round suggests more is due: look again soon (not at once, so the
+                    // projection can catch up with the outcomes just appended).
+                    if try await runRound().count == batchSize { pause = min(pollInterval, .seconds(1)) }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("media fetch round failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                await signal.wait(upTo: pause)
+            }
+        } onGracefulShutdown: {
+            self.stopping.withLockedValue { $0 = true }
+            self.signal.signal()
+        }
+    }
+
+    /// One round: asks for due media and archives them, appending each outcome.
+    /// - Returns: the outcomes appended (an outcome whose append failed is logged and left out:
+    ///   the media stays pending and is tried again).
+    /// - Throws: when the source fails.
+    @discardableResult
+    public func runRound(now: @escaping @Sendable () -> LedgerTimestamp = { .now() }) async throws -> [MediaOutcome] {
+        let due = try await source.due(ledger: ledger, now: now(), limit: batchSize)
+        guard !due.isEmpty else { return [] }
+        return await withTaskGroup(of: MediaOutcome?.self) { group in
+            var outcomes: [MediaOutcome] = []
+            var running = 0
+            for media in due {
+                if running == concurrency, let finished = await group.next() {
+                    running -= 1
+                    if let finished { outcomes.append(finished) }
+                }
+                group.addTask { await self.archiveAndAppend(media, now: now()) }
+                running += 1
+            }
+            for await finished in group {
+                if let finished { outcomes.append(finished) }
+            }
+            return outcomes
+        }
+    }
+
+    private func archiveAndAppend(_ media: PendingMedia, now: LedgerTimestamp) async -> MediaOutcome? {
+        do {
+            let outcome = try await archiver.archive(media, now: now)
+            _ = try await store.append(outcome.event, to: media.ledger)
+            return outcome
+        } catch is CancellationError {
+            return nil
+        } catch {
+            logger.error(
+                "could not record a media outcome; the media stays pending",
+                metadata: ["media_id": "\(media.mediaID)", "error": "\(String(reflecting: error))"]
+            )
+            return nil
+        }
+    }
+}
