@@ -6,7 +6,7 @@ public enum WhatsAppEventType {
     public static let notificationReceived = "whatsapp.notification.received"
     public static let webhookUnparsed = "whatsapp.webhook.unparsed"
     public static let webhookRejected = "whatsapp.webhook.rejected"
-    public static let mediaStored = "whatsapp.media.stored"
-    public static let mediaFetchFailed = "whatsapp.media.fetch_failed"
-    public static let mediaUnavailable = "whatsapp.media.unavailable"
+    public static let mediaStored = MediaEvents.stored
+    public static let mediaFetchFailed = MediaEvents.fetchFailed
+    public static let mediaUnavailable = MediaEvents.unavailable
 }

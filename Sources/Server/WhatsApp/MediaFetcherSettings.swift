@@ -1,0 +1,25 @@
+import Foundation
+public import WhatsApp
+
+/// Whether and how the media fetcher downloads media (docs/operations.md, "WhatsApp").
+public enum MediaFetcherSettings {
+    /// Reads `WHATSAPP_ACCESS_TOKEN` (or `WHATSAPP_ACCESS_TOKEN_FILE`) and `WHATSAPP_GRAPH_URL`.
+    ///
+    /// - Returns: nil when no access token is configured: media messages are then recorded, and
+    ///   their media stay pending until a token is configured (within Meta's 7 days).
+    /// - Throws: ``WhatsAppSettingsError`` for an unreadable file or an insecure or malformed URL.
+    public static func fromEnvironment(_ env: [String: String]) throws -> GraphAPIConfiguration? {
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var token = value("WHATSAPP_ACCESS_TOKEN")
+        if token == nil, let path = value("WHATSAPP_ACCESS_TOKEN_FILE") {
+            token = try WhatsAppWebhookSettings.readSecretFile(path, variable: "WHATSAPP_ACCESS_TOKEN_FILE")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let token else { return nil }
+        do {
+            return try GraphAPIConfiguration(baseURL: value("WHATSAPP_GRAPH_URL") ?? GraphAPIConfiguration.defaultBaseURL, accessToken: token)
+        } catch {
+            throw WhatsAppSettingsError("WHATSAPP_GRAPH_URL / WHATSAPP_ACCESS_TOKEN: \(error)")
+        }
+    }
+}
