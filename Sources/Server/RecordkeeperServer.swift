@@ -2,6 +2,7 @@ public import Hummingbird
 public import LedgerStore
 public import Logging
 public import PostgresNIO
+public import Records
 import ServiceLifecycle
 
 /// Where the HTTP server listens.
@@ -30,6 +31,7 @@ public enum RecordkeeperServer {
         store: LedgerStore,
         migrations: [Migration],
         checkpoints: CheckpointSettings? = nil,
+        conversations: ConversationSettings = ConversationSettings(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -39,7 +41,11 @@ public enum RecordkeeperServer {
             await readiness(client: client, migrations: migrations, logger: logger)
         }
         router.addLedgerRoutes(store: store)
+        router.addConversationRoutes(store: store, settings: conversations)
         var services: [any Service] = [client, store]
+        if conversations.runProjections {
+            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger))
+        }
         if let checkpoints {
             services.append(CheckpointService(store: store, settings: checkpoints, logger: logger))
         }
@@ -51,6 +57,9 @@ public enum RecordkeeperServer {
             logger: logger
         )
     }
+
+    /// The projections the service keeps up to date (and `recordkeeper projections` knows).
+    public static var projections: [any Projection] { [ConversationsProjection(), MediaProjection()] }
 
     /// Checks that the database answers and that its migrations match this build, within
     /// `timeout` (a readiness probe must get an answer, not hang while the pool retries).
