@@ -48,7 +48,8 @@ struct Serve: AsyncParsableCommand {
         )
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: host, port: port),
-            client: client, store: store, migrations: runtime.migrations, checkpoints: checkpoints, logger: logger,
+            client: client, store: store, migrations: runtime.migrations, checkpoints: checkpoints,
+            conversations: ConversationSettings.fromEnvironment(env), logger: logger,
             onServerRunning: { port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
             }
