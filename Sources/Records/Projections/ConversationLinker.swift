@@ -13,6 +13,15 @@ struct ConversationLinker {
     let connection: PostgresConnection
     let logger: Logger
 
+    /// The id of the conversation of a message or status entry, after linking its stream and
+    /// the citizen's keys.
+    func conversation(of record: SelectedRecord, phoneNumberID: String, citizen: ContractEvent.Citizen?) async throws -> String {
+        let fields = record.entry.fields
+        return try await conversation(
+            stream: fields.stream, phoneNumberID: phoneNumberID, keys: citizen?.keys ?? [], position: fields.position,
+            occurredAtUs: fields.occurredAt.microseconds)
+    }
+
     /// The id of the conversation the entry belongs to, after linking.
     func conversation(stream: String, phoneNumberID: String, keys: [String], position: Int64, occurredAtUs: Int64) async throws -> String {
         var found: [String] = []

@@ -53,9 +53,7 @@ public struct ConversationsProjection: Projection {
         let direction = header.direction == "outbound" || (header.direction == nil && fields.eventType == ContractEvent.sendAccepted)
             ? "outbound" : "inbound"
         let inbound: Int64? = direction == "inbound" ? occurred : nil
-        let id = try await linker.conversation(
-            stream: fields.stream, phoneNumberID: header.phoneNumberId, keys: header.citizen?.keys ?? [], position: fields.position,
-            occurredAtUs: occurred)
+        let id = try await linker.conversation(of: record, phoneNumberID: header.phoneNumberId, citizen: header.citizen)
         try await connection.perform(
             """
             INSERT INTO conversation_messages
@@ -79,9 +77,7 @@ public struct ConversationsProjection: Projection {
         let ledgerID = linker.ledger.id
         let occurred = fields.occurredAt.microseconds
         let rank = DeliveryStatus.rank(of: header.status)
-        let id = try await linker.conversation(
-            stream: fields.stream, phoneNumberID: header.phoneNumberId, keys: header.citizen?.keys ?? [], position: fields.position,
-            occurredAtUs: occurred)
+        let id = try await linker.conversation(of: record, phoneNumberID: header.phoneNumberId, citizen: header.citizen)
         let changed = try await connection.query(
             """
             INSERT INTO conversation_statuses (ledger_id, message_id, status, status_rank, status_at_us, position)

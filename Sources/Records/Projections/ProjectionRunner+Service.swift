@@ -82,6 +82,7 @@ extension ProjectionRunner: Service {
                     metadata: ["projection": "\(status.projection)", "ledger": "\(status.ledger)", "applied": "\(progress.applied)",
                                "position": "\(progress.lastPosition)"])
             } catch {
+                if Task.isCancelled { return }  // shutting down: the transaction was rolled back
                 logger.error(
                     "projection failed; retrying on the next wake-up",
                     metadata: ["projection": "\(status.projection)", "ledger": "\(status.ledger)", "error": "\(String(reflecting: error))"])

@@ -69,19 +69,7 @@ public final class ProjectionRunner: Sendable {
     public func catchUp(
         _ projection: any Projection, ledger name: String, progress: @Sendable (ProjectionProgress) -> Void = { _ in }
     ) async throws -> ProjectionProgress {
-        let ledger = try await store.ledger(named: name, create: false)
-        return try await run(projection, ledger: ledger, reset: false, progress: progress)
-    }
-
-    /// Catches every projection up on every selected ledger; skips those already at the head.
-    @discardableResult
-    public func catchUpAll() async throws -> [ProjectionProgress] {
-        var done: [ProjectionProgress] = []
-        for status in try await pendingWork() {
-            let ledger = try await store.ledger(named: status.ledger, create: false)
-            done.append(try await run(try projection(named: status.projection), ledger: ledger, reset: false, progress: { _ in }))
-        }
-        return done
+        try await run(projection, ledger: name, reset: false, progress: progress)
     }
 
     /// Resets the projection's rows of one ledger and replays it from position 1, in batches.
@@ -89,13 +77,23 @@ public final class ProjectionRunner: Sendable {
     public func rebuild(
         _ projection: any Projection, ledger name: String, progress: @Sendable (ProjectionProgress) -> Void = { _ in }
     ) async throws -> ProjectionProgress {
-        let ledger = try await store.ledger(named: name, create: false)
-        return try await run(projection, ledger: ledger, reset: true, progress: progress)
+        try await run(projection, ledger: name, reset: true, progress: progress)
+    }
+
+    /// Catches every projection up on every selected ledger; skips those already at the head.
+    @discardableResult
+    public func catchUpAll() async throws -> [ProjectionProgress] {
+        var done: [ProjectionProgress] = []
+        for status in try await pendingWork() {
+            done.append(try await catchUp(try projection(named: status.projection), ledger: status.ledger))
+        }
+        return done
     }
 
     private func run(
-        _ projection: any Projection, ledger: LedgerRef, reset: Bool, progress: @Sendable (ProjectionProgress) -> Void
+        _ projection: any Projection, ledger name: String, reset: Bool, progress: @Sendable (ProjectionProgress) -> Void
     ) async throws -> ProjectionProgress {
+        let ledger = try await store.ledger(named: name, create: false)
         var total = try await step(projection, ledger: ledger, reset: reset)
         progress(total)
         while total.lastPosition < total.headPosition {
