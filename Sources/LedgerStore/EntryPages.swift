@@ -22,8 +22,13 @@ struct RawEntryRow: Sendable {
 
 /// Keyset-paged reads of ledger rows: memory stays bounded by the page size.
 enum EntryPages {
+    /// - Parameters:
+    ///   - eventTypes: only entries of these types (nil: every type).
+    ///   - payloadTypes: read sealed payloads only of these types (nil: of every type); other rows
+    ///     come back without `sealed`, so large payloads nobody needs are not transferred.
     static func fetch(
-        client: PostgresClient, ledger: LedgerRef, after: Int64, through: Int64?, stream: String?, limit: Int, logger: Logger
+        client: PostgresClient, ledger: LedgerRef, after: Int64, through: Int64?, stream: String?, limit: Int,
+        eventTypes: [String]? = nil, payloadTypes: [String]? = nil, logger: Logger
     ) async throws -> [RawEntryRow] {
         let upper = through ?? Int64.max
         let query: PostgresQuery = """
@@ -33,10 +38,12 @@ enum EntryPages {
                    d.data_key_id, d.authorised_by_position, a.event_type, a.header
             FROM ledger_entries e
             LEFT JOIN ledger_payloads p ON p.ledger_id = e.ledger_id AND p.position = e.position
+                 AND (\(payloadTypes)::text[] IS NULL OR e.event_type = ANY(\(payloadTypes)::text[]))
             LEFT JOIN payload_destructions d ON d.ledger_id = e.ledger_id AND d.position = e.position
             LEFT JOIN ledger_entries a ON a.ledger_id = d.ledger_id AND a.position = d.authorised_by_position
             WHERE e.ledger_id = \(ledger.id) AND e.position > \(after) AND e.position <= \(upper)
               AND (\(stream)::text IS NULL OR e.stream = \(stream))
+              AND (\(eventTypes)::text[] IS NULL OR e.event_type = ANY(\(eventTypes)::text[]))
             ORDER BY e.position
             LIMIT \(limit)
             """

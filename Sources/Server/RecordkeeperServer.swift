@@ -2,7 +2,9 @@ public import Hummingbird
 public import LedgerStore
 public import Logging
 public import PostgresNIO
+public import Records
 import ServiceLifecycle
+public import WhatsApp
 
 /// Where the HTTP server listens.
 public struct ServerConfiguration: Sendable {
@@ -31,6 +33,8 @@ public enum RecordkeeperServer {
         migrations: [Migration],
         checkpoints: CheckpointSettings? = nil,
         whatsApp: WhatsAppWebhookSettings? = nil,
+        media: GraphAPIConfiguration? = nil,
+        conversations: ConversationSettings = ConversationSettings(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -40,10 +44,23 @@ public enum RecordkeeperServer {
             await readiness(client: client, migrations: migrations, logger: logger)
         }
         router.addLedgerRoutes(store: store)
-        if let whatsApp {
-            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger)
-        }
         var services: [any Service] = [client, store]
+        var fetcher: MediaFetchService?
+        if let media, conversations.runProjections {
+            let archiver = MediaArchiver(client: GraphMediaClient(configuration: media, logger: logger), logger: logger)
+            fetcher = MediaFetchService(
+                ledger: conversations.ledger, source: PendingMediaQueue(store: store), archiver: archiver, store: store, logger: logger)
+        }
+        if let whatsApp {
+            var wake: (@Sendable () -> Void)?
+            if let fetcher { wake = { fetcher.wake() } }
+            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, onMediaRecorded: wake)
+        }
+        router.addConversationRoutes(store: store, settings: conversations)
+        if conversations.runProjections {
+            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger))
+        }
+        if let fetcher { services.append(fetcher) }
         if let checkpoints {
             services.append(CheckpointService(store: store, settings: checkpoints, logger: logger))
         }
@@ -55,6 +72,9 @@ public enum RecordkeeperServer {
             logger: logger
         )
     }
+
+    /// The projections the service keeps up to date (and `recordkeeper projections` knows).
+    public static var projections: [any Projection] { [ConversationsProjection(), MediaProjection()] }
 
     /// Checks that the database answers and that its migrations match this build, within
     /// `timeout` (a readiness probe must get an answer, not hang while the pool retries).

@@ -40,6 +40,10 @@ struct Serve: AsyncParsableCommand {
         if whatsApp == nil {
             logger.warning("no WHATSAPP_APP_SECRET: the WhatsApp webhook (/webhooks/whatsapp) is not served")
         }
+        let media = try MediaFetcherSettings.fromEnvironment(env)
+        if media == nil {
+            logger.warning("no WHATSAPP_ACCESS_TOKEN: media are recorded as pending and not downloaded until a token is configured")
+        }
         let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
         let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
         logger.notice(
@@ -52,7 +56,8 @@ struct Serve: AsyncParsableCommand {
         )
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: host, port: port),
-            client: client, store: store, migrations: runtime.migrations, checkpoints: checkpoints, whatsApp: whatsApp, logger: logger,
+            client: client, store: store, migrations: runtime.migrations, checkpoints: checkpoints,
+            whatsApp: whatsApp, media: media, conversations: try ConversationSettings.fromEnvironment(env), logger: logger,
             onServerRunning: { port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
             }

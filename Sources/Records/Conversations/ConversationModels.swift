@@ -1,0 +1,85 @@
+public import Foundation
+public import WhatsApp
+
+/// A conversation as the read API shows it: metadata from the `conversations` projection.
+public struct ConversationSummary: Sendable, Equatable {
+    /// The conversation id: its first stream (e.g. `wa/106540352242922/p:16505551234`).
+    public var id: String
+    public var phoneNumberID: String
+    public var displayPhoneNumber: String?
+    public var userID: String?
+    public var waID: String?
+    public var profileName: String?
+    public var firstMessageAt: Date?
+    public var lastMessageAt: Date?
+    /// The last inbound message: the 24-hour customer-service window runs from here.
+    public var lastInboundAt: Date?
+    public var lastActivityAt: Date
+    public var messageCount: Int64
+}
+
+/// A conversation with the streams and citizen keys merged into it.
+public struct ConversationDetail: Sendable, Equatable {
+    public var summary: ConversationSummary
+    /// Its streams, first first.
+    public var streams: [String]
+    /// Its citizen keys (`u:<user_id>`, `p:<wa_id>`).
+    public var citizenKeys: [String]
+}
+
+/// One page of conversations, newest activity first.
+public struct ConversationPage: Sendable {
+    public var items: [ConversationSummary]
+    /// The cursor of the next page, nil on the last page.
+    public var nextCursor: String?
+
+    public init(items: [ConversationSummary], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// What the read API shows of a message's payload, read from the ledger and decrypted.
+public enum MessageContent: Sendable, Equatable {
+    /// The payload's `message` object and the envelope's contact `profile` (absent on system messages).
+    case available(message: JSONValue, profile: JSONValue?)
+    /// Lawfully destroyed by the `record.destroyed` entry at this position.
+    case destroyed(authorisedBy: Int64)
+    /// Stored, but this process has no master key to decrypt it.
+    case sealed
+    /// Missing or unreadable; `recordkeeper verify` says why.
+    case unavailable(String)
+}
+
+/// One message of a conversation's timeline.
+public struct TimelineItem: Sendable, Equatable {
+    public var position: Int64
+    public var stream: String
+    public var messageID: String
+    /// `inbound` or `outbound`.
+    public var direction: String
+    public var messageType: String?
+    public var occurredAt: Date
+    /// Outbound messages: the best delivery status so far (see ``DeliveryStatus``).
+    public var status: String?
+    public var statusAt: Date?
+    public var content: MessageContent
+}
+
+/// One page of a timeline, in ledger order.
+public struct TimelinePage: Sendable {
+    public var items: [TimelineItem]
+    public var nextCursor: String?
+}
+
+/// Why a conversation query was refused.
+public enum ConversationQueryError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The cursor was not one this API handed out (or belongs to another listing).
+    case invalidCursor
+
+    public var description: String {
+        switch self {
+        case .invalidCursor: "the cursor is not valid here: pass the next_cursor of the previous page unchanged"
+        }
+    }
+}

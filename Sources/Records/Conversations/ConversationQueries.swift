@@ -1,0 +1,178 @@
+public import Foundation
+import Ledger
+public import LedgerStore
+import Logging
+import PostgresNIO
+import WhatsApp
+
+/// Reads the `conversations` projection for the read API; message content comes from the
+/// ledger, decrypted on read (the projection never holds it).
+public struct ConversationQueries: Sendable {
+    public let store: LedgerStore
+    /// The most items one page holds.
+    public static let maxLimit = 200
+
+    public init(store: LedgerStore) {
+        self.store = store
+    }
+
+    /// Conversations of a ledger, newest activity (message or status) first.
+    /// - Parameters:
+    ///   - phoneNumberID: only this business number's.
+    ///   - since: only those whose last message is at or after this time.
+    ///   - until: only those whose last message is before this time.
+    ///   - cursor: the `nextCursor` of the previous page.
+    /// - Throws: ``ConversationQueryError/invalidCursor``, ``LedgerStoreError/ledgerNotFound(_:)``.
+    public func conversations(
+        ledger name: String, phoneNumberID: String? = nil, since: Date? = nil, until: Date? = nil, limit: Int = 50, cursor: String? = nil
+    ) async throws -> ConversationPage {
+        let ledger = try await store.ledger(named: name, create: false)
+        let limit = Self.clamp(limit)
+        var afterActivity: Int64?
+        var afterID: String?
+        if let cursor {
+            let fields = try OpaqueToken.fields(of: cursor, kind: "conversations", count: 2)
+            guard let activity = Int64(fields[0]) else { throw ConversationQueryError.invalidCursor }
+            afterActivity = activity
+            afterID = fields[1]
+        }
+        let sinceUs = since.map { LedgerTimestamp($0).microseconds }
+        let untilUs = until.map { LedgerTimestamp($0).microseconds }
+        let rows = try await store.client.query(
+            """
+            SELECT \(unescaped: Self.summaryColumns) FROM conversations
+            WHERE ledger_id = \(ledger.id)
+              AND (\(phoneNumberID)::text IS NULL OR phone_number_id = \(phoneNumberID))
+              AND (\(sinceUs)::int8 IS NULL OR last_message_at_us >= \(sinceUs))
+              AND (\(untilUs)::int8 IS NULL OR last_message_at_us < \(untilUs))
+              AND (\(afterActivity)::int8 IS NULL OR (last_activity_at_us, id) < (\(afterActivity), \(afterID)::text))
+            ORDER BY last_activity_at_us DESC, id DESC
+            LIMIT \(limit + 1)
+            """, logger: store.logger)
+        var items: [(summary: ConversationSummary, activityUs: Int64)] = []
+        for try await row in rows { items.append(try Self.summary(row)) }
+        var next: String?
+        if items.count > limit {
+            items.removeLast()
+            if let last = items.last {
+                next = OpaqueToken.cursor(kind: "conversations", [String(last.activityUs), last.summary.id])
+            }
+        }
+        return ConversationPage(items: items.map(\.summary), nextCursor: next)
+    }
+
+    /// One conversation, by its id or by any stream merged into it; nil if there is none.
+    public func conversation(ledger name: String, id: String) async throws -> ConversationDetail? {
+        let ledger = try await store.ledger(named: name, create: false)
+        guard let resolved = try await resolve(id, ledger: ledger) else { return nil }
+        let rows = try await store.client.query(
+            "SELECT \(unescaped: Self.summaryColumns) FROM conversations WHERE ledger_id = \(ledger.id) AND id = \(resolved)",
+            logger: store.logger)
+        var summary: ConversationSummary?
+        for try await row in rows { summary = try Self.summary(row).summary }
+        guard let summary else { return nil }
+        var streams: [String] = []
+        for try await stream in try await store.client.query(
+            "SELECT stream FROM conversation_streams WHERE ledger_id = \(ledger.id) AND conversation_id = \(resolved) ORDER BY first_position, stream",
+            logger: store.logger
+        ).decode(String.self) { streams.append(stream) }
+        var keys: [String] = []
+        for try await key in try await store.client.query(
+            """
+            SELECT citizen_key FROM conversation_identities WHERE ledger_id = \(ledger.id) AND conversation_id = \(resolved)
+            ORDER BY first_position, citizen_key
+            """, logger: store.logger
+        ).decode(String.self) { keys.append(key) }
+        return ConversationDetail(summary: summary, streams: streams, citizenKeys: keys)
+    }
+
+    /// A conversation's messages in ledger order, with their content read from the ledger.
+    /// - Returns: nil if there is no such conversation.
+    /// - Throws: ``ConversationQueryError/invalidCursor``.
+    public func messages(ledger name: String, conversation id: String, limit: Int = 50, cursor: String? = nil) async throws -> TimelinePage? {
+        let ledger = try await store.ledger(named: name, create: false)
+        guard let resolved = try await resolve(id, ledger: ledger) else { return nil }
+        var after: Int64 = 0
+        if let cursor {
+            guard let position = Int64(try OpaqueToken.fields(of: cursor, kind: "messages", count: 1)[0]) else {
+                throw ConversationQueryError.invalidCursor
+            }
+            after = position
+        }
+        let limit = Self.clamp(limit)
+        let rows = try await store.client.query(
+            """
+            SELECT position, stream, message_id, direction, message_type, occurred_at_us, status, status_at_us
+            FROM conversation_messages
+            WHERE ledger_id = \(ledger.id) AND conversation_id = \(resolved) AND position > \(after)
+            ORDER BY position LIMIT \(limit + 1)
+            """, logger: store.logger)
+        var metadata: [(Int64, String, String, String, String?, Int64, String?, Int64?)] = []
+        for try await row in rows.decode((Int64, String, String, String, String?, Int64, String?, Int64?).self) { metadata.append(row) }
+        var next: String?
+        if metadata.count > limit {
+            metadata.removeLast()
+            next = metadata.last.map { OpaqueToken.cursor(kind: "messages", [String($0.0)]) }
+        }
+        var items: [TimelineItem] = []
+        for (position, stream, messageID, direction, type, occurred, status, statusAt) in metadata {
+            items.append(TimelineItem(
+                position: position, stream: stream, messageID: messageID, direction: direction, messageType: type,
+                occurredAt: LedgerTimestamp(microseconds: occurred).date, status: status,
+                statusAt: statusAt.map { LedgerTimestamp(microseconds: $0).date },
+                content: try await content(ledger: name, position: position)))
+        }
+        return TimelinePage(items: items, nextCursor: next)
+    }
+
+    /// The content of the message entry at `position`, decrypted from the ledger.
+    func content(ledger: String, position: Int64) async throws -> MessageContent {
+        var iterator = store.records(ledger: ledger, from: position, through: position, pageSize: 1).makeAsyncIterator()
+        guard let record = try await iterator.next() else { return .unavailable("no entry at position \(position)") }
+        switch record.payload {
+        case .bytes(let bytes):
+            struct Payload: Decodable {
+                struct Envelope: Decodable {
+                    struct Contact: Decodable { var profile: JSONValue? }
+                    var contact: Contact?
+                }
+                var envelope: Envelope?
+                var message: JSONValue?
+            }
+            guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(bytes)), let message = payload.message else {
+                return .unavailable("the payload is not a message document of docs/whatsapp-ingest.md")
+            }
+            return .available(message: message, profile: payload.envelope?.contact?.profile)
+        case .destroyed(let by): return .destroyed(authorisedBy: by)
+        case .sealed: return .sealed
+        case .unavailable(let why): return .unavailable(why)
+        }
+    }
+
+    /// The conversation an id or merged stream belongs to.
+    private func resolve(_ id: String, ledger: LedgerRef) async throws -> String? {
+        let rows = try await store.client.query(
+            "SELECT conversation_id FROM conversation_streams WHERE ledger_id = \(ledger.id) AND stream = \(id)", logger: store.logger)
+        for try await conversation in rows.decode(String.self) { return conversation }
+        return nil
+    }
+
+    private static func clamp(_ limit: Int) -> Int { min(max(1, limit), maxLimit) }
+
+    private static let summaryColumns = """
+        id, phone_number_id, display_phone_number, user_id, wa_id, profile_name, first_message_at_us, last_message_at_us,
+        last_inbound_at_us, last_activity_at_us, message_count
+        """
+
+    /// A summary, and its last activity time exactly as stored (for cursors).
+    private static func summary(_ row: PostgresRow) throws -> (summary: ConversationSummary, activityUs: Int64) {
+        let (id, number, display, userID, waID, name, first, last, inbound, activity, count) =
+            try row.decode((String, String, String?, String?, String?, String?, Int64?, Int64?, Int64?, Int64, Int64).self)
+        let date = { (us: Int64?) in us.map { LedgerTimestamp(microseconds: $0).date } }
+        let summary = ConversationSummary(
+            id: id, phoneNumberID: number, displayPhoneNumber: display, userID: userID, waID: waID, profileName: name,
+            firstMessageAt: date(first), lastMessageAt: date(last), lastInboundAt: date(inbound),
+            lastActivityAt: LedgerTimestamp(microseconds: activity).date, messageCount: count)
+        return (summary, activity)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Ledger
+import LedgerStore
+
+/// The event types and retained headers of docs/whatsapp-ingest.md that projections read.
+enum ContractEvent {
+    static let messageReceived = "whatsapp.message.received"
+    static let statusUpdated = "whatsapp.status.updated"
+    static let mediaStored = "whatsapp.media.stored"
+    static let mediaFetchFailed = "whatsapp.media.fetch_failed"
+    static let mediaUnavailable = "whatsapp.media.unavailable"
+    /// An outbound message the Cloud API accepted (DESIGN.md's catalog). Not yet in the ingest
+    /// contract: read with the same header as `whatsapp.message.received`, direction outbound.
+    static let sendAccepted = "message.send.accepted"
+
+    /// `citizen` of a message or status header: either identifier may be absent.
+    struct Citizen: Decodable, Sendable {
+        var userId: String?
+        var waId: String?
+
+        /// The citizen keys of docs/whatsapp-ingest.md (`u:<user_id>`, `p:<wa_id>`).
+        var keys: [String] {
+            [userId.map { "u:\($0)" }, waId.map { "p:\($0)" }].compactMap { $0 }
+        }
+    }
+
+    /// The header of a message event (received, or accepted for sending).
+    struct MessageHeader: Decodable, Sendable {
+        var messageId: String
+        var messageType: String?
+        var direction: String?
+        var phoneNumberId: String
+        var citizen: Citizen?
+        var mediaId: String?
+    }
+
+    /// The header of `whatsapp.status.updated`.
+    struct StatusHeader: Decodable, Sendable {
+        var messageId: String
+        var status: String
+        var phoneNumberId: String
+        var citizen: Citizen?
+    }
+
+    /// The header of the media fetcher's events (`stored`, `fetch_failed`, `unavailable`).
+    struct MediaHeader: Decodable, Sendable {
+        var mediaId: String
+        var messageId: String?
+        var messagePosition: Int64?
+        var attempt: Int?
+        var reason: String?
+        var retryAtUs: Int64?
+    }
+
+    /// Decodes a retained header (snake_case JSON), or nil when it does not fit.
+    static func header<T: Decodable>(_ type: T.Type, of record: SelectedRecord) -> T? {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try? decoder.decode(T.self, from: Data(record.entry.fields.header.utf8))
+    }
+}
+
+/// The JSON payload of a WhatsApp event, when it was read and decrypted.
+struct ContractPayload {
+    let object: [String: Any]
+
+    init?(_ payload: LedgerRecord.Payload?) {
+        guard case .bytes(let bytes) = payload,
+              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        else { return nil }
+        self.object = object
+    }
+
+    var envelope: [String: Any]? { object["envelope"] as? [String: Any] }
+    /// `envelope.display_phone_number`.
+    var displayPhoneNumber: String? { envelope?["display_phone_number"] as? String }
+    /// `envelope.contact`, the matching `contacts[]` object.
+    var contact: [String: Any]? { envelope?["contact"] as? [String: Any] }
+    /// `envelope.contact.profile.name`.
+    var profileName: String? { (contact?["profile"] as? [String: Any])?["name"] as? String }
+    /// The `messages[]` object.
+    var message: [String: Any]? { object["message"] as? [String: Any] }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import LedgerStore
+import Records
+
+extension Router {
+    /// The conversations read API (docs/api.md), behind the admin bearer token:
+    /// `GET /v1/conversations`, `GET /v1/conversations/{id}`, `GET /v1/conversations/{id}/messages`.
+    /// `{id}` is the conversation's URL-safe id (``OpaqueToken/conversationPathID(_:)``).
+    func addConversationRoutes(store: LedgerStore, settings: ConversationSettings) {
+        let queries = ConversationQueries(store: store)
+        let ledger = settings.ledger
+        let group = group("v1/conversations").add(middleware: BearerTokenMiddleware(token: settings.adminToken))
+        group.get { request, _ -> ConversationListResponse in
+            let parameters = request.uri.queryParameters
+            let since = try parameters.optionalTime("since")
+            let until = try parameters.optionalTime("until")
+            let limit = try parameters.limit()
+            // No WhatsApp event recorded yet (no ledger): no conversations.
+            let page = try await mapConversationErrors(ifNoLedger: ConversationPage(items: [], nextCursor: nil)) {
+                try await queries.conversations(
+                    ledger: ledger, phoneNumberID: parameters["phone_number_id"].map(String.init), since: since, until: until,
+                    limit: limit, cursor: parameters["cursor"].map(String.init))
+            }
+            return ConversationListResponse(items: page.items.map { ConversationResponse($0) }, nextCursor: page.nextCursor)
+        }
+        group.get(":id") { _, context -> ConversationResponse in
+            let id = try context.conversationID()
+            guard let detail = try await mapConversationErrors({ try await queries.conversation(ledger: ledger, id: id) }) else {
+                throw ProblemDetails.noConversation
+            }
+            return ConversationResponse(detail.summary, detail: detail)
+        }
+        group.get(":id/messages") { request, context -> TimelineResponse in
+            let id = try context.conversationID()
+            let parameters = request.uri.queryParameters
+            let limit = try parameters.limit()
+            let cursor = parameters["cursor"].map(String.init)
+            guard let page = try await mapConversationErrors({
+                try await queries.messages(ledger: ledger, conversation: id, limit: limit, cursor: cursor)
+            }) else {
+                throw ProblemDetails.noConversation
+            }
+            return TimelineResponse(
+                conversation: OpaqueToken.conversationPathID(id), items: page.items.map(TimelineItemResponse.init), nextCursor: page.nextCursor)
+        }
+    }
+}
+
+extension ProblemDetails {
+    static let noConversation = ProblemDetails(
+        status: .notFound, code: "no_conversation", title: "No such conversation",
+        detail: "there is no conversation with this id: use an id from GET /v1/conversations")
+}
+
+extension RequestContext {
+    /// The conversation id of the `{id}` path segment.
+    func conversationID() throws -> String {
+        guard let text = parameters.get("id"), let id = OpaqueToken.conversationID(fromPath: text) else {
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid_conversation_id", title: "Invalid conversation id",
+                detail: "the conversation id must be an `id` returned by GET /v1/conversations")
+        }
+        return id
+    }
+}
+
+extension Parameters {
+    /// `limit`, 1…200 (default 50).
+    func limit() throws -> Int {
+        guard let value = try optionalInteger("limit") else { return 50 }
+        guard (1...Int64(ConversationQueries.maxLimit)).contains(value) else {
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid_parameter", title: "Invalid parameter",
+                detail: "the query parameter \"limit\" must be between 1 and \(ConversationQueries.maxLimit)")
+        }
+        return Int(value)
+    }
+
+    /// An RFC 3339 time, e.g. `2026-11-25T17:02:11Z`.
+    func optionalTime(_ name: String) throws -> Date? {
+        guard let text = self[name[...]] else { return nil }
+        guard let date = RFC3339.parse(String(text)) else {
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid_parameter", title: "Invalid parameter",
+                detail: "the query parameter \"\(name)\" must be an RFC 3339 time such as 2026-11-25T17:02:11Z, got \"\(text)\"")
+        }
+        return date
+    }
+}
+
+/// Turns a bad cursor into 400 problem details, and a missing ledger into `ifNoLedger` (or 404
+/// `no_conversation`: a conversation cannot be in a ledger that does not exist).
+func mapConversationErrors<T>(ifNoLedger fallback: T? = nil, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as ConversationQueryError {
+        throw ProblemDetails(status: .badRequest, code: "invalid_cursor", title: "Invalid cursor", detail: error.description)
+    } catch LedgerStoreError.ledgerNotFound {
+        guard let fallback else { throw ProblemDetails.noConversation }
+        return fallback
+    }
+}

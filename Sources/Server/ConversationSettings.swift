@@ -1,0 +1,29 @@
+import Foundation
+/// The conversations read API and the projections behind it.
+public struct ConversationSettings: Sendable {
+    /// The bearer token the `/v1/conversations` routes require (`RECORDKEEPER_ADMIN_TOKEN`);
+    /// nil: the routes answer 503 `not_configured`.
+    public var adminToken: String?
+    /// The ledger WhatsApp events go to (`RECORDKEEPER_LEDGER`, default `main`).
+    public var ledger: String
+    /// Whether this process runs the projections (conversations, media) as a service.
+    public var runProjections: Bool
+
+    public init(adminToken: String? = nil, ledger: String = "main", runProjections: Bool = true) {
+        self.adminToken = adminToken
+        self.ledger = ledger
+        self.runProjections = runProjections
+    }
+
+    /// Reads `RECORDKEEPER_ADMIN_TOKEN` (or `RECORDKEEPER_ADMIN_TOKEN_FILE`) and `RECORDKEEPER_LEDGER`.
+    /// - Throws: ``WhatsAppSettingsError`` when the token file cannot be read.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> ConversationSettings {
+        let nonEmpty = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var token = nonEmpty("RECORDKEEPER_ADMIN_TOKEN")
+        if token == nil, let path = nonEmpty("RECORDKEEPER_ADMIN_TOKEN_FILE") {
+            token = try WhatsAppWebhookSettings.readSecretFile(path, variable: "RECORDKEEPER_ADMIN_TOKEN_FILE")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return ConversationSettings(adminToken: token, ledger: nonEmpty("RECORDKEEPER_LEDGER") ?? "main")
+    }
+}

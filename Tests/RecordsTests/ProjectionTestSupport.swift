@@ -1,0 +1,48 @@
+import Foundation
+import LedgerStore
+import Logging
+import PostgresNIO
+import Records
+import RecordsTestSupport
+
+/// Every row of every projection table of the test database, ordered, one line each: what
+/// "rebuild equals live" compares.
+func dumpProjections(_ client: PostgresClient) async throws -> [String] {
+    let tables = [
+        ("conversations", "ledger_id, id"), ("conversation_streams", "ledger_id, stream"),
+        ("conversation_identities", "ledger_id, phone_number_id, citizen_key"), ("conversation_messages", "ledger_id, position"),
+        ("conversation_statuses", "ledger_id, message_id"), ("media", "ledger_id, media_id"),
+    ]
+    var lines: [String] = []
+    for (table, order) in tables {
+        let rows = try await client.query(
+            PostgresQuery(unsafeSQL: "SELECT '\(table) ' || row_to_json(t)::text FROM \(table) t ORDER BY \(order)"),
+            logger: MigratedDatabase.logger)
+        for try await line in rows.decode(String.self) { lines.append(line) }
+    }
+    return lines
+}
+
+/// A runner of both projections over a store.
+func makeRunner(_ store: LedgerStore, batchSize: Int = 500, pollInterval: Duration = .seconds(30)) -> ProjectionRunner {
+    ProjectionRunner(
+        store: store, projections: [ConversationsProjection(), MediaProjection()], batchSize: batchSize, pollInterval: pollInterval,
+        logger: MigratedDatabase.logger)
+}
+
+/// Runs a query whose one row is one value.
+func scalar<T: PostgresDecodable & Sendable>(_ client: PostgresClient, _ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? {
+    for try await value in try await client.query(query, logger: MigratedDatabase.logger).decode(T.self) { return value }
+    return nil
+}
+
+/// Waits until `condition` holds, checking every 50 ms, for at most `timeout` (generous: this
+/// bounds a hang, it does not measure speed).
+func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
+}
