@@ -52,13 +52,20 @@ public enum RecordkeeperServer {
                 ledger: conversations.ledger, source: PendingMediaQueue(store: store), archiver: archiver, store: store, logger: logger)
         }
         if let whatsApp {
-            var wake: (@Sendable () -> Void)?
-            if let fetcher { wake = { fetcher.wake() } }
-            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, onMediaRecorded: wake)
+            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger)
         }
         router.addConversationRoutes(store: store, settings: conversations)
+        router.addMediaRoutes(store: store, settings: conversations)
         if conversations.runProjections {
-            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger))
+            // The media fetcher's queue is the media projection: wake it when that projection moved.
+            var wakeFetcher: (@Sendable (String, String) -> Void)?
+            if let fetcher {
+                let mediaProjection = MediaProjection().name
+                wakeFetcher = { projection, _ in
+                    if projection == mediaProjection { fetcher.wake() }
+                }
+            }
+            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger, onApplied: wakeFetcher))
         }
         if let fetcher { services.append(fetcher) }
         if let checkpoints {

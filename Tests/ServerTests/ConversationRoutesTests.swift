@@ -9,6 +9,7 @@ import Records
 import RecordsTestSupport
 import Server
 import Testing
+import WhatsApp
 
 /// The conversations read API over a real database: admin-token auth, paging, filters, and
 /// content decrypted from the ledger on read.
@@ -212,15 +213,17 @@ struct ConversationRoutesTests {
 /// Builds the real application over the test database's service role, with the conversations
 /// API configured, and runs `test` against its router.
 func withConversationApp<T: Sendable>(
-    _ db: MigratedDatabase, token: String?, runProjections: Bool = false,
+    _ db: MigratedDatabase, token: String?, runProjections: Bool = false, whatsApp: WhatsAppWebhookSettings? = nil,
+    media: GraphAPIConfiguration? = nil, setup: TestingSetup = .router,
     _ test: @escaping @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
     let store = LedgerStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger)
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try repositoryMigrations(),
+        whatsApp: whatsApp, media: media,
         conversations: ConversationSettings(adminToken: token, ledger: "main", runProjections: runProjections), logger: testLogger)
-    return try await app.test(.router, test)
+    return try await app.test(setup, test)
 }
 
 /// A runner of the service's projections over a store.

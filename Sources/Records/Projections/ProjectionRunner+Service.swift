@@ -77,6 +77,7 @@ extension ProjectionRunner: Service {
             do {
                 let projection = try projection(named: status.projection)
                 let progress = try await catchUp(projection, ledger: status.ledger)
+                if progress.applied > 0 { onApplied?(projection.name, status.ledger) }
                 logger.debug(
                     "projection caught up",
                     metadata: ["projection": "\(status.projection)", "ledger": "\(status.ledger)", "applied": "\(progress.applied)",

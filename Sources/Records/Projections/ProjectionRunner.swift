@@ -26,6 +26,9 @@ public final class ProjectionRunner: Sendable {
     public let pollInterval: Duration
     let logger: Logger
     let listening = NIOLockedValueBox(false)
+    /// Called by the service after it applied entries to a projection (projection, ledger):
+    /// e.g. to wake the media fetcher once the `media` projection has seen new media.
+    let onApplied: (@Sendable (_ projection: String, _ ledger: String) -> Void)?
 
     /// - Parameters:
     ///   - projections: the projections to run (names must differ).
@@ -34,8 +37,10 @@ public final class ProjectionRunner: Sendable {
     ///   - pollInterval: the fallback catch-up interval of the service.
     public init(
         store: LedgerStore, projections: [any Projection], ledgers: [String]? = nil, batchSize: Int = 500,
-        pollInterval: Duration = .seconds(30), logger: Logger
+        pollInterval: Duration = .seconds(30), logger: Logger,
+        onApplied: (@Sendable (_ projection: String, _ ledger: String) -> Void)? = nil
     ) {
+        self.onApplied = onApplied
         self.store = store
         self.projections = projections
         self.ledgers = ledgers

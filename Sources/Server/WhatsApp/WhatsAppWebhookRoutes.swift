@@ -14,12 +14,8 @@ extension Router {
     /// `POST /webhooks/whatsapp` authenticates a delivery over its exact bytes, records its events
     /// in one commit and answers 200 only after that commit (401 unauthenticated, 413 too large,
     /// 503 when the commit cannot be made: Meta retries).
-    /// - Parameter onMediaRecorded: called after a delivery with a media message is committed
-    ///   (wakes the media fetcher).
-    public func addWhatsAppWebhookRoutes(
-        settings: WhatsAppWebhookSettings, store: LedgerStore, logger: Logger, onMediaRecorded: (@Sendable () -> Void)? = nil
-    ) {
-        let endpoint = WhatsAppWebhookEndpoint(settings: settings, store: store, logger: logger, onMediaRecorded: onMediaRecorded)
+    public func addWhatsAppWebhookRoutes(settings: WhatsAppWebhookSettings, store: LedgerStore, logger: Logger) {
+        let endpoint = WhatsAppWebhookEndpoint(settings: settings, store: store, logger: logger)
         get("webhooks/whatsapp") { request, _ -> Response in
             endpoint.handshake(request.uri.queryParameters)
         }
@@ -36,11 +32,9 @@ struct WhatsAppWebhookEndpoint: Sendable {
     let logger: Logger
     let verifier: WebhookSignatureVerifier
     let ingest: WhatsAppIngest
-    let onMediaRecorded: (@Sendable () -> Void)?
 
-    init(settings: WhatsAppWebhookSettings, store: LedgerStore, logger: Logger, onMediaRecorded: (@Sendable () -> Void)? = nil) {
+    init(settings: WhatsAppWebhookSettings, store: LedgerStore, logger: Logger) {
         self.settings = settings
-        self.onMediaRecorded = onMediaRecorded
         self.store = store
         self.logger = logger
         self.verifier = WebhookSignatureVerifier(secrets: settings.secrets)
@@ -97,9 +91,6 @@ struct WhatsAppWebhookEndpoint: Sendable {
                 detail: "the delivery could not be committed to the ledger; retry later", retryAfterSeconds: 30)
         }
         let recorded = receipts.filter { !$0.alreadyRecorded }.count
-        if recorded > 0, let onMediaRecorded, events.contains(where: { $0.header.contains(#""media_id""#) }) {
-            onMediaRecorded()
-        }
         logger.info("webhook delivery recorded", metadata: ["app": "\(app)", "events": "\(events.count)", "new": "\(recorded)"])
         let answer = #"{"status":"recorded","events":\#(events.count),"new":\#(recorded)}"#
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer)))

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import WhatsApp
 
 /// How the WhatsApp webhook endpoint is configured (docs/operations.md, "WhatsApp").

@@ -30,6 +30,9 @@ struct BenchIngest: AsyncParsableCommand {
     @Option(help: "The ledger deliveries are recorded in.")
     var ledger = "bench-ingest"
 
+    @Flag(inversion: .prefixedNo, help: "Keep the projections (conversations, media) up to date during the run, as serve does.")
+    var projections = true
+
     @Flag(help: "Print one JSON object with the figures.")
     var json = false
 
@@ -65,6 +68,7 @@ struct BenchIngest: AsyncParsableCommand {
         let showProgress = !json
         let concurrency = concurrency
         let ledger = ledger
+        let projections = projections
 
         // Baseline: the bare route, on its own server in this process.
         if showProgress { Output.progress("baseline: bare route…") }
@@ -89,7 +93,8 @@ struct BenchIngest: AsyncParsableCommand {
         let announcer = Self.portAnnouncer()
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-            migrations: runtime.migrations, whatsApp: settings, logger: quiet, onServerRunning: announcer.announce
+            migrations: runtime.migrations, whatsApp: settings,
+            conversations: ConversationSettings(ledger: ledger, runProjections: projections), logger: quiet, onServerRunning: announcer.announce
         )
         let (ingest, head) = try await Self.withServer(app, port: announcer.port) { port in
             let url = "http://127.0.0.1:\(port)/webhooks/whatsapp"
@@ -106,7 +111,7 @@ struct BenchIngest: AsyncParsableCommand {
         let bareRate = Double(deliveries) / bare.seconds
         if json {
             Output.json([
-                "deliveries": deliveries, "concurrency": concurrency, "body_bytes": bodySize, "build": Bench.buildKind, "ledger": ledger,
+                "deliveries": deliveries, "concurrency": concurrency, "projections": projections, "body_bytes": bodySize, "build": Bench.buildKind, "ledger": ledger,
                 "ledger_head": head,
                 "ingest_per_second": ingestRate.rounded(), "bare_per_second": bareRate.rounded(),
                 "ratio": (ingestRate / bareRate * 1000).rounded() / 1000,
@@ -114,7 +119,7 @@ struct BenchIngest: AsyncParsableCommand {
                 "bare_p50_ms": bare.percentile(0.50), "bare_p99_ms": bare.percentile(0.99),
             ])
         } else {
-            Output.line("recordkeeper bench ingest: \(deliveries) signed deliveries of \(bodySize) B, \(concurrency) clients, \(Bench.buildKind) build")
+            Output.line("recordkeeper bench ingest: \(deliveries) signed deliveries of \(bodySize) B, \(concurrency) clients, projections \(projections ? "on" : "off"), \(Bench.buildKind) build")
             Output.line(String(format: "  webhook (verify, parse, group commit, 200): %8.0f deliveries/s  p50 %.2f ms  p99 %.2f ms",
                                ingestRate, ingest.percentile(0.50), ingest.percentile(0.99)))
             Output.line(String(format: "  bare route (read body, 200):               %8.0f requests/s    p50 %.2f ms  p99 %.2f ms",

@@ -53,6 +53,21 @@ enum WebhookDeliveries {
     }
 }
 
+extension WebhookDeliveries {
+    /// An image message delivery for a media registered with the fake Graph API.
+    static func imageDelivery(wamid: String, mediaID: String, url: String, sha256: String, mimeType: String, waID: String = "16505551234") -> [UInt8] {
+        let body = """
+            {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp",\
+            "metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},\
+            "contacts":[{"profile":{"name":"Citizen \(waID)"},"wa_id":"\(waID)"}],\
+            "messages":[{"from":"\(waID)","id":"\(wamid)","timestamp":"\(Int(Date().timeIntervalSince1970))","type":"image",\
+            "image":{"id":"\(mediaID)","mime_type":"\(mimeType)","sha256":"\(sha256)","url":"\(url)","caption":"see attached"}}]},\
+            "field":"messages"}]}]}
+            """
+        return Array(body.utf8)
+    }
+}
+
 extension TestClientProtocol {
     /// POSTs a delivery to `/webhooks/whatsapp`, signed with `signature` (nil: no header).
     func deliver<T>(_ body: [UInt8], signature: String?, _ check: @escaping @Sendable (TestResponse) async throws -> T) async throws -> T {

@@ -1,0 +1,69 @@
+public import LedgerStore
+import Ledger
+import Logging
+import PostgresNIO
+import WhatsApp
+
+/// What the archive holds for a media id, read from the ledger (the outcome event) and, for
+/// media without an outcome yet, the `media` projection.
+public enum MediaLookupResult: Sendable {
+    /// The bytes, decrypted and checked against the SHA-256 recorded when they were stored.
+    case stored(StoredMedia, position: Int64)
+    /// Stored once, and lawfully destroyed since by the entry at this position.
+    case destroyed(authorisedBy: Int64)
+    /// The fetcher gave up (`whatsapp.media.unavailable`): the reason it recorded.
+    case unavailable(reason: String)
+    /// A media message is recorded but its media not (yet) archived.
+    case pending(attempts: Int)
+    /// No message with this media id is recorded.
+    case unknown
+}
+
+/// Finds archived media by Meta's media id.
+public struct MediaLookup: Sendable {
+    public let store: LedgerStore
+
+    public init(store: LedgerStore) {
+        self.store = store
+    }
+
+    /// The archive's state of `mediaID` in `ledger`.
+    /// - Throws: ``MediaPayloadError`` when a stored payload does not give back its recorded
+    ///   bytes (see `recordkeeper verify`); database errors.
+    public func media(ledger: String, id mediaID: String) async throws -> MediaLookupResult {
+        let known = try await store.ledgers().contains { $0.name == ledger }
+        guard known else { return .unknown }
+        if let outcome = try await store.record(ledger: ledger, dedupeKey: MediaEvents.outcomeDedupeKey(mediaID: mediaID)) {
+            if outcome.entry.fields.eventType == MediaEvents.unavailable {
+                let header = try? JSONValue.parse(Array(outcome.entry.fields.header.utf8))
+                return .unavailable(reason: header?.text("reason") ?? "unknown")
+            }
+            switch outcome.payload {
+            case .bytes(let payload): return .stored(try StoredMedia(payload: payload), position: outcome.entry.fields.position)
+            case .destroyed(let by): return .destroyed(authorisedBy: by)
+            case .sealed: throw MediaLookupError.noMasterKey
+            case .unavailable(let why): throw MediaLookupError.unreadable(why)
+            }
+        }
+        let ref = try await store.ledger(named: ledger, create: false)
+        let rows = try await store.client.query(
+            "SELECT attempts FROM media WHERE ledger_id = \(ref.id) AND media_id = \(mediaID) AND message_position IS NOT NULL",
+            logger: store.logger
+        ).collect()
+        guard let attempts = try rows.first?.decode(Int32.self) else { return .unknown }
+        return .pending(attempts: Int(attempts))
+    }
+}
+
+/// A stored media that cannot be served.
+public enum MediaLookupError: Error, Sendable, CustomStringConvertible {
+    case noMasterKey
+    case unreadable(String)
+
+    public var description: String {
+        switch self {
+        case .noMasterKey: "the media is stored encrypted and this process has no master key"
+        case .unreadable(let why): "the stored media cannot be read: \(why) (run recordkeeper verify)"
+        }
+    }
+}

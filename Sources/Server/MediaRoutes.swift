@@ -1,0 +1,71 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LedgerStore
+import NIOCore
+import Records
+
+extension Router {
+    /// `GET /v1/media/{media_id}` behind the admin bearer token: an archived media's original
+    /// bytes, decrypted and checked against the SHA-256 recorded when they were stored
+    /// (docs/api.md).
+    ///
+    /// Citizens' files are served as downloads (`Content-Disposition: attachment`, `nosniff`, a
+    /// sandboxing CSP), never rendered in the service's own origin.
+    func addMediaRoutes(store: LedgerStore, settings: ConversationSettings) {
+        let lookup = MediaLookup(store: store)
+        let ledger = settings.ledger
+        group("v1/media").add(middleware: BearerTokenMiddleware(token: settings.adminToken)).get(":media_id") { _, context -> Response in
+            guard let mediaID = context.parameters.get("media_id"), !mediaID.isEmpty, mediaID.utf8.count <= 200 else {
+                throw ProblemDetails(status: .badRequest, code: "invalid_media_id", title: "Invalid media id", detail: "give Meta's media id")
+            }
+            switch try await lookup.media(ledger: ledger, id: mediaID) {
+            case .stored(let media, let position):
+                let extensionHint = media.metadata.mimeType.flatMap { MediaFileName.extension(forMimeType: $0) } ?? "bin"
+                var headers: HTTPFields = [
+                    .contentType: media.metadata.mimeType ?? "application/octet-stream",
+                    .contentDisposition: "attachment; filename=\"media-\(MediaFileName.safe(mediaID)).\(extensionHint)\"",
+                    .cacheControl: "no-store",
+                    .contentSecurityPolicy: "default-src 'none'; sandbox",
+                ]
+                headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+                headers[HTTPField.Name("X-Recordkeeper-Position")!] = String(position)
+                headers[HTTPField.Name("X-Recordkeeper-SHA256")!] = media.metadata.sha256
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: media.bytes)))
+            case .destroyed(let by):
+                throw ProblemDetails(
+                    status: .gone, code: "media_destroyed", title: "Media destroyed",
+                    detail: "this media was lawfully destroyed; the destruction is recorded at position \(by)")
+            case .unavailable(let reason):
+                throw ProblemDetails(
+                    status: .notFound, code: "media_unavailable", title: "Media unavailable",
+                    detail: "the media could not be archived: \(reason)")
+            case .pending(let attempts):
+                throw ProblemDetails(
+                    status: .notFound, code: "media_pending", title: "Media not archived yet",
+                    detail: "the message is recorded; its media is not archived yet (\(attempts) failed attempts so far)")
+            case .unknown:
+                throw ProblemDetails(
+                    status: .notFound, code: "no_media", title: "No such media", detail: "no recorded message carries media id \(mediaID)")
+            }
+        }
+    }
+}
+
+/// Safe pieces of a download's file name.
+enum MediaFileName {
+    /// Letters, digits, `-` and `_` only.
+    static func safe(_ text: String) -> String {
+        String(text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" }.prefix(80).map(Character.init))
+    }
+
+    /// A file extension for common WhatsApp media types.
+    static func `extension`(forMimeType mime: String) -> String? {
+        let base = mime.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return [
+            "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "audio/ogg": "ogg", "audio/mpeg": "mp3",
+            "audio/mp4": "m4a", "audio/aac": "aac", "audio/amr": "amr", "video/mp4": "mp4", "video/3gpp": "3gp",
+            "application/pdf": "pdf", "text/plain": "txt",
+        ][base]
+    }
+}
