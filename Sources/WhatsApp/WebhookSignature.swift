@@ -68,7 +68,7 @@ public struct WebhookSignatureVerifier: Sendable {
     /// re-signing relayed deliveries.
     public static func signatureHeader<Body: DataProtocol>(for body: Body, secret: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
-        return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + HexText.lowercase(code)
     }
 
     static func decodeHex(_ text: Substring) -> [UInt8]? {

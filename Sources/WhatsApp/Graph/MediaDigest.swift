@@ -30,7 +30,7 @@ public struct MediaDigest: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Lower-case hex, as the ledger records it.
-    public var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+    public var hex: String { HexText.lowercase(bytes) }
 
     /// Standard padded base64, as Meta sends it today.
     public var base64: String { Data(bytes).base64EncodedString() }

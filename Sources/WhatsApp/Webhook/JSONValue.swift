@@ -2,10 +2,11 @@ public import Foundation
 
 /// A JSON document as received, kept whole: every field, known or not, survives a round trip.
 ///
-/// Webhook items are archived "with every field they arrived with": decoding into this enum and
-/// encoding it again with sorted keys drops nothing and renames nothing. Numbers keep their
-/// integer form when they have one; other numbers are kept as `Double`, which re-encodes to the
-/// shortest text that reads back the same value.
+/// Webhook items are archived "with every field they arrived with": parsing into this enum and
+/// writing it again with sorted keys drops nothing and renames nothing. Numbers written without
+/// a fraction or exponent that fit in 64 bits stay integers; other numbers are kept as `Double`,
+/// which is written back as the shortest text that reads back the same value. A key that occurs
+/// twice in one object keeps its last value (RFC 8259 leaves this open).
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -100,16 +101,17 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
-    /// Parses a JSON text.
-    /// - Throws: `DecodingError` when the bytes are not JSON.
+    /// Parses a JSON text (RFC 8259, UTF-8).
+    /// - Throws: ``JSONSyntaxError`` when the bytes are not JSON.
     public static func parse(_ bytes: some DataProtocol) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONText.parse(Array(bytes))
     }
 
     /// The compact JSON text with sorted keys and unescaped slashes: the archived form.
     public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self))
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        JSONText.write(self, into: &output)
+        return output
     }
 }

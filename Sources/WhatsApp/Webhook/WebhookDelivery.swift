@@ -42,7 +42,7 @@ public struct WebhookDelivery: Sendable {
 
     /// Hex SHA-256 of bytes.
     public static func sha256Hex(_ bytes: some DataProtocol) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        HexText.lowercase(SHA256.hash(data: bytes))
     }
 }
 
