@@ -74,10 +74,21 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        // Test support: a Hummingbird router served on loopback for the duration of a test.
+        .target(
+            name: "LoopbackHTTP",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support/LoopbackHTTP",
+            swiftSettings: swiftSettings
+        ),
         // Test support: a fake Graph API (media metadata and downloads) on loopback.
         .target(
             name: "TestGraphServer",
             dependencies: [
+                "LoopbackHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -227,6 +238,7 @@ let package = Package(
         .target(
             name: "LocalTSA",
             dependencies: [
+                "LoopbackHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

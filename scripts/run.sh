@@ -42,9 +42,34 @@ swift build -c release --product recordkeeper
 binary="$repo_root/.build/release/recordkeeper"
 [[ -x "$binary" ]] || die "build finished but $binary is missing"
 
+# Prints the path of a secret file under $1, creating it (random, mode 0600) when missing.
+demo_secret() {
+    local file="$1/$2"
+    if [[ ! -s "$file" ]]; then
+        (umask 077 && openssl rand -hex 24 > "$file") || die "cannot write $file"
+    fi
+    printf '%s\n' "$file"
+}
+
 if [[ "$demo" == true ]]; then
     say "seeding demo events (recordkeeper demo)"
     "$binary" demo || die "recordkeeper demo failed"
+    # Serve the demo ledger's conversations, with generated secrets for the read API and the
+    # webhook (kept beside the embedded cluster's own, mode 0600), unless configured already.
+    secrets="${RECORDKEEPER_DATA_DIR:-$repo_root/.recordkeeper}/secrets"
+    (umask 077 && mkdir -p "$secrets") || die "cannot create $secrets"
+    export RECORDKEEPER_LEDGER="${RECORDKEEPER_LEDGER:-demo}"
+    if [[ -z "${RECORDKEEPER_ADMIN_TOKEN:-}${RECORDKEEPER_ADMIN_TOKEN_FILE:-}" ]]; then
+        RECORDKEEPER_ADMIN_TOKEN_FILE="$(demo_secret "$secrets" admin.token)"
+        export RECORDKEEPER_ADMIN_TOKEN_FILE
+    fi
+    if [[ -z "${WHATSAPP_APP_SECRET:-}${WHATSAPP_APP_SECRET_FILE:-}${WHATSAPP_APP_SECRETS_FILE:-}" ]]; then
+        WHATSAPP_APP_SECRET_FILE="$(demo_secret "$secrets" whatsapp-app-secret)"
+        export WHATSAPP_APP_SECRET_FILE
+    fi
+    say "demo: the conversations of ledger $RECORDKEEPER_LEDGER are served at /v1/conversations, e.g."
+    say "  curl -H \"Authorization: Bearer \$(cat ${RECORDKEEPER_ADMIN_TOKEN_FILE:-<your admin token file>})\" http://127.0.0.1:8080/v1/conversations"
+    say "demo: /webhooks/whatsapp accepts deliveries signed with ${WHATSAPP_APP_SECRET_FILE:-your app secret} (docs/operations.md, 'Connecting WhatsApp')"
 fi
 
 say "serving (recordkeeper serve${serve_args[*]:+ ${serve_args[*]}})"

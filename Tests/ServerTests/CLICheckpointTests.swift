@@ -38,7 +38,7 @@ struct CLICheckpointTests {
                     #expect(first.stdout == noteText)
                     let lines = noteText.components(separatedBy: "\n")
                     #expect(lines[0] == "\(Self.logName)/ledgers/demo")
-                    #expect(lines[1] == "7")
+                    #expect(lines[1] == "10")
                     #expect(Data(base64Encoded: lines[2])?.count == 32)
                     #expect(lines[3].hasPrefix("recordkeeper-chain-head "))
                     #expect(lines[4].hasPrefix("recordkeeper-created "))
@@ -52,7 +52,7 @@ struct CLICheckpointTests {
                     try keys.stdout.write(to: work.appendingPathComponent("keys.txt"), atomically: true, encoding: .utf8)
                     let verifier = try NoteVerifierKey(parsing: keys.stdout.components(separatedBy: "\n")[0])
                     #expect(verifier.verifies(try SignedNote(parsing: noteText)))
-                    let sinkFile = sink.appendingPathComponent("demo/00000000000000000007-1.checkpoint")
+                    let sinkFile = sink.appendingPathComponent("demo/00000000000000000010-1.checkpoint")
                     #expect(try String(contentsOf: sinkFile, encoding: .utf8) == noteText)
                     #expect(witness.posts.isEmpty, "the witness refused the first delivery")
 
@@ -62,13 +62,13 @@ struct CLICheckpointTests {
                     try #require(second.exitCode == 0, "\(second.transcript)")
                     let secondSummary = try second.json(CheckpointOutput.self)
                     let size = secondSummary.treeSize
-                    #expect(size == 7 + 40 + 64)
+                    #expect(size == 10 + 40 + 64)
                     #expect(witness.posts.map(\.body) == [noteText, secondSummary.note])
                     #expect(witness.posts.allSatisfy { $0.path == "/witness/add-checkpoint" && $0.ledger == "demo" })
                     #expect(witness.posts.first?.contentType == "text/plain; charset=utf-8")
 
                     // An inclusion proof verifies offline against the signed checkpoint…
-                    let inclusion = try await cli.run(["proof", "inclusion", "--ledger", "demo", "--position", "3", "--size", "7"])
+                    let inclusion = try await cli.run(["proof", "inclusion", "--ledger", "demo", "--position", "3", "--size", "10"])
                     try #require(inclusion.exitCode == 0, "\(inclusion.transcript)")
                     try inclusion.stdout.write(to: work.appendingPathComponent("inclusion.json"), atomically: true, encoding: .utf8)
                     let valid = try await cli.run(["verify-proof", "--proof", "inclusion.json", "--checkpoint", "cp7.checkpoint", "--public-key-file", "keys.txt"])
@@ -87,7 +87,7 @@ struct CLICheckpointTests {
                     #expect(untrusted.exitCode == 1, "\(untrusted.transcript)")
 
                     // A consistency proof between the two signed checkpoints.
-                    let consistency = try await cli.run(["proof", "consistency", "--ledger", "demo", "--from", "7", "--to", "\(size)"])
+                    let consistency = try await cli.run(["proof", "consistency", "--ledger", "demo", "--from", "10", "--to", "\(size)"])
                     try #require(consistency.exitCode == 0, "\(consistency.transcript)")
                     try consistency.stdout.write(to: work.appendingPathComponent("consistency.json"), atomically: true, encoding: .utf8)
                     let consistent = try await cli.run([
@@ -151,15 +151,15 @@ struct CLICheckpointTests {
                     cli.binary, ["serve", "--port", String(port)], environment: cli.environment,
                     workingDirectory: work.path, outputDirectory: work, label: "serve")
                 do {
-                    try await Self.succeed(cli, ["demo"])  // 7 entries ≥ 5: a checkpoint is due
-                    let file = sink.appendingPathComponent("demo/00000000000000000007-1.checkpoint")
+                    try await Self.succeed(cli, ["demo"])  // 10 entries ≥ 5: a checkpoint is due
+                    let file = sink.appendingPathComponent("demo/00000000000000000010-1.checkpoint")
                     var waited = 0
                     while !FileManager.default.fileExists(atPath: file.path) && waited < 300 {
                         try await Task.sleep(for: .milliseconds(100))
                         waited += 1
                     }
                     let note = try String(contentsOf: file, encoding: .utf8)
-                    #expect(note.hasPrefix("recordkeeper.localhost/ledgers/demo\n7\n"), "\(note)")
+                    #expect(note.hasPrefix("recordkeeper.localhost/ledgers/demo\n10\n"), "\(note)")
                     let latest = try await httpGet("http://127.0.0.1:\(port)/v1/ledgers/demo/checkpoint")
                     #expect(latest.status == 200)
                     #expect(String(decoding: latest.body, as: UTF8.self) == note)

@@ -5,9 +5,9 @@ import Testing
 /// and catch a superuser's edit.
 @Suite("CLI against an external database", .timeLimit(.minutes(6)))
 struct CLILedgerLifecycleTests {
-    /// Demo events (`Demo.demoEvents()`), and the warm-up events `bench append` adds: one per
+    /// Demo events (`DemoConversations.events`: 7 messages, 3 read statuses), and the warm-up events `bench append` adds: one per
     /// stream, 64 streams by default (`BenchAppend.run`).
-    static let demoEvents = 7
+    static let demoEvents = 10
     static let benchEvents = 300
     static let benchWarmUpEvents = 64
 

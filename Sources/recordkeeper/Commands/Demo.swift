@@ -1,15 +1,24 @@
 import ArgumentParser
-import Crypto
 import Foundation
 import Ledger
 import LedgerStore
 import Logging
+import Records
+import WhatsApp
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Record a few demo conversations in the `demo` ledger (idempotent: re-running adds nothing).",
-        discussion: "Meant for the embedded default and for trying the product; the events are marked as demo data in their headers."
+        abstract: "Record three demo WhatsApp conversations in the `demo` ledger (idempotent: re-running adds nothing).",
+        discussion: """
+            Meant for the embedded default and for trying the product. Inbound messages go through the same \
+            mapping as real webhook deliveries (docs/whatsapp-ingest.md); the agency's answers are recorded as \
+            message.send.accepted with delivery statuses. Every event's actor names it as demo data. \
+            `scripts/run.sh --demo` serves the demo ledger's conversations at /v1/conversations.
+            """
     )
+
+    @Option(help: "The ledger to record the demo in.")
+    var ledger = "demo"
 
     @Flag(help: "Print a JSON summary.")
     var json = false
@@ -18,52 +27,122 @@ struct Demo: AsyncParsableCommand {
         let logger = Output.makeLogger()
         let runtime = try await Runtime.prepare(logger: logger, keys: .required)
         defer { runtime.shutdown() }
-        let events = Self.demoEvents()
+        let events = try DemoConversations.events(ledger: ledger)
+        let ledger = ledger
         let receipts = try await withLedgerStore(runtime, logger: logger) { store in
-            try await store.append(events, to: "demo")
+            try await store.append(events, to: ledger)
         }
         let added = receipts.filter { !$0.alreadyRecorded }.count
         if json {
-            Output.json(["ledger": "demo", "events": receipts.count, "added": added, "last_position": receipts.map(\.position).max() ?? 0])
+            Output.json(["ledger": ledger, "events": receipts.count, "added": added, "last_position": receipts.map(\.position).max() ?? 0])
         } else {
-            Output.line("Demo ledger: \(added) events added, \(receipts.count - added) already recorded (positions 1–\(receipts.map(\.position).max() ?? 0)).")
+            Output.line("Demo ledger \(ledger): \(added) events added, \(receipts.count - added) already recorded (positions 1–\(receipts.map(\.position).max() ?? 0)).")
         }
     }
+}
 
-    /// Deterministic ids (so the demo is idempotent) for three short conversations.
-    static func demoEvents() -> [NewEvent] {
-        let script: [(citizen: String, name: String, direction: String, text: String)] = [
-            ("12065550101", "Ana", "inbound", "Hi, my street light on Pine St has been out for a week."),
-            ("12065550101", "Ana", "outbound", "Thanks Ana, we've logged it as work order 4471. A crew will visit by Friday."),
-            ("12065550101", "Ana", "inbound", "Great, thank you! 👍"),
-            ("12065550102", "Bảo", "inbound", "Tôi cần gia hạn giấy phép đỗ xe. Làm thế nào?"),
-            ("12065550102", "Bảo", "outbound", "You can renew your parking permit online or at City Hall, room 104."),
-            ("12065550103", "Jordan", "inbound", "When is the next council meeting about the park levy?"),
-            ("12065550103", "Jordan", "outbound", "Tuesday 7 pm, Council Chambers; agenda item 5."),
-        ]
-        let base = LedgerTimestamp(microseconds: 1_764_072_000_000_000)
-        return script.enumerated().map { index, line in
-            let digest = Array(SHA256.hash(data: Array("recordkeeper-demo-\(index)".utf8)))
-            var bytes = Array(digest.prefix(16))
-            bytes[6] = (bytes[6] & 0x0f) | 0x50
-            bytes[8] = (bytes[8] & 0x3f) | 0x80
-            let id = UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                                 bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+/// Three short conversations between citizens and a city, as the ledger records real ones.
+enum DemoConversations {
+    static let phoneNumberID = "100000000000001"
+    static let displayNumber = "13605550100"
+    static let base: Int64 = 1_764_072_000
+
+    struct Line {
+        var citizen: String
+        var name: String
+        var inbound: Bool
+        var text: String
+    }
+
+    static let script: [Line] = [
+        Line(citizen: "12065550101", name: "Ana", inbound: true, text: "Hi, my street light on Pine St has been out for a week."),
+        Line(citizen: "12065550101", name: "Ana", inbound: false, text: "Thanks Ana, we've logged it as work order 4471. A crew will visit by Friday."),
+        Line(citizen: "12065550101", name: "Ana", inbound: true, text: "Great, thank you! 👍"),
+        Line(citizen: "12065550102", name: "Bảo", inbound: true, text: "Tôi cần gia hạn giấy phép đỗ xe. Làm thế nào?"),
+        Line(citizen: "12065550102", name: "Bảo", inbound: false, text: "You can renew your parking permit online or at City Hall, room 104."),
+        Line(citizen: "12065550103", name: "Jordan", inbound: true, text: "When is the next council meeting about the park levy?"),
+        Line(citizen: "12065550103", name: "Jordan", inbound: false, text: "Tuesday 7 pm, Council Chambers; agenda item 5."),
+    ]
+
+    /// The demo's events: each line, and a `read` status for each of the city's answers.
+    static func events(ledger: String) throws -> [NewEvent] {
+        let ingest = WhatsAppIngest(ledger: ledger)
+        var events: [NewEvent] = []
+        for (index, line) in script.enumerated() {
             let wamid = "wamid.DEMO\(index)"
-            let payload: [String: Any] = line.direction == "inbound"
-                ? ["from": line.citizen, "id": wamid, "type": "text", "text": ["body": line.text], "profile": ["name": line.name]]
-                : ["to": line.citizen, "type": "text", "text": ["body": line.text]]
-            let bytesOut = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])) ?? Data()
-            return NewEvent(
-                eventID: id,
-                stream: "conversation/demo/\(line.citizen)",
-                eventType: line.direction == "inbound" ? "whatsapp.message.received" : "message.send.requested",
-                occurredAt: LedgerTimestamp(microseconds: base.microseconds + Int64(index) * 60_000_000),
-                actor: line.direction == "inbound" ? "whatsapp" : "demo-agent",
-                dedupeKey: wamid,
-                header: #"{"demo":true,"direction":"\#(line.direction)","message_id":"\#(wamid)"}"#,
-                payload: Array(bytesOut)
-            )
+            let seconds = base + Int64(index) * 60
+            if line.inbound {
+                let body = try delivery(line, wamid: wamid, seconds: seconds)
+                let parsed = try WebhookDelivery.parse(body)
+                var mapped = try ingest.events(for: parsed, body: body, app: "demo", contentType: "application/json", receivedAt: LedgerTimestamp(microseconds: seconds * 1_000_000))
+                for i in mapped.indices { mapped[i].actor = "demo:whatsapp" }
+                events += mapped
+            } else {
+                events.append(try answer(line, wamid: wamid, seconds: seconds))
+                events.append(try read(line, wamid: wamid, seconds: seconds + 30))
+            }
         }
+        return events
+    }
+
+    static func delivery(_ line: Line, wamid: String, seconds: Int64) throws -> [UInt8] {
+        let value: JSONValue = .object([
+            "object": .string("whatsapp_business_account"),
+            "entry": .array([.object([
+                "id": .string("100000000000000"),
+                "changes": .array([.object([
+                    "field": .string("messages"),
+                    "value": .object([
+                        "messaging_product": .string("whatsapp"),
+                        "metadata": .object(["display_phone_number": .string(displayNumber), "phone_number_id": .string(phoneNumberID)]),
+                        "contacts": .array([.object(["profile": .object(["name": .string(line.name)]), "wa_id": .string(line.citizen)])]),
+                        "messages": .array([.object([
+                            "from": .string(line.citizen), "id": .string(wamid), "timestamp": .string(String(seconds)),
+                            "type": .string("text"), "text": .object(["body": .string(line.text)]),
+                        ])]),
+                    ]),
+                ])]),
+            ])]),
+        ])
+        return try value.encoded()
+    }
+
+    static func citizen(_ line: Line) -> JSONValue { .object(["wa_id": .string(line.citizen)]) }
+
+    /// The city's answer, as the send path (a later issue) will record an accepted message.
+    static func answer(_ line: Line, wamid: String, seconds: Int64) throws -> NewEvent {
+        let header: JSONValue = .object([
+            "v": .integer(1), "direction": .string("outbound"), "message_id": .string(wamid), "message_type": .string("text"),
+            "phone_number_id": .string(phoneNumberID), "citizen": citizen(line),
+        ])
+        let payload: JSONValue = .object([
+            "v": .integer(1),
+            "message": .object([
+                "messaging_product": .string("whatsapp"), "to": .string(line.citizen), "type": .string("text"),
+                "text": .object(["body": .string(line.text)]),
+            ]),
+        ])
+        return NewEvent(
+            stream: "wa/\(phoneNumberID)/p:\(line.citizen)", eventType: "message.send.accepted",
+            occurredAt: LedgerTimestamp(microseconds: seconds * 1_000_000), actor: "demo:agent", dedupeKey: "wa:sent:\(wamid)",
+            header: String(decoding: try header.encoded(), as: UTF8.self), payload: try payload.encoded())
+    }
+
+    /// The citizen read the answer.
+    static func read(_ line: Line, wamid: String, seconds: Int64) throws -> NewEvent {
+        let header: JSONValue = .object([
+            "v": .integer(1), "message_id": .string(wamid), "status": .string("read"), "phone_number_id": .string(phoneNumberID),
+            "citizen": citizen(line),
+        ])
+        let payload: JSONValue = .object([
+            "v": .integer(1),
+            "status": .object([
+                "id": .string(wamid), "status": .string("read"), "timestamp": .string(String(seconds)), "recipient_id": .string(line.citizen),
+            ]),
+        ])
+        return NewEvent(
+            stream: "wa/\(phoneNumberID)/p:\(line.citizen)", eventType: "whatsapp.status.updated",
+            occurredAt: LedgerTimestamp(microseconds: seconds * 1_000_000), actor: "demo:whatsapp", dedupeKey: "wa:status:\(wamid):read",
+            header: String(decoding: try header.encoded(), as: UTF8.self), payload: try payload.encoded())
     }
 }

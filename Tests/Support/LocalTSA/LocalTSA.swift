@@ -1,6 +1,6 @@
 public import Foundation
 import Hummingbird
-import Logging
+import LoopbackHTTP
 import NIOCore
 
 /// A real HTTP Time-Stamp Authority on 127.0.0.1 (an ephemeral port) whose answers come from
@@ -68,32 +68,8 @@ public struct LocalTSA: Sendable {
             return reply(replayed)
         }
 
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            // Quiet: cancelling the server at the end of a test logs an error otherwise.
-            logger: Logger(label: "local-tsa") { _ in SwiftLogNoOpLogHandler() }
-        )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                group.cancelAll()
-                throw OpenSSLCommand.Failure(arguments: [], why: "the local TSA did not start")
-            }
-            do {
-                let result = try await body(LocalTSA(pki: pki, port: port))
-                group.cancelAll()
-                return result
-            } catch {
-                group.cancelAll()
-                throw error
-            }
+        return try await withLoopbackServer(router, label: "local-tsa") { port in
+            try await body(LocalTSA(pki: pki, port: port))
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Logging
+import LoopbackHTTP
 import NIOCore
 
 /// A fake Meta Graph API for media on 127.0.0.1 (an ephemeral port), for tests of any target.
@@ -72,36 +72,8 @@ public struct TestGraphServer: Sendable {
             )
         }
 
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            // Quiet: cancelling the server at the end of a test logs an error otherwise.
-            logger: Logger(label: "test-graph-server") { _ in SwiftLogNoOpLogHandler() }
-        )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                group.cancelAll()
-                throw ServerDidNotStart()
-            }
-            do {
-                let result = try await body(TestGraphServer(port: port, acceptedToken: accessToken, state: state))
-                group.cancelAll()
-                return result
-            } catch {
-                group.cancelAll()
-                throw error
-            }
+        return try await withLoopbackServer(router, label: "test-graph-server") { port in
+            try await body(TestGraphServer(port: port, acceptedToken: accessToken, state: state))
         }
-    }
-
-    struct ServerDidNotStart: Error, CustomStringConvertible {
-        var description: String { "the fake Graph API server did not start on 127.0.0.1" }
     }
 }
