@@ -27,7 +27,7 @@ enum EntryPages {
     ///   - payloadTypes: read sealed payloads only of these types (nil: of every type); other rows
     ///     come back without `sealed`, so large payloads nobody needs are not transferred.
     static func fetch(
-        client: PostgresClient, ledger: LedgerRef, after: Int64, through: Int64?, stream: String?, limit: Int,
+        client: some RowQuerying, ledger: LedgerRef, after: Int64, through: Int64?, stream: String?, limit: Int,
         eventTypes: [String]? = nil, payloadTypes: [String]? = nil, logger: Logger
     ) async throws -> [RawEntryRow] {
         let upper = through ?? Int64.max
@@ -49,7 +49,7 @@ enum EntryPages {
             """
         var result: [RawEntryRow] = []
         result.reserveCapacity(limit)
-        for try await row in try await client.query(query, logger: logger) {
+        for try await row in try await client.rows(query, logger: logger) {
             let r = row.makeRandomAccess()
             let fields = EntryFields(
                 ledger: ledger.name,

@@ -1,4 +1,5 @@
 public import Ledger
+public import PostgresNIO
 
 /// An entry read by a reader that chose which event types it wants and which of their payloads
 /// it needs opened (a projection reading headers only need not fetch a stored media file).
@@ -19,13 +20,18 @@ extension LedgerStore {
     ///
     /// Payloads are read and decrypted only for entries whose type is in `payloadTypes`. A page
     /// shorter than `limit` means the range is exhausted.
+    /// - Parameter connection: read on this connection (a transaction's) rather than the pool's.
     /// - Throws: ``LedgerStoreError`` when the ledger does not exist or a data key cannot be had.
     public func selectedRecords(
-        ledger: LedgerRef, after: Int64, through: Int64, eventTypes: Set<String>, payloadTypes: Set<String>, limit: Int
+        ledger: LedgerRef, after: Int64, through: Int64, eventTypes: Set<String>, payloadTypes: Set<String>, limit: Int,
+        on connection: PostgresConnection? = nil
     ) async throws -> [SelectedRecord] {
-        let rows = try await EntryPages.fetch(
-            client: client, ledger: ledger, after: after, through: through, stream: nil, limit: max(1, limit),
-            eventTypes: eventTypes.sorted(), payloadTypes: payloadTypes.sorted(), logger: logger)
+        let rows: [RawEntryRow]
+        if let connection {
+            rows = try await page(from: connection, ledger: ledger, after: after, through: through, eventTypes: eventTypes, payloadTypes: payloadTypes, limit: limit)
+        } else {
+            rows = try await page(from: client, ledger: ledger, after: after, through: through, eventTypes: eventTypes, payloadTypes: payloadTypes, limit: limit)
+        }
         var records: [SelectedRecord] = []
         records.reserveCapacity(rows.count)
         for row in rows {
@@ -36,6 +42,15 @@ extension LedgerStore {
             records.append(SelectedRecord(entry: row.entry, payload: try await openedForReader(row)))
         }
         return records
+    }
+
+    private func page(
+        from source: some RowQuerying, ledger: LedgerRef, after: Int64, through: Int64, eventTypes: Set<String>, payloadTypes: Set<String>,
+        limit: Int
+    ) async throws -> [RawEntryRow] {
+        try await EntryPages.fetch(
+            client: source, ledger: ledger, after: after, through: through, stream: nil, limit: max(1, limit),
+            eventTypes: eventTypes.sorted(), payloadTypes: payloadTypes.sorted(), logger: logger)
     }
 
     /// A payload that does not open (tampered ciphertext) is reported as unavailable, so one bad

@@ -9,7 +9,8 @@ extension ProjectionRunner: Service {
     public static let notificationChannel = "rk_ledger_appended"
 
     /// Catches up at start, then whenever an append is notified (LISTEN on a leased connection,
-    /// re-established after a failure) and every ``pollInterval``; until graceful shutdown.
+    /// re-established after a failure) and every ``pollInterval``, at most once per
+    /// ``coalesceInterval``; until graceful shutdown.
     /// Errors are logged and retried on the next wake-up: they never stop the service group.
     public func run() async throws {
         let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -21,6 +22,9 @@ extension ProjectionRunner: Service {
                 for await _ in wakes {
                     if Task.isCancelled { break }
                     await self.catchUpLogging()
+                    // Let appends that arrive meanwhile gather: one larger batch costs far less
+                    // than one transaction per commit (the wake-ups in between collapse into one).
+                    try? await Task.sleep(for: self.coalesceInterval)
                 }
             }
             group.cancelAll()

@@ -24,6 +24,11 @@ public final class ProjectionRunner: Sendable {
     public let batchSize: Int
     /// How often the service catches up without a notification (a fallback for lost ones).
     public let pollInterval: Duration
+    /// The longest one batch may take before it is given up (and retried on the next wake-up).
+    public let stepTimeout: Duration = .seconds(120)
+    /// The least time between two catch-up passes of the service, so that a busy ledger is
+    /// applied in batches rather than one transaction per append (the projections' lag).
+    public let coalesceInterval: Duration
     let logger: Logger
     let listening = NIOLockedValueBox(false)
     /// Called by the service after it applied entries to a projection (projection, ledger):
@@ -35,9 +40,10 @@ public final class ProjectionRunner: Sendable {
     ///   - ledgers: the ledgers to project; nil for every ledger.
     ///   - batchSize: entries per transaction.
     ///   - pollInterval: the fallback catch-up interval of the service.
+    ///   - coalesceInterval: the least time between two catch-up passes of the service.
     public init(
         store: LedgerStore, projections: [any Projection], ledgers: [String]? = nil, batchSize: Int = 500,
-        pollInterval: Duration = .seconds(30), logger: Logger,
+        pollInterval: Duration = .seconds(30), coalesceInterval: Duration = .milliseconds(50), logger: Logger,
         onApplied: (@Sendable (_ projection: String, _ ledger: String) -> Void)? = nil
     ) {
         self.onApplied = onApplied
@@ -46,6 +52,7 @@ public final class ProjectionRunner: Sendable {
         self.ledgers = ledgers
         self.batchSize = max(1, batchSize)
         self.pollInterval = pollInterval
+        self.coalesceInterval = coalesceInterval
         self.logger = logger
     }
 
@@ -117,7 +124,11 @@ public final class ProjectionRunner: Sendable {
         let limit = batchSize
         let logger = logger
         let store = store
-        return try await Self.unwrappingTransactionErrors {
+        let projection = projection
+        // A statement that the server's shutdown interrupts can leave PostgresNIO waiting forever:
+        // bound the step, and give it up at once when the runner is cancelled (graceful shutdown).
+        return try await withDeadline(stepTimeout) {
+          try await Self.unwrappingTransactionErrors {
             try await store.client.withTransaction(logger: logger) { connection in
                 try await connection.perform(
                     """
@@ -152,7 +163,7 @@ public final class ProjectionRunner: Sendable {
                 if last < head {
                     let records = try await store.selectedRecords(
                         ledger: ledger, after: last, through: head, eventTypes: projection.eventTypes,
-                        payloadTypes: projection.payloadTypes, limit: limit)
+                        payloadTypes: projection.payloadTypes, limit: limit, on: connection)
                     try await projection.apply(records, ledger: ledger, on: connection, logger: logger)
                     applied = records.count
                     last = records.count == limit ? records[records.count - 1].entry.fields.position : head
@@ -166,6 +177,7 @@ public final class ProjectionRunner: Sendable {
                 return ProjectionProgress(
                     projection: projection.name, ledger: ledger.name, applied: applied, lastPosition: last, headPosition: head)
             }
+          }
         }
     }
 
