@@ -17,6 +17,10 @@ public struct AppendLimits: Sendable {
     public var maxSubmissionEvents: Int = 10_000
     /// How often a batch is retried after losing a race for the head or meeting a duplicate.
     public var maxAttempts: Int = 16
+    /// The longest one append statement may take before its batch is failed (callers may retry
+    /// with the same event ids). A statement that the server's shutdown interrupts can leave
+    /// PostgresNIO waiting forever; without this bound the ledger's committer would stop.
+    public var statementTimeout: Duration = .seconds(60)
 
     public init() {}
 }
@@ -154,7 +158,10 @@ final class GroupCommitter: Sendable {
                 // After losing the race a few times, take the head row's lock first: slower,
                 // but another writer can no longer move the head under us, so we progress.
                 if attempt > Self.optimisticAttempts, head == nil {
-                    if let receipts = try await commitLocked(batch, after: stale, knownIDs: knownIDs, knownKeys: knownKeys) {
+                    let (ids, keys, after) = (knownIDs, knownKeys, stale)
+                    if let receipts = try await withDeadline(limits.statementTimeout, {
+                        try await self.commitLocked(batch, after: after, knownIDs: ids, knownKeys: keys)
+                    }) {
                         head = receipts.head
                         finish(batch, receipts: receipts.receipts)
                         return
@@ -162,14 +169,19 @@ final class GroupCommitter: Sendable {
                     continue
                 }
                 let current: Head
-                if let head { current = head } else { current = try await loadHead(extending: stale) }
+                if let head {
+                    current = head
+                } else {
+                    let after = stale
+                    current = try await withDeadline(limits.statementTimeout) { try await self.loadHead(extending: after) }
+                }
                 head = current
                 let plan = plan(batch, from: current, knownIDs: knownIDs, knownKeys: knownKeys)
                 if plan.positions.isEmpty {
                     finish(batch, receipts: plan.receipts)
                     return
                 }
-                if try await write(plan, expectedHead: current, on: nil) {
+                if try await withDeadline(limits.statementTimeout, { try await self.write(plan, expectedHead: current, on: nil) }) {
                     head = Head(position: plan.lastPosition, hash: plan.lastHash, tree: plan.tree)
                     statistics.withLockedValue {
                         $0.transactions += 1
