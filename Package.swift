@@ -80,6 +80,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/Support/LoopbackHTTP",
             swiftSettings: swiftSettings
@@ -221,6 +222,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
+                "LoopbackHTTP",
                 "Server", "LedgerStore", "Ledger", "LocalTSA", "Records", "WhatsApp", "TestGraphServer", "RecordsTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LoopbackHTTP
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -38,28 +39,8 @@ final class PostRecorder: Sendable {
             }
             return Response(status: .created)
         }
-        let port = try freeLocalPort()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.runService()
-                return nil
-            }
-            try await waitUntilListening(port: port)
-            group.addTask { try await body("http://127.0.0.1:\(port)") }
-            defer { group.cancelAll() }
-            while let next = try await group.next() {
-                if let value = next { return value }
-            }
-            throw TestSetupError("the POST recorder stopped")
+        return try await withLoopbackServer(router, label: "post-recorder") { port in
+            try await body("http://127.0.0.1:\(port)")
         }
-    }
-
-    private func waitUntilListening(port: Int) async throws {
-        for _ in 0..<100 {
-            if (try? await httpGet("http://127.0.0.1:\(port)/", timeout: 1)) != nil { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TestSetupError("the POST recorder did not start on port \(port)")
     }
 }
