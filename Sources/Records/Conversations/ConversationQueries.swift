@@ -131,18 +131,10 @@ public struct ConversationQueries: Sendable {
         guard let record = try await iterator.next() else { return .unavailable("no entry at position \(position)") }
         switch record.payload {
         case .bytes(let bytes):
-            struct Payload: Decodable {
-                struct Envelope: Decodable {
-                    struct Contact: Decodable { var profile: JSONValue? }
-                    var contact: Contact?
-                }
-                var envelope: Envelope?
-                var message: JSONValue?
-            }
-            guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(bytes)), let message = payload.message else {
+            guard let payload = try? JSONValue.parse(bytes), let message = payload["message"], message != .null else {
                 return .unavailable("the payload is not a message document of docs/whatsapp-ingest.md")
             }
-            return .available(message: message, profile: payload.envelope?.contact?.profile)
+            return .available(message: message, profile: payload["envelope"]?["contact"]?["profile"])
         case .destroyed(let by): return .destroyed(authorisedBy: by)
         case .sealed: return .sealed
         case .unavailable(let why): return .unavailable(why)

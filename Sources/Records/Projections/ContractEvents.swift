@@ -4,11 +4,11 @@ import LedgerStore
 
 /// The event types and retained headers of docs/whatsapp-ingest.md that projections read.
 enum ContractEvent {
-    static let messageReceived = "whatsapp.message.received"
-    static let statusUpdated = "whatsapp.status.updated"
-    static let mediaStored = "whatsapp.media.stored"
-    static let mediaFetchFailed = "whatsapp.media.fetch_failed"
-    static let mediaUnavailable = "whatsapp.media.unavailable"
+    static let messageReceived = WhatsAppEventType.messageReceived
+    static let statusUpdated = WhatsAppEventType.statusUpdated
+    static let mediaStored = WhatsAppEventType.mediaStored
+    static let mediaFetchFailed = WhatsAppEventType.mediaFetchFailed
+    static let mediaUnavailable = WhatsAppEventType.mediaUnavailable
     /// An outbound message the Cloud API accepted (DESIGN.md's catalog). Not yet in the ingest
     /// contract: read with the same header as `whatsapp.message.received`, direction outbound.
     static let sendAccepted = "message.send.accepted"
