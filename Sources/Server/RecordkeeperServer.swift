@@ -26,6 +26,11 @@ public enum RecordkeeperServer {
     /// The version string reported by `/healthz`.
     public static let version = "0.1.0"
 
+    /// The application and its services.
+    /// - Parameters:
+    ///   - media: the Graph API (base URL and access token): with it (and projections on) the
+    ///     media fetcher downloads media and the dispatcher sends messages; without it neither runs.
+    ///   - sending: the dispatcher's claim hold and retry policy.
     public static func makeApplication(
         configuration: ServerConfiguration,
         client: PostgresClient,
@@ -35,6 +40,7 @@ public enum RecordkeeperServer {
         whatsApp: WhatsAppWebhookSettings? = nil,
         media graph: GraphAPIConfiguration? = nil,
         conversations: ConversationSettings = ConversationSettings(),
+        sending: SendDispatcherSettings = SendDispatcherSettings(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -52,7 +58,8 @@ public enum RecordkeeperServer {
             fetcher = MediaFetchService(
                 ledger: conversations.ledger, source: PendingMediaQueue(store: store), archiver: archiver, store: store, logger: logger)
             dispatcher = SendDispatcher(
-                ledger: conversations.ledger, store: store, client: GraphMessagesClient(configuration: graph, logger: logger), logger: logger)
+                ledger: conversations.ledger, store: store, client: GraphMessagesClient(configuration: graph, logger: logger),
+                policy: sending.policy, claimHold: sending.claimHold, logger: logger)
         }
         if let whatsApp {
             router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger)

@@ -42,7 +42,7 @@ struct Serve: AsyncParsableCommand {
         }
         let media = try MediaFetcherSettings.fromEnvironment(env)
         if media == nil {
-            logger.warning("no WHATSAPP_ACCESS_TOKEN: media are recorded as pending and not downloaded until a token is configured")
+            logger.warning("no WHATSAPP_ACCESS_TOKEN: media are recorded as pending and send requests wait, until a token is configured")
         }
         let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
         let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
@@ -57,7 +57,8 @@ struct Serve: AsyncParsableCommand {
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: host, port: port),
             client: client, store: store, migrations: runtime.migrations, checkpoints: checkpoints,
-            whatsApp: whatsApp, media: media, conversations: try ConversationSettings.fromEnvironment(env), logger: logger,
+            whatsApp: whatsApp, media: media, conversations: try ConversationSettings.fromEnvironment(env),
+            sending: try SendDispatcherSettings.fromEnvironment(env), logger: logger,
             onServerRunning: { port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
             }
