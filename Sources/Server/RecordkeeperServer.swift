@@ -35,6 +35,7 @@ public enum RecordkeeperServer {
         whatsApp: WhatsAppWebhookSettings? = nil,
         media: GraphAPIConfiguration? = nil,
         conversations: ConversationSettings = ConversationSettings(),
+        relay: WebhookRelaySettings = WebhookRelaySettings(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -51,23 +52,23 @@ public enum RecordkeeperServer {
             fetcher = MediaFetchService(
                 ledger: conversations.ledger, source: PendingMediaQueue(store: store), archiver: archiver, store: store, logger: logger)
         }
+        let relays = relayParts(relay, client: client, store: store, ledger: conversations.ledger, runService: conversations.runProjections, logger: logger)
         if let whatsApp {
-            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger)
+            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, relays: relays.directory)
         }
         router.addConversationRoutes(store: store, settings: conversations)
         router.addMediaRoutes(store: store, settings: conversations)
         if conversations.runProjections {
-            // The media fetcher's queue is the media projection: wake it when that projection moved.
-            var wakeFetcher: (@Sendable (String, String) -> Void)?
-            if let fetcher {
-                let mediaProjection = MediaProjection().name
-                wakeFetcher = { projection, _ in
-                    if projection == mediaProjection { fetcher.wake() }
-                }
-            }
-            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger, onApplied: wakeFetcher))
+            // The media fetcher's queue is the media projection, the relay's the relay_queue
+            // projection: wake each when its projection moved.
+            var wakers: [String: @Sendable () -> Void] = [:]
+            if let fetcher { wakers[MediaProjection().name] = fetcher.wake }
+            if let service = relays.service { wakers[RelayQueueProjection().name] = service.wake }
+            let wake: (@Sendable (String, String) -> Void)? = wakers.isEmpty ? nil : { [wakers] projection, _ in wakers[projection]?() }
+            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger, onApplied: wake))
         }
         if let fetcher { services.append(fetcher) }
+        services += relays.services
         if let checkpoints {
             services.append(CheckpointService(store: store, settings: checkpoints, logger: logger))
         }
@@ -81,7 +82,7 @@ public enum RecordkeeperServer {
     }
 
     /// The projections the service keeps up to date (and `recordkeeper projections` knows).
-    public static var projections: [any Projection] { [ConversationsProjection(), MediaProjection()] }
+    public static var projections: [any Projection] { [ConversationsProjection(), MediaProjection(), RelayQueueProjection()] }
 
     /// Checks that the database answers and that its migrations match this build, within
     /// `timeout` (a readiness probe must get an answer, not hang while the pool retries).

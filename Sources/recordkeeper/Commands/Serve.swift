@@ -57,7 +57,8 @@ struct Serve: AsyncParsableCommand {
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: host, port: port),
             client: client, store: store, migrations: runtime.migrations, checkpoints: checkpoints,
-            whatsApp: whatsApp, media: media, conversations: try ConversationSettings.fromEnvironment(env), logger: logger,
+            whatsApp: whatsApp, media: media, conversations: try ConversationSettings.fromEnvironment(env),
+            relay: try WebhookRelaySettings.fromEnvironment(env), logger: logger,
             onServerRunning: { port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
             }
