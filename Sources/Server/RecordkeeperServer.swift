@@ -62,10 +62,13 @@ public enum RecordkeeperServer {
             // The media fetcher's queue is the media projection, the relay's the relay_queue
             // projection: wake each when its projection moved.
             var wakers: [String: @Sendable () -> Void] = [:]
-            if let fetcher { wakers[MediaProjection().name] = fetcher.wake }
-            if let service = relays.service { wakers[RelayQueueProjection().name] = service.wake }
-            let wake: (@Sendable (String, String) -> Void)? = wakers.isEmpty ? nil : { [wakers] projection, _ in wakers[projection]?() }
-            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger, onApplied: wake))
+            if let fetcher { wakers[MediaProjection().name] = { fetcher.wake() } }
+            if let service = relays.service { wakers[RelayQueueProjection().name] = { service.wake() } }
+            let wakeByProjection = wakers
+            let wake: @Sendable (String, String) -> Void = { projection, _ in
+                if let wakeUp = wakeByProjection[projection] { wakeUp() }
+            }
+            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger, onApplied: wakers.isEmpty ? nil : wake))
         }
         if let fetcher { services.append(fetcher) }
         services += relays.services

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Ledger
 import LedgerStore
+import NIOCore
 import PostgresNIO
 import Records
 import RecordsTestSupport

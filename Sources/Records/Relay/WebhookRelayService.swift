@@ -2,6 +2,7 @@ public import LedgerStore
 public import Ledger
 public import Logging
 import NIOConcurrencyHelpers
+import PostgresNIO
 public import ServiceLifecycle
 public import WhatsApp
 
@@ -101,6 +102,8 @@ public final class WebhookRelayService: Service, Sendable {
 
     private func relayAndRecord(_ pending: PendingRelay, now: @Sendable () -> LedgerTimestamp) async -> RelayOutcome? {
         do {
+            // The projection may not have applied this process's (or another's) last outcome yet.
+            if try await alreadyRecorded(pending) { return nil }
             let outcome = try await attempt(pending, now: now)
             _ = try await store.append(try RelayEvents.relayed(pending, outcome: outcome, at: now()), to: pending.ledger)
             let level: Logger.Level = outcome.kind == .delivered ? .info : .warning
@@ -117,6 +120,20 @@ public final class WebhookRelayService: Service, Sendable {
                 metadata: ["relay": "\(pending.relay)", "queued_position": "\(pending.queuedPosition)", "error": "\(String(reflecting: error))"])
             return nil
         }
+    }
+
+    /// Whether the ledger already holds the outcome of the attempt `pending` is due for, or a
+    /// final one: the `relay_queue` projection lags the ledger by moments.
+    func alreadyRecorded(_ pending: PendingRelay) async throws -> Bool {
+        let ledger = try await store.ledger(named: pending.ledger, create: false)
+        let keys = [
+            RelayEvents.outcomeDedupeKey(relay: pending.relay, queuedPosition: pending.queuedPosition),
+            RelayEvents.attemptDedupeKey(relay: pending.relay, queuedPosition: pending.queuedPosition, attempt: pending.attempts + 1),
+        ]
+        let rows = try await store.client.query(
+            "SELECT 1 FROM ledger_entries WHERE ledger_id = \(ledger.id) AND dedupe_key = ANY(\(keys)) LIMIT 1", logger: logger
+        ).collect()
+        return !rows.isEmpty
     }
 
     /// Makes one attempt and returns its outcome (appends nothing).

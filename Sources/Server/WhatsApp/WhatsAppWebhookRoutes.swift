@@ -81,10 +81,8 @@ struct WhatsAppWebhookEndpoint: Sendable {
             await recordRejection(error, body: body, request: request, remoteAddress: remoteAddress, receivedAt: receivedAt)
             throw ProblemDetails(status: .unauthorized, code: "invalid_signature", title: "Not authenticated", detail: error.description)
         }
-        var events = try events(of: body, app: app, contentType: request.headers[.contentType], receivedAt: receivedAt)
-        if let relays {
-            events += try await relays.queuedEvents(body: body, app: app, contentType: request.headers[.contentType], receivedAt: receivedAt)
-        }
+        let events = try events(of: body, app: app, contentType: request.headers[.contentType], receivedAt: receivedAt)
+            + (try await relays?.queuedEvents(body: body, app: app, contentType: request.headers[.contentType], receivedAt: receivedAt) ?? [])
         let receipts: [AppendReceipt]
         do {
             receipts = try await withDeadline(settings.commitTimeout) { [store, ledger = settings.ledger] in
