@@ -106,8 +106,13 @@ public final class DataKeyRing: Sendable {
 
     /// Re-wraps every live data key (and every checkpoint signing key) wrapped by `old` under
     /// `new`, in one transaction. Payloads are not touched. Keys already wrapped by `new` are left alone, so a rotation can be re-run.
+    /// `alsoRewrap` re-seals other secrets under the new key on the same transaction (the
+    /// webhook relay secrets), so a rotation is all or nothing.
     /// - Returns: how many keys were re-wrapped.
-    public static func rotate(client: PostgresClient, from old: MasterKey, to new: MasterKey, logger: Logger) async throws -> Int {
+    public static func rotate(
+        client: PostgresClient, from old: MasterKey, to new: MasterKey, logger: Logger,
+        alsoRewrap: (@Sendable (PostgresConnection) async throws -> Void)? = nil
+    ) async throws -> Int {
         try await client.withTransaction(logger: logger) { connection in
             var ids: [Int64] = []
             var rewrapped: [ByteBuffer] = []
@@ -137,6 +142,7 @@ public final class DataKeyRing: Sendable {
                 )
             }
             try await SigningKeyStore.rewrap(connection: connection, from: old, to: new, logger: logger)
+            try await alsoRewrap?(connection)
             return ids.count
         }
     }

@@ -15,8 +15,9 @@ public final class LedgerStore: Service, Sendable {
     public let keyRing: DataKeyRing
     public let logger: Logger
     public let limits: AppendLimits
-    /// Signs checkpoints (through the wrapped signing key) and opens payloads.
-    let masterKey: MasterKey?
+    /// Signs checkpoints (through the wrapped signing key), opens payloads and seals other
+    /// secrets (webhook relay secrets). Never logged.
+    public let masterKey: MasterKey?
 
     private struct Running: Sendable {
         var committers: [String: GroupCommitter] = [:]

@@ -41,6 +41,7 @@ public enum RecordkeeperServer {
         media graph: GraphAPIConfiguration? = nil,
         conversations: ConversationSettings = ConversationSettings(),
         sending: SendDispatcherSettings = SendDispatcherSettings(),
+        relay: WebhookRelaySettings = WebhookRelaySettings(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -61,24 +62,29 @@ public enum RecordkeeperServer {
                 ledger: conversations.ledger, store: store, client: GraphMessagesClient(configuration: graph, logger: logger),
                 policy: sending.policy, claimHold: sending.claimHold, logger: logger)
         }
+        let relays = relayParts(relay, client: client, store: store, ledger: conversations.ledger, runService: conversations.runProjections, logger: logger)
         if let whatsApp {
-            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger)
+            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, relays: relays.directory)
         }
         router.addConversationRoutes(store: store, settings: conversations)
         router.addSendRoutes(store: store, settings: conversations)
         router.addMediaRoutes(store: store, settings: conversations)
         if conversations.runProjections {
-            // The media fetcher's and the dispatcher's queues are projections: wake each when its moved.
-            let mediaProjection = MediaProjection().name
-            let outboxProjection = OutboxProjection().name
-            let wake: @Sendable (String, String) -> Void = { [fetcher, dispatcher] projection, _ in
-                if projection == mediaProjection { fetcher?.wake() }
-                if projection == outboxProjection { dispatcher?.wake() }
+            // The media fetcher's, the dispatcher's and the relay's queues are projections: wake
+            // each when its projection moved.
+            var wakers: [String: @Sendable () -> Void] = [:]
+            if let fetcher { wakers[MediaProjection().name] = { fetcher.wake() } }
+            if let dispatcher { wakers[OutboxProjection().name] = { dispatcher.wake() } }
+            if let service = relays.service { wakers[RelayQueueProjection().name] = { service.wake() } }
+            let wakeByProjection = wakers
+            let wake: @Sendable (String, String) -> Void = { projection, _ in
+                if let wakeUp = wakeByProjection[projection] { wakeUp() }
             }
-            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger, onApplied: wake))
+            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger, onApplied: wakers.isEmpty ? nil : wake))
         }
         if let fetcher { services.append(fetcher) }
         if let dispatcher { services.append(dispatcher) }
+        services += relays.services
         if let checkpoints {
             services.append(CheckpointService(store: store, settings: checkpoints, logger: logger))
         }
@@ -92,7 +98,9 @@ public enum RecordkeeperServer {
     }
 
     /// The projections the service keeps up to date (and `recordkeeper projections` knows).
-    public static var projections: [any Projection] { [ConversationsProjection(), MediaProjection(), OutboxProjection()] }
+    public static var projections: [any Projection] {
+        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection()]
+    }
 
     /// Checks that the database answers and that its migrations match this build, within
     /// `timeout` (a readiness probe must get an answer, not hang while the pool retries).

@@ -9,4 +9,6 @@ public enum WhatsAppEventType {
     public static let mediaStored = MediaEvents.stored
     public static let mediaFetchFailed = MediaEvents.fetchFailed
     public static let mediaUnavailable = MediaEvents.unavailable
+    public static let webhookRelayQueued = RelayEvents.queued
+    public static let webhookRelayed = RelayEvents.relayed
 }

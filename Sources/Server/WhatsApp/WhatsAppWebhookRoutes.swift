@@ -5,7 +5,7 @@ import Ledger
 public import LedgerStore
 public import Logging
 import NIOCore
-import Records
+public import Records
 import WhatsApp
 
 extension Router {
@@ -13,9 +13,10 @@ extension Router {
     /// `GET /webhooks/whatsapp` answers the subscription handshake;
     /// `POST /webhooks/whatsapp` authenticates a delivery over its exact bytes, records its events
     /// in one commit and answers 200 only after that commit (401 unauthenticated, 413 too large,
-    /// 503 when the commit cannot be made: Meta retries).
-    public func addWhatsAppWebhookRoutes(settings: WhatsAppWebhookSettings, store: LedgerStore, logger: Logger) {
-        let endpoint = WhatsAppWebhookEndpoint(settings: settings, store: store, logger: logger)
+    /// 503 when the commit cannot be made: Meta retries). With `relays`, a delivery for a
+    /// relayed business number also queues it for the relay, in the same commit.
+    public func addWhatsAppWebhookRoutes(settings: WhatsAppWebhookSettings, store: LedgerStore, logger: Logger, relays: WebhookRelayDirectory? = nil) {
+        let endpoint = WhatsAppWebhookEndpoint(settings: settings, store: store, logger: logger, relays: relays)
         get("webhooks/whatsapp") { request, _ -> Response in
             endpoint.handshake(request.uri.queryParameters)
         }
@@ -32,8 +33,10 @@ struct WhatsAppWebhookEndpoint: Sendable {
     let logger: Logger
     let verifier: WebhookSignatureVerifier
     let ingest: WhatsAppIngest
+    let relays: WebhookRelayDirectory?
 
-    init(settings: WhatsAppWebhookSettings, store: LedgerStore, logger: Logger) {
+    init(settings: WhatsAppWebhookSettings, store: LedgerStore, logger: Logger, relays: WebhookRelayDirectory? = nil) {
+        self.relays = relays
         self.settings = settings
         self.store = store
         self.logger = logger
@@ -79,6 +82,7 @@ struct WhatsAppWebhookEndpoint: Sendable {
             throw ProblemDetails(status: .unauthorized, code: "invalid_signature", title: "Not authenticated", detail: error.description)
         }
         let events = try events(of: body, app: app, contentType: request.headers[.contentType], receivedAt: receivedAt)
+            + (try await relays?.queuedEvents(body: body, app: app, contentType: request.headers[.contentType], receivedAt: receivedAt) ?? [])
         let receipts: [AppendReceipt]
         do {
             receipts = try await withDeadline(settings.commitTimeout) { [store, ledger = settings.ledger] in

@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import LedgerStore
 import Logging
+import Records
 
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,7 +67,9 @@ struct Keys: AsyncParsableCommand {
             }
             guard new.identifier != old.identifier else { throw CLIError("the new master key is the current one") }
             let count = try await withPostgresClient(runtime.service, logger: logger) { client in
-                try await DataKeyRing.rotate(client: client, from: old, to: new, logger: logger)
+                try await DataKeyRing.rotate(client: client, from: old, to: new, logger: logger) { connection in
+                    try await WebhookRelayStore.rewrap(connection: connection, from: old, to: new, logger: logger)
+                }
             }
             var finalFile = target
             if replaceEmbedded, let current = runtime.masterKeyFile {
