@@ -109,10 +109,16 @@ public struct WhatsAppIngest: Sendable {
         guard let stream = WhatsAppStreams.conversation(phoneNumberID: phone, citizen: status.citizen) else {
             throw IngestError.noCitizen(status.messageID)
         }
-        let header: JSONValue = .object([
+        var members: [String: JSONValue] = [
             "v": .integer(1), "message_id": .string(status.messageID), "status": .string(status.state),
             "phone_number_id": .string(phone), "citizen": Self.citizen(status.citizen),
-        ])
+        ]
+        // The send API's own callback data names the request (never a client's: that could hold anything).
+        if let callback = status.status.text("biz_opaque_callback_data"), callback.hasPrefix(SendRequestReference.callbackPrefix),
+           callback.utf8.count <= 64 {
+            members["send_ref"] = .string(String(callback.dropFirst(SendRequestReference.callbackPrefix.count)))
+        }
+        let header: JSONValue = .object(members)
         let payload: JSONValue = .object([
             "v": .integer(1), "envelope": Self.envelope(status.envelope, contact: status.contact, digest: digest), "status": status.status,
         ])

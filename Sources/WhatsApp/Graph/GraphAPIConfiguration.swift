@@ -12,6 +12,13 @@ public struct GraphAPIConfiguration: Sendable, CustomStringConvertible {
 
     /// The versioned base URL without a trailing slash, e.g. `https://graph.facebook.com/v23.0`.
     public let baseURL: String
+    /// The Graph root without the version, e.g. `https://graph.facebook.com`: the recording proxy
+    /// forwards to `{rootURL}/{the client's version}/…`.
+    public var rootURL: String { Self.split(baseURL).root }
+    /// The version the base URL names, e.g. `v23.0` (``defaultVersion`` when it names none).
+    public var version: String { Self.split(baseURL).version ?? Self.defaultVersion }
+    /// The version this project is written against.
+    public static let defaultVersion = "v23.0"
     /// The bearer token sent with every request (a system-user access token).
     let accessToken: GraphAccessToken
     /// How long a metadata request may take, from sending to the last byte of the answer.
@@ -42,6 +49,16 @@ public struct GraphAPIConfiguration: Sendable, CustomStringConvertible {
         self.accessToken = GraphAccessToken(accessToken)
         self.requestTimeout = requestTimeout
         self.downloadTimeout = downloadTimeout
+    }
+
+    /// Splits `https://host/v23.0` into `https://host` and `v23.0`; a base URL whose last path
+    /// segment is not a version (`v` and digits and dots) has no version.
+    static func split(_ url: String) -> (root: String, version: String?) {
+        guard let slash = url.lastIndex(of: "/"), url[..<slash].hasSuffix("/") == false else { return (url, nil) }
+        let last = url[url.index(after: slash)...]
+        let isVersion = last.count > 1 && last.first == "v" && last.dropFirst().allSatisfy { $0.isNumber || $0 == "." }
+        guard isVersion, url[..<slash].contains("://") else { return (url, nil) }
+        return (String(url[..<slash]), String(last))
     }
 
     public var description: String {

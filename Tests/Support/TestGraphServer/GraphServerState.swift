@@ -7,6 +7,10 @@ actor GraphServerState {
     private var counts: [String: FakeMediaRequestCounts] = [:]
     private var failuresLeft: [String: Int] = [:]
     private var nextID = 1_000_000_000_000_001
+    private var sendScripts: [String: [FakeSendAnswer]] = [:]
+    private var defaultSendScript: [FakeSendAnswer] = []
+    private var received: [FakeReceivedRequest] = []
+    private var nextWamid = 1
 
     func register(id: String?, bytes: [UInt8], mimeType: String, behaviour: FakeMediaBehaviour, downloadURL: @Sendable (String) -> String) -> RegisteredMedia {
         let mediaID: String
@@ -51,4 +55,37 @@ actor GraphServerState {
         failuresLeft[id] = left - 1
         return true
     }
+
+    // MARK: Sends
+
+    /// Queues answers for requests whose `to` (digits) or mark-as-read `message_id` is `key`;
+    /// nil queues for every other request. Each answer is used once; then requests are accepted.
+    func script(_ key: String?, _ answers: [FakeSendAnswer]) {
+        if let key { sendScripts[key, default: []] += answers } else { defaultSendScript += answers }
+    }
+
+    /// The next answer for a request with `key`.
+    func nextAnswer(for key: String?) -> FakeSendAnswer {
+        if let key, var queue = sendScripts[key], !queue.isEmpty {
+            let answer = queue.removeFirst()
+            sendScripts[key] = queue
+            return answer
+        }
+        if !defaultSendScript.isEmpty { return defaultSendScript.removeFirst() }
+        return .accept()
+    }
+
+    func newWamid() -> String {
+        defer { nextWamid += 1 }
+        return "wamid.FAKE\(String(format: "%012d", nextWamid))"
+    }
+
+    func newMediaID() -> String {
+        defer { nextID += 1 }
+        return String(nextID)
+    }
+
+    func receive(_ request: FakeReceivedRequest) { received.append(request) }
+
+    func receivedRequests() -> [FakeReceivedRequest] { received }
 }

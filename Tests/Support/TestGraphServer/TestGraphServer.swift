@@ -3,7 +3,7 @@ import Hummingbird
 import LoopbackHTTP
 import NIOCore
 
-/// A fake Meta Graph API for media on 127.0.0.1 (an ephemeral port), for tests of any target.
+/// A fake Meta Graph API (media, sends, uploads) on 127.0.0.1 (an ephemeral port), for tests of any target.
 ///
 /// ```swift
 /// try await TestGraphServer.with { graph in
@@ -19,6 +19,11 @@ import NIOCore
 /// hands out points there). Every request needs `Authorization: Bearer <token>`; otherwise it
 /// answers 401 with Graph error 190. Unknown ids answer 404 with Graph error 100/33. Each media
 /// behaves as registered (``FakeMediaBehaviour``).
+///
+/// It also serves `POST /{version}/{phone-number-id}/messages`, answering as scripted
+/// (``script(_:_:)``, Meta's error objects from ``FakeSendAnswer/metaError(_:)``) and accepting
+/// with a new wamid otherwise, and `POST /{version}/{phone-number-id}/media` (a new media id).
+/// ``receivedRequests()`` keeps every body exactly as it arrived.
 public struct TestGraphServer: Sendable {
     /// The Graph API version in ``baseURL``.
     public static let apiVersion = "v23.0"
@@ -56,6 +61,22 @@ public struct TestGraphServer: Sendable {
         await state.counts(for: mediaID)
     }
 
+    /// Queues answers to sends: for requests to `recipient` (the `to` digits, or the `message_id`
+    /// of a mark-as-read), or to every other request when nil. Each answer is used once; after
+    /// the queue, sends are accepted.
+    public func script(_ recipient: String?, _ answers: FakeSendAnswer...) async {
+        await state.script(recipient, answers)
+    }
+
+    /// Every `/messages` and `/media` request received so far, in order.
+    public func receivedRequests() async -> [FakeReceivedRequest] { await state.receivedRequests() }
+
+    /// The `/messages` requests received so far that the server accepted or refused (with the
+    /// right token), in order.
+    public func sentMessages() async -> [FakeReceivedRequest] {
+        await state.receivedRequests().filter { $0.endpoint == "messages" && $0.authorization == "Bearer \(acceptedToken)" }
+    }
+
     /// All requests answered so far for known or unknown media ids.
     public func totalRequests() async -> Int { await state.total() }
 
@@ -70,6 +91,16 @@ public struct TestGraphServer: Sendable {
                 first: try context.parameters.require("first"), second: try context.parameters.require("second"),
                 authorization: request.headers[.authorization]
             )
+        }
+
+        let sends = SendRoutes(state: state, acceptedToken: accessToken)
+        router.post(":version/:phone/messages") { request, context -> Response in
+            try await sends.message(
+                version: try context.parameters.require("version"), phoneNumberID: try context.parameters.require("phone"), request: request)
+        }
+        router.post(":version/:phone/media") { request, context -> Response in
+            try await sends.upload(
+                version: try context.parameters.require("version"), phoneNumberID: try context.parameters.require("phone"), request: request)
         }
 
         return try await withLoopbackServer(router, label: "test-graph-server") { port in
