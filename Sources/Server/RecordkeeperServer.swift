@@ -56,6 +56,10 @@ public enum RecordkeeperServer {
         }
         router.addConversationRoutes(store: store, settings: conversations)
         router.addMediaRoutes(store: store, settings: conversations)
+        router.addGraphProxyRoutes(
+            proxy: GraphProxy(
+                store: store, ledger: conversations.ledger, graph: media.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger),
+            registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
         if conversations.runProjections {
             // The media fetcher's queue is the media projection: wake it when that projection moved.
             var wakeFetcher: (@Sendable (String, String) -> Void)?

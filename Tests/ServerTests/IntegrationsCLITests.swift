@@ -1,9 +1,11 @@
 import Foundation
 import Ledger
 import LedgerStore
+import NIOCore
 import PostgresNIO
 import Records
 import Testing
+import WhatsApp
 
 /// `recordkeeper integrations add|revoke|list`, against a real database as an operator runs them.
 @Suite("integrations CLI", .timeLimit(.minutes(5)))
@@ -50,9 +52,9 @@ struct IntegrationsCLITests {
                     var rows: [String] = []
                     for try await (row, hash) in try await client.query(
                         "SELECT row_to_json(i)::text, token_sha256 FROM integrations i", logger: testLogger
-                    ).decode((String, [UInt8]).self) {
+                    ).decode((String, ByteBuffer).self) {
                         rows.append(row)
-                        #expect(hash == digest.bytes, "the stored hash is the token's SHA-256")
+                        #expect(Array(hash.readableBytesView) == digest.bytes, "the stored hash is the token's SHA-256")
                     }
                     return rows
                 }
@@ -87,7 +89,8 @@ struct IntegrationsCLITests {
                 #expect(try revoke.json(Revoked.self).revokedNow)
                 #expect(try await registryAnswer() == nil, "a revoked token authenticates nothing")
                 let revokeAgain = try await cli.run(["integrations", "revoke", "notification-bot", "--json"])
-                #expect(revokeAgain.exitCode == 0 && (try revokeAgain.json(Revoked.self).revokedNow) == false, "\(revokeAgain.transcript)")
+                #expect(revokeAgain.exitCode == 0, "\(revokeAgain.transcript)")
+                #expect(try revokeAgain.json(Revoked.self).revokedNow == false, "revoking twice says it was already revoked")
                 let unknown = try await cli.run(["integrations", "revoke", "nobody"])
                 #expect(unknown.exitCode != 0 && unknown.stderr.contains("no integration is named nobody"), "\(unknown.transcript)")
 

@@ -1,7 +1,7 @@
 public import Ledger
 
 /// An integration: an agency system that sends through the recording proxy with its own token.
-public struct Integration: Sendable, Equatable, Codable {
+public struct Integration: Sendable, Equatable {
     /// The row id (`integrations.id`): a name can be revoked and added again, each with a new row.
     public var rowID: Int64
     /// E.g. `notification-bot`: lower-case letters, digits, `.`, `_`, `-`; at most 63 characters.

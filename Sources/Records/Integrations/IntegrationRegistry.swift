@@ -1,6 +1,7 @@
-public import Ledger
+import Ledger
 public import LedgerStore
 public import Logging
+import NIOCore
 import PostgresNIO
 
 /// Adds, revokes, lists and authenticates integrations (table `integrations`, migration 0006),
@@ -32,7 +33,7 @@ public struct IntegrationRegistry: Sendable {
         do {
             let rows = try await store.client.query(
                 """
-                INSERT INTO integrations (name, token_id, token_sha256) VALUES (\(name), \(digest.id), \(digest.bytes))
+                INSERT INTO integrations (name, token_id, token_sha256) VALUES (\(name), \(ByteBuffer(bytes: digest.id)), \(ByteBuffer(bytes: digest.bytes)))
                 RETURNING \(unescaped: Self.columns)
                 """, logger: logger)
             guard let row = try await Self.decode(rows).first else { throw IntegrationError.notFound(name) }
@@ -94,9 +95,10 @@ public struct IntegrationRegistry: Sendable {
     public func authenticate(_ token: IntegrationToken) async throws -> String? {
         let digest = token.digest
         let rows = try await store.client.query(
-            "SELECT name, token_sha256 FROM integrations WHERE token_id = \(digest.id) AND revoked_at IS NULL", logger: logger)
+            "SELECT name, token_sha256 FROM integrations WHERE token_id = \(ByteBuffer(bytes: digest.id)) AND revoked_at IS NULL", logger: logger)
         var match: String?
-        for try await (name, stored) in rows.decode((String, [UInt8]).self) where digest.constantTimeEquals(TokenDigest(bytes: stored)) {
+        for try await (name, stored) in rows.decode((String, ByteBuffer).self)
+            where digest.constantTimeEquals(TokenDigest(bytes: Array(stored.readableBytesView))) {
             match = name
         }
         return match
@@ -111,10 +113,10 @@ public struct IntegrationRegistry: Sendable {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Integration] {
         var integrations: [Integration] = []
-        for try await (id, name, tokenID, created, revoked) in rows.decode((Int64, String, [UInt8], Int64, Int64?).self) {
+        for try await (id, name, tokenID, created, revoked) in rows.decode((Int64, String, ByteBuffer, Int64, Int64?).self) {
             integrations.append(
                 Integration(
-                    rowID: id, name: name, tokenID: TokenDigest(bytes: tokenID).idHex,
+                    rowID: id, name: name, tokenID: TokenDigest(bytes: Array(tokenID.readableBytesView)).idHex,
                     createdAt: LedgerTimestamp(microseconds: created), revokedAt: revoked.map { LedgerTimestamp(microseconds: $0) }))
         }
         return integrations

@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// The bearer token of an integration: `rki_` followed by the base64url text (no padding) of 32
 /// random bytes, 47 characters in all.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 public import Hummingbird
 
 /// An error Recordkeeper itself answers on the recording proxy (`/graph/...`), shaped as Meta's
@@ -49,7 +50,7 @@ public struct GraphProxyError: Error, Sendable, HTTPResponseError {
         let error: [String: Any] = [
             "message": "(#\(code)) \(title)", "type": "OAuthException", "code": code,
             "error_data": ["messaging_product": "whatsapp", "details": details],
-            "is_transient": code == 2, "fbtrace_id": "RK" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(20),
+            "is_transient": code == 2, "fbtrace_id": "RK" + String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(20)),
         ]
         let data = (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return Array(data)

@@ -108,7 +108,7 @@ struct Integrations: AsyncParsableCommand {
                 let rows: [[String: Any]] = integrations.map {
                     [
                         "name": $0.name, "token_id": $0.tokenID, "created_at": Integrations.time($0.createdAt) ?? "",
-                        "revoked_at": Integrations.time($0.revokedAt) ?? NSNull(), "active": $0.isActive,
+                        "revoked_at": Integrations.time($0.revokedAt).map { $0 as Any } ?? NSNull(), "active": $0.isActive,
                     ]
                 }
                 let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

@@ -94,13 +94,14 @@ public struct TestGraphServer: Sendable {
         }
 
         let sends = SendRoutes(state: state, acceptedToken: accessToken)
-        router.post(":version/:phone/messages") { request, context -> Response in
+        // Hummingbird needs one parameter name per position: `first` is the version, `second` the phone number id.
+        router.post(":first/:second/messages") { request, context -> Response in
             try await sends.message(
-                version: try context.parameters.require("version"), phoneNumberID: try context.parameters.require("phone"), request: request)
+                version: try context.parameters.require("first"), phoneNumberID: try context.parameters.require("second"), request: request)
         }
-        router.post(":version/:phone/media") { request, context -> Response in
+        router.post(":first/:second/media") { request, context -> Response in
             try await sends.upload(
-                version: try context.parameters.require("version"), phoneNumberID: try context.parameters.require("phone"), request: request)
+                version: try context.parameters.require("first"), phoneNumberID: try context.parameters.require("second"), request: request)
         }
 
         return try await withLoopbackServer(router, label: "test-graph-server") { port in
