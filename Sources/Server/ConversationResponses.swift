@@ -75,6 +75,8 @@ struct TimelineItemResponse: Encodable {
     var occurredAt: String
     var status: String?
     var statusAt: String?
+    var requestID: String?
+    var errorCode: Int?
     var content: ContentResponse
 
     enum CodingKeys: String, CodingKey {
@@ -82,6 +84,8 @@ struct TimelineItemResponse: Encodable {
         case messageID = "message_id"
         case occurredAt = "occurred_at"
         case statusAt = "status_at"
+        case requestID = "request_id"
+        case errorCode = "error_code"
     }
 
     init(_ item: TimelineItem) {
@@ -93,6 +97,8 @@ struct TimelineItemResponse: Encodable {
         occurredAt = RFC3339.format(item.occurredAt)
         status = item.status
         statusAt = item.statusAt.map(RFC3339.format)
+        requestID = item.requestID
+        errorCode = item.errorCode
         content = ContentResponse(item.content)
     }
 }

@@ -33,7 +33,7 @@ public enum RecordkeeperServer {
         migrations: [Migration],
         checkpoints: CheckpointSettings? = nil,
         whatsApp: WhatsAppWebhookSettings? = nil,
-        media: GraphAPIConfiguration? = nil,
+        media graph: GraphAPIConfiguration? = nil,
         conversations: ConversationSettings = ConversationSettings(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -46,32 +46,36 @@ public enum RecordkeeperServer {
         router.addLedgerRoutes(store: store)
         var services: [any Service] = [client, store]
         var fetcher: MediaFetchService?
-        if let media, conversations.runProjections {
-            let archiver = MediaArchiver(client: GraphMediaClient(configuration: media, logger: logger), logger: logger)
+        var dispatcher: SendDispatcher?
+        if let graph, conversations.runProjections {
+            let archiver = MediaArchiver(client: GraphMediaClient(configuration: graph, logger: logger), logger: logger)
             fetcher = MediaFetchService(
                 ledger: conversations.ledger, source: PendingMediaQueue(store: store), archiver: archiver, store: store, logger: logger)
+            dispatcher = SendDispatcher(
+                ledger: conversations.ledger, store: store, client: GraphMessagesClient(configuration: graph, logger: logger), logger: logger)
         }
         if let whatsApp {
             router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger)
         }
         router.addConversationRoutes(store: store, settings: conversations)
+        router.addSendRoutes(store: store, settings: conversations)
         router.addMediaRoutes(store: store, settings: conversations)
         router.addGraphProxyRoutes(
             proxy: GraphProxy(
                 store: store, ledger: conversations.ledger, graph: media.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger),
             registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
         if conversations.runProjections {
-            // The media fetcher's queue is the media projection: wake it when that projection moved.
-            var wakeFetcher: (@Sendable (String, String) -> Void)?
-            if let fetcher {
-                let mediaProjection = MediaProjection().name
-                wakeFetcher = { projection, _ in
-                    if projection == mediaProjection { fetcher.wake() }
-                }
+            // The media fetcher's and the dispatcher's queues are projections: wake each when its moved.
+            let mediaProjection = MediaProjection().name
+            let outboxProjection = OutboxProjection().name
+            let wake: @Sendable (String, String) -> Void = { [fetcher, dispatcher] projection, _ in
+                if projection == mediaProjection { fetcher?.wake() }
+                if projection == outboxProjection { dispatcher?.wake() }
             }
-            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger, onApplied: wakeFetcher))
+            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger, onApplied: wake))
         }
         if let fetcher { services.append(fetcher) }
+        if let dispatcher { services.append(dispatcher) }
         if let checkpoints {
             services.append(CheckpointService(store: store, settings: checkpoints, logger: logger))
         }
@@ -85,7 +89,7 @@ public enum RecordkeeperServer {
     }
 
     /// The projections the service keeps up to date (and `recordkeeper projections` knows).
-    public static var projections: [any Projection] { [ConversationsProjection(), MediaProjection()] }
+    public static var projections: [any Projection] { [ConversationsProjection(), MediaProjection(), OutboxProjection()] }
 
     /// Checks that the database answers and that its migrations match this build, within
     /// `timeout` (a readiness probe must get an answer, not hang while the pool retries).

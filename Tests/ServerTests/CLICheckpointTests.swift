@@ -52,7 +52,7 @@ struct CLICheckpointTests {
                     try keys.stdout.write(to: work.appendingPathComponent("keys.txt"), atomically: true, encoding: .utf8)
                     let verifier = try NoteVerifierKey(parsing: keys.stdout.components(separatedBy: "\n")[0])
                     #expect(verifier.verifies(try SignedNote(parsing: noteText)))
-                    let sinkFile = sink.appendingPathComponent("demo/00000000000000000010-1.checkpoint")
+                    let sinkFile = sink.appendingPathComponent("demo/00000000000000000013-1.checkpoint")
                     #expect(try String(contentsOf: sinkFile, encoding: .utf8) == noteText)
                     #expect(witness.posts.isEmpty, "the witness refused the first delivery")
 
@@ -62,7 +62,7 @@ struct CLICheckpointTests {
                     try #require(second.exitCode == 0, "\(second.transcript)")
                     let secondSummary = try second.json(CheckpointOutput.self)
                     let size = secondSummary.treeSize
-                    #expect(size == 10 + 40 + 64)
+                    #expect(size == 13 + 40 + 64)
                     #expect(witness.posts.map(\.body) == [noteText, secondSummary.note])
                     #expect(witness.posts.allSatisfy { $0.path == "/witness/add-checkpoint" && $0.ledger == "demo" })
                     #expect(witness.posts.first?.contentType == "text/plain; charset=utf-8")
@@ -151,8 +151,8 @@ struct CLICheckpointTests {
                     cli.binary, ["serve", "--port", String(port)], environment: cli.environment,
                     workingDirectory: work.path, outputDirectory: work, label: "serve")
                 do {
-                    try await Self.succeed(cli, ["demo"])  // 10 entries ≥ 5: a checkpoint is due
-                    let file = sink.appendingPathComponent("demo/00000000000000000010-1.checkpoint")
+                    try await Self.succeed(cli, ["demo"])  // 13 entries ≥ 5: a checkpoint is due
+                    let file = sink.appendingPathComponent("demo/00000000000000000013-1.checkpoint")
                     var waited = 0
                     while !FileManager.default.fileExists(atPath: file.path) && waited < 300 {
                         try await Task.sleep(for: .milliseconds(100))

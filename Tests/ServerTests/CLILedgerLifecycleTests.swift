@@ -5,9 +5,9 @@ import Testing
 /// and catch a superuser's edit.
 @Suite("CLI against an external database", .timeLimit(.minutes(6)))
 struct CLILedgerLifecycleTests {
-    /// Demo events (`DemoConversations.events`: 7 messages, 3 read statuses), and the warm-up events `bench append` adds: one per
+    /// Demo events (`DemoConversations.record`: 4 inbound messages, 3 answers each requested, accepted and read), and the warm-up events `bench append` adds: one per
     /// stream, 64 streams by default (`BenchAppend.run`).
-    static let demoEvents = 10
+    static let demoEvents = 13
     static let benchEvents = 300
     static let benchWarmUpEvents = 64
 
@@ -21,7 +21,7 @@ struct CLILedgerLifecycleTests {
                 let migrate = try await cli.run(["migrate", "--json"])
                 try #require(migrate.exitCode == 0, "\(migrate.transcript)")
                 let migrated = try migrate.json(MigrateOutput.self)
-                #expect(migrated.applied == [1, 2, 3, 4])
+                #expect(migrated.applied == [1, 2, 3, 4, 5])
                 #expect(migrated.alreadyApplied == [])
                 #expect(migrated.serviceRole == database.serviceRole)
                 #expect(migrated.serviceRoleCreated)
@@ -31,7 +31,7 @@ struct CLILedgerLifecycleTests {
                 try #require(again.exitCode == 0, "\(again.transcript)")
                 let second = try again.json(MigrateOutput.self)
                 #expect(second.applied == [])
-                #expect(second.alreadyApplied == [1, 2, 3, 4])
+                #expect(second.alreadyApplied == [1, 2, 3, 4, 5])
                 #expect(!second.serviceRoleCreated)
 
                 // demo: seven events in the `demo` ledger.

@@ -63,6 +63,12 @@ public struct TimelineItem: Sendable, Equatable {
     /// Outbound messages: the best delivery status so far (see ``DeliveryStatus``).
     public var status: String?
     public var statusAt: Date?
+    /// Outbound messages: the request id of their `message.send.requested` (`message_id` is
+    /// `rk1:<request_id>` until Meta's answer gives the wamid).
+    public var requestID: String?
+    /// Outbound messages Meta refused: its Graph error code.
+    public var errorCode: Int?
+    /// Inbound: the `messages[]` object. Outbound: the Graph request body as sent.
     public var content: MessageContent
 }
 

@@ -102,24 +102,26 @@ public struct ConversationQueries: Sendable {
         let limit = Self.clamp(limit)
         let rows = try await store.client.query(
             """
-            SELECT position, stream, message_id, direction, message_type, occurred_at_us, status, status_at_us
+            SELECT position, stream, message_id, direction, message_type, occurred_at_us, status, status_at_us, request_id, error_code
             FROM conversation_messages
             WHERE ledger_id = \(ledger.id) AND conversation_id = \(resolved) AND position > \(after)
             ORDER BY position LIMIT \(limit + 1)
             """, logger: store.logger)
-        var metadata: [(Int64, String, String, String, String?, Int64, String?, Int64?)] = []
-        for try await row in rows.decode((Int64, String, String, String, String?, Int64, String?, Int64?).self) { metadata.append(row) }
+        var metadata: [(Int64, String, String, String, String?, Int64, String?, Int64?, String?, Int32?)] = []
+        for try await row in rows.decode((Int64, String, String, String, String?, Int64, String?, Int64?, String?, Int32?).self) {
+            metadata.append(row)
+        }
         var next: String?
         if metadata.count > limit {
             metadata.removeLast()
             next = metadata.last.map { OpaqueToken.cursor(kind: "messages", [String($0.0)]) }
         }
         var items: [TimelineItem] = []
-        for (position, stream, messageID, direction, type, occurred, status, statusAt) in metadata {
+        for (position, stream, messageID, direction, type, occurred, status, statusAt, requestID, errorCode) in metadata {
             items.append(TimelineItem(
                 position: position, stream: stream, messageID: messageID, direction: direction, messageType: type,
                 occurredAt: LedgerTimestamp(microseconds: occurred).date, status: status,
-                statusAt: statusAt.map { LedgerTimestamp(microseconds: $0).date },
+                statusAt: statusAt.map { LedgerTimestamp(microseconds: $0).date }, requestID: requestID, errorCode: errorCode.map(Int.init),
                 content: try await content(ledger: name, position: position)))
         }
         return TimelinePage(items: items, nextCursor: next)
@@ -130,6 +132,9 @@ public struct ConversationQueries: Sendable {
         var iterator = store.records(ledger: ledger, from: position, through: position, pageSize: 1).makeAsyncIterator()
         guard let record = try await iterator.next() else { return .unavailable("no entry at position \(position)") }
         switch record.payload {
+        case .bytes(let bytes) where record.entry.fields.eventType == OutboundEventType.sendRequested:
+            guard let body = try? JSONValue.parse(bytes) else { return .unavailable("the request body is not JSON") }
+            return .available(message: body, profile: nil)
         case .bytes(let bytes):
             guard let payload = try? JSONValue.parse(bytes), let message = payload["message"], message != .null else {
                 return .unavailable("the payload is not a message document of docs/whatsapp-ingest.md")

@@ -9,9 +9,10 @@ enum ContractEvent {
     static let mediaStored = WhatsAppEventType.mediaStored
     static let mediaFetchFailed = WhatsAppEventType.mediaFetchFailed
     static let mediaUnavailable = WhatsAppEventType.mediaUnavailable
-    /// An outbound message the Cloud API accepted (DESIGN.md's catalog). Not yet in the ingest
-    /// contract: read with the same header as `whatsapp.message.received`, direction outbound.
-    static let sendAccepted = "message.send.accepted"
+    static let sendRequested = OutboundEventType.sendRequested
+    static let sendAccepted = OutboundEventType.sendAccepted
+    static let sendFailed = OutboundEventType.sendFailed
+    static let sendAttemptFailed = OutboundEventType.sendAttemptFailed
 
     /// `citizen` of a message or status header: either identifier may be absent.
     struct Citizen: Decodable, Sendable {
@@ -40,6 +41,32 @@ enum ContractEvent {
         var status: String
         var phoneNumberId: String
         var citizen: Citizen?
+        /// The request id of the send API's callback data `rk1:<request_id>`, when the status carried it.
+        var sendRef: String?
+    }
+
+    /// The header of `message.send.requested`.
+    struct SendRequestHeader: Decodable, Sendable {
+        var requestId: String
+        var kind: String
+        var phoneNumberId: String
+        var citizen: Citizen?
+        var via: String
+    }
+
+    /// The header of `message.send.accepted`, `.failed` and `.attempt_failed`.
+    struct SendOutcomeHeader: Decodable, Sendable {
+        var requestId: String
+        var requestPosition: Int64
+        var kind: String?
+        var phoneNumberId: String
+        var citizen: Citizen?
+        var attempt: Int?
+        var messageId: String?
+        var messageStatus: String?
+        var errorCode: Int?
+        var reason: String?
+        var retryAtUs: Int64?
     }
 
     /// The header of the media fetcher's events (`stored`, `fetch_failed`, `unavailable`).

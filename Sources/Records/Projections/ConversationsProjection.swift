@@ -7,8 +7,11 @@ public import PostgresNIO
 /// The `conversations` projection: one conversation per business number × citizen, the
 /// identities linked to it, and a timeline of its messages with their delivery status.
 ///
-/// Reads `whatsapp.message.received`, `message.send.accepted` (outbound) and
-/// `whatsapp.status.updated` (docs/whatsapp-ingest.md). Rows hold metadata only: message ids,
+/// Reads `whatsapp.message.received`, the outbound `message.send.requested` / `.accepted` /
+/// `.failed` and `whatsapp.status.updated` (docs/whatsapp-ingest.md). An outbound message is on
+/// the timeline from its request (status `requested`), takes its wamid and `accepted` (or Meta's
+/// `message_status`) from its acceptance, `failed` and Meta's error code from a failure, and
+/// the webhook statuses after that. Rows hold metadata only: message ids,
 /// types, directions, times, statuses, identifiers and the profile name. Message content stays
 /// in the ledger, encrypted; ``ConversationQueries`` reads it from there.
 ///
@@ -17,9 +20,14 @@ public import PostgresNIO
 /// statuses shows them at once.
 public struct ConversationsProjection: Projection {
     public let name = "conversations"
-    public let version = 1
-    public let eventTypes: Set<String> = [ContractEvent.messageReceived, ContractEvent.sendAccepted, ContractEvent.statusUpdated]
-    public let payloadTypes: Set<String> = [ContractEvent.messageReceived, ContractEvent.sendAccepted, ContractEvent.statusUpdated]
+    public let version = 2
+    public let eventTypes: Set<String> = [
+        ContractEvent.messageReceived, ContractEvent.statusUpdated, ContractEvent.sendRequested, ContractEvent.sendAccepted,
+        ContractEvent.sendFailed,
+    ]
+    /// Outbound events are read from their headers: their payloads (request bodies, Meta's answers)
+    /// are never decrypted here.
+    public let payloadTypes: Set<String> = [ContractEvent.messageReceived, ContractEvent.statusUpdated]
 
     public init() {}
 
@@ -27,20 +35,89 @@ public struct ConversationsProjection: Projection {
         let linker = ConversationLinker(ledger: ledger, connection: connection, logger: logger)
         for record in records {
             let fields = record.entry.fields
-            if fields.eventType == ContractEvent.statusUpdated {
+            switch fields.eventType {
+            case ContractEvent.statusUpdated:
                 guard let header = ContractEvent.header(ContractEvent.StatusHeader.self, of: record) else {
                     logger.warning("skipping a status whose header does not fit the contract", metadata: ["position": "\(fields.position)"])
                     continue
                 }
                 try await applyStatus(header, record: record, linker: linker, on: connection, logger: logger)
-            } else {
+            case ContractEvent.messageReceived:
                 guard let header = ContractEvent.header(ContractEvent.MessageHeader.self, of: record) else {
                     logger.warning("skipping a message whose header does not fit the contract", metadata: ["position": "\(fields.position)"])
                     continue
                 }
                 try await applyMessage(header, record: record, linker: linker, on: connection, logger: logger)
+            case ContractEvent.sendRequested:
+                guard let header = ContractEvent.header(ContractEvent.SendRequestHeader.self, of: record) else {
+                    logger.warning("skipping a send request whose header does not fit the contract", metadata: ["position": "\(fields.position)"])
+                    continue
+                }
+                try await applyRequest(header, record: record, linker: linker, on: connection, logger: logger)
+            default:
+                guard let header = ContractEvent.header(ContractEvent.SendOutcomeHeader.self, of: record) else {
+                    logger.warning("skipping a send outcome whose header does not fit the contract", metadata: ["position": "\(fields.position)"])
+                    continue
+                }
+                try await applyOutcome(header, record: record, ledger: linker.ledger, on: connection, logger: logger)
             }
         }
+    }
+
+    /// An outbound request: on the timeline at once, with its request id standing in for the
+    /// wamid until Meta's answer is recorded. A request that names no citizen (a proxied
+    /// mark-as-read of an unknown message, in a business number's stream) has no conversation.
+    private func applyRequest(
+        _ header: ContractEvent.SendRequestHeader, record: SelectedRecord, linker: ConversationLinker, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        let fields = record.entry.fields
+        let keys = header.citizen?.keys ?? []
+        guard !keys.isEmpty || fields.stream.split(separator: "/").count >= 3 else { return }
+        let id = try await linker.conversation(of: record, phoneNumberID: header.phoneNumberId, citizen: header.citizen)
+        let occurred = fields.occurredAt.microseconds
+        try await connection.perform(
+            """
+            INSERT INTO conversation_messages
+                (ledger_id, position, conversation_id, stream, message_id, direction, message_type, occurred_at_us, status, status_at_us, request_id)
+            VALUES (\(linker.ledger.id), \(fields.position), \(id), \(fields.stream), \(SendRequestReference.callbackPrefix + header.requestId),
+                    'outbound', \(header.kind), \(occurred), 'requested', \(occurred), \(header.requestId))
+            """, logger: logger)
+        try await touch(
+            id, record: record, citizen: header.citizen, messageAtUs: occurred, inboundAtUs: nil, ledger: linker.ledger, on: connection,
+            logger: logger)
+    }
+
+    /// Meta's answer to a request: the wamid and `accepted` (or a status a webhook already
+    /// brought for that wamid), or `failed` with Meta's error code.
+    private func applyOutcome(
+        _ header: ContractEvent.SendOutcomeHeader, record: SelectedRecord, ledger: LedgerRef, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let fields = record.entry.fields
+        let occurred = fields.occurredAt.microseconds
+        if fields.eventType == ContractEvent.sendAccepted {
+            let accepted = header.messageStatus ?? "accepted"
+            try await connection.perform(
+                """
+                UPDATE conversation_messages m SET message_id = COALESCE(\(header.messageId), m.message_id),
+                    status = COALESCE(s.status, \(accepted)), status_at_us = COALESCE(s.status_at_us, \(occurred))
+                FROM (SELECT 1) AS one
+                LEFT JOIN conversation_statuses s ON s.ledger_id = \(ledger.id) AND s.message_id = \(header.messageId)
+                WHERE m.ledger_id = \(ledger.id) AND m.position = \(header.requestPosition)
+                """, logger: logger)
+        } else {
+            try await connection.perform(
+                """
+                UPDATE conversation_messages SET status = 'failed', status_at_us = \(occurred), error_code = \(header.errorCode)
+                WHERE ledger_id = \(ledger.id) AND position = \(header.requestPosition)
+                """, logger: logger)
+        }
+        try await connection.perform(
+            """
+            UPDATE conversations c SET last_activity_at_us = GREATEST(c.last_activity_at_us, \(occurred)), last_position = \(fields.position)
+            FROM conversation_messages m
+            WHERE m.ledger_id = \(ledger.id) AND m.position = \(header.requestPosition) AND c.ledger_id = m.ledger_id AND c.id = m.conversation_id
+            """, logger: logger)
     }
 
     private func applyMessage(
@@ -50,8 +127,7 @@ public struct ConversationsProjection: Projection {
         let fields = record.entry.fields
         let ledgerID = linker.ledger.id
         let occurred = fields.occurredAt.microseconds
-        let direction = header.direction == "outbound" || (header.direction == nil && fields.eventType == ContractEvent.sendAccepted)
-            ? "outbound" : "inbound"
+        let direction = header.direction == "outbound" ? "outbound" : "inbound"
         let inbound: Int64? = direction == "inbound" ? occurred : nil
         let id = try await linker.conversation(of: record, phoneNumberID: header.phoneNumberId, citizen: header.citizen)
         try await connection.perform(

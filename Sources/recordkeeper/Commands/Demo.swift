@@ -12,7 +12,7 @@ struct Demo: AsyncParsableCommand {
         discussion: """
             Meant for the embedded default and for trying the product. Inbound messages go through the same \
             mapping as real webhook deliveries (docs/whatsapp-ingest.md); the agency's answers are recorded as \
-            message.send.accepted with delivery statuses. Every event's actor names it as demo data. \
+            the send API records them (message.send.requested, then message.send.accepted), with read statuses. Every event's actor names it as demo data. \
             `scripts/run.sh --demo` serves the demo ledger's conversations at /v1/conversations.
             """
     )
@@ -27,10 +27,9 @@ struct Demo: AsyncParsableCommand {
         let logger = Output.makeLogger()
         let runtime = try await Runtime.prepare(logger: logger, keys: .required)
         defer { runtime.shutdown() }
-        let events = try DemoConversations.events(ledger: ledger)
         let ledger = ledger
         let receipts = try await withLedgerStore(runtime, logger: logger) { store in
-            try await store.append(events, to: ledger)
+            try await DemoConversations.record(into: store, ledger: ledger)
         }
         let added = receipts.filter { !$0.alreadyRecorded }.count
         if json {
@@ -64,10 +63,13 @@ enum DemoConversations {
         Line(citizen: "12065550103", name: "Jordan", inbound: false, text: "Tuesday 7 pm, Council Chambers; agenda item 5."),
     ]
 
-    /// The demo's events: each line, and a `read` status for each of the city's answers.
-    static func events(ledger: String) throws -> [NewEvent] {
+    /// Records the demo: each line (inbound through the webhook mapping, the city's answers as
+    /// send requests), then Meta's acceptance of each answer and the citizen's `read` status.
+    /// Two appends, because an acceptance names its request's position.
+    static func record(into store: LedgerStore, ledger: String) async throws -> [AppendReceipt] {
         let ingest = WhatsAppIngest(ledger: ledger)
         var events: [NewEvent] = []
+        var answers: [(index: Int, event: Int, request: SendRequestReference)] = []
         for (index, line) in script.enumerated() {
             let wamid = "wamid.DEMO\(index)"
             let seconds = base + Int64(index) * 60
@@ -78,11 +80,23 @@ enum DemoConversations {
                 for i in mapped.indices { mapped[i].actor = "demo:whatsapp" }
                 events += mapped
             } else {
-                events.append(try answer(line, wamid: wamid, seconds: seconds))
-                events.append(try read(line, wamid: wamid, seconds: seconds + 30))
+                let (event, request) = try answer(line, index: index, seconds: seconds)
+                answers.append((index, events.count, request))
+                events.append(event)
             }
         }
-        return events
+        var receipts = try await store.append(events, to: ledger)
+        var outcomes: [NewEvent] = []
+        for answer in answers {
+            var request = answer.request
+            request.position = receipts[answer.event].position
+            let line = script[answer.index]
+            let seconds = base + Int64(answer.index) * 60
+            outcomes.append(try accepted(request, wamid: "wamid.DEMO\(answer.index)", seconds: seconds + 1))
+            outcomes.append(try read(line, wamid: "wamid.DEMO\(answer.index)", seconds: seconds + 30))
+        }
+        receipts += try await store.append(outcomes, to: ledger)
+        return receipts
     }
 
     static func delivery(_ line: Line, wamid: String, seconds: Int64) throws -> [UInt8] {
@@ -109,23 +123,34 @@ enum DemoConversations {
 
     static func citizen(_ line: Line) -> JSONValue { .object(["wa_id": .string(line.citizen)]) }
 
-    /// The city's answer, as the send path (a later issue) will record an accepted message.
-    static func answer(_ line: Line, wamid: String, seconds: Int64) throws -> NewEvent {
-        let header: JSONValue = .object([
-            "v": .integer(1), "direction": .string("outbound"), "message_id": .string(wamid), "message_type": .string("text"),
-            "phone_number_id": .string(phoneNumberID), "citizen": citizen(line),
+    /// The city's answer, recorded as the send API records a request (a fixed request id keeps
+    /// the demo idempotent).
+    static func answer(_ line: Line, index: Int, seconds: Int64) throws -> (NewEvent, SendRequestReference) {
+        let requestID = "00000000-0000-4000-8000-\(String(format: "%012d", index))"
+        let citizen = CitizenIdentity(userID: nil, waID: line.citizen)
+        let composed = try SendComposer().compose(
+            .object(["type": .string("text"), "text": .object(["body": .string(line.text)])]), citizen: citizen, requestID: requestID)
+        let stream = "wa/\(phoneNumberID)/p:\(line.citizen)"
+        let event = try OutboundEvents.requested(
+            requestID: requestID, body: composed.body, message: composed.message, phoneNumberID: phoneNumberID, stream: stream, via: .api,
+            actor: "demo:agent", occurredAt: LedgerTimestamp(microseconds: seconds * 1_000_000))
+        let request = SendRequestReference(
+            requestID: requestID, position: 0, stream: stream, phoneNumberID: phoneNumberID, kind: composed.message.kind, citizen: citizen)
+        return (event, request)
+    }
+
+    /// Meta's acceptance of an answer, with the answer Meta gives.
+    static func accepted(_ request: SendRequestReference, wamid: String, seconds: Int64) throws -> NewEvent {
+        let response: JSONValue = .object([
+            "messaging_product": .string("whatsapp"),
+            "contacts": .array([.object(["input": .string(request.citizen.waID ?? ""), "wa_id": .string(request.citizen.waID ?? "")])]),
+            "messages": .array([.object(["id": .string(wamid)])]),
         ])
-        let payload: JSONValue = .object([
-            "v": .integer(1),
-            "message": .object([
-                "messaging_product": .string("whatsapp"), "to": .string(line.citizen), "type": .string("text"),
-                "text": .object(["body": .string(line.text)]),
-            ]),
-        ])
-        return NewEvent(
-            stream: "wa/\(phoneNumberID)/p:\(line.citizen)", eventType: "message.send.accepted",
-            occurredAt: LedgerTimestamp(microseconds: seconds * 1_000_000), actor: "demo:agent", dedupeKey: "wa:sent:\(wamid)",
-            header: String(decoding: try header.encoded(), as: UTF8.self), payload: try payload.encoded())
+        var event = try OutboundEvents.accepted(
+            request, response: GraphResponse(status: 200, contentType: "application/json", body: try response.encoded()), messageID: wamid,
+            messageStatus: nil, attempt: 1, actor: "demo:dispatcher", occurredAt: LedgerTimestamp(microseconds: seconds * 1_000_000))
+        event.actor = "demo:dispatcher"
+        return event
     }
 
     /// The citizen read the answer.
