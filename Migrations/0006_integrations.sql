@@ -18,18 +18,26 @@ CREATE TABLE integrations (
 -- A name belongs to one active integration; a revoked name may be added again (a new token).
 CREATE UNIQUE INDEX integrations_active_name ON integrations (name) WHERE revoked_at IS NULL;
 
--- Privileges: the service role (serve, and the `integrations` commands) reads integrations, adds
--- them and sets revoked_at; it never deletes one or changes a token. Each migration that adds
--- tables wraps the previous grant function instead of restating it, so the grants of migrations
--- written side by side compose.
-ALTER FUNCTION rk_grant_service_role(text) RENAME TO rk_grant_service_role_before_0006;
-
-CREATE FUNCTION rk_grant_service_role(p_role text) RETURNS void LANGUAGE plpgsql AS $$
+-- The only change an integration row ever sees is its revocation, once: no token is swapped, no
+-- revocation undone, no row removed (the service role has no DELETE either).
+CREATE FUNCTION rk_integrations_revoke_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM rk_grant_service_role_before_0006(p_role);
-    -- version 6: integrations
-    EXECUTE format('GRANT SELECT, INSERT ON integrations TO %I', p_role);
-    EXECUTE format('GRANT UPDATE (revoked_at) ON integrations TO %I', p_role);
-    EXECUTE format('GRANT USAGE ON SEQUENCE integrations_id_seq TO %I', p_role);
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'integrations are never deleted: revoke them (integration %)', OLD.name USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL
+       OR (NEW.id, NEW.name, NEW.token_id, NEW.token_sha256, NEW.created_at)
+          IS DISTINCT FROM (OLD.id, OLD.name, OLD.token_id, OLD.token_sha256, OLD.created_at) THEN
+        RAISE EXCEPTION 'an integration can only be revoked, once (integration %)', OLD.name USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
 END
 $$;
+
+CREATE TRIGGER integrations_revoke_only BEFORE UPDATE OR DELETE ON integrations
+    FOR EACH ROW EXECUTE FUNCTION rk_integrations_revoke_only();
+
+-- Privileges of the service role (serve, and the `integrations` commands): read, add, revoke.
+-- Its sequence is covered by the grant on all sequences.
+INSERT INTO rk_service_grants (relation, privileges) VALUES ('integrations', 'SELECT, INSERT, UPDATE')
+    ON CONFLICT (relation) DO UPDATE SET privileges = EXCLUDED.privileges;

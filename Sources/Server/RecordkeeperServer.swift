@@ -62,7 +62,7 @@ public enum RecordkeeperServer {
         router.addMediaRoutes(store: store, settings: conversations)
         router.addGraphProxyRoutes(
             proxy: GraphProxy(
-                store: store, ledger: conversations.ledger, graph: media.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger),
+                store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger),
             registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
         if conversations.runProjections {
             // The media fetcher's and the dispatcher's queues are projections: wake each when its moved.

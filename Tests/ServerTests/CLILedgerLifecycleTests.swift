@@ -21,7 +21,7 @@ struct CLILedgerLifecycleTests {
                 let migrate = try await cli.run(["migrate", "--json"])
                 try #require(migrate.exitCode == 0, "\(migrate.transcript)")
                 let migrated = try migrate.json(MigrateOutput.self)
-                #expect(migrated.applied == [1, 2, 3, 4, 5])
+                #expect(migrated.applied == [1, 2, 3, 4, 5, 6])
                 #expect(migrated.alreadyApplied == [])
                 #expect(migrated.serviceRole == database.serviceRole)
                 #expect(migrated.serviceRoleCreated)
@@ -31,7 +31,7 @@ struct CLILedgerLifecycleTests {
                 try #require(again.exitCode == 0, "\(again.transcript)")
                 let second = try again.json(MigrateOutput.self)
                 #expect(second.applied == [])
-                #expect(second.alreadyApplied == [1, 2, 3, 4, 5])
+                #expect(second.alreadyApplied == [1, 2, 3, 4, 5, 6])
                 #expect(!second.serviceRoleCreated)
 
                 // demo: seven events in the `demo` ledger.

@@ -94,6 +94,16 @@ struct IntegrationsCLITests {
                 let unknown = try await cli.run(["integrations", "revoke", "nobody"])
                 #expect(unknown.exitCode != 0 && unknown.stderr.contains("no integration is named nobody"), "\(unknown.transcript)")
 
+                // The service role can revoke, nothing else: no un-revoking, no new token, no deletion.
+                for statement in [
+                    "UPDATE integrations SET revoked_at = NULL", "UPDATE integrations SET token_sha256 = token_sha256 || ''::bytea",
+                    "DELETE FROM integrations",
+                ] {
+                    await #expect(throws: (any Error).self, "\(statement)") {
+                        try await withPostgresClient(database.serviceURL) { client in try await execute([statement], on: client) }
+                    }
+                }
+
                 // A revoked name can be added again, with a new token.
                 let readd = try await cli.run(["integrations", "add", "notification-bot", "--json"])
                 #expect(readd.exitCode == 0, "\(readd.transcript)")
