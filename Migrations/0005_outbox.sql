@@ -38,6 +38,7 @@ CREATE INDEX outbox_pending_stream ON outbox (ledger_id, stream, request_positio
 -- are requested: their request id, and Meta's error code when the send failed.
 ALTER TABLE conversation_messages ADD COLUMN request_id text;
 ALTER TABLE conversation_messages ADD COLUMN error_code integer;
+CREATE INDEX conversation_messages_request ON conversation_messages (ledger_id, request_id) WHERE request_id IS NOT NULL;
 
 INSERT INTO rk_service_grants (relation, privileges) VALUES ('outbox', 'SELECT, INSERT, UPDATE, DELETE')
     ON CONFLICT (relation) DO UPDATE SET privileges = EXCLUDED.privileges;

@@ -52,14 +52,14 @@ struct ConversationsProjectionTests {
                 let c = Self.sheena
                 _ = try await store.append([
                     F.message("wamid.in", from: c, at: 10),
-                    F.sent("wamid.A", to: c, at: 20, text: "your permit is ready"),
+                    ] + F.sent("wamid.A", to: c, at: 20, text: "your permit is ready") + [
                     F.status("read", of: "wamid.A", to: c, at: 40),
                     F.status("delivered", of: "wamid.A", to: c, at: 30),   // late: read implies delivered
                     F.status("sent", of: "wamid.A", to: c, at: 21),
-                    F.sent("wamid.B", to: c, at: 50, text: "b"),
+                    ] + F.sent("wamid.B", to: c, at: 50, text: "b") + [
                     F.status("failed", of: "wamid.B", to: c, at: 52),
                     F.status("sent", of: "wamid.B", to: c, at: 51),        // late sent: still failed
-                    F.sent("wamid.C", to: c, at: 60, text: "c"),
+                    ] + F.sent("wamid.C", to: c, at: 60, text: "c") + [
                     F.status("delivered", of: "wamid.C", to: c, at: 61),
                     F.status("failed", of: "wamid.C", to: c, at: 62),      // delivered proves it arrived
                     F.status("delivered", of: "wamid.D", to: c, at: 71),   // before its message is recorded
@@ -117,7 +117,7 @@ struct ConversationsProjectionTests {
                 #expect(try await queries.conversations(ledger: Self.ledger).items.count == 3)
 
                 _ = try await store.append([
-                    F.sent("wamid.out", to: byBSUID, at: 250, text: "hi"),
+                    ] + F.sent("wamid.out", to: byBSUID, at: 250, text: "hi") + [
                     F.status("delivered", of: "wamid.out", to: both, at: 260),
                 ], to: Self.ledger)
                 try await runner.catchUpAll()
@@ -152,7 +152,7 @@ struct ConversationsProjectionTests {
             try await db.withStore { client, store in
                 _ = try await store.append([
                     F.message("wamid.s", from: Self.sheena, at: 10, body: ["body": "my case number is SECRET-4711"]),
-                    F.sent("wamid.r", to: Self.sheena, at: 20, text: "reply SECRET-4712"),
+                    ] + F.sent("wamid.r", to: Self.sheena, at: 20, text: "reply SECRET-4712") + [
                     F.image("wamid.i", from: Self.sheena, at: 30, mediaID: "m-1"),
                 ], to: Self.ledger)
                 try await makeRunner(store).catchUpAll()

@@ -11,7 +11,7 @@ func dumpProjections(_ client: PostgresClient) async throws -> [String] {
     let tables = [
         ("conversations", "ledger_id, id"), ("conversation_streams", "ledger_id, stream"),
         ("conversation_identities", "ledger_id, phone_number_id, citizen_key"), ("conversation_messages", "ledger_id, position"),
-        ("conversation_statuses", "ledger_id, message_id"), ("media", "ledger_id, media_id"),
+        ("conversation_statuses", "ledger_id, message_id"), ("media", "ledger_id, media_id"), ("outbox", "ledger_id, request_position"),
     ]
     var lines: [String] = []
     for (table, order) in tables {
@@ -23,10 +23,10 @@ func dumpProjections(_ client: PostgresClient) async throws -> [String] {
     return lines
 }
 
-/// A runner of both projections over a store.
+/// A runner of the service's projections over a store.
 func makeRunner(_ store: LedgerStore, batchSize: Int = 500, pollInterval: Duration = .seconds(30)) -> ProjectionRunner {
     ProjectionRunner(
-        store: store, projections: [ConversationsProjection(), MediaProjection()], batchSize: batchSize, pollInterval: pollInterval,
+        store: store, projections: [ConversationsProjection(), MediaProjection(), OutboxProjection()], batchSize: batchSize, pollInterval: pollInterval,
         logger: MigratedDatabase.logger)
 }
 

@@ -38,7 +38,7 @@ struct CLICheckpointTests {
                     #expect(first.stdout == noteText)
                     let lines = noteText.components(separatedBy: "\n")
                     #expect(lines[0] == "\(Self.logName)/ledgers/demo")
-                    #expect(lines[1] == "10")
+                    #expect(lines[1] == "13")
                     #expect(Data(base64Encoded: lines[2])?.count == 32)
                     #expect(lines[3].hasPrefix("recordkeeper-chain-head "))
                     #expect(lines[4].hasPrefix("recordkeeper-created "))
@@ -68,7 +68,7 @@ struct CLICheckpointTests {
                     #expect(witness.posts.first?.contentType == "text/plain; charset=utf-8")
 
                     // An inclusion proof verifies offline against the signed checkpoint…
-                    let inclusion = try await cli.run(["proof", "inclusion", "--ledger", "demo", "--position", "3", "--size", "10"])
+                    let inclusion = try await cli.run(["proof", "inclusion", "--ledger", "demo", "--position", "3", "--size", "13"])
                     try #require(inclusion.exitCode == 0, "\(inclusion.transcript)")
                     try inclusion.stdout.write(to: work.appendingPathComponent("inclusion.json"), atomically: true, encoding: .utf8)
                     let valid = try await cli.run(["verify-proof", "--proof", "inclusion.json", "--checkpoint", "cp7.checkpoint", "--public-key-file", "keys.txt"])
@@ -87,7 +87,7 @@ struct CLICheckpointTests {
                     #expect(untrusted.exitCode == 1, "\(untrusted.transcript)")
 
                     // A consistency proof between the two signed checkpoints.
-                    let consistency = try await cli.run(["proof", "consistency", "--ledger", "demo", "--from", "10", "--to", "\(size)"])
+                    let consistency = try await cli.run(["proof", "consistency", "--ledger", "demo", "--from", "13", "--to", "\(size)"])
                     try #require(consistency.exitCode == 0, "\(consistency.transcript)")
                     try consistency.stdout.write(to: work.appendingPathComponent("consistency.json"), atomically: true, encoding: .utf8)
                     let consistent = try await cli.run([
@@ -152,14 +152,22 @@ struct CLICheckpointTests {
                     workingDirectory: work.path, outputDirectory: work, label: "serve")
                 do {
                     try await Self.succeed(cli, ["demo"])  // 13 entries ≥ 5: a checkpoint is due
-                    let file = sink.appendingPathComponent("demo/00000000000000000013-1.checkpoint")
+                    // The demo appends in two commits (10, then 3 acceptances and statuses): the service
+                    // may sign the first state too; the checkpoint of all 13 is the one to find.
+                    let directory = sink.appendingPathComponent("demo")
+                    func latest() -> URL? {
+                        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+                        return names.filter { $0.hasPrefix("00000000000000000013-") && $0.hasSuffix(".checkpoint") }.sorted().last
+                            .map { directory.appendingPathComponent($0) }
+                    }
                     var waited = 0
-                    while !FileManager.default.fileExists(atPath: file.path) && waited < 300 {
+                    while latest() == nil && waited < 300 {
                         try await Task.sleep(for: .milliseconds(100))
                         waited += 1
                     }
+                    let file = try #require(latest(), "no checkpoint of the 13 demo entries within 30 s")
                     let note = try String(contentsOf: file, encoding: .utf8)
-                    #expect(note.hasPrefix("recordkeeper.localhost/ledgers/demo\n10\n"), "\(note)")
+                    #expect(note.hasPrefix("recordkeeper.localhost/ledgers/demo\n13\n"), "\(note)")
                     let latest = try await httpGet("http://127.0.0.1:\(port)/v1/ledgers/demo/checkpoint")
                     #expect(latest.status == 200)
                     #expect(String(decoding: latest.body, as: UTF8.self) == note)

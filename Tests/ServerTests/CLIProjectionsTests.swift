@@ -48,7 +48,7 @@ struct CLIProjectionsTests {
                 let before = try await cli.run(["projections", "status", "--json"])
                 try #require(before.exitCode == 0, "\(before.transcript)")
                 let statuses = try before.json([Status].self)
-                #expect(statuses.map(\.projection) == ["conversations", "media"])
+                #expect(statuses.map(\.projection) == ["conversations", "media", "outbox"])
                 #expect(statuses.allSatisfy { $0.ledger == "main" && $0.storedVersion == nil && $0.behind == 3 && $0.headPosition == 3 })
 
                 let rebuild = try await cli.run(["projections", "rebuild", "conversations", "--json"])
@@ -60,7 +60,7 @@ struct CLIProjectionsTests {
 
                 let after = try await cli.run(["projections", "status", "--json"]).json([Status].self)
                 #expect(after.first { $0.projection == "conversations" }?.behind == 0)
-                #expect(after.first { $0.projection == "conversations" }?.storedVersion == 1)
+                #expect(after.first { $0.projection == "conversations" }?.storedVersion == 2)
                 #expect(after.first { $0.projection == "media" }?.behind == 3)
                 let messages = try await withPostgresClient(database.serviceURL) { client in
                     try await client.query("SELECT count(*)::int8 FROM conversation_messages", logger: testLogger).collect().first?.decode(Int64.self)

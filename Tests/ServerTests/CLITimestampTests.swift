@@ -21,7 +21,7 @@ struct CLITimestampTests {
                     // The TSA is down: the checkpoint is still made and delivered, without a token.
                     let down = try await cli.run(["checkpoint", "--ledger", "demo"], overrides: ["RECORDKEEPER_TSA_URL": tsa.failingURL])
                     try #require(down.exitCode == 0, "\(down.transcript)")
-                    let first = sink.appendingPathComponent("demo/00000000000000000010-1.checkpoint")
+                    let first = sink.appendingPathComponent("demo/00000000000000000013-1.checkpoint")
                     #expect(FileManager.default.fileExists(atPath: first.path))
                     #expect(!FileManager.default.fileExists(atPath: first.deletingPathExtension().appendingPathExtension("tst").path))
 
@@ -29,7 +29,7 @@ struct CLITimestampTests {
                     let up = try await cli.run(["checkpoint", "--ledger", "demo"], overrides: ["RECORDKEEPER_TSA_URL": tsa.url])
                     try #require(up.exitCode == 0, "\(up.transcript)")
                     for id in 1...2 {
-                        let note = sink.appendingPathComponent("demo/00000000000000000010-\(id).checkpoint")
+                        let note = sink.appendingPathComponent("demo/00000000000000000013-\(id).checkpoint")
                         let token = note.deletingPathExtension().appendingPathExtension("tst")
                         #expect(FileManager.default.fileExists(atPath: token.path), "checkpoint \(id) has no token")
                         // The auditor's check, with nothing but OpenSSL and the TSA's CA.

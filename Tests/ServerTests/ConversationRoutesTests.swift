@@ -120,7 +120,7 @@ struct ConversationRoutesTests {
                     // An old message, in a month whose data key retention destroys below.
                     F.message("wamid.old", from: citizen, at: -40 * 86_400, body: ["body": "an old question"]),
                     F.message("wamid.q", from: citizen, at: 100, body: ["body": "when is my permit ready?"]),
-                    F.sent("wamid.a", to: citizen, at: 200, text: "tomorrow"),
+                    ] + F.sent("wamid.a", to: citizen, at: 200, text: "tomorrow") + [
                     F.status("read", of: "wamid.a", to: citizen, at: 260),
                     F.status("delivered", of: "wamid.a", to: citizen, at: 230),
                     F.message("wamid.t", from: citizen, at: 300, body: ["body": "thanks"]),

@@ -161,7 +161,8 @@ public final class SendDispatcher: Service, Sendable {
         case .retry(let at):
             let event = try OutboundEvents.failed(request, response: response, error: error, attempt: send.attempt, retryAt: at, actor: Self.actor, occurredAt: now)
             _ = try await store.append(event, to: ledger)
-            try await queue.markRetry(send, retryAt: at, error: error?.kind.rawValue ?? "HTTP \(response?.status ?? 0)")
+            let code = response.flatMap { GraphErrorBody(json: $0.body)?.code }
+            try await queue.markRetry(send, retryAt: at, error: OutboxQueue.errorText(code: code, reason: error?.kind.rawValue ?? "refused") ?? "refused")
             logger.notice("send attempt failed; retrying", metadata: ["request_id": "\(send.requestID)", "attempt": "\(send.attempt)"])
             return .retrying(at: at)
         case .giveUp:

@@ -88,7 +88,7 @@ public struct ConversationsProjection: Projection {
             logger: logger)
     }
 
-    /// Meta's answer to a request: the wamid and `accepted` (or a status a webhook already
+    /// Meta's answer to a request (found by its request id): the wamid and `accepted` (or a status a webhook already
     /// brought for that wamid), or `failed` with Meta's error code.
     private func applyOutcome(
         _ header: ContractEvent.SendOutcomeHeader, record: SelectedRecord, ledger: LedgerRef, on connection: PostgresConnection, logger: Logger
@@ -103,20 +103,20 @@ public struct ConversationsProjection: Projection {
                     status = COALESCE(s.status, \(accepted)), status_at_us = COALESCE(s.status_at_us, \(occurred))
                 FROM (SELECT 1) AS one
                 LEFT JOIN conversation_statuses s ON s.ledger_id = \(ledger.id) AND s.message_id = \(header.messageId)
-                WHERE m.ledger_id = \(ledger.id) AND m.position = \(header.requestPosition)
+                WHERE m.ledger_id = \(ledger.id) AND m.request_id = \(header.requestId)
                 """, logger: logger)
         } else {
             try await connection.perform(
                 """
                 UPDATE conversation_messages SET status = 'failed', status_at_us = \(occurred), error_code = \(header.errorCode)
-                WHERE ledger_id = \(ledger.id) AND position = \(header.requestPosition)
+                WHERE ledger_id = \(ledger.id) AND request_id = \(header.requestId)
                 """, logger: logger)
         }
         try await connection.perform(
             """
             UPDATE conversations c SET last_activity_at_us = GREATEST(c.last_activity_at_us, \(occurred)), last_position = \(fields.position)
             FROM conversation_messages m
-            WHERE m.ledger_id = \(ledger.id) AND m.position = \(header.requestPosition) AND c.ledger_id = m.ledger_id AND c.id = m.conversation_id
+            WHERE m.ledger_id = \(ledger.id) AND m.request_id = \(header.requestId) AND c.ledger_id = m.ledger_id AND c.id = m.conversation_id
             """, logger: logger)
     }
 

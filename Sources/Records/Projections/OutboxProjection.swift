@@ -62,13 +62,13 @@ public struct OutboxProjection: Projection {
     ) async throws {
         let fields = record.entry.fields
         let attempt = max(1, header.attempt ?? 1)
-        let error = header.errorCode.map { "code \($0)" } ?? header.reason
+        let error = OutboxQueue.errorText(code: header.errorCode, reason: header.reason)
         switch fields.eventType {
         case ContractEvent.sendAttemptFailed:
             try await connection.perform(
                 """
                 UPDATE outbox SET attempts = GREATEST(attempts, \(attempt)), next_attempt_at_us = \(header.retryAtUs), last_error = \(error)
-                WHERE ledger_id = \(ledger.id) AND request_position = \(header.requestPosition) AND state = 'pending' AND attempts < \(attempt)
+                WHERE ledger_id = \(ledger.id) AND request_id = \(header.requestId) AND state = 'pending' AND attempts < \(attempt)
                 """, logger: logger)
         default:
             let state = fields.eventType == ContractEvent.sendAccepted ? "accepted" : "failed"
@@ -77,7 +77,7 @@ public struct OutboxProjection: Projection {
                 UPDATE outbox SET state = \(state), message_id = \(header.messageId), outcome_position = \(fields.position),
                     last_error = COALESCE(\(state == "failed" ? error : nil), last_error), next_attempt_at_us = NULL,
                     attempts = GREATEST(attempts, \(state == "failed" ? attempt : 0))
-                WHERE ledger_id = \(ledger.id) AND request_position = \(header.requestPosition)
+                WHERE ledger_id = \(ledger.id) AND request_id = \(header.requestId)
                 """, logger: logger)
         }
     }

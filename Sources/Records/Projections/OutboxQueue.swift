@@ -79,6 +79,13 @@ public struct OutboxQueue: Sendable {
             """, logger: store.logger)
     }
 
+    /// The `last_error` text of a failed attempt: `code <Graph code>` when Meta answered with
+    /// one, the reason otherwise (`timeout`, `transport`, `refused`). The projection and the
+    /// dispatcher write the same text, so a rebuild equals the live rows.
+    public static func errorText(code: Int?, reason: String?) -> String? {
+        code.map { "code \($0)" } ?? reason
+    }
+
     /// Marks a failed attempt that will be tried again at `retryAt`.
     public func markRetry(_ send: ClaimedSend, retryAt: LedgerTimestamp, error: String) async throws {
         let ref = try await store.ledger(named: send.ledger, create: false)

@@ -42,18 +42,31 @@ enum WebhookDeliveries {
     }
 
     /// A text message delivery for `wamid` from `waID`.
-    static func textDelivery(wamid: String, waID: String = "16505551234", text: String = "hello", phoneNumberID: String = "106540352242922") -> [UInt8] {
+    static func textDelivery(
+        wamid: String, waID: String = "16505551234", text: String = "hello", phoneNumberID: String = "106540352242922", timestamp: Int64 = 1764590400
+    ) -> [UInt8] {
         let body = """
             {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp",\
             "metadata":{"display_phone_number":"15550783881","phone_number_id":"\(phoneNumberID)"},\
             "contacts":[{"profile":{"name":"Citizen \(waID)"},"wa_id":"\(waID)"}],\
-            "messages":[{"from":"\(waID)","id":"\(wamid)","timestamp":"1764590400","type":"text","text":{"body":"\(text)"}}]},"field":"messages"}]}]}
+            "messages":[{"from":"\(waID)","id":"\(wamid)","timestamp":"\(timestamp)","type":"text","text":{"body":"\(text)"}}]},"field":"messages"}]}]}
             """
         return Array(body.utf8)
     }
 }
 
 extension WebhookDeliveries {
+    /// A status delivery for an outbound `wamid` to `waID`.
+    static func statusDelivery(wamid: String, status: String, waID: String = "16505551234", phoneNumberID: String = "106540352242922") -> [UInt8] {
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        let body = """
+            {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp",\
+            "metadata":{"display_phone_number":"15550783881","phone_number_id":"\(phoneNumberID)"},\
+            "statuses":[{"id":"\(wamid)","status":"\(status)","timestamp":"\(timestamp)","recipient_id":"\(waID)"}]},"field":"messages"}]}]}
+            """
+        return Array(body.utf8)
+    }
+
     /// An image message delivery for a media registered with the fake Graph API.
     static func imageDelivery(wamid: String, mediaID: String, url: String, sha256: String, mimeType: String, waID: String = "16505551234") -> [UInt8] {
         let body = """

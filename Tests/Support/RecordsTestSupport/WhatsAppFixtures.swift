@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Ledger
 public import LedgerStore
 
@@ -80,19 +80,36 @@ public enum WhatsAppFixtures {
             dedupeKey: "wa:status:\(messageID):\(status)", header: json(header), payload: Array(json(payload).utf8))
     }
 
-    /// `message.send.accepted`: an outbound text message the Cloud API accepted.
-    public static func sent(_ id: String, to citizen: FixtureCitizen, at seconds: Int64, text: String, number: String = phoneNumberID) -> NewEvent {
-        let header: [String: Any] = [
-            "v": 1, "direction": "outbound", "message_id": id, "message_type": "text", "phone_number_id": number,
+    /// An outbound text message as the send API records it: `message.send.requested` (the Graph
+    /// body) and `message.send.accepted` (Meta's answer with wamid `id`). Written out by hand,
+    /// as docs/whatsapp-ingest.md specifies them. The acceptance's `request_position` is 0: a
+    /// fixture cannot know it (the projections link outcomes by `request_id`).
+    public static func sent(_ id: String, to citizen: FixtureCitizen, at seconds: Int64, text: String, number: String = phoneNumberID) -> [NewEvent] {
+        let requestID = "req-\(id)"
+        var body: [String: Any] = [
+            "messaging_product": "whatsapp", "recipient_type": "individual", "type": "text", "text": ["body": text],
+            "biz_opaque_callback_data": "rk1:\(requestID)",
+        ]
+        if let waID = citizen.waID { body["to"] = waID } else { body["recipient"] = citizen.userID }
+        let bodyBytes = Array(json(body).utf8)
+        let common: [String: Any] = [
+            "v": 1, "request_id": requestID, "kind": "text", "direction": "outbound", "phone_number_id": number,
             "citizen": citizenObject(citizen),
         ]
-        let payload: [String: Any] = [
-            "v": 1, "envelope": ["phone_number_id": number, "display_phone_number": displayPhoneNumber],
-            "message": ["id": id, "type": "text", "text": ["body": text]],
+        var requestHeader = common
+        requestHeader["via"] = "api"
+        requestHeader["body_size"] = bodyBytes.count
+        var acceptedHeader = common
+        acceptedHeader.merge(["request_position": 0, "attempt": 1, "message_id": id, "http_status": 200, "source": "graph_response"]) { $1 }
+        let answer: [String: Any] = ["messaging_product": "whatsapp", "messages": [["id": id]]]
+        return [
+            NewEvent(
+                stream: stream(citizen, number: number), eventType: "message.send.requested", occurredAt: time(seconds), actor: "agent:test",
+                dedupeKey: "send:req:\(requestID)", header: json(requestHeader), payload: bodyBytes),
+            NewEvent(
+                stream: stream(citizen, number: number), eventType: "message.send.accepted", occurredAt: time(seconds), actor: "agent:test",
+                dedupeKey: "send:outcome:\(requestID)", header: json(acceptedHeader), payload: Array(json(answer).utf8)),
         ]
-        return NewEvent(
-            stream: stream(citizen, number: number), eventType: "message.send.accepted", occurredAt: time(seconds), actor: "agent:test",
-            dedupeKey: "wa:sent:\(id)", header: json(header), payload: Array(json(payload).utf8))
     }
 
     /// `whatsapp.media.fetch_failed`: attempt `attempt` failed; retry at `retryAt` seconds.

@@ -25,19 +25,32 @@ struct SendRoutes: Sendable {
         let to = object?["to"] as? String
         let key = isMarkRead ? object?["message_id"] as? String : to.map { String($0.filter(\.isNumber)) }
         var answer = await state.nextAnswer(for: key)
+        var slowWamid: String?
+        var recordedEarly = false
         if case let .slow(delay) = answer {
-            try await Task.sleep(for: delay)
+            recordedEarly = true
+            // Meta has the message from the moment it arrived, whether or not the answer gets back.
+            let wamid = isMarkRead ? nil : await state.newWamid()
+            received.answeredID = wamid
+            await state.receive(received)
+            slowWamid = wamid
+            try? await Task.sleep(for: delay)
             answer = .accept()
         }
         switch answer {
         case let .accept(messageStatus):
             if isMarkRead {
-                await state.receive(received)
+                if !recordedEarly { await state.receive(received) }
                 return GraphRoutes.json(.ok, ["success": true])
             }
-            let wamid = await state.newWamid()
-            received.answeredID = wamid
-            await state.receive(received)
+            let wamid: String
+            if let slowWamid {
+                wamid = slowWamid
+            } else {
+                wamid = await state.newWamid()
+                received.answeredID = wamid
+                await state.receive(received)
+            }
             var message: [String: Any] = ["id": wamid]
             if let messageStatus { message["message_status"] = messageStatus }
             var contact: [String: Any] = ["input": to ?? ""]
