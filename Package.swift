@@ -233,6 +233,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         // Test support: a throwaway PKI and an RFC 3161 TSA on loopback answered by `openssl ts`.

@@ -20,6 +20,8 @@ readonly REQUIRED_PACKAGES=(
     python3
     # tools/verify_ledger.py and tools/gen_test_vectors.py (AES-GCM, Ed25519), run by the tests
     python3-cryptography
+    # scripts/pywa-venv.sh: a virtual environment for the pywa client (the recording-proxy test)
+    python3-venv
     # RFC 3161 timestamps: OpenSSL's TS API (the COpenSSL target) and the `openssl ts` tool the tests use
     libssl-dev
     openssl

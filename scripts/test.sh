@@ -42,6 +42,16 @@ fi
 command -v swift >/dev/null 2>&1 || die "swift not found on PATH"
 report_elapsed "setup" "$phase_start"
 
+say "pywa (the real WhatsApp client the recording-proxy test drives, from PyPI)"
+phase_start="$(now_us)"
+if pywa_python="$(bash scripts/pywa-venv.sh | tail -n 1)" && [[ -x "$pywa_python" ]]; then
+    RECORDKEEPER_PYWA_PYTHON="$pywa_python"
+    export RECORDKEEPER_PYWA_PYTHON
+else
+    say "warning: could not install pywa into .build/pywa-venv; the pywa test fails in CI and is skipped locally"
+fi
+report_elapsed "pywa" "$phase_start"
+
 say "build (swift build --build-tests)"
 phase_start="$(now_us)"
 swift build --build-tests
