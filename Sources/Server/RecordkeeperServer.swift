@@ -69,10 +69,10 @@ public enum RecordkeeperServer {
         router.addConversationRoutes(store: store, settings: conversations)
         router.addSendRoutes(store: store, settings: conversations)
         router.addMediaRoutes(store: store, settings: conversations)
-        router.addGraphProxyRoutes(
-            proxy: GraphProxy(
-                store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger),
-            registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
+        let proxy = GraphProxy(
+            store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
+        router.addMediaUploadRoute(proxy: proxy, settings: conversations)
+        router.addGraphProxyRoutes(proxy: proxy, registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
         if conversations.runProjections {
             // The media fetcher's, the dispatcher's and the relay's queues are projections: wake
             // each when its projection moved.

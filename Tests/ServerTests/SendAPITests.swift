@@ -136,6 +136,49 @@ struct SendAPITests {
         }
     }
 
+    @Test("upload a file (recorded, then forwarded to Meta as multipart), then send it as an image by its id")
+    func uploadThenSend() async throws {
+        try await Self.withSendingApp { graph, db, app, conversation in
+            let file = (0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            let uploaded = try await app.execute(
+                uri: "/v1/media?phone_number_id=106540352242922&filename=map%20of%20works.png", method: .post,
+                headers: [.authorization: "Bearer \(Self.token)", .contentType: "image/png"], body: ByteBuffer(bytes: file)
+            ) { response in
+                (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
+            }
+            #expect(uploaded.0 == .created, "\(uploaded.1)")
+            let mediaID = try #require(uploaded.1.text("media_id"))
+
+            // Meta received a multipart form holding the file's exact bytes; the ledger holds that body.
+            let upload = try #require(await graph.receivedRequests().first { $0.endpoint == "media" })
+            #expect(upload.contentType?.hasPrefix("multipart/form-data; boundary=") == true)
+            #expect(upload.body.firstRange(of: file) != nil)
+            #expect(String(decoding: upload.body, as: UTF8.self).contains(#"name="messaging_product"\#r\#n\#r\#nwhatsapp"#))
+            let records = try await Self.records(db)
+            let requested = try #require(records.first { $0.entry.fields.eventType == "media.upload.requested" })
+            #expect(requested.payload == .bytes(upload.body))
+            #expect(requested.entry.fields.actor == "admin-token")
+            #expect(records.contains { $0.entry.fields.eventType == "media.upload.accepted" })
+
+            let (status, answer) = try await Self.post(app, conversation: conversation, body: #"{"type":"image","image":{"id":"\#(mediaID)"}}"#)
+            #expect(status == .accepted)
+            try await Self.eventually { try await Self.get(app, "/v1/sends/\(answer["position"]?.integer ?? 0)").1.text("status") == "accepted" }
+            let sent = try #require(await graph.sentMessages().last)
+            #expect(try JSONValue.parse(sent.body)["image"]?.text("id") == mediaID)
+
+            // Bad uploads: no phone number, a multipart body, an empty file.
+            for (uri, type, body, expected) in [
+                ("/v1/media", "image/png", file, HTTPResponse.Status.badRequest),
+                ("/v1/media?phone_number_id=106540352242922", "multipart/form-data; boundary=x", file, .unsupportedMediaType),
+                ("/v1/media?phone_number_id=106540352242922", "image/png", [], .badRequest),
+            ] {
+                try await app.execute(
+                    uri: uri, method: .post, headers: [.authorization: "Bearer \(Self.token)", .contentType: type], body: ByteBuffer(bytes: body)
+                ) { #expect($0.status == expected, "\(uri) \(type)") }
+            }
+        }
+    }
+
     @Test("bad input: clear problem details, nothing recorded")
     func badInput() async throws {
         try await withMigratedDatabase { db in

@@ -18,6 +18,9 @@ public struct GraphProxy: Sendable {
     public let ledger: String
     /// The agency's Graph client (its own token, `WHATSAPP_GRAPH_URL`); nil when not configured.
     let graph: GraphMessagesClient?
+    /// The Graph API version of `WHATSAPP_GRAPH_URL` (for requests that do not name one); nil when
+    /// no Graph API is configured.
+    public var configuredVersion: String? { graph?.configuration.version }
     /// How long a commit may take before the request is refused (503).
     public var commitTimeout: Duration
     let logger: Logger
@@ -85,20 +88,26 @@ public struct GraphProxy: Sendable {
     /// its `Content-Type`. Recorded as `media.upload.requested` and `media.upload.accepted` /
     /// `media.upload.failed`.
     public func uploadMedia(version: String, phoneNumberID: String, contentType: String?, body: [UInt8], integration: String) async throws(GraphProxyFailure) -> ProxiedAnswer {
+        try await uploadMedia(version: version, phoneNumberID: phoneNumberID, contentType: contentType, body: body, caller: .integration(integration))
+    }
+
+    /// An upload on behalf of any caller (the recording proxy's integrations, the send API's
+    /// `POST /v1/media`), recorded and forwarded the same way.
+    public func uploadMedia(version: String, phoneNumberID: String, contentType: String?, body: [UInt8], caller: OutboundCaller) async throws(GraphProxyFailure) -> ProxiedAnswer {
         guard graph != nil else { throw .notConfigured }
         try Self.checkPath(version: version, id: phoneNumberID)
         let requestID = UUID().uuidString.lowercased()
         let requested: NewEvent
         do {
             requested = try ProxyMediaEvents.uploadRequested(
-                requestID: requestID, phoneNumberID: phoneNumberID, version: version, contentType: contentType, body: body, integration: integration)
+                requestID: requestID, phoneNumberID: phoneNumberID, version: version, contentType: contentType, body: body, caller: caller)
         } catch {
             throw .invalidRequest("\(error)")
         }
         let request = GraphRequest(method: "POST", path: "\(version)/\(phoneNumberID)/media", contentType: contentType, body: body)
         return try await exchange(request, requested: requested) { response, error, position in
             try ProxyMediaEvents.uploadOutcome(
-                requestID: requestID, requestPosition: position, phoneNumberID: phoneNumberID, integration: integration, response: response, error: error)
+                requestID: requestID, requestPosition: position, phoneNumberID: phoneNumberID, caller: caller, response: response, error: error)
         }
     }
 

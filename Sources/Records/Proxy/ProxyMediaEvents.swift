@@ -40,26 +40,27 @@ public enum ProxyMediaEvents {
     ///   - contentType: the request's `Content-Type` (with the multipart boundary).
     ///   - body: the exact body bytes, forwarded unchanged.
     public static func uploadRequested(
-        requestID: String, phoneNumberID: String, version: String, contentType: String?, body: [UInt8], integration: String,
+        requestID: String, phoneNumberID: String, version: String, contentType: String?, body: [UInt8], caller: OutboundCaller,
         occurredAt: LedgerTimestamp = .now()
     ) throws -> NewEvent {
-        let header: [String: JSONValue] = [
-            "v": .integer(1), "request_id": .string(requestID), "via": .string("proxy"), "integration": .string(integration),
+        var header: [String: JSONValue] = [
+            "v": .integer(1), "request_id": .string(requestID),
             "phone_number_id": .string(phoneNumberID), "graph_version": .string(version),
             "content_type": contentType.map { .string(String($0.prefix(256))) } ?? .null,
             "body_size": .integer(Int64(body.count)), "body_sha256": .string(WebhookDelivery.sha256Hex(body)),
         ]
+        header.merge(caller.headerMembers) { $1 }
         return NewEvent(
             stream: uploadStream(phoneNumberID: phoneNumberID), eventType: uploadRequested, occurredAt: occurredAt,
-            actor: actor(integration), dedupeKey: "proxy:req:\(requestID)", header: try text(header), payload: body)
+            actor: caller.actor, dedupeKey: "proxy:req:\(requestID)", header: try text(header), payload: body)
     }
 
     /// `media.upload.accepted` (2xx) or `media.upload.failed` (another answer, or none).
     public static func uploadOutcome(
-        requestID: String, requestPosition: Int64, phoneNumberID: String, integration: String, response: GraphResponse?, error: GraphError?,
+        requestID: String, requestPosition: Int64, phoneNumberID: String, caller: OutboundCaller, response: GraphResponse?, error: GraphError?,
         occurredAt: LedgerTimestamp = .now()
     ) throws -> NewEvent {
-        var header = outcomeHeader(requestID: requestID, requestPosition: requestPosition, integration: integration, response: response, error: error)
+        var header = outcomeHeader(requestID: requestID, requestPosition: requestPosition, caller: caller, response: response, error: error)
         header["phone_number_id"] = .string(phoneNumberID)
         let accepted = response.map { (200..<300).contains($0.status) } ?? false
         if accepted, let response, let json = try? JSONValue.parse(response.body), let id = json.text("id") {
@@ -67,7 +68,7 @@ public enum ProxyMediaEvents {
         }
         return NewEvent(
             stream: uploadStream(phoneNumberID: phoneNumberID), eventType: accepted ? uploadAccepted : uploadFailed, occurredAt: occurredAt,
-            actor: actor(integration), dedupeKey: "proxy:outcome:\(requestID)", header: try text(header),
+            actor: caller.actor, dedupeKey: "proxy:outcome:\(requestID)", header: try text(header),
             payload: try outcomePayload(response: response, error: error))
     }
 
@@ -91,7 +92,8 @@ public enum ProxyMediaEvents {
         requestID: String, requestPosition: Int64, mediaID: String, integration: String, response: GraphResponse?, error: GraphError?,
         occurredAt: LedgerTimestamp = .now()
     ) throws -> NewEvent {
-        var header = outcomeHeader(requestID: requestID, requestPosition: requestPosition, integration: integration, response: response, error: error)
+        var header = outcomeHeader(
+            requestID: requestID, requestPosition: requestPosition, caller: .integration(integration), response: response, error: error)
         header["media_id"] = .string(mediaID)
         return NewEvent(
             stream: lookupStream, eventType: response == nil ? metadataFailed : metadataAnswered, occurredAt: occurredAt,
@@ -105,14 +107,14 @@ public enum ProxyMediaEvents {
     // MARK: Shared parts
 
     static func outcomeHeader(
-        requestID: String, requestPosition: Int64, integration: String, response: GraphResponse?, error: GraphError?
+        requestID: String, requestPosition: Int64, caller: OutboundCaller, response: GraphResponse?, error: GraphError?
     ) -> [String: JSONValue] {
         let graph = response.flatMap { (200..<300).contains($0.status) ? nil : GraphErrorBody(json: $0.body) }
         var header: [String: JSONValue] = [
-            "v": .integer(1), "request_id": .string(requestID), "request_position": .integer(requestPosition), "via": .string("proxy"),
-            "integration": .string(integration), "http_status": response.map { .integer(Int64($0.status)) } ?? .null,
+            "v": .integer(1), "request_id": .string(requestID), "request_position": .integer(requestPosition), "http_status": response.map { .integer(Int64($0.status)) } ?? .null,
             "content_type": response?.contentType.map { .string(String($0.prefix(256))) } ?? .null,
         ]
+        header.merge(caller.headerMembers) { $1 }
         if let graph {
             header["error_code"] = graph.code.map { .integer(Int64($0)) } ?? .null
             header["fbtrace_id"] = graph.fbtraceID.map { .string(String($0.prefix(128))) } ?? .null
