@@ -33,7 +33,8 @@ enum WebhookDeliveries {
         var settings = WhatsAppWebhookSettings(
             verifyToken: verifyToken, secrets: [.init(app: "default", secret: appSecret), .init(app: "second-app", secret: "another-secret")],
             ledger: ledger)
-        settings.commitTimeout = .seconds(5)
+        // Generous: the whole suite runs in parallel on 2 shared cores; a 503 here means a hang, not a slow machine.
+        settings.commitTimeout = .seconds(20)
         return settings
     }
 
