@@ -128,12 +128,15 @@ struct BenchIngest: AsyncParsableCommand {
         }
     }
 
-    /// A route that reads the body and answers 200: the floor of any HTTP ingest here.
-    static func bareApplication(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+    /// A route that reads the body and answers `status` (200 by default): the floor of any HTTP
+    /// ingest here.
+    static func bareApplication(
+        logger: Logger, status: HTTPResponse.Status = .ok, onServerRunning: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
         let router = Router()
         router.post("bare") { request, _ -> Response in
             _ = try await request.body.collect(upTo: 4 * 1024 * 1024)
-            return Response(status: .ok)
+            return Response(status: status)
         }
         var quiet = logger
         quiet.logLevel = .warning
@@ -186,6 +189,22 @@ struct BenchIngest: AsyncParsableCommand {
 
     /// Posts every body from `concurrency` clients; latency is per request.
     static func measure(http: HTTPClient, url: String, bodies: [[UInt8]], signatures: [String], concurrency: Int) async throws -> Measurement {
+        try await post(http: http, count: bodies.count, concurrency: concurrency, expect: .ok) { index in
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "X-Hub-Signature-256", value: signatures[index])
+            request.body = .bytes(ByteBuffer(bytes: bodies[index]))
+            return request
+        }
+    }
+
+    /// Sends requests 0..<`count` (built by `request`) from `concurrency` clients, each taking the
+    /// next index; latency is per request, from sending to the last byte of the answer. An
+    /// answer other than `expect` counts as a failure.
+    static func post(
+        http: HTTPClient, count: Int, concurrency: Int, expect: HTTPResponseStatus, request: @escaping @Sendable (Int) -> HTTPClientRequest
+    ) async throws -> Measurement {
         let next = NIOLockedValueBox(0)
         let clock = ContinuousClock()
         let start = clock.now
@@ -200,20 +219,16 @@ struct BenchIngest: AsyncParsableCommand {
                             defer { value += 1 }
                             return value
                         }
-                        guard index < bodies.count else { break }
-                        var request = HTTPClientRequest(url: url)
-                        request.method = .POST
-                        request.headers.add(name: "Content-Type", value: "application/json")
-                        request.headers.add(name: "X-Hub-Signature-256", value: signatures[index])
-                        request.body = .bytes(ByteBuffer(bytes: bodies[index]))
+                        guard index < count else { break }
+                        let outgoing = request(index)
                         let began = clock.now
-                        let response = try await http.execute(request, timeout: .seconds(60))
-                        _ = try await response.body.collect(upTo: 1 << 20)
+                        let response = try await http.execute(outgoing, timeout: .seconds(60))
+                        let answer = try await response.body.collect(upTo: 1 << 20)
                         let elapsed = clock.now - began
                         latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
-                        if response.status != .ok {
+                        if response.status != expect {
                             failures += 1
-                            if firstFailure == nil { firstFailure = "HTTP \(response.status.code)" }
+                            if firstFailure == nil { firstFailure = "HTTP \(response.status.code): \(String(buffer: answer).prefix(300))" }
                         }
                     }
                     return (latencies, failures, firstFailure)
