@@ -86,6 +86,20 @@ public struct ConversationQueries: Sendable {
         return ConversationDetail(summary: summary, streams: streams, citizenKeys: keys)
     }
 
+    /// One conversation's summary by its id or any stream merged into it, in one query (the send
+    /// API's lookup); nil if there is none.
+    public func summary(ledger name: String, id: String) async throws -> ConversationSummary? {
+        let ledger = try await store.ledger(named: name, create: false)
+        let rows = try await store.client.query(
+            """
+            SELECT \(unescaped: Self.summaryColumns) FROM conversations
+            WHERE ledger_id = \(ledger.id)
+              AND id = (SELECT conversation_id FROM conversation_streams WHERE ledger_id = \(ledger.id) AND stream = \(id))
+            """, logger: store.logger)
+        for try await row in rows { return try Self.summary(row).summary }
+        return nil
+    }
+
     /// A conversation's messages in ledger order, with their content read from the ledger.
     /// - Returns: nil if there is no such conversation.
     /// - Throws: ``ConversationQueryError/invalidCursor``.

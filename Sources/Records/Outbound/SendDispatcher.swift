@@ -43,7 +43,7 @@ public final class SendDispatcher: Service, Sendable {
 
     public init(
         ledger: String, store: LedgerStore, client: GraphMessagesClient, policy: SendRetryPolicy = SendRetryPolicy(),
-        claimHold: Duration = .seconds(120), batchSize: Int = 64, pollInterval: Duration = .seconds(5),
+        claimHold: Duration = .seconds(120), batchSize: Int = 256, pollInterval: Duration = .seconds(5),
         logger: Logger = Logger(label: "records.dispatcher")
     ) {
         self.ledger = ledger
@@ -108,7 +108,9 @@ public final class SendDispatcher: Service, Sendable {
 
     private func attempt(_ send: ClaimedSend, now: @Sendable () -> LedgerTimestamp) async -> Outcome {
         do {
-            let request = try await reference(of: send)
+            // One read: the request's header (who it is for) and its exact body.
+            let record = try await store.record(ledger: ledger, position: send.position)
+            let request = Self.reference(of: send, header: record?.entry.fields.header)
             if let wamid = send.statusMessageID, let statusPosition = send.statusPosition {
                 let event = try OutboundEvents.acceptedByStatus(
                     request, messageID: wamid, statusPosition: statusPosition, attempt: send.attempt, actor: Self.actor, occurredAt: now())
@@ -116,7 +118,7 @@ public final class SendDispatcher: Service, Sendable {
                 try await queue.markFinal(send, accepted: true, messageID: wamid, outcomePosition: receipt.position)
                 return .accepted(messageID: wamid)
             }
-            guard case .bytes(let body) = try await store.record(ledger: ledger, position: send.position)?.payload else {
+            guard case .bytes(let body) = record?.payload else {
                 let event = try OutboundEvents.failed(
                     request, response: nil, error: GraphError(kind: .invalidResponse, operation: "send", detail: "the request's payload cannot be read"),
                     attempt: send.attempt, retryAt: nil, actor: Self.actor, occurredAt: now())
@@ -174,15 +176,11 @@ public final class SendDispatcher: Service, Sendable {
         }
     }
 
-    /// The reference outcome events repeat, from the requested entry's header.
-    private func reference(of send: ClaimedSend) async throws -> SendRequestReference {
-        var citizen = CitizenIdentity(userID: nil, waID: nil)
-        if let record = try await store.record(ledger: ledger, position: send.position),
-           let header = try? JSONValue.parse(Array(record.entry.fields.header.utf8)) {
-            citizen = CitizenIdentity(userID: header["citizen"]?.text("user_id"), waID: header["citizen"]?.text("wa_id"))
-        }
+    /// The reference outcome events repeat, with the citizen from the requested entry's header.
+    static func reference(of send: ClaimedSend, header: String?) -> SendRequestReference {
+        let citizen = header.flatMap { try? JSONValue.parse(Array($0.utf8)) }?["citizen"]
         return SendRequestReference(
             requestID: send.requestID, position: send.position, stream: send.stream, phoneNumberID: send.phoneNumberID, kind: send.kind,
-            citizen: citizen)
+            citizen: CitizenIdentity(userID: citizen?.text("user_id"), waID: citizen?.text("wa_id")))
     }
 }

@@ -41,13 +41,13 @@ public struct SendRequests: Sendable {
         } catch {
             throw SendRequestError.notJSON("\(error)")
         }
-        let detail: ConversationDetail?
+        let found: ConversationSummary?
         do {
-            detail = try await queries.conversation(ledger: ledger, id: id)
+            found = try await queries.summary(ledger: ledger, id: id)
         } catch LedgerStoreError.ledgerNotFound {
-            detail = nil
+            found = nil
         }
-        guard let summary = detail?.summary else { throw SendRequestError.noConversation }
+        guard let summary = found else { throw SendRequestError.noConversation }
         let requestID = UUID().uuidString.lowercased()
         let citizen = CitizenIdentity(userID: summary.userID, waID: summary.waID)
         let composed = try SendComposer().compose(json, citizen: citizen, requestID: requestID)

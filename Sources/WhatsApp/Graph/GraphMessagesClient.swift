@@ -18,11 +18,24 @@ public struct GraphMessagesClient: Sendable {
     let httpClient: HTTPClient
     let logger: Logger
 
+    /// The process-wide client sends go through by default: up to 64 connections to one host
+    /// (`HTTPClient.shared` keeps 8, which would cap a dispatcher at 8 sends in flight while Meta
+    /// allows 80 messages a second per number), no redirects (a Graph answer is never one).
+    public static let sendingHTTPClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
+
     /// - Parameters:
     ///   - configuration: base URL, token and timeouts (``GraphAPIConfiguration/requestTimeout``
     ///     bounds each request).
-    ///   - httpClient: the client to send through, owned (and shut down) by the caller.
-    public init(configuration: GraphAPIConfiguration, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "whatsapp.graph")) {
+    ///   - httpClient: the client to send through, owned (and shut down) by the caller;
+    ///     ``sendingHTTPClient`` by default.
+    public init(
+        configuration: GraphAPIConfiguration, httpClient: HTTPClient = GraphMessagesClient.sendingHTTPClient,
+        logger: Logger = Logger(label: "whatsapp.graph")
+    ) {
         self.configuration = configuration
         self.httpClient = httpClient
         self.logger = logger
