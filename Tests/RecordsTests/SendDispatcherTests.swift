@@ -158,6 +158,26 @@ struct SendDispatcherTests {
         }
     }
 
+    @Test("a status proving a send that a dead process held is recorded at once, claim or no claim, and nothing is sent")
+    func statusBeatsClaim() async throws {
+        try await SendFixture.with { graph, store, runner, start in
+            let receipt = try await SendFixture.requestText("In flight at the crash", store: store, runner: runner)
+            // The dead process had claimed it and Meta had it (its status arrives now).
+            _ = try await OutboxQueue(store: store).claim(ledger: mediaLedger, now: start, hold: .seconds(120), limit: 10)
+            _ = try await store.append(
+                try SendFixture.status("delivered", wamid: "wamid.FROM-META", callback: "rk1:\(receipt.requestID)", at: start.plus(seconds: 2)),
+                to: mediaLedger)
+            try await runner.catchUpAll()
+            let dispatcher = try SendFixture.dispatcher(graph, store: store)
+            #expect(try await dispatcher.runRound(now: { start.plus(seconds: 3) }) == [.accepted(messageID: "wamid.FROM-META")])
+            #expect(await graph.sentMessages().isEmpty, "proven by the status: never sent again")
+            try await runner.catchUpAll()
+            let status = try #require(try await SendRequests(store: store, ledger: mediaLedger).status(position: receipt.position))
+            #expect(status.status == "delivered")
+            #expect(status.messageID == "wamid.FROM-META")
+        }
+    }
+
     @Test("messages to one citizen go in order: a later one waits while an earlier one is being retried")
     func orderPerConversation() async throws {
         try await SendFixture.with { graph, store, runner, start in

@@ -31,7 +31,9 @@ struct SendRestartTests {
                     cli.environment["WHATSAPP_ACCESS_TOKEN"] = TestGraphServer.accessToken
                     cli.environment["WHATSAPP_GRAPH_URL"] = graph.baseURL
                     cli.environment["RECORDKEEPER_ADMIN_TOKEN"] = Self.token
-                    cli.environment["WHATSAPP_SEND_CLAIM_SECONDS"] = "5"
+                    // Longer than a restart takes on a loaded machine: the dead process's claims must
+                    // still hold when Meta's statuses arrive (after that, the documented window).
+                    cli.environment["WHATSAPP_SEND_CLAIM_SECONDS"] = "30"
                     try await CLICheckpointTests.succeed(cli, ["migrate"])
                     let http = HTTPClient(eventLoopGroupProvider: .singleton)
                     do {

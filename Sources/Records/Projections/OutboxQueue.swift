@@ -31,8 +31,9 @@ public struct OutboxQueue: Sendable {
         self.store = store
     }
 
-    /// Claims up to `limit` due requests: pending, past their next attempt time and any claim,
-    /// and each the oldest pending request of its conversation (messages to one citizen go out
+    /// Claims up to `limit` due requests: pending, past their next attempt time and any claim (or
+    /// already proven sent by a status carrying their callback data, which is recorded without
+    /// sending), and each the oldest pending request of its conversation (messages to one citizen go out
     /// in order; a later one never overtakes one that is waiting to be retried).
     /// - Parameter hold: how long the claim keeps others away (longer than one attempt takes).
     public func claim(ledger: String, now: LedgerTimestamp, hold: Duration, limit: Int) async throws -> [ClaimedSend] {
@@ -45,7 +46,11 @@ public struct OutboxQueue: Sendable {
             FROM (
                 SELECT request_position FROM outbox h
                 WHERE h.ledger_id = \(ref.id) AND h.state = 'pending'
-                  AND COALESCE(h.next_attempt_at_us, 0) <= \(nowUs) AND COALESCE(h.claimed_until_us, 0) <= \(nowUs)
+                  AND (
+                      (COALESCE(h.next_attempt_at_us, 0) <= \(nowUs) AND COALESCE(h.claimed_until_us, 0) <= \(nowUs))
+                      -- A status already proved it reached Meta: record that now, whatever the claim
+                      -- (this never sends; a concurrent outcome of the same request is deduplicated).
+                      OR h.status_message_id IS NOT NULL)
                   AND NOT EXISTS (
                       SELECT 1 FROM outbox e
                       WHERE e.ledger_id = h.ledger_id AND e.stream = h.stream AND e.state = 'pending'
