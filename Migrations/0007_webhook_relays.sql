@@ -38,15 +38,9 @@ CREATE TABLE relay_queue (
 );
 CREATE INDEX relay_queue_due ON relay_queue (ledger_id, next_retry_at_us, queued_position) WHERE state = 'pending';
 
--- Privileges: whatever the earlier migrations grant, plus these tables. The earlier grant
--- function is kept under another name and called first, so this migration composes with any
--- migration before it that redefined rk_grant_service_role.
-ALTER FUNCTION rk_grant_service_role(text) RENAME TO rk_grant_service_role_before_0007;
-
-CREATE FUNCTION rk_grant_service_role(p_role text) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM rk_grant_service_role_before_0007(p_role);
-    -- version 7: relay configuration (written by the CLI as the service role) and its queue
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON webhook_relays, relay_queue TO %I', p_role);
-END
-$$;
+-- Privileges: relay configuration (written by the CLI as the service role) and its queue, through
+-- the registry of migration 0005.
+INSERT INTO rk_service_grants (relation, privileges) VALUES
+    ('webhook_relays', 'SELECT, INSERT, UPDATE, DELETE'),
+    ('relay_queue', 'SELECT, INSERT, UPDATE, DELETE')
+    ON CONFLICT (relation) DO UPDATE SET privileges = EXCLUDED.privileges;
