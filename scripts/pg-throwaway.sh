@@ -132,7 +132,7 @@ pg_throwaway_start() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
-max_connections = 200
+max_connections = 500
 fsync = off
 full_page_writes = off
 EOF

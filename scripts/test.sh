@@ -85,10 +85,14 @@ pg_throwaway_start || die "could not start the throwaway PostgreSQL cluster"
 export RECORDKEEPER_TEST_DATABASE_URL
 report_elapsed "database start" "$phase_start"
 
-say "test (swift test --skip-build${*:+ $*})"
+# Swift Testing runs every suite at once by default. On 2 shared cores, with suites that start
+# servers, child processes and their own databases, that starves some of them into timeouts;
+# at most RECORDKEEPER_TEST_WIDTH tests run at a time (default 8).
+width="${RECORDKEEPER_TEST_WIDTH:-8}"
+say "test (swift test --skip-build --experimental-maximum-parallelization-width $width${*:+ $*})"
 phase_start="$(now_us)"
 test_rc=0
-swift test --skip-build "$@" || test_rc=$?
+swift test --skip-build --experimental-maximum-parallelization-width "$width" "$@" || test_rc=$?
 report_elapsed "test" "$phase_start"
 
 report_elapsed "total" "$run_start"
