@@ -1,4 +1,5 @@
-public import Hummingbird
+import HTTPTypes
+import Hummingbird
 import NIOCore
 
 extension OpenAPIDocument {
@@ -18,6 +19,6 @@ extension Router {
                 status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=3600"],
                 body: ResponseBody(byteBuffer: body))
         }
-        OpenAPIDocument.routeObserver?(routes.map { "\($0.method) \($0.path)" })
+        OpenAPIDocument.routeObserver?(routes.map { "\($0.method.rawValue) \($0.path)" })
     }
 }
