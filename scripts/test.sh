@@ -52,6 +52,16 @@ else
 fi
 report_elapsed "pywa" "$phase_start"
 
+say "openapi (openapi-spec-validator and jsonschema from PyPI, for the OpenAPI document tests)"
+phase_start="$(now_us)"
+if openapi_python="$(bash scripts/openapi-venv.sh | tail -n 1)" && [[ -x "$openapi_python" ]]; then
+    RECORDKEEPER_OPENAPI_VALIDATOR="$openapi_python"
+    export RECORDKEEPER_OPENAPI_VALIDATOR
+else
+    say "warning: could not install the OpenAPI validator into .build/openapi-venv; its tests fail in CI and are skipped locally"
+fi
+report_elapsed "openapi" "$phase_start"
+
 say "build (swift build --build-tests)"
 phase_start="$(now_us)"
 swift build --build-tests

@@ -73,6 +73,7 @@ public enum RecordkeeperServer {
             store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
         router.addGraphProxyRoutes(proxy: proxy, registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
+        router.addOpenAPIRoute()
         if conversations.runProjections {
             // The media fetcher's, the dispatcher's and the relay's queues are projections: wake
             // each when its projection moved.
