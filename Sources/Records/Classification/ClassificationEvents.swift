@@ -1,6 +1,6 @@
 public import LedgerStore
 public import Ledger
-public import WhatsApp
+import WhatsApp
 
 /// The event type of classification decisions (docs/classification.md).
 public enum ClassificationEventType {
