@@ -148,6 +148,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         // OpenSSL (libssl/libcrypto) for RFC 3161 timestamps: swift-crypto has no TS API.
