@@ -29,11 +29,8 @@ extension Router {
                     status: .serviceUnavailable, code: "not_configured", title: "Not configured",
                     detail: "uploading to Meta needs WHATSAPP_ACCESS_TOKEN (and WHATSAPP_GRAPH_URL): set them and restart the service")
             }
-            let file: [UInt8]
-            do {
-                file = Array(try await request.body.collect(upTo: GraphProxyRoutes.maximumUploadBytes).readableBytesView)
-            } catch {
-                throw ProblemDetails(
+            let file = try await request.collectBody(upTo: GraphProxyRoutes.maximumUploadBytes) {
+                ProblemDetails(
                     status: .contentTooLarge, code: "body_too_large", title: "File too large",
                     detail: "a file may be at most \(GraphProxyRoutes.maximumUploadBytes) bytes here; send larger documents by link")
             }

@@ -14,11 +14,8 @@ extension Router {
         group.post("conversations/:id/messages") { request, context -> EditedResponse<SendAcceptedResponse> in
             let id = try context.conversationID()
             let key = try Self.idempotencyKey(request.headers[Self.idempotencyHeader])
-            let body: [UInt8]
-            do {
-                body = Array(try await request.body.collect(upTo: SendRoutesLimits.maxBodyBytes).readableBytesView)
-            } catch {
-                throw ProblemDetails(
+            let body = try await request.collectBody(upTo: SendRoutesLimits.maxBodyBytes) {
+                ProblemDetails(
                     status: .contentTooLarge, code: "body_too_large", title: "Request too large",
                     detail: "a send request may be at most \(SendRoutesLimits.maxBodyBytes) bytes: upload media and send its id")
             }

@@ -202,6 +202,10 @@ struct SendAPITests {
                     #expect(problem.text("code") == item.code)
                     #expect(problem.text("field") == item.field)
                 }
+                let huge = #"{"type":"text","text":{"body":"\#(String(repeating: "a", count: 300_000))"}}"#
+                let (tooLarge, tooLargeProblem) = try await Self.post(app, conversation: conversation, body: huge)
+                #expect(tooLarge == .contentTooLarge)
+                #expect(tooLargeProblem.text("code") == "body_too_large")
                 let (missing, _) = try await Self.post(app, conversation: OpaqueToken.conversationPathID("wa/1/p:1"), body: Self.requests[0].body)
                 #expect(missing == .notFound)
                 let (badKey, _) = try await Self.post(app, conversation: conversation, body: Self.requests[0].body, key: "has space")
