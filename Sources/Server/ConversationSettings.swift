@@ -8,11 +8,15 @@ public struct ConversationSettings: Sendable {
     public var ledger: String
     /// Whether this process runs the projections (conversations, media) as a service.
     public var runProjections: Bool
+    /// Whether this process runs the classifier (with the projections): `RECORDKEEPER_CLASSIFIER`
+    /// `off` leaves automatic classification to another process.
+    public var runClassifier: Bool
 
-    public init(adminToken: String? = nil, ledger: String = "main", runProjections: Bool = true) {
+    public init(adminToken: String? = nil, ledger: String = "main", runProjections: Bool = true, runClassifier: Bool = true) {
         self.adminToken = adminToken
         self.ledger = ledger
         self.runProjections = runProjections
+        self.runClassifier = runClassifier
     }
 
     /// Reads `RECORDKEEPER_ADMIN_TOKEN` (or `RECORDKEEPER_ADMIN_TOKEN_FILE`) and `RECORDKEEPER_LEDGER`.
@@ -24,6 +28,7 @@ public struct ConversationSettings: Sendable {
             token = try WhatsAppWebhookSettings.readSecretFile(path, variable: "RECORDKEEPER_ADMIN_TOKEN_FILE")
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return ConversationSettings(adminToken: token, ledger: nonEmpty("RECORDKEEPER_LEDGER") ?? "main")
+        return ConversationSettings(
+            adminToken: token, ledger: nonEmpty("RECORDKEEPER_LEDGER") ?? "main", runClassifier: nonEmpty("RECORDKEEPER_CLASSIFIER") != "off")
     }
 }

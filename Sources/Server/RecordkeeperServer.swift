@@ -81,6 +81,11 @@ public enum RecordkeeperServer {
             if let fetcher { wakers[MediaProjection().name] = { fetcher.wake() } }
             if let dispatcher { wakers[OutboxProjection().name] = { dispatcher.wake() } }
             if let service = relays.service { wakers[RelayQueueProjection().name] = { service.wake() } }
+            if conversations.runClassifier {
+                let classifier = ClassifierService(ledger: conversations.ledger, store: store, logger: logger)
+                wakers[ClassificationProjection().name] = { classifier.wake() }
+                services.append(classifier)
+            }
             let wakeByProjection = wakers
             let wake: @Sendable (String, String) -> Void = { projection, _ in
                 if let wakeUp = wakeByProjection[projection] { wakeUp() }
@@ -104,7 +109,7 @@ public enum RecordkeeperServer {
 
     /// The projections the service keeps up to date (and `recordkeeper projections` knows).
     public static var projections: [any Projection] {
-        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection()]
+        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection()]
     }
 
     /// Checks that the database answers and that its migrations match this build, within

@@ -14,13 +14,15 @@ enum SendFixture {
     static let conversation = "wa/1065/p:16505557777"
 
     /// The events of an inbound text from ``citizen`` at `time`.
-    static func inbound(at time: LedgerTimestamp, id: String = "wamid.in-1", citizen: String = citizen) throws -> [NewEvent] {
+    static func inbound(
+        at time: LedgerTimestamp, id: String = "wamid.in-1", citizen: String = citizen, text: String = "Is the pool open?"
+    ) throws -> [NewEvent] {
         let seconds = time.microseconds / 1_000_000
         let body = #"""
             {"object":"whatsapp_business_account","entry":[{"id":"1029","changes":[{"field":"messages","value":{
             "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"\#(phoneNumberID)"},
             "contacts":[{"profile":{"name":"Robin"},"wa_id":"\#(citizen)"}],
-            "messages":[{"from":"\#(citizen)","id":"\#(id)","timestamp":"\#(seconds)","type":"text","text":{"body":"Is the pool open?"}}]}}]}]}
+            "messages":[{"from":"\#(citizen)","id":"\#(id)","timestamp":"\#(seconds)","type":"text","text":{"body":"\#(text)"}}]}}]}]}
             """#
         let bytes = Array(body.utf8)
         return try WhatsAppIngest(ledger: mediaLedger).events(

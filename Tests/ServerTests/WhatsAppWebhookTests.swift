@@ -211,15 +211,17 @@ struct WhatsAppWebhookTests {
             let records = try await ledgerRecords(database.serviceURL, masterKey: Self.masterKey)
             // Twenty distinct wamids, each delivered twice with different citizens only in the
             // second copy's wa_id modulo: the first committed copy wins, once.
-            #expect(Set(records.compactMap(\.entry.fields.dedupeKey)).count == 20)
-            #expect(records.count == 20)
+            // (The classifier records its decisions too: count the messages.)
+            let messages = records.filter { $0.entry.fields.eventType == "whatsapp.message.received" }
+            #expect(Set(messages.compactMap(\.entry.fields.dedupeKey)).count == 20)
+            #expect(messages.count == 20)
             let report = try await withPostgresClient(database.serviceURL) { pg in
                 try await LedgerStore.withStore(client: pg, masterKey: Self.masterKey, logger: testLogger) { store in
                     try await store.verify(ledger: WebhookDeliveries.ledger)
                 }
             }
             #expect(report.failure == nil)
-            #expect(report.entries == 20)
+            #expect(report.entries >= records.count)
         }
     }
 }

@@ -39,7 +39,8 @@ extension TestResponse {
 
 /// Builds the real application (`RecordkeeperServer.makeApplication`) over a PostgresClient and a
 /// LedgerStore for `databaseURL`, and runs `test` against its router (the client and the store
-/// run as the application's services, as in `serve`).
+/// run as the application's services, as in `serve`). The classifier is off: tests here count the
+/// entries deliveries make.
 func withRecordkeeperApp<T: Sendable>(
     databaseURL: String, migrations: [Migration], masterKey: MasterKey? = nil,
     whatsApp: WhatsAppWebhookSettings? = nil, setup: TestingSetup = .router,
@@ -49,7 +50,8 @@ func withRecordkeeperApp<T: Sendable>(
     let store = LedgerStore(client: client, masterKey: masterKey, logger: testLogger)
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-        client: client, store: store, migrations: migrations, whatsApp: whatsApp, logger: testLogger
+        client: client, store: store, migrations: migrations, whatsApp: whatsApp,
+        conversations: ConversationSettings(runClassifier: false), logger: testLogger
     )
     return try await app.test(setup, test)
 }
