@@ -1,4 +1,5 @@
 import Foundation
+import LedgerStore
 import Testing
 
 /// The executable end to end against an external database: migrate, record, benchmark, verify,

@@ -2,7 +2,6 @@ import Foundation
 public import Ledger
 public import LedgerStore
 public import Logging
-import NIOConcurrencyHelpers
 import PostgresNIO
 public import ServiceLifecycle
 import WhatsApp
@@ -22,8 +21,7 @@ public final class ClassifierService: Service, Sendable {
     public let batchSize: Int
     public let pollInterval: Duration
     let logger: Logger
-    private let signal = WakeSignal()
-    private let stopping = NIOLockedValueBox(false)
+    private let loop = WorkerLoop()
 
     public init(ledger: String, store: LedgerStore, batchSize: Int = 200, pollInterval: Duration = .seconds(10), logger: Logger) {
         self.ledger = ledger
@@ -34,24 +32,11 @@ public final class ClassifierService: Service, Sendable {
     }
 
     /// Starts the next round now (call it when the classification projection moved).
-    public func wake() { signal.signal() }
+    public func wake() { loop.wake() }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            while !stopping.withLockedValue({ $0 }), !Task.isCancelled {
-                var pause = pollInterval
-                do {
-                    if try await runRound() == batchSize { pause = .milliseconds(200) }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("classification round failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                await signal.wait(upTo: pause)
-            }
-        } onGracefulShutdown: {
-            self.stopping.withLockedValue { $0 = true }
-            self.signal.signal()
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "classification round failed") {
+            try await runRound() == batchSize ? .milliseconds(200) : pollInterval
         }
     }
 

@@ -1,7 +1,6 @@
 public import LedgerStore
 public import Ledger
 public import Logging
-import NIOConcurrencyHelpers
 public import ServiceLifecycle
 
 /// The media fetcher: a `Service` that archives pending media until graceful shutdown.
@@ -26,8 +25,7 @@ public final class MediaFetchService: Service, Sendable {
     /// The sleep between rounds when not woken.
     public let pollInterval: Duration
     let logger: Logger
-    private let signal = WakeSignal()
-    private let stopping = NIOLockedValueBox(false)
+    private let loop = WorkerLoop()
 
     /// - Parameters:
     ///   - ledger: the ledger whose media are fetched (and where outcomes go).
@@ -53,29 +51,16 @@ public final class MediaFetchService: Service, Sendable {
 
     /// Starts the next round now instead of after the poll interval.
     public func wake() {
-        signal.signal()
+        loop.wake()
     }
 
     /// Runs rounds until graceful shutdown (or cancellation); a round in progress finishes its
     /// fetches (each bounded by the Graph timeouts) and appends their outcomes first.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            while !stopping.withLockedValue({ $0 }), !Task.isCancelled {
-                var pause = pollInterval
-                do {
-                    // A full round suggests more is due: look again soon (not at once, so the
-                    // projection can catch up with the outcomes just appended).
-                    if try await runRound().count == batchSize { pause = min(pollInterval, .seconds(1)) }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("media fetch round failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                await signal.wait(upTo: pause)
-            }
-        } onGracefulShutdown: {
-            self.stopping.withLockedValue { $0 = true }
-            self.signal.signal()
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "media fetch round failed") {
+            // A full round suggests more is due: look again soon (not at once, so the projection
+            // can catch up with the outcomes just appended).
+            try await runRound().count == batchSize ? min(pollInterval, .seconds(1)) : pollInterval
         }
     }
 

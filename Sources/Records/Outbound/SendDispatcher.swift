@@ -2,7 +2,6 @@ import Foundation
 public import Ledger
 public import LedgerStore
 public import Logging
-import NIOConcurrencyHelpers
 public import ServiceLifecycle
 public import WhatsApp
 
@@ -35,8 +34,7 @@ public final class SendDispatcher: Service, Sendable {
     public let batchSize: Int
     public let pollInterval: Duration
     let logger: Logger
-    private let signal = WakeSignal()
-    private let stopping = NIOLockedValueBox(false)
+    private let loop = WorkerLoop()
 
     /// The actor of the dispatcher's events.
     public static let actor = "recordkeeper:dispatcher"
@@ -59,26 +57,13 @@ public final class SendDispatcher: Service, Sendable {
 
     /// Starts the next round now (call it when the outbox projection has moved).
     public func wake() {
-        signal.signal()
+        loop.wake()
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            while !stopping.withLockedValue({ $0 }), !Task.isCancelled {
-                var pause = pollInterval
-                do {
-                    // Work was done: the next requests of those conversations may be due at once.
-                    if try await !runRound().isEmpty { pause = .zero }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("send round failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                if pause > .zero { await signal.wait(upTo: pause) }
-            }
-        } onGracefulShutdown: {
-            self.stopping.withLockedValue { $0 = true }
-            self.signal.signal()
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "send round failed") {
+            // Work was done: the next requests of those conversations may be due at once.
+            try await runRound().isEmpty ? pollInterval : .zero
         }
     }
 

@@ -1,7 +1,6 @@
 public import LedgerStore
 public import Ledger
 public import Logging
-import NIOConcurrencyHelpers
 import PostgresNIO
 public import ServiceLifecycle
 public import WhatsApp
@@ -29,8 +28,7 @@ public final class WebhookRelayService: Service, Sendable {
     /// The sleep between rounds when not woken.
     public let pollInterval: Duration
     let logger: Logger
-    private let signal = WakeSignal()
-    private let stopping = NIOLockedValueBox(false)
+    private let loop = WorkerLoop()
 
     public init(
         ledger: String, store: LedgerStore, directory: WebhookRelayDirectory, client: WebhookRelayClient = WebhookRelayClient(),
@@ -51,27 +49,14 @@ public final class WebhookRelayService: Service, Sendable {
 
     /// Starts the next round now instead of after the poll interval.
     public func wake() {
-        signal.signal()
+        loop.wake()
     }
 
     /// Runs rounds until graceful shutdown (or cancellation); a round in progress finishes its
     /// attempts (each bounded by the client's timeout) and records their outcomes first.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            while !stopping.withLockedValue({ $0 }), !Task.isCancelled {
-                var pause = pollInterval
-                do {
-                    if try await runRound().count == batchSize { pause = min(pollInterval, .seconds(1)) }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("webhook relay round failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                await signal.wait(upTo: pause)
-            }
-        } onGracefulShutdown: {
-            self.stopping.withLockedValue { $0 = true }
-            self.signal.signal()
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "webhook relay round failed") {
+            try await runRound().count == batchSize ? min(pollInterval, .seconds(1)) : pollInterval
         }
     }
 
