@@ -587,14 +587,7 @@ public enum OpenAPIDocument {
             }
           },
           "404": {
-            "description": "No such conversation (`code`: `no_conversation`)",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NoConversation"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -652,14 +645,7 @@ public enum OpenAPIDocument {
             }
           },
           "404": {
-            "description": "No such conversation (`code`: `no_conversation`)",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NoConversation"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -730,14 +716,7 @@ public enum OpenAPIDocument {
             }
           },
           "404": {
-            "description": "No such conversation (`code`: `no_conversation`)",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NoConversation"
           },
           "413": {
             "description": "Over 256 KiB (`code`: `body_too_large`)",
@@ -1081,71 +1060,22 @@ public enum OpenAPIDocument {
         },
         "responses": {
           "400": {
-            "description": "Not forwarded: a bad version, id or body (code 100).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphBadRequest"
           },
           "401": {
-            "description": "No or an inactive integration token (code 190).",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphUnauthorized"
           },
           "413": {
-            "description": "The body is larger than the proxy records (code 100).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphTooLarge"
           },
           "502": {
-            "description": "Recorded and forwarded, but Meta could not be reached (code 2).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphUnreachable"
           },
           "503": {
-            "description": "Not recorded, so not forwarded; or no WHATSAPP_ACCESS_TOKEN (code 2). `Retry-After: 5`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphNotRecorded"
           },
           "504": {
-            "description": "Recorded and forwarded, but Meta did not answer within 30 s (code 2).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphTimeout"
           },
           "default": {
             "$ref": "#/components/responses/GraphProxied"
@@ -1191,71 +1121,22 @@ public enum OpenAPIDocument {
         },
         "responses": {
           "400": {
-            "description": "Not forwarded: a bad version, id or body (code 100).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphBadRequest"
           },
           "401": {
-            "description": "No or an inactive integration token (code 190).",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphUnauthorized"
           },
           "413": {
-            "description": "The body is larger than the proxy records (code 100).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphTooLarge"
           },
           "502": {
-            "description": "Recorded and forwarded, but Meta could not be reached (code 2).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphUnreachable"
           },
           "503": {
-            "description": "Not recorded, so not forwarded; or no WHATSAPP_ACCESS_TOKEN (code 2). `Retry-After: 5`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphNotRecorded"
           },
           "504": {
-            "description": "Recorded and forwarded, but Meta did not answer within 30 s (code 2).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphTimeout"
           },
           "default": {
             "$ref": "#/components/responses/GraphProxied"
@@ -1300,71 +1181,22 @@ public enum OpenAPIDocument {
         ],
         "responses": {
           "400": {
-            "description": "Not forwarded: a bad version, id or body (code 100).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphBadRequest"
           },
           "401": {
-            "description": "No or an inactive integration token (code 190).",
-            "headers": {
-              "WWW-Authenticate": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphUnauthorized"
           },
           "413": {
-            "description": "The body is larger than the proxy records (code 100).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphTooLarge"
           },
           "502": {
-            "description": "Recorded and forwarded, but Meta could not be reached (code 2).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphUnreachable"
           },
           "503": {
-            "description": "Not recorded, so not forwarded; or no WHATSAPP_ACCESS_TOKEN (code 2). `Retry-After: 5`.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphNotRecorded"
           },
           "504": {
-            "description": "Recorded and forwarded, but Meta did not answer within 30 s (code 2).",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/GraphError"
-                }
-              }
-            }
+            "$ref": "#/components/responses/GraphTimeout"
           },
           "default": {
             "$ref": "#/components/responses/GraphProxied"
@@ -2507,6 +2339,83 @@ public enum OpenAPIDocument {
         "content": {
           "application/json": {
             "schema": {}
+          }
+        }
+      },
+      "NoConversation": {
+        "description": "No such conversation (`code`: `no_conversation`)",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "GraphBadRequest": {
+        "description": "Not forwarded: a bad version, id or body (code 100).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/GraphError"
+            }
+          }
+        }
+      },
+      "GraphUnauthorized": {
+        "description": "No or an inactive integration token (code 190).",
+        "headers": {
+          "WWW-Authenticate": {
+            "schema": {
+              "type": "string"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/GraphError"
+            }
+          }
+        }
+      },
+      "GraphTooLarge": {
+        "description": "The body is larger than the proxy records (code 100).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/GraphError"
+            }
+          }
+        }
+      },
+      "GraphUnreachable": {
+        "description": "Recorded and forwarded, but Meta could not be reached (code 2).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/GraphError"
+            }
+          }
+        }
+      },
+      "GraphNotRecorded": {
+        "description": "Not recorded, so not forwarded; or no WHATSAPP_ACCESS_TOKEN (code 2). `Retry-After: 5`.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/GraphError"
+            }
+          }
+        }
+      },
+      "GraphTimeout": {
+        "description": "Recorded and forwarded, but Meta did not answer within 30 s (code 2).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/GraphError"
+            }
           }
         }
       }
