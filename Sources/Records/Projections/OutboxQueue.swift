@@ -36,8 +36,14 @@ public struct OutboxQueue: Sendable {
     /// sending), and each the oldest pending request of its conversation (messages to one citizen go out
     /// in order; a later one never overtakes one that is waiting to be retried).
     /// - Parameter hold: how long the claim keeps others away (longer than one attempt takes).
+    /// None while the ledger does not exist yet (nothing has been recorded).
     public func claim(ledger: String, now: LedgerTimestamp, hold: Duration, limit: Int) async throws -> [ClaimedSend] {
-        let ref = try await store.ledger(named: ledger, create: false)
+        let ref: LedgerRef
+        do {
+            ref = try await store.ledger(named: ledger, create: false)
+        } catch LedgerStoreError.ledgerNotFound {
+            return []
+        }
         let nowUs = now.microseconds
         let untilUs = now.adding(hold).microseconds
         let rows = try await store.client.query(

@@ -15,9 +15,14 @@ public struct PendingMediaQueue: PendingMediaSource {
 
     /// Pending media of `ledger` whose next retry time has passed at `now` (or that were never
     /// tried), the longest waiting first, at most `limit`.
-    /// - Throws: ``LedgerStoreError/ledgerNotFound(_:)`` for an unknown ledger.
+    /// None while the ledger does not exist yet (nothing has been recorded).
     public func due(ledger: String, now: LedgerTimestamp, limit: Int) async throws -> [PendingMedia] {
-        let ref = try await store.ledger(named: ledger, create: false)
+        let ref: LedgerRef
+        do {
+            ref = try await store.ledger(named: ledger, create: false)
+        } catch LedgerStoreError.ledgerNotFound {
+            return []
+        }
         let nowUs = now.microseconds
         let rows = try await store.client.query(
             """
