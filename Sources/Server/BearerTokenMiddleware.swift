@@ -55,7 +55,7 @@ struct Unauthorized: Error, HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = try ProblemDetails(
             status: .unauthorized, code: "unauthorized", title: "Unauthorized",
-            detail: "send the admin token as 'Authorization: Bearer <RECORDKEEPER_ADMIN_TOKEN>'"
+            detail: "sign in, or send a staff API token (or the bootstrap admin token) as 'Authorization: Bearer <token>'"
         ).response(from: request, context: context)
         response.headers[.wwwAuthenticate] = "Bearer realm=\"recordkeeper\""
         return response

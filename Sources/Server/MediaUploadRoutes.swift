@@ -4,15 +4,15 @@ import HTTPTypes
 import Records
 import WhatsApp
 
-extension Router {
+extension Router where Context == RecordkeeperRequestContext {
     /// `POST /v1/media?phone_number_id=…&filename=…` (docs/api.md, "Sending"): uploads a file to
     /// Meta for a business number, behind the admin bearer token, so that a media message can be
     /// sent by its id. The body is the file itself, its `Content-Type` the file's type. The upload
     /// is recorded (`media.upload.requested`, the exact multipart body sent to Meta) before it is
     /// forwarded, and Meta's answer after (`media.upload.accepted` / `.failed`).
     func addMediaUploadRoute(proxy: GraphProxy, settings: ConversationSettings) {
-        let group = group("v1").add(middleware: BearerTokenMiddleware(token: settings.adminToken))
-        group.post("media") { request, _ -> EditedResponse<MediaUploadedResponse> in
+        let group = group("v1")
+        group.post("media") { request, context -> EditedResponse<MediaUploadedResponse> in
             let parameters = request.uri.queryParameters
             guard let phone = parameters["phone_number_id"].map(String.init), GraphMediaClient.isValidMediaID(phone) else {
                 throw ProblemDetails(
@@ -39,10 +39,11 @@ extension Router {
             }
             let filename = parameters["filename"].map(String.init) ?? "upload"
             let form = MediaUploadForm(file: file, mimeType: mimeType, filename: filename)
+            let caller = OutboundCaller.staff(try context.staff())
             let answer: ProxiedAnswer
             do throws(GraphProxyFailure) {
                 answer = try await proxy.uploadMedia(
-                    version: version, phoneNumberID: phone, contentType: form.contentType, body: form.body, caller: .adminToken)
+                    version: version, phoneNumberID: phone, contentType: form.contentType, body: form.body, caller: caller)
             } catch {
                 throw ProblemDetails(uploadFailure: error)
             }

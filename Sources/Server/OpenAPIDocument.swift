@@ -7,8 +7,9 @@
 // Schemas are JSON Schema 2020-12, as OpenAPI 3.1 uses it (`"type": ["string", "null"]`).
 
 public enum OpenAPIDocument {
-    /// The document, with `info.version` = ``RecordkeeperServer/version``.
-    public static let json: String = #"""
+    /// The core of the document, with `info.version` = ``RecordkeeperServer/version``;
+    /// ``json`` adds the ``fragments``.
+    static let core: String = #"""
 {
   "openapi": "3.1.0",
   "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -26,7 +27,10 @@ public enum OpenAPIDocument {
   ],
   "security": [
     {
-      "adminToken": []
+      "staffToken": []
+    },
+    {
+      "session": []
     }
   ],
   "tags": [
@@ -481,7 +485,10 @@ public enum OpenAPIDocument {
         ],
         "security": [
           {
-            "adminToken": []
+            "staffToken": []
+          },
+          {
+            "session": []
           }
         ],
         "summary": "Conversations, newest activity first.",
@@ -561,7 +568,10 @@ public enum OpenAPIDocument {
         ],
         "security": [
           {
-            "adminToken": []
+            "staffToken": []
+          },
+          {
+            "session": []
           }
         ],
         "summary": "One conversation, with its streams and citizen keys.",
@@ -611,7 +621,10 @@ public enum OpenAPIDocument {
         ],
         "security": [
           {
-            "adminToken": []
+            "staffToken": []
+          },
+          {
+            "session": []
           }
         ],
         "summary": "The conversation's messages in ledger order, with their content.",
@@ -662,7 +675,10 @@ public enum OpenAPIDocument {
         ],
         "security": [
           {
-            "adminToken": []
+            "staffToken": []
+          },
+          {
+            "session": []
           }
         ],
         "summary": "Records a send request; the dispatcher sends it to Meta.",
@@ -766,7 +782,10 @@ public enum OpenAPIDocument {
         ],
         "security": [
           {
-            "adminToken": []
+            "staffToken": []
+          },
+          {
+            "session": []
           }
         ],
         "summary": "Where a send request stands.",
@@ -818,7 +837,10 @@ public enum OpenAPIDocument {
         ],
         "security": [
           {
-            "adminToken": []
+            "staffToken": []
+          },
+          {
+            "session": []
           }
         ],
         "summary": "Uploads a file to Meta (recorded before it is forwarded) so that it can be sent by id.",
@@ -948,7 +970,10 @@ public enum OpenAPIDocument {
         ],
         "security": [
           {
-            "adminToken": []
+            "staffToken": []
+          },
+          {
+            "session": []
           }
         ],
         "summary": "An archived media's original bytes, as a download.",
@@ -2491,10 +2516,16 @@ public enum OpenAPIDocument {
       }
     },
     "securitySchemes": {
-      "adminToken": {
+      "staffToken": {
         "type": "http",
         "scheme": "bearer",
-        "description": "RECORDKEEPER_ADMIN_TOKEN; without it configured the routes answer 503 `not_configured`."
+        "description": "A staff API token (`recordkeeper tokens issue NAME`, `rkt_…`), or the bootstrap admin token RECORDKEEPER_ADMIN_TOKEN (every use audited). What each role may do: docs/access.md."
+      },
+      "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "rk_session",
+        "description": "A browser session from POST /v1/session (password and TOTP). Unsafe methods must also send `X-Requested-With`."
       },
       "integrationToken": {
         "type": "http",

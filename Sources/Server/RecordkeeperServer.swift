@@ -42,11 +42,16 @@ public enum RecordkeeperServer {
         conversations: ConversationSettings = ConversationSettings(),
         sending: SendDispatcherSettings = SendDispatcherSettings(),
         relay: WebhookRelaySettings = WebhookRelaySettings(),
+        staff: (any StaffAuthenticating)? = nil,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: RecordkeeperRequestContext.self)
         router.middlewares.add(LogRequestsMiddleware(.debug))
+        router.middlewares.add(
+            AccessControlMiddleware(
+                bootstrapToken: conversations.adminToken, authenticator: staff,
+                auditor: AccessAuditor(store: store, ledger: conversations.ledger), logger: logger))
         router.addHealthRoutes(version: version) {
             await readiness(client: client, migrations: migrations, logger: logger)
         }

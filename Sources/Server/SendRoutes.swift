@@ -4,13 +4,13 @@ import HTTPTypes
 import LedgerStore
 import Records
 
-extension Router {
-    /// The send API (docs/api.md, "Sending"), behind the admin bearer token:
+extension Router where Context == RecordkeeperRequestContext {
+    /// The send API (docs/api.md, "Sending"), for staff (docs/access.md), acting as the caller:
     /// `POST /v1/conversations/{id}/messages` records a send request (202 with its position and a
     /// status URL; the dispatcher sends it) and `GET /v1/sends/{position}` tells where it stands.
     func addSendRoutes(store: LedgerStore, settings: ConversationSettings) {
         let sends = SendRequests(store: store, ledger: settings.ledger)
-        let group = group("v1").add(middleware: BearerTokenMiddleware(token: settings.adminToken))
+        let group = group("v1")
         group.post("conversations/:id/messages") { request, context -> EditedResponse<SendAcceptedResponse> in
             let id = try context.conversationID()
             let key = try Self.idempotencyKey(request.headers[Self.idempotencyHeader])
@@ -21,7 +21,7 @@ extension Router {
             }
             let receipt: SendRequests.Receipt
             do {
-                receipt = try await sends.request(conversation: id, body: body, idempotencyKey: key, actor: "admin-token")
+                receipt = try await sends.request(conversation: id, body: body, idempotencyKey: key, actor: try context.staff().actor)
             } catch let error as SendRequestError {
                 throw ProblemDetails(error)
             }

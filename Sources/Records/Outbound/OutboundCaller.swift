@@ -18,8 +18,10 @@ public struct OutboundCaller: Sendable, Equatable {
         OutboundCaller(actor: "integration:\(name)", via: .proxy, integration: name)
     }
 
-    /// The admin bearer token of the `/v1` API (until staff accounts exist): actor `admin-token`, via `api`.
-    public static let adminToken = OutboundCaller(actor: "admin-token", via: .api)
+    /// A staff member through the `/v1` API: actor `staff:<name>` (``StaffPrincipal/actor``), via `api`.
+    public static func staff(_ principal: StaffPrincipal) -> OutboundCaller {
+        OutboundCaller(actor: principal.actor, via: .api)
+    }
 
     /// The header members naming the caller: `via`, and `integration` when there is one.
     var headerMembers: [String: JSONValue] {
