@@ -2,8 +2,9 @@ import Foundation
 public import Ledger
 public import LedgerStore
 public import Logging
+public import PostgresNIO
 import NIOCore
-import PostgresNIO
+
 import WhatsApp
 
 /// Staff accounts, roles, teams, API tokens and their authentication (tables of migration
@@ -367,5 +368,24 @@ public struct StaffDirectory: StaffAuthenticating {
         if let psql = error.closureError as? PSQLError, psql.serverInfo?[.sqlState] == "23505" { return StaffError.alreadyExists(name) }
         if let closure = error.closureError { return closure }
         return error
+    }
+}
+
+extension StaffDirectory {
+    /// Re-seals every TOTP secret sealed by `old` under `new` (part of a master key rotation,
+    /// on its transaction).
+    public static func rewrap(connection: PostgresConnection, from old: MasterKey, to new: MasterKey, logger: Logger) async throws {
+        let rows = try await connection.query(
+            "SELECT id, name, totp_sealed FROM staff_users WHERE totp_master_key_id = \(old.identifier) ORDER BY id FOR UPDATE", logger: logger)
+        var updates: [(Int64, [UInt8])] = []
+        for try await (id, name, sealed) in rows.decode((Int64, String, ByteBuffer).self) {
+            let secret = try SealedSecret.open(sealed.readableBytesView, purpose: StaffPasswords.totpPurpose(name), master: old)
+            updates.append((id, try SealedSecret.seal(secret, purpose: StaffPasswords.totpPurpose(name), master: new)))
+        }
+        for (id, sealed) in updates {
+            try await connection.query(
+                "UPDATE staff_users SET totp_sealed = \(ByteBuffer(bytes: sealed)), totp_master_key_id = \(new.identifier) WHERE id = \(id)",
+                logger: logger)
+        }
     }
 }
