@@ -36,6 +36,9 @@ public enum AccessRoutes {
         "GET /v1/sends/{position}": .staff(.sendStatusRead),
         "POST /v1/media": .staff(.mediaUpload),
         "GET /v1/media/{media_id}": .staff(.mediaDownload),
+        "GET /v1/automation-rules": .staff(.automationManage),
+        "PUT /v1/automation-rules": .staff(.automationManage),
+        "GET /v1/search": .staff(.contentSearch),
     ]
 
     /// The access of a route; nil when the table does not name it.
