@@ -69,9 +69,9 @@ public struct SearchHit: Sendable, Hashable {
     public var conversationID: String
     public var direction: String
     public var occurredAt: Date
-    /// The message's text: masked when its category is above the caller's clearance; nil when
-    /// the caller may see no content (no clearance), or when nothing in a text above the
-    /// clearance could be masked (a category raised by staff): then it is withheld whole.
+    /// The message's text: masked when its category is above the caller's clearance; nil
+    /// (withheld) when the caller may see no content (no clearance), or when a text above the
+    /// clearance is category 4 or was raised by staff (as ``ContentMasking`` does).
     public var text: String?
     /// Whether the text was masked or withheld because of its category.
     public var masked: Bool
@@ -184,13 +184,15 @@ public struct ContentSearch: Sendable {
         var direction: String
         var occurredUs: Int64
         var category: Int16?
+        /// Who decided the category (`automatic`, `staff`); nil while classification is pending.
+        var source: String?
     }
 
     /// Messages holding every tag, newest first, before `before`.
     private func candidates(_ ref: LedgerRef, tags: [ByteBuffer], conversation: String?, before: Int64, limit: Int) async throws -> [Candidate] {
         let rows = try await store.client.query(
             """
-            SELECT m.position, m.conversation_id, m.direction, m.occurred_at_us, c.category
+            SELECT m.position, m.conversation_id, m.direction, m.occurred_at_us, c.category, c.source
             FROM (
                 SELECT message_position FROM search_terms
                 WHERE ledger_id = \(ref.id) AND term = ANY(\(tags)::bytea[]) AND message_position < \(before)
@@ -202,8 +204,9 @@ public struct ContentSearch: Sendable {
             ORDER BY m.position DESC LIMIT \(limit)
             """, logger: store.logger)
         var found: [Candidate] = []
-        for try await (position, conversation, direction, occurred, category) in rows.decode((Int64, String, String, Int64, Int16?).self) {
-            found.append(Candidate(position: position, conversationID: conversation, direction: direction, occurredUs: occurred, category: category))
+        for try await (position, conversation, direction, occurred, category, source) in rows.decode((Int64, String, String, Int64, Int16?, String?).self) {
+            found.append(Candidate(
+                position: position, conversationID: conversation, direction: direction, occurredUs: occurred, category: category, source: source))
         }
         return found
     }
@@ -232,14 +235,19 @@ public struct ContentSearch: Sendable {
         default:
             return nil
         }
-        let classification = SensitiveDataClassifier.classify(text)
-        let category = candidate.category.flatMap { DataCategory(rawValue: Int($0)) } ?? classification.category
+        // The same rule as the timeline (``ContentMasking``): above the clearance, the detectors'
+        // findings are masked; a category staff raised by hand, or category 4, is withheld whole.
+        // While classification is pending, the detectors decide the category now.
+        let detected = SensitiveDataClassifier.classify(text)
+        let category = candidate.category.flatMap { DataCategory(rawValue: Int($0)) } ?? detected.category
+        let decidedByDetectors = candidate.source == nil || candidate.source == "automatic"
         var shown: String? = text
         var masked = false
         if let clearance {
             if category > clearance {
                 masked = true
-                shown = classification.findings.isEmpty ? nil : SensitiveDataMasker.mask(text, findings: classification.findings)
+                shown = decidedByDetectors && category != .specialHandling && !detected.findings.isEmpty
+                    ? SensitiveDataMasker.mask(text, findings: detected.findings) : nil
             }
         } else {
             shown = nil

@@ -39,6 +39,19 @@ public enum AccessRoutes {
         "GET /v1/automation-rules": .staff(.automationManage),
         "PUT /v1/automation-rules": .staff(.automationManage),
         "GET /v1/search": .staff(.contentSearch),
+        "POST /v1/session": .open,
+        "GET /v1/session": .staff(.sessionSelf),
+        "DELETE /v1/session": .staff(.sessionSelf),
+        "GET /v1/staff/users": .staff(.staffRead),
+        "POST /v1/staff/users": .staff(.staffManage),
+        "PUT /v1/staff/users/{name}/roles/{role}": .staff(.staffManage),
+        "DELETE /v1/staff/users/{name}/roles/{role}": .staff(.staffManage),
+        "PUT /v1/staff/users/{name}/teams/{team}": .staff(.staffManage),
+        "DELETE /v1/staff/users/{name}/teams/{team}": .staff(.staffManage),
+        "PUT /v1/staff/users/{name}/clearance": .staff(.staffManage),
+        "GET /v1/staff/tokens": .staff(.staffRead),
+        "POST /v1/staff/tokens": .staff(.staffManage),
+        "DELETE /v1/staff/tokens/{token_id}": .staff(.staffManage),
     ]
 
     /// The access of a route; nil when the table does not name it.
