@@ -19,11 +19,13 @@ struct AutomationRoutesTests {
     static let token = SendAPITests.token
     static let reason = HTTPField.Name("X-Recordkeeper-Access-Reason")!
 
+    /// Calls as `token` (default: the test's supervisor and records officer `tester`).
     static func call(
-        _ app: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, body: String? = nil, headers extra: HTTPFields = [:]
+        _ app: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, body: String? = nil, headers extra: HTTPFields = [:],
+        as token: String? = nil
     ) async throws -> (HTTPResponse.Status, JSONValue) {
         var headers = extra
-        headers[.authorization] = "Bearer \(token)"
+        headers[.authorization] = token.map { "Bearer \($0)" } ?? TestStaff.header(Self.token)
         if body != nil { headers[.contentType] = "application/json" }
         return try await app.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
             (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
@@ -76,10 +78,10 @@ struct AutomationRoutesTests {
             let (status, set) = try await Self.call(app, .put, "/v1/automation-rules", body: Self.rules)
             #expect(status == .ok)
             #expect(set["rules"]?.array?.first?.text("id") == "ack")
-            #expect(set.text("set_by") == "bootstrap-admin")
+            #expect(set.text("set_by") == "staff:tester")
             let (_, shown) = try await Self.call(app, .get, "/v1/automation-rules")
             #expect(shown == set)
-            #expect(try await Self.entries(AutomationEventType.rulesSet, db: db).map(\.fields.actor) == ["bootstrap-admin"])
+            #expect(try await Self.entries(AutomationEventType.rulesSet, db: db).map(\.fields.actor) == ["staff:tester"])
 
             let delivery = WebhookDeliveries.textDelivery(
                 wamid: "wamid.ack-1", waID: SendAPITests.citizen, text: "Is my permit ready?", timestamp: Int64(Date().timeIntervalSince1970))
@@ -95,41 +97,73 @@ struct AutomationRoutesTests {
         }
     }
 
-    @Test("a search finds a message whatever its accents, masks an SSN at the caller's clearance, needs a reason from an admin, and is recorded as access.viewed")
+    /// A user of the test's database with `roles` (and a granted clearance), and their token.
+    static func user(
+        _ db: MigratedDatabase, _ name: String, roles: Set<StaffRole>, teams: Set<String> = [], clearance: DataCategory? = nil
+    ) async throws -> String {
+        try await db.withStore { _, store in
+            let directory = TestStaff.directory(store)
+            _ = try await directory.addUser(name: name, roles: roles, teams: teams, actor: "test")
+            if let clearance { try await directory.setClearance(clearance, reason: "records request 42", user: name, actor: "test") }
+            return try await directory.issueToken(user: name, actor: "test").token
+        }
+    }
+
+    @Test("a search finds a message whatever its accents; a records officer sees an SSN, a clearance-2 reader sees it masked, an agent nothing outside their teams; each search is recorded as access.viewed")
     func searchThroughTheApp() async throws {
         try await Self.withLiveApp { _, db, app in
             let body = WebhookDeliveries.textDelivery(
                 wamid: "wamid.search-1", waID: SendAPITests.citizen, text: "My SSN is 536-22-4187 for the Café permit",
                 timestamp: Int64(Date().timeIntervalSince1970))
             try await app.deliver(body, signature: WebhookDeliveries.signature(body)) { #expect($0.status == .ok) }
-
-            let (refused, problem) = try await Self.call(app, .get, "/v1/search?q=cafe")
-            #expect(refused == .forbidden)
-            #expect(problem.text("code") == "reason_required")
-            #expect(try await Self.call(app, .get, "/v1/search?q=%20", headers: [Self.reason: "request 42"]).1.text("field") == "q")
+            let uri = "/v1/search?q=CAF%C3%89%20permit"
 
             var found: JSONValue = .null
             try await SendAPITests.eventually {
-                let (status, page) = try await Self.call(app, .get, "/v1/search?q=CAF%C3%89%20permit", headers: [Self.reason: "request 42"])
+                let (status, page) = try await Self.call(app, .get, uri)
                 found = page
                 return status == .ok && page["items"]?.array?.count == 1
             }
             let hit = try #require(found["items"]?.array?.first)
-            // Break-glass clearance is 2: the SSN (category 3) is masked.
-            #expect(hit.text("text") == "My SSN is •••-••-4187 for the Café permit")
-            #expect(hit["masked"] == .bool(true))
+            #expect(hit.text("text") == "My SSN is 536-22-4187 for the Café permit", "a records officer's clearance is 4")
+            #expect(hit["masked"] == .bool(false))
             #expect(hit["category"]?.integer == 3)
             #expect(hit.text("direction") == "inbound")
             let position = try #require(hit["position"]?.integer)
+            #expect(try await Self.call(app, .get, "/v1/search?q=%20").1.text("field") == "q")
+            #expect(try await Self.call(app, .get, "/v1/search?q=cafe&limit=0").0 == .badRequest)
+
+            // An auditor granted clearance 2 (every conversation): the SSN (category 3) is masked.
+            let auditor = try await Self.user(db, "audrey", roles: [.auditor], clearance: .sensitive)
+            let (status, page) = try await Self.call(app, .get, uri, as: auditor)
+            #expect(status == .ok)
+            let masked = try #require(page["items"]?.array?.first)
+            #expect(masked.text("text") == "My SSN is •••-••-4187 for the Café permit")
+            #expect(masked["masked"] == .bool(true))
+
+            // An agent sees only their teams' conversations: this one is routed to none of them.
+            let agent = try await Self.user(db, "alex", roles: [.agent], teams: ["permits"])
+            let (agentStatus, agentPage) = try await Self.call(app, .get, uri, as: agent)
+            #expect(agentStatus == .ok)
+            #expect(agentPage["items"] == .array([]))
+
+            // An admin needs a stated reason.
+            let admin = try await Self.user(db, "ada", roles: [.admin])
+            let (refused, problem) = try await Self.call(app, .get, uri, as: admin)
+            #expect(refused == .forbidden)
+            #expect(problem.text("code") == "reason_required")
 
             let viewed = try await Self.entries(AccessEvents.viewed, db: db).filter { $0.header.text("route") == "GET /v1/search" }
-            let last = try #require(viewed.last)
-            #expect(last.header["records"] == .array([.string("message:\(position)")]))
-            #expect(last.header["masked"] == .array([.integer(position)]))
-            #expect(last.header["break_glass"] == .bool(true))
-            #expect(last.header.text("reason") == "request 42")
-            #expect(last.payload.text("query") == "CAFÉ permit")
-            #expect(!last.fields.header.contains("permit"), "the query stays in the encrypted payload")
+            let audrey = try #require(viewed.last { $0.header.text("user") == "audrey" })
+            #expect(audrey.fields.actor == "staff:audrey")
+            #expect(audrey.header["records"] == .array([.string("message:\(position)")]))
+            #expect(audrey.header["masked"] == .array([.integer(position)]))
+            #expect(audrey.payload.text("query") == "CAFÉ permit")
+            #expect(!audrey.fields.header.contains("permit"), "the query stays in the encrypted payload")
+            let alex = try #require(viewed.last { $0.header.text("user") == "alex" })
+            #expect(alex.header["records"] == .array([]))
+            #expect(alex.payload.text("query") == "CAFÉ permit")
+            #expect(viewed.contains { $0.header.text("user") == "tester" && $0.header["records"] == .array([.string("message:\(position)")]) })
         }
     }
 }

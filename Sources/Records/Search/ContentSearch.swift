@@ -1,9 +1,9 @@
 public import Foundation
 import Ledger
 public import LedgerStore
-import Logging
+public import Logging
 import NIOCore
-import PostgresNIO
+public import PostgresNIO
 import WhatsApp
 
 /// The team each conversation is routed to, for the caller's scope (agents see their teams'
