@@ -85,38 +85,34 @@ public final class AutomationService: Service, Sendable {
             "INSERT INTO automation_progress (ledger_id) VALUES (\(ref.id)) ON CONFLICT (ledger_id) DO NOTHING", logger: logger)
         let rules = try await AutomationRules.current(ledger: ref, on: store.client, logger: logger)?.rules
         let now = clock()
-        do {
-            return try await store.client.withTransaction(logger: logger) { connection in
-                // The row lock makes a second process wait for this round, then go on from where it ended.
-                var last: Int64 = 0
-                for try await position in try await connection.query(
-                    "SELECT last_position FROM automation_progress WHERE ledger_id = \(ref.id) FOR UPDATE", logger: logger
-                ).decode(Int64.self) { last = position }
-                guard bound > last else { return 0 }
-                guard let rules, rules.hasEnabledRules else {
-                    try await self.advance(ref, to: bound, on: connection)
-                    return 0
-                }
-                var messages: [Inbound] = []
-                let rows = try await connection.query(
-                    """
-                    SELECT m.position, m.conversation_id, m.occurred_at_us, m.message_type, c.phone_number_id
-                    FROM conversation_messages m JOIN conversations c ON c.ledger_id = m.ledger_id AND c.id = m.conversation_id
-                    WHERE m.ledger_id = \(ref.id) AND m.direction = 'inbound' AND m.position > \(last) AND m.position <= \(bound)
-                    ORDER BY m.position LIMIT \(self.batchSize)
-                    """, logger: self.logger)
-                for try await (position, conversation, occurred, type, number) in rows.decode((Int64, String, Int64, String?, String).self) {
-                    messages.append(Inbound(position: position, conversation: conversation, occurredUs: occurred, type: type, phoneNumberID: number))
-                }
-                for message in messages {
-                    try await self.answer(message, rules: rules, ledger: ref, now: now, on: connection)
-                }
-                let reached = messages.count == self.batchSize ? messages[messages.count - 1].position : bound
-                try await self.advance(ref, to: reached, on: connection)
-                return messages.count
+        return try await store.client.unwrappedTransaction(logger: logger) { connection in
+            // The row lock makes a second process wait for this round, then go on from where it ended.
+            var last: Int64 = 0
+            for try await position in try await connection.query(
+                "SELECT last_position FROM automation_progress WHERE ledger_id = \(ref.id) FOR UPDATE", logger: logger
+            ).decode(Int64.self) { last = position }
+            guard bound > last else { return 0 }
+            guard let rules, rules.hasEnabledRules else {
+                try await self.advance(ref, to: bound, on: connection)
+                return 0
             }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+            var messages: [Inbound] = []
+            let rows = try await connection.query(
+                """
+                SELECT m.position, m.conversation_id, m.occurred_at_us, m.message_type, c.phone_number_id
+                FROM conversation_messages m JOIN conversations c ON c.ledger_id = m.ledger_id AND c.id = m.conversation_id
+                WHERE m.ledger_id = \(ref.id) AND m.direction = 'inbound' AND m.position > \(last) AND m.position <= \(bound)
+                ORDER BY m.position LIMIT \(self.batchSize)
+                """, logger: self.logger)
+            for try await (position, conversation, occurred, type, number) in rows.decode((Int64, String, Int64, String?, String).self) {
+                messages.append(Inbound(position: position, conversation: conversation, occurredUs: occurred, type: type, phoneNumberID: number))
+            }
+            for message in messages {
+                try await self.answer(message, rules: rules, ledger: ref, now: now, on: connection)
+            }
+            let reached = messages.count == self.batchSize ? messages[messages.count - 1].position : bound
+            try await self.advance(ref, to: reached, on: connection)
+            return messages.count
         }
     }
 
@@ -217,5 +213,17 @@ public final class AutomationService: Service, Sendable {
                     \(requestPosition))
             ON CONFLICT DO NOTHING
             """, logger: logger)
+    }
+}
+
+extension PostgresClient {
+    /// `withTransaction`, throwing the closure's own error (or the failed BEGIN's or COMMIT's)
+    /// rather than the wrapper.
+    func unwrappedTransaction<T>(logger: Logger, _ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
+        do {
+            return try await withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+        }
     }
 }

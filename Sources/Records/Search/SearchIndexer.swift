@@ -62,49 +62,45 @@ public final class SearchIndexer: Service, Sendable {
             INSERT INTO search_index_state (ledger_id, key_id) VALUES (\(ref.id), \(key.identifier)) ON CONFLICT (ledger_id) DO NOTHING
             """, logger: logger)
         let head = try await store.head(of: ref).position
-        do {
-            return try await store.client.withTransaction(logger: logger) { connection in
-                var last: Int64 = 0
-                var keyID = ""
-                for try await (position, id) in try await connection.query(
-                    "SELECT last_position, key_id FROM search_index_state WHERE ledger_id = \(ref.id) FOR UPDATE", logger: logger
-                ).decode((Int64, String).self) { (last, keyID) = (position, id) }
-                if keyID != self.key.identifier {
-                    self.logger.notice("the search index key changed (master key rotated): rebuilding the index", metadata: ["ledger": "\(self.ledger)"])
-                    try await connection.perform("DELETE FROM search_terms WHERE ledger_id = \(ref.id)", logger: self.logger)
-                    last = 0
-                }
-                guard head > last else {
-                    try await self.save(ref, last: last, on: connection)
-                    return 0
-                }
-                let records = try await self.store.selectedRecords(
-                    ledger: ref, after: last, through: head, eventTypes: Self.eventTypes, payloadTypes: Self.eventTypes,
-                    limit: self.batchSize)
-                var terms: [ByteBuffer] = []
-                var positions: [Int64] = []
-                for record in records {
-                    guard case .bytes(let bytes)? = record.payload, let json = try? JSONValue.parse(bytes) else { continue }
-                    let position = record.entry.fields.position
-                    for term in SearchTerms.indexable(ContentSearch.text(of: json)) {
-                        terms.append(ByteBuffer(bytes: self.key.tag(term)))
-                        positions.append(position)
-                    }
-                }
-                if !terms.isEmpty {
-                    try await connection.perform(
-                        """
-                        INSERT INTO search_terms (ledger_id, term, message_position)
-                        SELECT \(ref.id), t, p FROM unnest(\(terms)::bytea[], \(positions)::int8[]) AS x(t, p)
-                        ON CONFLICT DO NOTHING
-                        """, logger: self.logger)
-                }
-                let reached = records.count == self.batchSize ? records[records.count - 1].entry.fields.position : head
-                try await self.save(ref, last: reached, on: connection)
-                return records.count
+        return try await store.client.unwrappedTransaction(logger: logger) { connection in
+            var last: Int64 = 0
+            var keyID = ""
+            for try await (position, id) in try await connection.query(
+                "SELECT last_position, key_id FROM search_index_state WHERE ledger_id = \(ref.id) FOR UPDATE", logger: logger
+            ).decode((Int64, String).self) { (last, keyID) = (position, id) }
+            if keyID != self.key.identifier {
+                self.logger.notice("the search index key changed (master key rotated): rebuilding the index", metadata: ["ledger": "\(self.ledger)"])
+                try await connection.perform("DELETE FROM search_terms WHERE ledger_id = \(ref.id)", logger: self.logger)
+                last = 0
             }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+            guard head > last else {
+                try await self.save(ref, last: last, on: connection)
+                return 0
+            }
+            let records = try await self.store.selectedRecords(
+                ledger: ref, after: last, through: head, eventTypes: Self.eventTypes, payloadTypes: Self.eventTypes,
+                limit: self.batchSize)
+            var terms: [ByteBuffer] = []
+            var positions: [Int64] = []
+            for record in records {
+                guard case .bytes(let bytes)? = record.payload, let json = try? JSONValue.parse(bytes) else { continue }
+                let position = record.entry.fields.position
+                for term in SearchTerms.indexable(ContentSearch.text(of: json)) {
+                    terms.append(ByteBuffer(bytes: self.key.tag(term)))
+                    positions.append(position)
+                }
+            }
+            if !terms.isEmpty {
+                try await connection.perform(
+                    """
+                    INSERT INTO search_terms (ledger_id, term, message_position)
+                    SELECT \(ref.id), t, p FROM unnest(\(terms)::bytea[], \(positions)::int8[]) AS x(t, p)
+                    ON CONFLICT DO NOTHING
+                    """, logger: self.logger)
+            }
+            let reached = records.count == self.batchSize ? records[records.count - 1].entry.fields.position : head
+            try await self.save(ref, last: reached, on: connection)
+            return records.count
         }
     }
 
