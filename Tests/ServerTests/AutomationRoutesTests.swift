@@ -166,4 +166,54 @@ struct AutomationRoutesTests {
             #expect(viewed.contains { $0.header.text("user") == "tester" && $0.header["records"] == .array([.string("message:\(position)")]) })
         }
     }
+
+    @Test("the answers of these routes match the OpenAPI document", .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason))
+    func answersMatchTheDocument() async throws {
+        _ = try OpenAPIValidatorEnvironment.requirePython()
+        try await Self.withLiveApp { _, db, app in
+            let admin = try await Self.user(db, "ada", roles: [.admin])
+            var exchanges: [RecordedExchange] = []
+            func record(_ method: HTTPRequest.Method, _ template: String, _ uri: String, body: String? = nil, as token: String? = nil, auth: Bool = true) async throws {
+                var headers: HTTPFields = [:]
+                if auth { headers[.authorization] = token.map { "Bearer \($0)" } ?? TestStaff.header(Self.token) }
+                if body != nil { headers[.contentType] = "application/json" }
+                exchanges.append(try await app.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+                    RecordedExchange(
+                        method: method.rawValue, path: template, status: Int(response.status.code), contentType: response.headers[.contentType],
+                        body: String(decoding: response.body.readableBytesView, as: UTF8.self))
+                })
+            }
+            try await record(.get, "/v1/automation-rules", "/v1/automation-rules")
+            try await record(.put, "/v1/automation-rules", "/v1/automation-rules", body: #"{"rules":[{"id":"x","kind":"nope","text":"t"}]}"#)
+            try await record(.put, "/v1/automation-rules", "/v1/automation-rules", body: "{")
+            try await record(.put, "/v1/automation-rules", "/v1/automation-rules", body: #"""
+                {"rules":[{"id":"ack","kind":"acknowledgement","text":"Thanks."},{"id":"night","kind":"out_of_hours","text":"Closed.","phone_number_id":"106540352242922","enabled":false}],
+                 "business_hours":{"timezone":"America/Los_Angeles","weekly":{"monday":[{"open":"08:00","close":"17:00"}]}}}
+                """#)
+            try await record(.get, "/v1/automation-rules", "/v1/automation-rules")
+            try await record(.get, "/v1/automation-rules", "/v1/automation-rules", auth: false)
+            let delivery = WebhookDeliveries.textDelivery(
+                wamid: "wamid.doc-1", waID: SendAPITests.citizen, text: "My SSN is 536-22-4187, café permit", timestamp: Int64(Date().timeIntervalSince1970))
+            try await app.deliver(delivery, signature: WebhookDeliveries.signature(delivery)) { #expect($0.status == .ok) }
+            try await SendAPITests.eventually {
+                try await Self.call(app, .get, "/v1/search?q=permit").1["items"]?.array?.count == 1
+            }
+            try await record(.get, "/v1/search", "/v1/search?q=permit&limit=1")
+            try await record(.get, "/v1/search", "/v1/search?q=permit", as: try await Self.user(db, "audrey", roles: [.auditor], clearance: .publicInformation))
+            try await record(.get, "/v1/search", "/v1/search?q=x")
+            try await record(.get, "/v1/search", "/v1/search?q=permit&cursor=nope")
+            try await record(.get, "/v1/search", "/v1/search?q=permit", as: admin)
+            #expect(exchanges.map(\.status) == [200, 422, 400, 200, 200, 401, 200, 200, 400, 400, 403])
+
+            let document = Array(OpenAPIDocument.json.utf8)
+            try await withTemporaryDirectory { work in
+                let documentFile = work.appendingPathComponent("openapi.json")
+                try Data(document).write(to: documentFile)
+                let exchangesFile = work.appendingPathComponent("exchanges.json")
+                try JSONEncoder().encode(exchanges).write(to: exchangesFile)
+                let result = try await OpenAPIValidatorEnvironment.check(["responses", documentFile.path, exchangesFile.path], in: work)
+                #expect(result.ok, "\(result.output)")
+            }
+        }
+    }
 }
