@@ -1,43 +1,15 @@
 public import Foundation
 import Ledger
 public import LedgerStore
-public import Logging
 import NIOCore
-public import PostgresNIO
+import PostgresNIO
 import WhatsApp
 
 /// The team each conversation is routed to, for the caller's scope (agents see their teams'
-/// conversations only). The server's lookup reads the team inbox (``InboxTeamLookup``).
+/// conversations only). The server gives the team lookup of its other conversation routes.
 public protocol ConversationTeamLookup: Sendable {
     /// The team of each of `conversations` that is routed; an unrouted one is absent.
     func teams(ledger: LedgerRef, conversations: Set<String>) async throws -> [String: String]
-}
-
-/// Reads the team inbox's `inbox_conversations`. Until the inbox exists in the database, no
-/// conversation has a team (agents then find nothing).
-public struct InboxTeamLookup: ConversationTeamLookup {
-    let client: PostgresClient
-    let logger: Logger
-
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
-    }
-
-    public func teams(ledger: LedgerRef, conversations: Set<String>) async throws -> [String: String] {
-        var teams: [String: String] = [:]
-        do {
-            let rows = try await client.query(
-                """
-                SELECT conversation_id, team FROM inbox_conversations
-                WHERE ledger_id = \(ledger.id) AND conversation_id = ANY(\(conversations.sorted())::text[]) AND team IS NOT NULL
-                """, logger: logger)
-            for try await (conversation, team) in rows.decode((String, String).self) { teams[conversation] = team }
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
-            return [:]  // undefined_table: no team inbox yet
-        }
-        return teams
-    }
 }
 
 /// Why a search cannot be run.
