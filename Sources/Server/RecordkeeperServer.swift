@@ -83,6 +83,7 @@ public enum RecordkeeperServer {
         router.addClassificationRoutes(store: store, settings: conversations, scope: scope)
         router.addSendRoutes(store: store, settings: conversations, scope: scope)
         router.addMediaRoutes(store: store, settings: conversations)
+        router.addAutomationAndSearchRoutes(store: store, settings: conversations, scope: scope)
         let proxy = GraphProxy(
             store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
@@ -100,6 +101,9 @@ public enum RecordkeeperServer {
                 wakers[ClassificationProjection().name] = { classifier.wake() }
                 services.append(classifier)
             }
+            let automation = automationServices(store: store, ledger: conversations.ledger, logger: logger)
+            wakers[ConversationsProjection().name] = automation.wake
+            services += automation.services
             let wakeByProjection = wakers
             let wake: @Sendable (String, String) -> Void = { projection, _ in
                 if let wakeUp = wakeByProjection[projection] { wakeUp() }
@@ -123,7 +127,7 @@ public enum RecordkeeperServer {
 
     /// The projections the service keeps up to date (and `recordkeeper projections` knows).
     public static var projections: [any Projection] {
-        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(), AccessLogProjection()]
+        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(), AutomationRulesProjection(), AccessLogProjection()]
     }
 
     /// Checks that the database answers and that its migrations match this build, within
