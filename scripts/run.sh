@@ -67,8 +67,17 @@ if [[ "$demo" == true ]]; then
         WHATSAPP_APP_SECRET_FILE="$(demo_secret "$secrets" whatsapp-app-secret)"
         export WHATSAPP_APP_SECRET_FILE
     fi
-    say "demo: the conversations of ledger $RECORDKEEPER_LEDGER are served at /v1/conversations, e.g."
-    say "  curl -H \"Authorization: Bearer \$(cat ${RECORDKEEPER_ADMIN_TOKEN_FILE:-<your admin token file>})\" http://127.0.0.1:8080/v1/conversations"
+    # A demo member of staff (supervisor: every conversation, may answer) and an API token of
+    # theirs, issued once; the admin token above is the bootstrap credential (docs/access.md).
+    if [[ ! -s "$secrets/staff.token" ]]; then
+        if ! "$binary" users list | grep -q '^demo\.supervisor '; then
+            "$binary" users add demo.supervisor --role supervisor --team general >/dev/null || die "cannot create the demo staff user"
+        fi
+        (umask 077 && "$binary" tokens issue demo.supervisor --expires 30d > "$secrets/staff.token.new" 2>/dev/null) \
+            && mv "$secrets/staff.token.new" "$secrets/staff.token" || die "cannot issue the demo staff token"
+    fi
+    say "demo: the conversations of ledger $RECORDKEEPER_LEDGER are served at /v1/conversations to staff, e.g."
+    say "  curl -H \"Authorization: Bearer \$(cat $secrets/staff.token)\" http://127.0.0.1:8080/v1/conversations"
     say "demo: /webhooks/whatsapp accepts deliveries signed with ${WHATSAPP_APP_SECRET_FILE:-your app secret} (docs/operations.md, 'Connecting WhatsApp')"
 fi
 
