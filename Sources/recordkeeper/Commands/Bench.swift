@@ -10,7 +10,7 @@ import PostgresNIO
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the service against a baseline measured in the same run.",
-        subcommands: [BenchAppend.self, BenchVerify.self, BenchIngest.self, BenchSend.self]
+        subcommands: [BenchAppend.self, BenchVerify.self, BenchIngest.self, BenchSend.self, BenchRead.self]
     )
 
     /// "debug" or "release": benchmark figures are only comparable within one kind of build.

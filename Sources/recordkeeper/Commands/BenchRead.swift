@@ -1,0 +1,162 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Ledger
+import LedgerStore
+import Logging
+import NIOCore
+import NIOHTTP1
+import PostgresNIO
+import Records
+import Server
+import WhatsApp
+
+/// `recordkeeper bench read`: staff reading conversations over real HTTP on loopback. Each read
+/// of a timeline decrypts the messages from the ledger and commits an `access.viewed` event
+/// before it answers (the read audit, through group commit); it is compared with reading the same
+/// conversations' metadata (no content, no audit) in the same run.
+struct BenchRead: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Read N conversation timelines (content, each access recorded) from C clients; compare with metadata reads measured in the same run.")
+
+    @Option(help: "Reads of each kind.")
+    var requests = 3_000
+
+    @Option(help: "Conversations read, opened by signed webhook deliveries.")
+    var conversations = 50
+
+    @Option(help: "Concurrent HTTP clients.")
+    var concurrency = 16
+
+    @Option(help: "The ledger the conversations and accesses are recorded in.")
+    var ledger = "bench-read"
+
+    @Flag(help: "Print one JSON object with the figures.")
+    var json = false
+
+    func validate() throws {
+        guard requests > 0, conversations > 0, concurrency > 0 else {
+            throw ValidationError("--requests, --conversations and --concurrency must be positive")
+        }
+    }
+
+    func run() async throws {
+        let logger = Output.makeLogger()
+        let runtime = try await Runtime.prepare(logger: logger, keys: .required)
+        defer { runtime.shutdown() }
+        let http = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
+        let figures: BenchReadFigures
+        do {
+            figures = try await measure(runtime: runtime, http: http, logger: logger)
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+        if json { return Output.json(figures.json) }
+        let f = { (number: Double) in String(format: number >= 100 ? "%.0f" : "%.2f", number) }
+        Output.line(
+            """
+            bench read: \(requests) reads of each kind, \(conversations) conversations, \(concurrency) clients
+              timeline (content + access.viewed): \(f(figures.timeline.rate)) reads/s, p50 \(f(figures.timeline.p50)) ms, p99 \(f(figures.timeline.p99)) ms
+              metadata (baseline, no audit):      \(f(figures.metadata.rate)) reads/s, p50 \(f(figures.metadata.p50)) ms, p99 \(f(figures.metadata.p99)) ms
+              ratio timeline/metadata: \(f(figures.timeline.rate / figures.metadata.rate))   access.viewed recorded: \(figures.accessEvents)
+            """)
+    }
+
+    private func measure(runtime: Runtime, http: HTTPClient, logger: Logger) async throws -> BenchReadFigures {
+        let run = String(UUID().uuidString.prefix(8).lowercased())
+        let secret = SystemRandomNumberGenerator.randomBytes(24).map { String(format: "%02x", $0) }.joined()
+        let ledger = ledger
+        _ = try await withLedgerStore(runtime, maximumConnections: 2, logger: logger) { try await $0.ledger(named: ledger) }
+        let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
+        let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
+        var quiet = logger
+        quiet.logLevel = .warning
+        var webhook = WhatsAppWebhookSettings(verifyToken: nil, secrets: [.init(app: "bench", secret: secret)], ledger: ledger)
+        webhook.commitTimeout = .seconds(30)
+        let directory = StaffDirectory(store: store, ledger: ledger, logger: quiet)
+        let announcer = BenchIngest.portAnnouncer()
+        let app = RecordkeeperServer.makeApplication(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: runtime.migrations,
+            whatsApp: webhook, conversations: ConversationSettings(ledger: ledger, runProjections: true, runClassifier: false),
+            staff: directory, logger: quiet, onServerRunning: announcer.announce)
+        let (requests, concurrency, count, showProgress) = (requests, concurrency, conversations, !json)
+        return try await BenchIngest.withServer(app, port: announcer.port) { port in
+            let base = "http://127.0.0.1:\(port)"
+            _ = try await directory.addUser(name: "bench-\(run)", roles: [.supervisor], actor: "cli:bench")
+            let token = try await directory.issueToken(user: "bench-\(run)", expiresIn: .seconds(3600), actor: "cli:bench").token
+            let ids = try await BenchConversations(http: http, base: base, token: token, secret: secret, count: count, showProgress: showProgress)
+                .open(run: run)
+            let read = { (suffix: String, total: Int) async throws -> BenchIngest.Measurement in
+                try await BenchIngest.post(http: http, count: total, concurrency: concurrency, expect: .ok) { index in
+                    var request = HTTPClientRequest(url: "\(base)/v1/conversations/\(ids[index % ids.count])\(suffix)")
+                    request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                    return request
+                }
+            }
+            if showProgress { Output.progress("warm-up…") }
+            _ = try await read("", min(200, requests))
+            _ = try await read("/messages", min(200, requests))
+            let before = try await Self.accessEvents(store: store, ledger: ledger)
+            if showProgress { Output.progress("metadata: \(requests) reads…") }
+            let metadata = try await read("", requests)
+            if showProgress { Output.progress("timelines: \(requests) reads…") }
+            let timeline = try await read("/messages", requests)
+            if showProgress { Output.endProgress() }
+            guard metadata.failures == 0, timeline.failures == 0 else {
+                throw CLIError("reads failed (\(metadata.firstFailure ?? timeline.firstFailure ?? "?")): the figures would be meaningless")
+            }
+            let recorded = try await Self.accessEvents(store: store, ledger: ledger) - before
+            return BenchReadFigures(
+                requests: requests, conversations: count, concurrency: concurrency, ledger: ledger,
+                metadata: .init(metadata, count: requests), timeline: .init(timeline, count: requests), accessEvents: recorded)
+        }
+    }
+
+    /// `access.viewed` entries of the ledger so far.
+    static func accessEvents(store: LedgerStore, ledger: String) async throws -> Int {
+        let ref = try await store.ledger(named: ledger, create: false)
+        let rows = try await store.client.query(
+            "SELECT count(*)::int8 FROM ledger_entries WHERE ledger_id = \(ref.id) AND event_type = 'access.viewed'", logger: store.logger)
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+}
+
+/// What `bench read` measured.
+struct BenchReadFigures: Sendable {
+    struct Kind: Sendable {
+        var rate: Double
+        var p50: Double
+        var p99: Double
+
+        init(_ measurement: BenchIngest.Measurement, count: Int) {
+            rate = Double(count) / measurement.seconds
+            p50 = measurement.percentile(0.50)
+            p99 = measurement.percentile(0.99)
+        }
+    }
+
+    var requests: Int
+    var conversations: Int
+    var concurrency: Int
+    var ledger: String
+    var metadata: Kind
+    var timeline: Kind
+    /// `access.viewed` events the timeline reads added: one per read.
+    var accessEvents: Int
+
+    var json: [String: Any] {
+        [
+            "requests": requests, "conversations": conversations, "concurrency": concurrency, "ledger": ledger,
+            "metadata_per_second": metadata.rate, "metadata_p50_ms": metadata.p50, "metadata_p99_ms": metadata.p99,
+            "timeline_per_second": timeline.rate, "timeline_p50_ms": timeline.p50, "timeline_p99_ms": timeline.p99,
+            "ratio": timeline.rate / metadata.rate, "access_events": accessEvents,
+        ]
+    }
+}
