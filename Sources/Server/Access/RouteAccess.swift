@@ -36,6 +36,8 @@ public enum AccessRoutes {
         "GET /v1/sends/{position}": .staff(.sendStatusRead),
         "POST /v1/media": .staff(.mediaUpload),
         "GET /v1/media/{media_id}": .staff(.mediaDownload),
+        "GET /v1/analytics": .staff(.analyticsRead),
+        "GET /metrics": .staff(.metricsRead),
     ]
 
     /// The access of a route; nil when the table does not name it.

@@ -58,7 +58,9 @@ struct Serve: AsyncParsableCommand {
             configuration: ServerConfiguration(host: host, port: port),
             client: client, store: store, migrations: runtime.migrations, checkpoints: checkpoints,
             whatsApp: whatsApp, media: media, conversations: try ConversationSettings.fromEnvironment(env),
-            sending: try SendDispatcherSettings.fromEnvironment(env), relay: try WebhookRelaySettings.fromEnvironment(env), logger: logger,
+            sending: try SendDispatcherSettings.fromEnvironment(env), relay: try WebhookRelaySettings.fromEnvironment(env),
+            analytics: try AnalyticsSettings.fromEnvironment(env),
+            logger: logger,
             onServerRunning: { port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
             }
