@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LedgerStore
 import Logging
+import Prometheus
 import Records
 
 /// `GET /v1/analytics`: the answer (docs/api.md, "Analytics").

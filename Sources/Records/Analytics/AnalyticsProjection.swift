@@ -44,7 +44,9 @@ public struct AnalyticsProjection: Projection {
                 // A mark-as-read is not a message; a request naming no citizen has no conversation.
                 let hasConversation = !(header.citizen?.keys ?? []).isEmpty || fields.stream.split(separator: "/").count >= 3
                 guard header.kind != OutboundMessage.markRead, hasConversation else { continue }
-                let via = header.via.range(of: "^[a-z_]{1,32}$", options: .regularExpression) != nil ? header.via : "unknown"
+                let plain = (1...32).contains(header.via.utf8.count)
+                    && header.via.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "_") }
+                let via = plain ? header.via : "unknown"
                 try await insertMessage(ledger: ledger, record: record, direction: "outbound", via: via, on: connection, logger: logger)
             default:
                 guard let kind = InboxContractEvent.kinds[fields.eventType],

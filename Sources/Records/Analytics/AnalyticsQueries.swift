@@ -23,12 +23,15 @@ public enum AnalyticsRequestError: Error, Sendable, Equatable, CustomStringConve
 
 /// Days in an IANA time zone.
 public struct AnalyticsCalendar: Sendable {
+    /// The IANA name as configured (Foundation may name `UTC` `GMT`).
+    public let identifier: String
     public let timeZone: TimeZone
     private let calendar: Calendar
 
     /// The calendar of an IANA time zone (`UTC`, `America/Los_Angeles`); nil for an unknown name.
     public init?(timeZone identifier: String) {
         guard let zone = TimeZone(identifier: identifier) else { return nil }
+        self.identifier = identifier
         self.timeZone = zone
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
@@ -134,7 +137,7 @@ public struct AnalyticsQueries: Sendable {
         if !windows.isEmpty, let ledger = try await ledgerIfPresent(name) {
             try await forEachConversation(ledger: ledger) { computation.add(conversation: $0) }
         }
-        return AnalyticsReport(timezone: calendar.timeZone.identifier, days: computation.rows(team: team))
+        return AnalyticsReport(timezone: calendar.identifier, days: computation.rows(team: team))
     }
 
     private func ledgerIfPresent(_ name: String) async throws -> LedgerRef? {
@@ -145,7 +148,9 @@ public struct AnalyticsQueries: Sendable {
         }
     }
 
-    /// Streams every conversation's facts, grouped by conversation, in ledger order.
+    /// Streams every conversation's facts, grouped by conversation, in ledger order. A
+    /// conversation's id is its first stream, so both messages (by stream) and inbox events (by
+    /// conversation id) find the conversation they were merged into through `conversation_streams`.
     private func forEachConversation(ledger: LedgerRef, _ body: ([AnalyticsFact]) -> Void) async throws {
         let rows = try await store.client.query(
             """
@@ -154,8 +159,10 @@ public struct AnalyticsQueries: Sendable {
             LEFT JOIN conversation_streams s ON s.ledger_id = m.ledger_id AND s.stream = m.stream
             WHERE m.ledger_id = \(ledger.id)
             UNION ALL
-            SELECT conversation_id, position, occurred_at_us, kind, team
-            FROM analytics_conversation_events WHERE ledger_id = \(ledger.id)
+            SELECT COALESCE(s.conversation_id, e.conversation_id), e.position, e.occurred_at_us, e.kind, e.team
+            FROM analytics_conversation_events e
+            LEFT JOIN conversation_streams s ON s.ledger_id = e.ledger_id AND s.stream = e.conversation_id
+            WHERE e.ledger_id = \(ledger.id)
             ORDER BY 1, 2
             """, logger: logger)
         var current: [AnalyticsFact] = []

@@ -1,5 +1,3 @@
-public import Foundation
-
 /// One team's figures for one day (docs/api.md, "Analytics").
 public struct AnalyticsDay: Sendable, Equatable, Codable {
     /// The day, `YYYY-MM-DD`, in the report's time zone.
