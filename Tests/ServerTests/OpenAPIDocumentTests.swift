@@ -260,6 +260,12 @@ struct OpenAPIDocumentTests {
                         .get, "/v1/ledgers/{ledger}/proofs/consistency", "/v1/ledgers/main/proofs/consistency?from=1&to=2", expect: .ok))
                     exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/checkpoint", "/v1/ledgers/main/checkpoint", expect: .notFound))
 
+                    let today = AnalyticsCalendar.utc.date(of: Date())
+                    exchanges.append(try await call(.get, "/v1/analytics", "/v1/analytics?from=\(today)&to=\(today)", expect: .ok))
+                    exchanges.append(try await call(.get, "/v1/analytics", "/v1/analytics?from=\(today)", expect: .badRequest))
+                    exchanges.append(try await call(.get, "/metrics", "/metrics", expect: .ok))
+                    exchanges.append(try await call(.get, "/metrics", "/metrics", auth: false, expect: .unauthorized))
+
                     // The Graph proxy's own error (no integration token).
                     exchanges.append(try await call(
                         .post, "/graph/{version}/{id}/messages", "/graph/v23.0/106540352242922/messages", auth: false, headers: json,
