@@ -46,11 +46,14 @@ public enum RecordkeeperServer {
         relay: WebhookRelaySettings = WebhookRelaySettings(),
         staff: StaffDirectory? = nil,
         staffSettings: StaffSettings = StaffSettings(),
+        analytics: AnalyticsSettings = AnalyticsSettings(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: RecordkeeperRequestContext.self)
         router.middlewares.add(LogRequestsMiddleware(.debug))
+        let metrics = ServiceMetrics()
+        router.middlewares.add(HTTPMetricsMiddleware(metrics: metrics))
         router.middlewares.add(
             AccessControlMiddleware(
                 bootstrapToken: conversations.adminToken, authenticator: staff,
@@ -88,6 +91,7 @@ public enum RecordkeeperServer {
             store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
         router.addGraphProxyRoutes(proxy: proxy, registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
+        router.addAnalyticsRoutes(store: store, settings: conversations, analytics: analytics, metrics: metrics, logger: logger)
         router.addOpenAPIRoute()
         if conversations.runProjections {
             // The media fetcher's, the dispatcher's and the relay's queues are projections: wake
@@ -127,7 +131,8 @@ public enum RecordkeeperServer {
 
     /// The projections the service keeps up to date (and `recordkeeper projections` knows).
     public static var projections: [any Projection] {
-        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(), AutomationRulesProjection(), AccessLogProjection()]
+        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(), AutomationRulesProjection(),
+            AccessLogProjection(), AnalyticsProjection()]
     }
 
     /// Checks that the database answers and that its migrations match this build, within

@@ -274,6 +274,11 @@ struct OpenAPIDocumentTests {
                     exchanges.append(try await call(
                         .post, "/v1/session", "/v1/session", auth: false, headers: json, body: Array(#"{"name":"nobody","password":"wrong-password-1"}"#.utf8),
                         expect: .unauthorized))
+                    let today = AnalyticsCalendar.utc.date(of: Date())
+                    exchanges.append(try await call(.get, "/v1/analytics", "/v1/analytics?from=\(today)&to=\(today)", expect: .ok))
+                    exchanges.append(try await call(.get, "/v1/analytics", "/v1/analytics?from=\(today)", expect: .badRequest))
+                    exchanges.append(try await call(.get, "/metrics", "/metrics", expect: .ok))
+                    exchanges.append(try await call(.get, "/metrics", "/metrics", auth: false, expect: .unauthorized))
 
                     // The Graph proxy's own error (no integration token).
                     exchanges.append(try await call(

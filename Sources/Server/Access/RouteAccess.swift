@@ -54,6 +54,8 @@ public enum AccessRoutes {
         "GET /v1/staff/tokens": .staff(.staffRead),
         "POST /v1/staff/tokens": .staff(.staffManage),
         "DELETE /v1/staff/tokens/{token_id}": .staff(.staffManage),
+        "GET /v1/analytics": .staff(.analyticsRead),
+        "GET /metrics": .staff(.metricsRead),
     ]
 
     /// The access of a route; nil when the table does not name it.

@@ -70,7 +70,9 @@ struct Serve: AsyncParsableCommand {
             whatsApp: whatsApp, media: media, conversations: conversations,
             sending: try SendDispatcherSettings.fromEnvironment(env), relay: try WebhookRelaySettings.fromEnvironment(env),
             staff: StaffDirectory(store: store, ledger: conversations.ledger, masterKey: runtime.masterKey, logger: logger),
-            staffSettings: staffSettings, logger: logger,
+            staffSettings: staffSettings,
+            analytics: try AnalyticsSettings.fromEnvironment(env),
+            logger: logger,
             onServerRunning: { port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
             }
