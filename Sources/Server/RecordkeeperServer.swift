@@ -74,6 +74,7 @@ public enum RecordkeeperServer {
         router.addConversationRoutes(store: store, settings: conversations)
         router.addSendRoutes(store: store, settings: conversations)
         router.addMediaRoutes(store: store, settings: conversations)
+        router.addInboxRoutes(store: store, settings: conversations)
         let proxy = GraphProxy(
             store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
@@ -91,6 +92,9 @@ public enum RecordkeeperServer {
                 wakers[ClassificationProjection().name] = { classifier.wake() }
                 services.append(classifier)
             }
+            let inboxRouter = InboxRouter(ledger: conversations.ledger, store: store, logger: logger)
+            for name in [ConversationsProjection().name, InboxProjection().name] { wakers[name] = { inboxRouter.wake() } }
+            services.append(inboxRouter)
             let wakeByProjection = wakers
             let wake: @Sendable (String, String) -> Void = { projection, _ in
                 if let wakeUp = wakeByProjection[projection] { wakeUp() }
@@ -114,7 +118,7 @@ public enum RecordkeeperServer {
 
     /// The projections the service keeps up to date (and `recordkeeper projections` knows).
     public static var projections: [any Projection] {
-        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection()]
+        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(), InboxProjection()]
     }
 
     /// Checks that the database answers and that its migrations match this build, within

@@ -36,6 +36,14 @@ public enum AccessRoutes {
         "GET /v1/sends/{position}": .staff(.sendStatusRead),
         "POST /v1/media": .staff(.mediaUpload),
         "GET /v1/media/{media_id}": .staff(.mediaDownload),
+        "GET /v1/inbox": .staff(.inboxRead),
+        "POST /v1/conversations/{id}/assignment": .staff(.conversationAssign),
+        "POST /v1/conversations/{id}/state": .staff(.conversationStateChange),
+        "GET /v1/conversations/{id}/notes": .staff(.notesRead),
+        "POST /v1/conversations/{id}/notes": .staff(.noteAdd),
+        "POST /v1/conversations/{id}/read": .staff(.conversationMarkRead),
+        "GET /v1/routing/rules": .staff(.routingManage),
+        "PUT /v1/routing/rules": .staff(.routingManage),
     ]
 
     /// The access of a route; nil when the table does not name it.
