@@ -92,9 +92,11 @@ public enum RecordkeeperServer {
                 wakers[ClassificationProjection().name] = { classifier.wake() }
                 services.append(classifier)
             }
-            let inboxRouter = InboxRouter(ledger: conversations.ledger, store: store, logger: logger)
-            for name in [ConversationsProjection().name, InboxProjection().name] { wakers[name] = { inboxRouter.wake() } }
-            services.append(inboxRouter)
+            if conversations.runRouter {
+                let inboxRouter = InboxRouter(ledger: conversations.ledger, store: store, logger: logger)
+                for name in [ConversationsProjection().name, InboxProjection().name] { wakers[name] = { inboxRouter.wake() } }
+                services.append(inboxRouter)
+            }
             let wakeByProjection = wakers
             let wake: @Sendable (String, String) -> Void = { projection, _ in
                 if let wakeUp = wakeByProjection[projection] { wakeUp() }

@@ -70,7 +70,7 @@ struct BenchSendPlan: Sendable {
         let announcer = BenchIngest.portAnnouncer()
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: migrations,
-            whatsApp: webhook, media: graph, conversations: ConversationSettings(adminToken: token, ledger: ledger, runProjections: true, runClassifier: false),
+            whatsApp: webhook, media: graph, conversations: ConversationSettings(adminToken: token, ledger: ledger, runProjections: true, runClassifier: false, runRouter: false),
             logger: quiet, onServerRunning: announcer.announce)
         let plan = self
         return try await BenchIngest.withServer(app, port: announcer.port) { port in
