@@ -51,7 +51,7 @@ struct InboxRoutesTests {
         return answer["items"]?.array ?? []
     }
 
-    static func withInboxApp(_ body: @escaping @Sendable (TestGraphServer, MigratedDatabase, any TestClientProtocol) async throws -> Void) async throws {
+    static func withInboxApp<T: Sendable>(_ body: @escaping @Sendable (TestGraphServer, MigratedDatabase, any TestClientProtocol) async throws -> T) async throws -> T {
         try await TestGraphServer.with { graph in
             try await withMigratedDatabase { db in
                 let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
@@ -61,7 +61,7 @@ struct InboxRoutesTests {
                     migrations: try repositoryMigrations(), whatsApp: WebhookDeliveries.settings,
                     media: try GraphAPIConfiguration(baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken, requestTimeout: .seconds(10)),
                     conversations: ConversationSettings(ledger: "main", runProjections: true, runClassifier: false), staff: staff, logger: testLogger)
-                try await app.test(.live) { client in try await body(graph, db, client) }
+                return try await app.test(.live) { client in try await body(graph, db, client) }
             }
         }
     }
@@ -149,6 +149,59 @@ struct InboxRoutesTests {
             let viewed = records.filter { $0.entry.fields.eventType == AccessEvents.viewed && $0.entry.fields.actor == "staff:bob" }
             #expect(viewed.count >= 1 && viewed.first?.entry.fields.header.contains("conversation:") == true)
             #expect(await graph.receivedRequests().isEmpty, "a note is never sent")
+        }
+    }
+    @Test("the inbox routes' answers match the OpenAPI document's schemas", .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason))
+    func answersMatchDocument() async throws {
+        _ = try OpenAPIValidatorEnvironment.requirePython()
+        let exchanges: [RecordedExchange] = try await Self.withInboxApp { _, _, app in
+            func call(_ method: HTTPRequest.Method, _ template: String, _ uri: String, as user: String = "sam", body: String? = nil, expect: HTTPResponse.Status) async throws -> RecordedExchange {
+                var headers: HTTPFields = [.authorization: "Bearer rkt_\(user)"]
+                if body != nil { headers[.contentType] = "application/json" }
+                let exchange = try await app.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+                    RecordedExchange(
+                        method: method.rawValue, path: template, status: Int(response.status.code), contentType: response.headers[.contentType],
+                        body: String(decoding: response.body.readableBytesView, as: UTF8.self))
+                }
+                #expect(exchange.status == Int(expect.code), "\(method) \(uri): \(exchange.body)")
+                return exchange
+            }
+            var all: [RecordedExchange] = []
+            all.append(try await call(.get, "/v1/routing/rules", "/v1/routing/rules", expect: .ok))
+            all.append(try await call(.put, "/v1/routing/rules", "/v1/routing/rules", body: #"{"rules":[{"id":"p","team":"permits","keywords":["permit"],"days":["mon"],"from":"08:00","to":"17:00"}]}"#, expect: .ok))
+            all.append(try await call(.put, "/v1/routing/rules", "/v1/routing/rules", body: #"{"rules":[{"id":"p"}]}"#, expect: .unprocessableContent))
+            all.append(try await call(.put, "/v1/routing/rules", "/v1/routing/rules", as: "alice", body: "{}", expect: .forbidden))
+            try await Self.deliver(app, wamid: "wamid.o1", from: "16505550009", text: "hello")
+            var id: String?
+            try await SendAPITests.eventually {
+                id = try await Self.inbox(app, as: "sam").first { $0.text("team") != nil }?.text("id")
+                return id != nil
+            }
+            let conversation = try #require(id)
+            all.append(try await call(.get, "/v1/inbox", "/v1/inbox?state=open&assignee=none", expect: .ok))
+            all.append(try await call(.get, "/v1/inbox", "/v1/inbox?cursor=nonsense", expect: .badRequest))
+            let base = "/v1/conversations/\(conversation)"
+            all.append(try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", body: #"{"assignee":"alice","team":"permits"}"#, expect: .ok))
+            all.append(try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", body: #"{"assignee":5}"#, expect: .unprocessableContent))
+            try await SendAPITests.eventually { try await Self.inbox(app, as: "alice").count == 1 }  // the transfer applied
+            all.append(try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", as: "alice", body: #"{"assignee":"bob"}"#, expect: .forbidden))
+            all.append(try await call(.post, "/v1/conversations/{id}/state", "\(base)/state", body: #"{"state":"pending"}"#, expect: .ok))
+            all.append(try await call(.post, "/v1/conversations/{id}/state", "\(base)/state", body: "not json", expect: .badRequest))
+            all.append(try await call(.post, "/v1/conversations/{id}/notes", "\(base)/notes", body: #"{"text":"a note"}"#, expect: .created))
+            all.append(try await call(.get, "/v1/conversations/{id}/notes", "\(base)/notes", expect: .ok))
+            all.append(try await call(.post, "/v1/conversations/{id}/read", "\(base)/read", expect: .ok))
+            all.append(try await call(.post, "/v1/conversations/{id}/read", "\(base)/read", body: #"{"position":-1}"#, expect: .unprocessableContent))
+            all.append(try await call(.post, "/v1/conversations/{id}/read", "/v1/conversations/d2EvMS9wOjI/read", expect: .notFound))
+            return all
+        }
+        let document = Array(OpenAPIDocument.json.utf8)
+        try await withTemporaryDirectory { work in
+            let documentFile = work.appendingPathComponent("openapi.json")
+            try Data(document).write(to: documentFile)
+            let exchangesFile = work.appendingPathComponent("exchanges.json")
+            try JSONEncoder().encode(exchanges).write(to: exchangesFile)
+            let result = try await OpenAPIValidatorEnvironment.check(["responses", documentFile.path, exchangesFile.path], in: work)
+            #expect(result.ok, "\(result.output)")
         }
     }
 }
