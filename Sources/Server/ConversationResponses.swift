@@ -20,9 +20,10 @@ struct ConversationResponse: Encodable {
     var messageCount: Int64
     var streams: [String]?
     var citizenKeys: [String]?
+    var category: Int?
 
     enum CodingKeys: String, CodingKey {
-        case id, stream, streams
+        case id, stream, streams, category
         case phoneNumberID = "phone_number_id"
         case displayPhoneNumber = "display_phone_number"
         case userID = "user_id"
@@ -44,6 +45,7 @@ struct ConversationResponse: Encodable {
         userID = summary.userID
         waID = summary.waID
         profileName = summary.profileName
+        category = summary.category?.rawValue
         firstMessageAt = summary.firstMessageAt.map(RFC3339.format)
         lastMessageAt = summary.lastMessageAt.map(RFC3339.format)
         lastInboundAt = summary.lastInboundAt.map(RFC3339.format)
@@ -77,10 +79,14 @@ struct TimelineItemResponse: Encodable {
     var statusAt: String?
     var requestID: String?
     var errorCode: Int?
+    var category: Int?
+    var classificationReasons: [String]?
+    var masked: Bool
     var content: ContentResponse
 
     enum CodingKeys: String, CodingKey {
-        case position, stream, direction, type, status, content
+        case position, stream, direction, type, status, content, category, masked
+        case classificationReasons = "classification_reasons"
         case messageID = "message_id"
         case occurredAt = "occurred_at"
         case statusAt = "status_at"
@@ -99,12 +105,16 @@ struct TimelineItemResponse: Encodable {
         statusAt = item.statusAt.map(RFC3339.format)
         requestID = item.requestID
         errorCode = item.errorCode
+        category = item.classification?.category.rawValue
+        classificationReasons = item.classification?.reasons
+        masked = item.masked
         content = ContentResponse(item.content)
     }
 }
 
 /// `{"state":"available","message":{…},"profile":{…}}`, `{"state":"destroyed","destroyed_by":N}`,
-/// `{"state":"sealed"}` or `{"state":"unavailable","reason":"…"}`.
+/// `{"state":"sealed"}`, `{"state":"unavailable","reason":"…"}` or `{"state":"withheld"}` (not
+/// for this reader's clearance: docs/access.md).
 struct ContentResponse: Encodable {
     var state: String
     var message: JSONValue?
@@ -131,6 +141,9 @@ struct ContentResponse: Encodable {
         case .unavailable(let why):
             state = "unavailable"
             reason = why
+        case .withheld:
+            state = "withheld"
+            reason = "not shown at your clearance: see docs/access.md"
         }
     }
 }

@@ -4,7 +4,7 @@ import LedgerStore
 import Records
 
 extension Router where Context == RecordkeeperRequestContext {
-    /// The conversations read API (docs/api.md), behind the admin bearer token:
+    /// The conversations read API (docs/api.md), for staff within their scope (docs/access.md):
     /// `GET /v1/conversations`, `GET /v1/conversations/{id}`, `GET /v1/conversations/{id}/messages`.
     /// `{id}` is the conversation's URL-safe id (``OpaqueToken/conversationPathID(_:)``).
     func addConversationRoutes(store: LedgerStore, settings: ConversationSettings) {
@@ -33,6 +33,7 @@ extension Router where Context == RecordkeeperRequestContext {
         }
         group.get(":id/messages") { request, context -> TimelineResponse in
             let id = try context.conversationID()
+            let clearance = context.clearance
             let parameters = request.uri.queryParameters
             let limit = try parameters.limit()
             let cursor = parameters["cursor"].map(String.init)
@@ -41,8 +42,11 @@ extension Router where Context == RecordkeeperRequestContext {
             }) else {
                 throw ProblemDetails.noConversation
             }
+            let shown = page.items.map { ContentMasking.apply($0, clearance: clearance) }
+            context.accessNote.viewed("conversation:\(id)")
+            for item in shown where item.masked { context.accessNote.masked(item.position) }
             return TimelineResponse(
-                conversation: OpaqueToken.conversationPathID(id), items: page.items.map(TimelineItemResponse.init), nextCursor: page.nextCursor)
+                conversation: OpaqueToken.conversationPathID(id), items: shown.map(TimelineItemResponse.init), nextCursor: page.nextCursor)
         }
     }
 }

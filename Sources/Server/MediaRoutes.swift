@@ -6,7 +6,8 @@ import NIOCore
 import Records
 
 extension Router where Context == RecordkeeperRequestContext {
-    /// `GET /v1/media/{media_id}` behind the admin bearer token: an archived media's original
+    /// `GET /v1/media/{media_id}` for staff (docs/access.md; every download is recorded as
+    /// `access.viewed`): an archived media's original
     /// bytes, decrypted and checked against the SHA-256 recorded when they were stored
     /// (docs/api.md).
     ///
@@ -21,6 +22,7 @@ extension Router where Context == RecordkeeperRequestContext {
             }
             switch try await lookup.media(ledger: ledger, id: mediaID) {
             case .stored(let media, let position):
+                context.accessNote.viewed("media:\(mediaID)")
                 let extensionHint = media.metadata.mimeType.flatMap { MediaFileName.extension(forMimeType: $0) } ?? "bin"
                 var headers: HTTPFields = [
                     .contentType: media.metadata.mimeType ?? "application/octet-stream",

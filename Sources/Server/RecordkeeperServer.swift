@@ -31,6 +31,8 @@ public enum RecordkeeperServer {
     ///   - media: the Graph API (base URL and access token): with it (and projections on) the
     ///     media fetcher downloads media and the dispatcher sends messages; without it neither runs.
     ///   - sending: the dispatcher's claim hold and retry policy.
+    ///   - staff: the staff directory (accounts, tokens, sessions); nil: only the bootstrap admin
+    ///     token (`conversations.adminToken`) is accepted.
     public static func makeApplication(
         configuration: ServerConfiguration,
         client: PostgresClient,
@@ -42,7 +44,8 @@ public enum RecordkeeperServer {
         conversations: ConversationSettings = ConversationSettings(),
         sending: SendDispatcherSettings = SendDispatcherSettings(),
         relay: WebhookRelaySettings = WebhookRelaySettings(),
-        staff: (any StaffAuthenticating)? = nil,
+        staff: StaffDirectory? = nil,
+        staffSettings: StaffSettings = StaffSettings(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -56,6 +59,8 @@ public enum RecordkeeperServer {
             await readiness(client: client, migrations: migrations, logger: logger)
         }
         router.addLedgerRoutes(store: store)
+        router.addSessionRoutes(directory: staff, settings: staffSettings)
+        router.addStaffRoutes(directory: staff)
         var services: [any Service] = [client, store]
         var fetcher: MediaFetchService?
         var dispatcher: SendDispatcher?

@@ -39,8 +39,9 @@ struct CLIBenchSendTests {
                 #expect(figures.acceptedPerSecond > 0 && figures.sentPerSecond > 0 && figures.barePerSecond > 0)
                 #expect(figures.ratio > 0)
                 #expect(figures.p99Ms >= figures.p50Ms && figures.p50Ms > 0)
-                // 20 inbound messages; the 200 warm-up and 200 measured requests, each requested and accepted.
-                #expect(figures.ledgerHead == 20 + 2 * (200 + 200))
+                // The bench's staff user and its token (2), 20 inbound messages; the 200 warm-up and 200
+                // measured requests, each requested and accepted.
+                #expect(figures.ledgerHead == 2 + 20 + 2 * (200 + 200))
 
                 let verify = try await cli.run(["verify", "--ledger", figures.ledger, "--json"])
                 #expect(verify.exitCode == 0, "\(verify.transcript)")

@@ -18,21 +18,14 @@ struct ConversationRoutesTests {
     typealias F = WhatsAppFixtures
     static let token = "test-admin-token-6f1c"
 
-    @Test("every route needs the admin token: 503 not_configured without one, 401 with a wrong or missing bearer")
+    @Test("every route needs a staff credential: 401 with a wrong or missing bearer, 200 with a staff token")
     func authentication() async throws {
         try await withMigratedDatabase { db in
             let routes = ["/v1/conversations", "/v1/conversations/\(OpaqueToken.conversationPathID("wa/1/p:2"))",
                           "/v1/conversations/\(OpaqueToken.conversationPathID("wa/1/p:2"))/messages"]
-            try await withConversationApp(db, token: nil) { app in
-                for uri in routes {
-                    let (status, body) = try await get(app, uri, token: Self.token)
-                    #expect(status == .serviceUnavailable, "\(uri)")
-                    #expect(body["code"] as? String == "not_configured", "\(uri)")
-                }
-            }
             try await withConversationApp(db, token: Self.token) { app in
                 for uri in routes {
-                    for header in [nil, "Bearer wrong-token", "Basic \(Self.token)", "Bearer \(Self.token)x", "Bearer"] {
+                    for header in [nil, "Bearer wrong-token", "Basic \(TestStaff.resolve(Self.token))", "Bearer \(TestStaff.resolve(Self.token))x", "Bearer", "Bearer rkt_unknown"] {
                         try await app.execute(uri: uri, method: .get, headers: header.map { [.authorization: $0] } ?? [:]) { response in
                             #expect(response.status == .unauthorized, "\(uri) \(header ?? "none")")
                             #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
@@ -204,7 +197,7 @@ struct ConversationRoutesTests {
     func documented() throws {
         let text = try String(contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("docs/api.md"), encoding: .utf8)
         for needle in ["GET /v1/conversations", "/v1/conversations/{id}", "/v1/conversations/{id}/messages", "RECORDKEEPER_ADMIN_TOKEN",
-                       "not_configured", "unauthorized", "invalid_cursor", "no_conversation", "invalid_conversation_id", "destroyed"] {
+                       "docs/access.md", "unauthorized", "invalid_cursor", "no_conversation", "invalid_conversation_id", "destroyed"] {
             #expect(text.contains(needle), "docs/api.md does not mention \(needle)")
         }
     }
@@ -219,11 +212,18 @@ func withConversationApp<T: Sendable>(
 ) async throws -> T {
     let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
     let store = LedgerStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger)
+    let directory = TestStaff.directory(store)
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try repositoryMigrations(),
         whatsApp: whatsApp, media: media,
-        conversations: ConversationSettings(adminToken: token, ledger: "main", runProjections: runProjections), logger: testLogger)
-    return try await app.test(setup, test)
+        conversations: ConversationSettings(ledger: "main", runProjections: runProjections, runClassifier: false), staff: directory,
+        logger: testLogger)
+    return try await app.test(setup) { client in
+        // The staff user is created once the service (and its store) runs.
+        guard let token else { return try await test(client) }
+        let issued = try await TestStaff.token(store)
+        return try await TestStaff.$tokens.withValue([token: issued]) { try await test(client) }
+    }
 }
 
 /// A runner of the service's projections over a store.
@@ -233,7 +233,7 @@ func makeRunner(_ store: LedgerStore) -> ProjectionRunner {
 
 /// GETs `uri` with the bearer token; the status and the JSON object body.
 func get(_ app: any TestClientProtocol, _ uri: String, token: String) async throws -> (HTTPResponse.Status, [String: Any]) {
-    try await app.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+    try await app.execute(uri: uri, method: .get, headers: [.authorization: TestStaff.header(token)]) { response in
         let object = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
         return (response.status, object ?? [:])
     }

@@ -13,27 +13,16 @@ import TestGraphServer
 import Testing
 import WhatsApp
 
-/// Staff tokens for route tests: a fixed table of principals (the real directory is tested on its own).
-struct FixedStaff: StaffAuthenticating {
-    let principals: [String: StaffPrincipal]
-
-    func principal(forToken token: String) async throws -> StaffPrincipal? { principals[token] }
-    func principal(forSession id: String) async throws -> StaffPrincipal? { nil }
-}
-
 /// The team inbox API with staff tokens, a live router and a fake Graph API.
 @Suite("Inbox routes", .timeLimit(.minutes(5)))
 struct InboxRoutesTests {
-    static let staff = FixedStaff(principals: [
-        "rkt_sam": StaffPrincipal(name: "sam", roles: [.supervisor], credential: .token(id: "sam")),
-        "rkt_alice": StaffPrincipal(name: "alice", roles: [.agent], teams: ["permits"], credential: .token(id: "alice")),
-        "rkt_bob": StaffPrincipal(name: "bob", roles: [.agent], teams: ["permits"], credential: .token(id: "bob")),
-    ])
+    /// User name → their API token, issued by the real staff directory of the test's database.
+    @TaskLocal static var tokens: [String: String] = [:]
 
     static func call(
         _ app: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, as user: String, body: String? = nil
     ) async throws -> (HTTPResponse.Status, JSONValue) {
-        var headers: HTTPFields = [.authorization: "Bearer rkt_\(user)"]
+        var headers: HTTPFields = [.authorization: "Bearer \(Self.tokens[user] ?? "none")"]
         if body != nil { headers[.contentType] = "application/json" }
         return try await app.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
             (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
@@ -60,8 +49,16 @@ struct InboxRoutesTests {
                     configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
                     migrations: try repositoryMigrations(), whatsApp: WebhookDeliveries.settings,
                     media: try GraphAPIConfiguration(baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken, requestTimeout: .seconds(10)),
-                    conversations: ConversationSettings(ledger: "main", runProjections: true, runClassifier: false), staff: staff, logger: testLogger)
-                return try await app.test(.live) { client in try await body(graph, db, client) }
+                    conversations: ConversationSettings(ledger: "main", runProjections: true, runClassifier: false), staff: TestStaff.directory(store),
+                    logger: testLogger)
+                return try await app.test(.live) { client in
+                    // A supervisor, and two agents of the permits team (once the store runs).
+                    var issued: [String: String] = [:]
+                    for (name, role, teams) in [("sam", StaffRole.supervisor, Set<String>()), ("alice", .agent, ["permits"]), ("bob", .agent, ["permits"])] {
+                        issued[name] = try await TestStaff.token(store, name: name, roles: [role], teams: teams)
+                    }
+                    return try await Self.$tokens.withValue(issued) { try await body(graph, db, client) }
+                }
             }
         }
     }
@@ -84,7 +81,7 @@ struct InboxRoutesTests {
                 items = try await Self.inbox(app, as: "sam")
                 return items.count == 2 && items.allSatisfy { $0.text("team") != nil }
             }
-            let byTeam = Dictionary(uniqueKeysWithValues: items.map { ($0.text("team") ?? "", $0) })
+            let byTeam = Dictionary(items.map { ($0.text("team") ?? "", $0) }, uniquingKeysWith: { first, _ in first })
             let permit = try #require(byTeam["permits"]?.text("id"))
             let pothole = try #require(byTeam["general"]?.text("id"))
             #expect(byTeam["permits"]?["window_open"] == .bool(true) && byTeam["permits"]?.text("window_closes_at") != nil)
@@ -156,7 +153,7 @@ struct InboxRoutesTests {
         _ = try OpenAPIValidatorEnvironment.requirePython()
         let exchanges: [RecordedExchange] = try await Self.withInboxApp { _, _, app in
             func call(_ method: HTTPRequest.Method, _ template: String, _ uri: String, as user: String = "sam", body: String? = nil, expect: HTTPResponse.Status) async throws -> RecordedExchange {
-                var headers: HTTPFields = [.authorization: "Bearer rkt_\(user)"]
+                var headers: HTTPFields = [.authorization: "Bearer \(Self.tokens[user] ?? "none")"]
                 if body != nil { headers[.contentType] = "application/json" }
                 let exchange = try await app.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
                     RecordedExchange(

@@ -12,6 +12,9 @@ import Testing
 @Suite("Ledger routes", .timeLimit(.minutes(3)))
 struct LedgerRoutesTests {
     static let logName = "records.test.example"
+    /// The bootstrap admin token: admins may read ledger metadata and proofs (docs/access.md).
+    static let adminToken = "ledger-routes-admin-7d1e"
+    static let auth: HTTPFields = [.authorization: "Bearer \(adminToken)"]
 
     @Test("checkpoint, inclusion and consistency proofs and entry headers, all checkable against the signed checkpoint")
     func routes() async throws {
@@ -33,7 +36,7 @@ struct LedgerRoutesTests {
                 return (try key.verifierKey(logName: Self.logName, ledger: "routes"), checkpoint)
               }
             }
-            try await withRecordkeeperApp(databaseURL: database.serviceURL, migrations: migrations, masterKey: masterKey) { app in
+            try await withRecordkeeperApp(databaseURL: database.serviceURL, migrations: migrations, masterKey: masterKey, adminToken: Self.adminToken) { app in
                 // The latest checkpoint, as text, verifiable with the published key.
                 let signed = try await app.execute(uri: "/v1/ledgers/routes/checkpoint", method: .get) { response -> Checkpoint in
                     #expect(response.status == .ok)
@@ -46,7 +49,7 @@ struct LedgerRoutesTests {
                 #expect(signed.rootHash == checkpoint.rootHash)
 
                 // An inclusion proof leads to the signed root.
-                let proof = try await app.execute(uri: "/v1/ledgers/routes/proofs/inclusion?position=17&size=40", method: .get) { response in
+                let proof = try await app.execute(uri: "/v1/ledgers/routes/proofs/inclusion?position=17&size=40", method: .get, headers: Self.auth) { response in
                     #expect(response.status == .ok)
                     return try JSONDecoder().decode(InclusionProof.self, from: Data(String(buffer: response.body).utf8))
                 }
@@ -54,7 +57,7 @@ struct LedgerRoutesTests {
                 #expect(!proof.verifies(againstRoot: LedgerDigest.sha256([1])))
 
                 // The entry header: its hash is the proof's, and the payload is never served.
-                try await app.execute(uri: "/v1/ledgers/routes/entries/17", method: .get) { response in
+                try await app.execute(uri: "/v1/ledgers/routes/entries/17", method: .get, headers: Self.auth) { response in
                     #expect(response.status == .ok)
                     let text = String(buffer: response.body)
                     #expect(!text.contains("secret payload"))
@@ -65,7 +68,7 @@ struct LedgerRoutesTests {
                 }
 
                 // A consistency proof from an earlier size to the signed one.
-                let consistency = try await app.execute(uri: "/v1/ledgers/routes/proofs/consistency?from=13&to=40", method: .get) { response in
+                let consistency = try await app.execute(uri: "/v1/ledgers/routes/proofs/consistency?from=13&to=40", method: .get, headers: Self.auth) { response in
                     #expect(response.status == .ok)
                     return try JSONDecoder().decode(ConsistencyProof.self, from: Data(String(buffer: response.body).utf8))
                 }
@@ -84,7 +87,7 @@ struct LedgerRoutesTests {
                     ("/v1/ledgers/routes/proofs/consistency?from=9&to=3", .unprocessableContent, "out_of_range"),
                     ("/v1/ledgers/Bad%20Name/checkpoint", .badRequest, "invalid_ledger"),
                 ] {
-                    try await app.execute(uri: uri, method: .get) { response in
+                    try await app.execute(uri: uri, method: .get, headers: Self.auth) { response in
                         #expect(response.status == status, "\(uri)")
                         #expect(response.headers[.contentType] == "application/problem+json", "\(uri)")
                         let problem = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]

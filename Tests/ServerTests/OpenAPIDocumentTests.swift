@@ -178,7 +178,7 @@ struct OpenAPIDocumentTests {
                         body: [UInt8]? = nil, expect expected: HTTPResponse.Status
                     ) async throws -> RecordedExchange {
                         var headers = extra
-                        if auth { headers[.authorization] = "Bearer \(token)" }
+                        if auth { headers[.authorization] = TestStaff.header(token) }
                         let exchange = try await app.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) }) { response in
                             RecordedExchange(
                                 method: method.rawValue, path: template, status: Int(response.status.code), contentType: response.headers[.contentType],
@@ -248,17 +248,17 @@ struct OpenAPIDocumentTests {
                     exchanges.append(try await call(.get, "/v1/media/{media_id}", "/v1/media/1234567890", expect: .notFound))
 
                     // Auditing.
-                    exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/entries/{position}", "/v1/ledgers/main/entries/1", auth: false, expect: .ok))
-                    exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/entries/{position}", "/v1/ledgers/main/entries/0", auth: false, expect: .badRequest))
-                    exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/entries/{position}", "/v1/ledgers/nope/entries/1", auth: false, expect: .notFound))
+                    exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/entries/{position}", "/v1/ledgers/main/entries/1", expect: .ok))
+                    exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/entries/{position}", "/v1/ledgers/main/entries/0", expect: .badRequest))
+                    exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/entries/{position}", "/v1/ledgers/nope/entries/1", expect: .notFound))
                     exchanges.append(try await call(
-                        .get, "/v1/ledgers/{ledger}/proofs/inclusion", "/v1/ledgers/main/proofs/inclusion?position=1", auth: false, expect: .ok))
+                        .get, "/v1/ledgers/{ledger}/proofs/inclusion", "/v1/ledgers/main/proofs/inclusion?position=1", expect: .ok))
                     exchanges.append(try await call(
-                        .get, "/v1/ledgers/{ledger}/proofs/inclusion", "/v1/ledgers/main/proofs/inclusion?position=99999", auth: false,
+                        .get, "/v1/ledgers/{ledger}/proofs/inclusion", "/v1/ledgers/main/proofs/inclusion?position=99999",
                         expect: .unprocessableContent))
                     exchanges.append(try await call(
-                        .get, "/v1/ledgers/{ledger}/proofs/consistency", "/v1/ledgers/main/proofs/consistency?from=1&to=2", auth: false, expect: .ok))
-                    exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/checkpoint", "/v1/ledgers/main/checkpoint", auth: false, expect: .notFound))
+                        .get, "/v1/ledgers/{ledger}/proofs/consistency", "/v1/ledgers/main/proofs/consistency?from=1&to=2", expect: .ok))
+                    exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/checkpoint", "/v1/ledgers/main/checkpoint", expect: .notFound))
 
                     // The Graph proxy's own error (no integration token).
                     exchanges.append(try await call(

@@ -142,7 +142,7 @@ struct SendAPITests {
             let file = (0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
             let uploaded = try await app.execute(
                 uri: "/v1/media?phone_number_id=106540352242922&filename=map%20of%20works.png", method: .post,
-                headers: [.authorization: "Bearer \(Self.token)", .contentType: "image/png"], body: ByteBuffer(bytes: file)
+                headers: [.authorization: TestStaff.header(Self.token), .contentType: "image/png"], body: ByteBuffer(bytes: file)
             ) { response in
                 (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
             }
@@ -157,7 +157,7 @@ struct SendAPITests {
             let records = try await Self.records(db)
             let requested = try #require(records.first { $0.entry.fields.eventType == "media.upload.requested" })
             #expect(requested.payload == .bytes(upload.body))
-            #expect(requested.entry.fields.actor == "admin-token")
+            #expect(requested.entry.fields.actor == "staff:tester")
             #expect(records.contains { $0.entry.fields.eventType == "media.upload.accepted" })
 
             let (status, answer) = try await Self.post(app, conversation: conversation, body: #"{"type":"image","image":{"id":"\#(mediaID)"}}"#)
@@ -173,7 +173,7 @@ struct SendAPITests {
                 ("/v1/media?phone_number_id=106540352242922", "image/png", [], .badRequest),
             ] {
                 try await app.execute(
-                    uri: uri, method: .post, headers: [.authorization: "Bearer \(Self.token)", .contentType: type], body: ByteBuffer(bytes: body)
+                    uri: uri, method: .post, headers: [.authorization: TestStaff.header(Self.token), .contentType: type], body: ByteBuffer(bytes: body)
                 ) { #expect($0.status == expected, "\(uri) \(type)") }
             }
         }
@@ -257,7 +257,7 @@ struct SendAPITests {
     static func post(
         _ app: any TestClientProtocol, conversation: String, body: String, key: String? = nil
     ) async throws -> (HTTPResponse.Status, JSONValue) {
-        var headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+        var headers: HTTPFields = [.authorization: TestStaff.header(token), .contentType: "application/json"]
         if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
         return try await app.execute(
             uri: "/v1/conversations/\(conversation)/messages", method: .post, headers: headers, body: ByteBuffer(string: body)
@@ -267,7 +267,7 @@ struct SendAPITests {
     }
 
     static func get(_ app: any TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, JSONValue) {
-        try await app.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+        try await app.execute(uri: uri, method: .get, headers: [.authorization: TestStaff.header(token)]) { response in
             (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
         }
     }

@@ -13,7 +13,8 @@ import WhatsApp
 /// not sent a second time.
 @Suite("Sending across a crash", .timeLimit(.minutes(6)))
 struct SendRestartTests {
-    static let token = "restart-admin-token-5e1a"
+    /// The staff API token of the test's supervisor (issued with `recordkeeper tokens issue`).
+    @TaskLocal static var staffToken = ""
     static let citizens = (1...4).map { "1650555700\($0)" }
     static let perCitizen = 3
 
@@ -30,14 +31,17 @@ struct SendRestartTests {
                     cli.environment["WHATSAPP_APP_SECRET"] = WebhookDeliveries.appSecret
                     cli.environment["WHATSAPP_ACCESS_TOKEN"] = TestGraphServer.accessToken
                     cli.environment["WHATSAPP_GRAPH_URL"] = graph.baseURL
-                    cli.environment["RECORDKEEPER_ADMIN_TOKEN"] = Self.token
                     // Longer than a restart takes on a loaded machine: the dead process's claims must
                     // still hold when Meta's statuses arrive (after that, the documented window).
                     cli.environment["WHATSAPP_SEND_CLAIM_SECONDS"] = "30"
                     try await CLICheckpointTests.succeed(cli, ["migrate"])
+                    try await CLICheckpointTests.succeed(cli, ["users", "add", "desk", "--role", "supervisor"])
+                    let issued = try await cli.run(["tokens", "issue", "desk", "--expires", "1d", "--json"])
+                    #expect(issued.exitCode == 0, "\(issued.transcript)")
+                    let token = try #require(try JSONValue.parse(Array(issued.stdout.utf8)).text("token"))
                     let http = HTTPClient(eventLoopGroupProvider: .singleton)
                     do {
-                        try await Self.exercise(cli: cli, work: work, graph: graph, http: http)
+                        try await Self.$staffToken.withValue(token) { try await Self.exercise(cli: cli, work: work, graph: graph, http: http) }
                     } catch {
                         try? await http.shutdown()
                         throw error
@@ -157,7 +161,7 @@ struct SendRestartTests {
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Authorization", value: "Bearer \(staffToken)")
         request.headers.add(name: "Content-Type", value: "application/json")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if method == .POST { request.body = .bytes(ByteBuffer(bytes: body)) }

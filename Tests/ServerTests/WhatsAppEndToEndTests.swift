@@ -176,7 +176,7 @@ struct WhatsAppEndToEndTests {
     func waitForMedia(_ app: any TestClientProtocol, id: String) async throws -> Served {
         let deadline = ContinuousClock.now + .seconds(90)
         while true {
-            let served = try await app.execute(uri: "/v1/media/\(id)", method: .get, headers: [.authorization: "Bearer \(Self.token)"]) { response in
+            let served = try await app.execute(uri: "/v1/media/\(id)", method: .get, headers: [.authorization: TestStaff.header(Self.token)]) { response in
                 Served(status: response.status, headers: response.headers, body: Array(response.body.readableBytesView))
             }
             let text = String(decoding: served.body.prefix(2000), as: UTF8.self)
@@ -187,7 +187,7 @@ struct WhatsAppEndToEndTests {
     }
 
     func getJSON(_ app: any TestClientProtocol, _ uri: String) async throws -> JSONValue {
-        try await app.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(Self.token)"]) { response in
+        try await app.execute(uri: uri, method: .get, headers: [.authorization: TestStaff.header(Self.token)]) { response in
             #expect(response.status == .ok, "\(uri): \(String(buffer: response.body))")
             return try JSONValue.parse(Array(response.body.readableBytesView))
         }

@@ -16,6 +16,8 @@ public struct ConversationSummary: Sendable, Equatable {
     public var lastInboundAt: Date?
     public var lastActivityAt: Date
     public var messageCount: Int64
+    /// The highest data category of its classified messages (OCIO 141.10); nil while none is classified.
+    public var category: DataCategory? = nil
 }
 
 /// A conversation with the streams and citizen keys merged into it.
@@ -49,6 +51,24 @@ public enum MessageContent: Sendable, Equatable {
     case sealed
     /// Missing or unreadable; `recordkeeper verify` says why.
     case unavailable(String)
+    /// Not shown to this reader: their roles see no message content, or it is of a category above
+    /// their clearance and cannot be masked part by part (docs/access.md).
+    case withheld(category: DataCategory?)
+}
+
+/// A message's data category as the classification projection holds it.
+public struct MessageClassification: Sendable, Equatable {
+    public var category: DataCategory
+    /// `automatic` (the detectors) or `staff` (a raise or lowering with a reason).
+    public var source: String
+    /// The kinds the detectors found (`ssn`, `health`, …), never the text.
+    public var reasons: [String]
+
+    public init(category: DataCategory, source: String, reasons: [String]) {
+        self.category = category
+        self.source = source
+        self.reasons = reasons
+    }
 }
 
 /// One message of a conversation's timeline.
@@ -70,6 +90,10 @@ public struct TimelineItem: Sendable, Equatable {
     public var errorCode: Int?
     /// Inbound: the `messages[]` object. Outbound: the Graph request body as sent.
     public var content: MessageContent
+    /// The message's data category; nil until it is classified.
+    public var classification: MessageClassification? = nil
+    /// Whether ``content`` was masked for the reader (``ContentMasking``).
+    public var masked: Bool = false
 }
 
 /// One page of a timeline, in ledger order.

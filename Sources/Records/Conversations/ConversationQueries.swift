@@ -116,14 +116,24 @@ public struct ConversationQueries: Sendable {
         let limit = Self.clamp(limit)
         let rows = try await store.client.query(
             """
-            SELECT position, stream, message_id, direction, message_type, occurred_at_us, status, status_at_us, request_id, error_code
-            FROM conversation_messages
-            WHERE ledger_id = \(ledger.id) AND conversation_id = \(resolved) AND position > \(after)
-            ORDER BY position LIMIT \(limit + 1)
+            SELECT m.position, m.stream, m.message_id, m.direction, m.message_type, m.occurred_at_us, m.status, m.status_at_us,
+                   m.request_id, m.error_code, c.category::int4, c.source, c.reasons
+            FROM conversation_messages m
+            LEFT JOIN message_classifications c ON c.ledger_id = m.ledger_id AND c.message_position = m.position AND c.state = 'classified'
+            WHERE m.ledger_id = \(ledger.id) AND m.conversation_id = \(resolved) AND m.position > \(after)
+            ORDER BY m.position LIMIT \(limit + 1)
             """, logger: store.logger)
         var metadata: [(Int64, String, String, String, String?, Int64, String?, Int64?, String?, Int32?)] = []
-        for try await row in rows.decode((Int64, String, String, String, String?, Int64, String?, Int64?, String?, Int32?).self) {
-            metadata.append(row)
+        var classifications: [Int64: MessageClassification] = [:]
+        for try await row in rows {
+            let (position, stream, messageID, direction, type, occurred, status, statusAt, requestID, errorCode, category, source, reasons) =
+                try row.decode((Int64, String, String, String, String?, Int64, String?, Int64?, String?, Int32?, Int32?, String?, String?).self)
+            metadata.append((position, stream, messageID, direction, type, occurred, status, statusAt, requestID, errorCode))
+            if let category, let level = DataCategory(rawValue: Int(category)) {
+                classifications[position] = MessageClassification(
+                    category: level, source: source ?? "automatic",
+                    reasons: (reasons ?? "").split(separator: ",").map(String.init))
+            }
         }
         var next: String?
         if metadata.count > limit {
@@ -136,7 +146,7 @@ public struct ConversationQueries: Sendable {
                 position: position, stream: stream, messageID: messageID, direction: direction, messageType: type,
                 occurredAt: LedgerTimestamp(microseconds: occurred).date, status: status,
                 statusAt: statusAt.map { LedgerTimestamp(microseconds: $0).date }, requestID: requestID, errorCode: errorCode.map(Int.init),
-                content: try await content(ledger: name, position: position)))
+                content: try await content(ledger: name, position: position), classification: classifications[position]))
         }
         return TimelinePage(items: items, nextCursor: next)
     }
@@ -172,18 +182,22 @@ public struct ConversationQueries: Sendable {
 
     private static let summaryColumns = """
         id, phone_number_id, display_phone_number, user_id, wa_id, profile_name, first_message_at_us, last_message_at_us,
-        last_inbound_at_us, last_activity_at_us, message_count
+        last_inbound_at_us, last_activity_at_us, message_count,
+        (SELECT max(mc.category)::int4 FROM conversation_messages cm
+         JOIN message_classifications mc ON mc.ledger_id = cm.ledger_id AND mc.message_position = cm.position
+         WHERE cm.ledger_id = conversations.ledger_id AND cm.conversation_id = conversations.id)
         """
 
     /// A summary, and its last activity time exactly as stored (for cursors).
     private static func summary(_ row: PostgresRow) throws -> (summary: ConversationSummary, activityUs: Int64) {
-        let (id, number, display, userID, waID, name, first, last, inbound, activity, count) =
-            try row.decode((String, String, String?, String?, String?, String?, Int64?, Int64?, Int64?, Int64, Int64).self)
+        let (id, number, display, userID, waID, name, first, last, inbound, activity, count, category) =
+            try row.decode((String, String, String?, String?, String?, String?, Int64?, Int64?, Int64?, Int64, Int64, Int32?).self)
         let date = { (us: Int64?) in us.map { LedgerTimestamp(microseconds: $0).date } }
         let summary = ConversationSummary(
             id: id, phoneNumberID: number, displayPhoneNumber: display, userID: userID, waID: waID, profileName: name,
             firstMessageAt: date(first), lastMessageAt: date(last), lastInboundAt: date(inbound),
-            lastActivityAt: LedgerTimestamp(microseconds: activity).date, messageCount: count)
+            lastActivityAt: LedgerTimestamp(microseconds: activity).date, messageCount: count,
+            category: category.flatMap { DataCategory(rawValue: Int($0)) })
         return (summary, activity)
     }
 }

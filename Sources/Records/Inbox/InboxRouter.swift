@@ -16,7 +16,9 @@ import WhatsApp
 /// closed conversations with an inbound message after their closing get
 /// `conversation.reopened` (`automatic: true`). A round's events are appended in one commit.
 /// Dedupe keys (one routing per conversation, one reopening per citizen message) make a
-/// restart or a second process record nothing twice.
+/// restart or a second process record nothing twice. A conversation is routed only once the
+/// inbox projection has passed its first message, so the rule set recorded before that message
+/// is the one in force.
 public final class InboxRouter: Service, Sendable {
     public let ledger: String
     let store: LedgerStore
@@ -56,18 +58,19 @@ public final class InboxRouter: Service, Sendable {
         var events: [NewEvent] = []
         let unrouted = try await store.client.query(
             """
-            SELECT c.id, c.phone_number_id,
-                (SELECT min(m.position) FROM conversation_messages m
-                 WHERE m.ledger_id = c.ledger_id AND m.conversation_id = c.id AND m.direction = 'inbound')
-            FROM conversations c
-            LEFT JOIN inbox_conversations i ON i.ledger_id = c.ledger_id AND i.conversation_id = c.id
-            WHERE c.ledger_id = \(ref.id) AND c.last_inbound_at_us IS NOT NULL AND i.team IS NULL
-            ORDER BY c.first_position LIMIT \(batchSize)
+            SELECT id, phone_number_id, first_inbound FROM (
+                SELECT c.id, c.phone_number_id, c.first_position,
+                    (SELECT min(m.position) FROM conversation_messages m
+                     WHERE m.ledger_id = c.ledger_id AND m.conversation_id = c.id AND m.direction = 'inbound') AS first_inbound
+                FROM conversations c
+                LEFT JOIN inbox_conversations i ON i.ledger_id = c.ledger_id AND i.conversation_id = c.id
+                WHERE c.ledger_id = \(ref.id) AND c.last_inbound_at_us IS NOT NULL AND i.team IS NULL
+            ) AS unrouted
+            WHERE first_inbound <= (SELECT last_position FROM projection_state WHERE projection = 'inbox' AND ledger_id = \(ref.id))
+            ORDER BY first_position LIMIT \(batchSize)
             """, logger: logger)
         var pending: [(String, String, Int64)] = []
-        for try await (id, number, first) in unrouted.decode((String, String, Int64?).self) {
-            if let first { pending.append((id, number, first)) }
-        }
+        for try await row in unrouted.decode((String, String, Int64).self) { pending.append(row) }
         if !pending.isEmpty {
             let rules = try await InboxQueries(store: store).routingRules(ledger: ledger).rules
             for (conversation, number, position) in pending {

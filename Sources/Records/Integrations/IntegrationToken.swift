@@ -21,16 +21,11 @@ public struct IntegrationToken: Sendable, CustomStringConvertible, CustomDebugSt
 
     /// A new token from the system's secure random number generator.
     public static func generate() -> IntegrationToken {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let base64url = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-        return IntegrationToken(text: prefix + base64url)
+        IntegrationToken(text: SecretToken.generate(prefix: prefix))
     }
 
     /// The SHA-256 of the token text (UTF-8): what is stored.
-    public var digest: TokenDigest { TokenDigest(bytes: Array(SHA256.hash(data: Array(text.utf8)))) }
+    public var digest: TokenDigest { SecretToken.digest(text) }
 
     public var description: String { "<integration token>" }
     public var debugDescription: String { "<integration token>" }

@@ -8,6 +8,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
+import Records
 import Server
 import WhatsApp
 
@@ -54,12 +55,12 @@ struct BenchSendPlan: Sendable {
         return try await BenchIngest.withServer(graphApp, port: graphAnnouncer.port) { graphPort in
             let graph = try GraphAPIConfiguration(baseURL: "http://127.0.0.1:\(graphPort)/v23.0", accessToken: "bench-" + token)
             return try await plan.measureSends(
-                client: client, store: store, migrations: migrations, http: http, logger: logger, graph: graph, token: token, run: run, bodies: bodies, bare: bare, received: received)
+                client: client, store: store, migrations: migrations, http: http, logger: logger, graph: graph, run: run, bodies: bodies, bare: bare, received: received)
         }
     }
 
     private func measureSends(
-        client: PostgresClient, store: LedgerStore, migrations: [Migration], http: HTTPClient, logger: Logger, graph: GraphAPIConfiguration, token: String, run: String, bodies: [[UInt8]],
+        client: PostgresClient, store: LedgerStore, migrations: [Migration], http: HTTPClient, logger: Logger, graph: GraphAPIConfiguration, run: String, bodies: [[UInt8]],
         bare: BenchIngest.Measurement, received: NIOLockedValueBox<Int>
     ) async throws -> BenchSendFigures {
         let secret = SystemRandomNumberGenerator.randomBytes(24).map { String(format: "%02x", $0) }.joined()
@@ -68,13 +69,17 @@ struct BenchSendPlan: Sendable {
         var quiet = logger
         quiet.logLevel = .warning
         let announcer = BenchIngest.portAnnouncer()
+        let directory = StaffDirectory(store: store, ledger: ledger, logger: quiet)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: migrations,
-            whatsApp: webhook, media: graph, conversations: ConversationSettings(adminToken: token, ledger: ledger, runProjections: true, runClassifier: false, runRouter: false),
-            logger: quiet, onServerRunning: announcer.announce)
+            whatsApp: webhook, media: graph, conversations: ConversationSettings(ledger: ledger, runProjections: true, runClassifier: false, runRouter: false),
+            staff: directory, logger: quiet, onServerRunning: announcer.announce)
         let plan = self
         return try await BenchIngest.withServer(app, port: announcer.port) { port in
             let base = "http://127.0.0.1:\(port)"
+            // The send API acts as a member of staff: a supervisor of this run, with a short-lived token.
+            _ = try await directory.addUser(name: "bench-\(run)", roles: [.supervisor], actor: "cli:bench")
+            let token = try await directory.issueToken(user: "bench-\(run)", expiresIn: .seconds(3600), actor: "cli:bench").token
             let opener = BenchConversations(http: http, base: base, token: token, secret: secret, count: plan.conversations, showProgress: plan.showProgress)
             let ids = try await opener.open(run: run)
             let urls = ids.map { "\(base)/v1/conversations/\($0)/messages" }
@@ -102,7 +107,7 @@ struct BenchSendPlan: Sendable {
         }
     }
 
-    /// Posts body `i` to `urls[i % urls.count]` with the admin token, from `concurrency` clients;
+    /// Posts body `i` to `urls[i % urls.count]` with the staff token, from `concurrency` clients;
     /// anything but 202 is a failure.
     func post(http: HTTPClient, token: String, urls: [String], bodies: [[UInt8]]) async throws -> BenchIngest.Measurement {
         try await BenchIngest.post(http: http, count: bodies.count, concurrency: concurrency, expect: .accepted) { index in

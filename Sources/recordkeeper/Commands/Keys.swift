@@ -69,6 +69,7 @@ struct Keys: AsyncParsableCommand {
             let count = try await withPostgresClient(runtime.service, logger: logger) { client in
                 try await DataKeyRing.rotate(client: client, from: old, to: new, logger: logger) { connection in
                     try await WebhookRelayStore.rewrap(connection: connection, from: old, to: new, logger: logger)
+                    try await StaffDirectory.rewrap(connection: connection, from: old, to: new, logger: logger)
                 }
             }
             var finalFile = target

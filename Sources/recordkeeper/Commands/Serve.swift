@@ -5,6 +5,7 @@ import Ledger
 import LedgerStore
 import Logging
 import PostgresNIO
+import Records
 import Server
 
 struct Serve: AsyncParsableCommand {
@@ -54,11 +55,22 @@ struct Serve: AsyncParsableCommand {
                 "embedded": "\(runtime.embedded != nil)",
             ]
         )
+        let conversations = try ConversationSettings.fromEnvironment(env)
+        let staffSettings = try StaffSettings.fromEnvironment(env)
+        if conversations.adminToken != nil {
+            logger.notice(
+                "the bootstrap admin token (RECORDKEEPER_ADMIN_TOKEN) is accepted: every use is recorded as access.viewed; prefer staff tokens (recordkeeper tokens issue)")
+        }
+        if !staffSettings.requireMFA {
+            logger.warning("RECORDKEEPER_REQUIRE_MFA=off: staff can sign in with a password alone")
+        }
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: host, port: port),
             client: client, store: store, migrations: runtime.migrations, checkpoints: checkpoints,
-            whatsApp: whatsApp, media: media, conversations: try ConversationSettings.fromEnvironment(env),
-            sending: try SendDispatcherSettings.fromEnvironment(env), relay: try WebhookRelaySettings.fromEnvironment(env), logger: logger,
+            whatsApp: whatsApp, media: media, conversations: conversations,
+            sending: try SendDispatcherSettings.fromEnvironment(env), relay: try WebhookRelaySettings.fromEnvironment(env),
+            staff: StaffDirectory(store: store, ledger: conversations.ledger, masterKey: runtime.masterKey, logger: logger),
+            staffSettings: staffSettings, logger: logger,
             onServerRunning: { port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
             }

@@ -43,7 +43,7 @@ extension TestResponse {
 /// entries deliveries make.
 func withRecordkeeperApp<T: Sendable>(
     databaseURL: String, migrations: [Migration], masterKey: MasterKey? = nil,
-    whatsApp: WhatsAppWebhookSettings? = nil, setup: TestingSetup = .router,
+    whatsApp: WhatsAppWebhookSettings? = nil, adminToken: String? = nil, setup: TestingSetup = .router,
     _ test: @escaping @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(configuration: try DatabaseURL(databaseURL).clientConfiguration(), backgroundLogger: testLogger)
@@ -51,7 +51,7 @@ func withRecordkeeperApp<T: Sendable>(
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
         client: client, store: store, migrations: migrations, whatsApp: whatsApp,
-        conversations: ConversationSettings(runClassifier: false, runRouter: false), logger: testLogger
+        conversations: ConversationSettings(adminToken: adminToken, runClassifier: false, runRouter: false), logger: testLogger
     )
     return try await app.test(setup, test)
 }
