@@ -4,6 +4,38 @@ extension OpenAPIDocument {
     static let inboxFragment = #"""
 {
   "components": {
+    "responses": {
+      "InboxBadInput": {
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        },
+        "description": "Not a conversation id (`code`: `invalid_conversation_id`) or not JSON (`code`: `invalid_json`)"
+      },
+      "InboxForbidden": {
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        },
+        "description": "Your roles do not allow this (`code`: `forbidden`, `reason_required`)"
+      },
+      "InboxInvalidField": {
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        },
+        "description": "A field is invalid; `field` names it (`code`: `invalid_field`)"
+      }
+    },
     "schemas": {
       "Assignment": {
         "additionalProperties": false,
@@ -365,13 +397,7 @@ extension OpenAPIDocument {
     "/v1/conversations/{id}/assignment": {
       "parameters": [
         {
-          "description": "The conversation's `id` (as GET /v1/inbox or GET /v1/conversations gives it).",
-          "in": "path",
-          "name": "id",
-          "required": true,
-          "schema": {
-            "type": "string"
-          }
+          "$ref": "#/components/parameters/conversationID"
         }
       ],
       "post": {
@@ -399,14 +425,7 @@ extension OpenAPIDocument {
             "description": "Recorded (`positions` empty when nothing changed)."
           },
           "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Not a conversation id (`code`: `invalid_conversation_id`) or not JSON (`code`: `invalid_json`)"
+            "$ref": "#/components/responses/InboxBadInput"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -425,14 +444,7 @@ extension OpenAPIDocument {
             "$ref": "#/components/responses/NoConversation"
           },
           "422": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A field is invalid; `field` names it (`code`: `invalid_field`)"
+            "$ref": "#/components/responses/InboxInvalidField"
           }
         },
         "security": [
@@ -464,27 +476,13 @@ extension OpenAPIDocument {
             "description": "The notes, oldest first."
           },
           "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Not a conversation id (`code`: `invalid_conversation_id`) or not JSON (`code`: `invalid_json`)"
+            "$ref": "#/components/responses/InboxBadInput"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Your roles do not allow this (`code`: `forbidden`, `reason_required`)"
+            "$ref": "#/components/responses/InboxForbidden"
           },
           "404": {
             "$ref": "#/components/responses/NoConversation"
@@ -505,13 +503,7 @@ extension OpenAPIDocument {
       },
       "parameters": [
         {
-          "description": "The conversation's `id` (as GET /v1/inbox or GET /v1/conversations gives it).",
-          "in": "path",
-          "name": "id",
-          "required": true,
-          "schema": {
-            "type": "string"
-          }
+          "$ref": "#/components/parameters/conversationID"
         }
       ],
       "post": {
@@ -538,40 +530,19 @@ extension OpenAPIDocument {
             "description": "Recorded as `note.added`."
           },
           "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Not a conversation id (`code`: `invalid_conversation_id`) or not JSON (`code`: `invalid_json`)"
+            "$ref": "#/components/responses/InboxBadInput"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Your roles do not allow this (`code`: `forbidden`, `reason_required`)"
+            "$ref": "#/components/responses/InboxForbidden"
           },
           "404": {
             "$ref": "#/components/responses/NoConversation"
           },
           "422": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A field is invalid; `field` names it (`code`: `invalid_field`)"
+            "$ref": "#/components/responses/InboxInvalidField"
           }
         },
         "security": [
@@ -591,13 +562,7 @@ extension OpenAPIDocument {
     "/v1/conversations/{id}/read": {
       "parameters": [
         {
-          "description": "The conversation's `id` (as GET /v1/inbox or GET /v1/conversations gives it).",
-          "in": "path",
-          "name": "id",
-          "required": true,
-          "schema": {
-            "type": "string"
-          }
+          "$ref": "#/components/parameters/conversationID"
         }
       ],
       "post": {
@@ -615,40 +580,19 @@ extension OpenAPIDocument {
             "description": "Recorded as `conversation.read_marked`."
           },
           "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Not a conversation id (`code`: `invalid_conversation_id`) or not JSON (`code`: `invalid_json`)"
+            "$ref": "#/components/responses/InboxBadInput"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Your roles do not allow this (`code`: `forbidden`, `reason_required`)"
+            "$ref": "#/components/responses/InboxForbidden"
           },
           "404": {
             "$ref": "#/components/responses/NoConversation"
           },
           "422": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A field is invalid; `field` names it (`code`: `invalid_field`)"
+            "$ref": "#/components/responses/InboxInvalidField"
           }
         },
         "security": [
@@ -668,13 +612,7 @@ extension OpenAPIDocument {
     "/v1/conversations/{id}/state": {
       "parameters": [
         {
-          "description": "The conversation's `id` (as GET /v1/inbox or GET /v1/conversations gives it).",
-          "in": "path",
-          "name": "id",
-          "required": true,
-          "schema": {
-            "type": "string"
-          }
+          "$ref": "#/components/parameters/conversationID"
         }
       ],
       "post": {
@@ -701,40 +639,19 @@ extension OpenAPIDocument {
             "description": "Recorded (`positions` empty when it already was in that state)."
           },
           "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Not a conversation id (`code`: `invalid_conversation_id`) or not JSON (`code`: `invalid_json`)"
+            "$ref": "#/components/responses/InboxBadInput"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Your roles do not allow this (`code`: `forbidden`, `reason_required`)"
+            "$ref": "#/components/responses/InboxForbidden"
           },
           "404": {
             "$ref": "#/components/responses/NoConversation"
           },
           "422": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A field is invalid; `field` names it (`code`: `invalid_field`)"
+            "$ref": "#/components/responses/InboxInvalidField"
           }
         },
         "security": [
@@ -801,24 +718,10 @@ extension OpenAPIDocument {
             }
           },
           {
-            "description": "1 to 200 (default 50).",
-            "in": "query",
-            "name": "limit",
-            "required": false,
-            "schema": {
-              "maximum": 200,
-              "minimum": 1,
-              "type": "integer"
-            }
+            "$ref": "#/components/parameters/limit"
           },
           {
-            "description": "`next_cursor` of the previous page.",
-            "in": "query",
-            "name": "cursor",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/cursor"
           }
         ],
         "responses": {
@@ -846,14 +749,7 @@ extension OpenAPIDocument {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Your roles do not allow this (`code`: `forbidden`, `reason_required`)"
+            "$ref": "#/components/responses/InboxForbidden"
           }
         },
         "security": [
@@ -888,14 +784,7 @@ extension OpenAPIDocument {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Your roles do not allow this (`code`: `forbidden`, `reason_required`)"
+            "$ref": "#/components/responses/InboxForbidden"
           }
         },
         "security": [
@@ -948,14 +837,7 @@ extension OpenAPIDocument {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "Your roles do not allow this (`code`: `forbidden`, `reason_required`)"
+            "$ref": "#/components/responses/InboxForbidden"
           },
           "422": {
             "content": {
