@@ -95,6 +95,22 @@ struct InboxTests {
         }
     }
 
+    @Test("the router waits until the inbox projection has passed a conversation's first message: a rule set recorded just before it applies")
+    func rulesBeforeMessage() async throws {
+        try await Self.withInbox { store, runner in
+            let commands = InboxCommands(store: store, ledger: mediaLedger)
+            _ = try await commands.setRoutingRules(body: Array(#"{"default_team":"permits"}"#.utf8), by: Self.supervisor)
+            _ = try await store.append(Self.message("wamid.1", from: 1, text: "hi", at: 100), to: mediaLedger)
+            _ = try await runner.catchUp(ConversationsProjection(), ledger: mediaLedger)
+            let router = Self.router(store)
+            #expect(try await router.runRound() == 0, "the inbox projection has not seen the rule set yet")
+            try await runner.catchUpAll()
+            #expect(try await router.runRound() == 1)
+            try await runner.catchUpAll()
+            #expect(try await InboxQueries(store: store).team(ledger: mediaLedger, conversation: Self.conversation(1)) == "permits")
+        }
+    }
+
     @Test("invalid routing rules are refused naming the field")
     func invalidRules() throws {
         let cases: [(String, String)] = [
