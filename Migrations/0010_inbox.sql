@@ -20,7 +20,6 @@ CREATE TABLE inbox_conversations (
     PRIMARY KEY (ledger_id, conversation_id)
 );
 CREATE INDEX inbox_conversations_team ON inbox_conversations (ledger_id, team, state);
-CREATE INDEX inbox_conversations_closed ON inbox_conversations (ledger_id, state_position) WHERE state = 'closed';
 
 -- Internal notes: who wrote which note when. The text is only in the note.added payload.
 CREATE TABLE inbox_notes (

@@ -111,6 +111,25 @@ struct InboxTests {
         }
     }
 
+    @Test("the router looks at the ledger window by window: with a window of 2 positions every conversation is still routed once")
+    func smallWindows() async throws {
+        try await Self.withInbox { store, runner in
+            for n in 1...5 { _ = try await store.append(Self.message("wamid.\(n)", from: n, text: "hi", at: Int64(100 + n)), to: mediaLedger) }
+            _ = try await store.append(Self.message("wamid.6", from: 1, text: "again", at: 200), to: mediaLedger)
+            try await runner.catchUpAll()
+            let router = InboxRouter(ledger: mediaLedger, store: store, batchSize: 2, logger: MigratedDatabase.logger)
+            var appended: [Int] = []
+            for _ in 0..<6 { appended.append(try await router.runRound()) }
+            // Two positions a round. The sixth message is the first citizen's again: their routing is
+            // not applied yet, so it is asked again and found already recorded (its dedupe key).
+            #expect(appended == [2, 2, 2, 0, 0, 0])
+            try await runner.catchUpAll()
+            #expect(try await SendFixture.headers(InboxEventType.routed, store: store).count == 5)
+            let page = try await InboxQueries(store: store).list(ledger: mediaLedger, scope: .teams(["general"]), user: "sam")
+            #expect(page.items.count == 5)
+        }
+    }
+
     @Test("invalid routing rules are refused naming the field")
     func invalidRules() throws {
         let cases: [(String, String)] = [

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 public import Ledger
 public import LedgerStore
 public import Logging
@@ -10,24 +11,29 @@ import WhatsApp
 /// rules in force (``RoutingRuleSet``) and reopens a closed conversation when the citizen
 /// writes again (docs/operations.md, "Routing rules").
 ///
-/// Each round reads the `conversations` and `inbox` projections: conversations with an inbound
-/// message and no team yet are routed by their first inbound message (its text decrypted from
-/// the ledger, its business number and time) as `conversation.routed` (actor `system:router`);
-/// closed conversations with an inbound message after their closing get
-/// `conversation.reopened` (`automatic: true`). A round's events are appended in one commit.
+/// Each round looks at the citizen messages of the next window of ledger positions that both
+/// the `conversations` and the `inbox` projections have applied (so a round costs the window,
+/// not the whole inbox): a conversation among them with no team yet is routed by its first
+/// inbound message (its text decrypted from the ledger, its business number and time) as
+/// `conversation.routed` (actor `system:router`); a closed one with a message after its closing
+/// gets `conversation.reopened` (`automatic: true`). A round's events are appended in one commit.
 /// Dedupe keys (one routing per conversation, one reopening per citizen message) make a
-/// restart or a second process record nothing twice. A conversation is routed only once the
-/// inbox projection has passed its first message, so the rule set recorded before that message
-/// is the one in force.
+/// restart (which looks at the whole ledger once again) or a second process record nothing twice.
+/// A conversation is routed only once the inbox projection has passed its first message, so the
+/// rule set recorded before that message is the one in force.
 public final class InboxRouter: Service, Sendable {
     public let ledger: String
     let store: LedgerStore
+    /// How many ledger positions one round looks at.
     public let batchSize: Int
     public let pollInterval: Duration
     let logger: Logger
     private let loop = WorkerLoop()
+    /// The ledger position up to which every citizen message has been looked at (0 after a
+    /// start: the first rounds look at the whole ledger once, window by window).
+    private let scanned = NIOLockedValueBox<Int64>(0)
 
-    public init(ledger: String, store: LedgerStore, batchSize: Int = 200, pollInterval: Duration = .seconds(10), logger: Logger) {
+    public init(ledger: String, store: LedgerStore, batchSize: Int = 2000, pollInterval: Duration = .seconds(10), logger: Logger) {
         self.ledger = ledger
         self.store = store
         self.batchSize = max(1, batchSize)
@@ -40,34 +46,53 @@ public final class InboxRouter: Service, Sendable {
 
     public func run() async throws {
         await loop.run(pollInterval: pollInterval, logger: logger, failure: "inbox routing round failed") {
-            try await runRound() >= batchSize ? .milliseconds(200) : pollInterval
+            try await round().more ? .zero : pollInterval
         }
     }
 
-    /// One round: routes up to ``batchSize`` new conversations and reopens up to ``batchSize``
-    /// closed ones the citizen wrote to again.
+    /// One round: looks at the citizen messages of the next window of positions that both the
+    /// conversations and the inbox projections have applied; routes the new conversations among
+    /// them and reopens the closed ones they were written to.
     /// - Returns: how many events were appended (or found already recorded).
     @discardableResult
     public func runRound(now: LedgerTimestamp = .now()) async throws -> Int {
+        try await round(now: now).events
+    }
+
+    private func round(now: LedgerTimestamp = .now()) async throws -> (events: Int, more: Bool) {
         let ref: LedgerRef
         do {
             ref = try await store.ledger(named: ledger, create: false)
         } catch LedgerStoreError.ledgerNotFound {
-            return 0
+            return (0, false)
         }
+        // Messages up to `upper` are on the timeline, and the inbox shows every state and rule set
+        // recorded before them.
+        var upper: Int64?
+        for try await position in try await store.client.query(
+            """
+            SELECT min(last_position) FROM projection_state
+            WHERE ledger_id = \(ref.id) AND projection IN ('conversations', 'inbox') HAVING count(*) = 2
+            """, logger: logger
+        ).decode(Int64?.self) { upper = position }
+        let after = scanned.withLockedValue { $0 }
+        guard let upper, upper > after else { return (0, false) }
+        let end = min(upper, after + Int64(batchSize))
+
         var events: [NewEvent] = []
+        // New conversations: an inbound message in the window and no team yet; routed by their first one.
         let unrouted = try await store.client.query(
             """
-            SELECT id, phone_number_id, first_inbound FROM (
-                SELECT c.id, c.phone_number_id, c.first_position,
-                    (SELECT min(m.position) FROM conversation_messages m
-                     WHERE m.ledger_id = c.ledger_id AND m.conversation_id = c.id AND m.direction = 'inbound') AS first_inbound
-                FROM conversations c
-                LEFT JOIN inbox_conversations i ON i.ledger_id = c.ledger_id AND i.conversation_id = c.id
-                WHERE c.ledger_id = \(ref.id) AND c.last_inbound_at_us IS NOT NULL AND i.team IS NULL
-            ) AS unrouted
-            WHERE first_inbound <= (SELECT last_position FROM projection_state WHERE projection = 'inbox' AND ledger_id = \(ref.id))
-            ORDER BY first_position LIMIT \(batchSize)
+            SELECT c.id, c.phone_number_id, f.first_inbound
+            FROM (SELECT DISTINCT conversation_id FROM conversation_messages
+                  WHERE ledger_id = \(ref.id) AND direction = 'inbound' AND position > \(after) AND position <= \(end)) AS n
+            JOIN conversations c ON c.ledger_id = \(ref.id) AND c.id = n.conversation_id
+            LEFT JOIN inbox_conversations i ON i.ledger_id = \(ref.id) AND i.conversation_id = c.id
+            CROSS JOIN LATERAL (
+                SELECT min(m.position) AS first_inbound FROM conversation_messages m
+                WHERE m.ledger_id = \(ref.id) AND m.conversation_id = c.id AND m.direction = 'inbound') AS f
+            WHERE i.team IS NULL
+            ORDER BY f.first_inbound
             """, logger: logger)
         var pending: [(String, String, Int64)] = []
         for try await row in unrouted.decode((String, String, Int64).self) { pending.append(row) }
@@ -84,22 +109,26 @@ public final class InboxRouter: Service, Sendable {
                 events.append(try InboxEvents.automaticRouting(conversation: conversation, team: team, rule: rule, at: now))
             }
         }
+        // Closed conversations the citizen wrote to after their closing.
         let reopen = try await store.client.query(
             """
-            SELECT i.conversation_id, min(m.position) FROM inbox_conversations i
-            JOIN conversation_messages m ON m.ledger_id = i.ledger_id AND m.conversation_id = i.conversation_id
-                AND m.direction = 'inbound' AND m.position > i.state_position
-            WHERE i.ledger_id = \(ref.id) AND i.state = 'closed'
-            GROUP BY i.conversation_id ORDER BY min(m.position) LIMIT \(batchSize)
+            SELECT i.conversation_id, min(m.position) FROM conversation_messages m
+            JOIN inbox_conversations i ON i.ledger_id = m.ledger_id AND i.conversation_id = m.conversation_id
+            WHERE m.ledger_id = \(ref.id) AND m.direction = 'inbound' AND m.position > \(after) AND m.position <= \(end)
+              AND i.state = 'closed' AND m.position > i.state_position
+            GROUP BY i.conversation_id ORDER BY min(m.position)
             """, logger: logger)
         for try await (conversation, message) in reopen.decode((String, Int64).self) {
             events.append(try InboxEvents.reopened(
                 conversation: conversation, automatic: true, messagePosition: message, actor: InboxEvents.routerActor, at: now))
         }
-        guard !events.isEmpty else { return 0 }
-        let receipts = try await store.append(events, to: ledger)
-        let recorded = receipts.filter { !$0.alreadyRecorded }.count
-        if recorded > 0 { logger.debug("inbox router recorded events", metadata: ["events": "\(recorded)"]) }
-        return max(pending.count, events.count - pending.count)
+        if !events.isEmpty {
+            let receipts = try await store.append(events, to: ledger)
+            let recorded = receipts.filter { !$0.alreadyRecorded }.count
+            if recorded > 0 { logger.debug("inbox router recorded events", metadata: ["events": "\(recorded)"]) }
+        }
+        // Only after the commit: a failed round looks at the same window again.
+        scanned.withLockedValue { $0 = max($0, end) }
+        return (events.count, end < upper)
     }
 }
