@@ -7,7 +7,7 @@ extension Router where Context == RecordkeeperRequestContext {
     /// The conversations read API (docs/api.md), for staff within their scope (docs/access.md):
     /// `GET /v1/conversations`, `GET /v1/conversations/{id}`, `GET /v1/conversations/{id}/messages`.
     /// `{id}` is the conversation's URL-safe id (``OpaqueToken/conversationPathID(_:)``).
-    func addConversationRoutes(store: LedgerStore, settings: ConversationSettings) {
+    func addConversationRoutes(store: LedgerStore, settings: ConversationSettings, scope: ConversationScopeCheck) {
         let queries = ConversationQueries(store: store)
         let ledger = settings.ledger
         let group = group("v1/conversations")
@@ -26,6 +26,7 @@ extension Router where Context == RecordkeeperRequestContext {
         }
         group.get(":id") { _, context -> ConversationResponse in
             let id = try context.conversationID()
+            try await scope.require(id, for: context.staff())
             guard let detail = try await mapConversationErrors({ try await queries.conversation(ledger: ledger, id: id) }) else {
                 throw ProblemDetails.noConversation
             }
@@ -33,6 +34,7 @@ extension Router where Context == RecordkeeperRequestContext {
         }
         group.get(":id/messages") { request, context -> TimelineResponse in
             let id = try context.conversationID()
+            try await scope.require(id, for: context.staff())
             let clearance = context.clearance
             let parameters = request.uri.queryParameters
             let limit = try parameters.limit()

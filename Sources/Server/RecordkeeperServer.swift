@@ -61,6 +61,7 @@ public enum RecordkeeperServer {
         router.addLedgerRoutes(store: store)
         router.addSessionRoutes(directory: staff, settings: staffSettings)
         router.addStaffRoutes(directory: staff)
+        router.addAccessLogRoutes(store: store, settings: conversations)
         var services: [any Service] = [client, store]
         var fetcher: MediaFetchService?
         var dispatcher: SendDispatcher?
@@ -76,8 +77,11 @@ public enum RecordkeeperServer {
         if let whatsApp {
             router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, relays: relays.directory)
         }
-        router.addConversationRoutes(store: store, settings: conversations)
-        router.addSendRoutes(store: store, settings: conversations)
+        // Until the team inbox routes conversations, none is in an agent's teams.
+        let scope = ConversationScopeCheck(team: { _ in nil })
+        router.addConversationRoutes(store: store, settings: conversations, scope: scope)
+        router.addClassificationRoutes(store: store, settings: conversations, scope: scope)
+        router.addSendRoutes(store: store, settings: conversations, scope: scope)
         router.addMediaRoutes(store: store, settings: conversations)
         router.addInboxRoutes(store: store, settings: conversations)
         let proxy = GraphProxy(
@@ -125,7 +129,7 @@ public enum RecordkeeperServer {
 
     /// The projections the service keeps up to date (and `recordkeeper projections` knows).
     public static var projections: [any Projection] {
-        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(), InboxProjection()]
+        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(), AccessLogProjection(), InboxProjection()]
     }
 
     /// Checks that the database answers and that its migrations match this build, within

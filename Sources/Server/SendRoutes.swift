@@ -8,11 +8,12 @@ extension Router where Context == RecordkeeperRequestContext {
     /// The send API (docs/api.md, "Sending"), for staff (docs/access.md), acting as the caller:
     /// `POST /v1/conversations/{id}/messages` records a send request (202 with its position and a
     /// status URL; the dispatcher sends it) and `GET /v1/sends/{position}` tells where it stands.
-    func addSendRoutes(store: LedgerStore, settings: ConversationSettings) {
+    func addSendRoutes(store: LedgerStore, settings: ConversationSettings, scope: ConversationScopeCheck) {
         let sends = SendRequests(store: store, ledger: settings.ledger)
         let group = group("v1")
         group.post("conversations/:id/messages") { request, context -> EditedResponse<SendAcceptedResponse> in
             let id = try context.conversationID()
+            try await scope.require(id, for: context.staff())
             let key = try Self.idempotencyKey(request.headers[Self.idempotencyHeader])
             let body = try await request.collectBody(upTo: SendRoutesLimits.maxBodyBytes) {
                 ProblemDetails(

@@ -5,6 +5,7 @@ public import Records
 
 extension StaffUser: ResponseEncodable {}
 extension StaffTokenInfo: ResponseEncodable {}
+extension AccessLogEntry: ResponseEncodable {}
 
 struct StaffUserListResponse: ResponseEncodable {
     var items: [StaffUser]

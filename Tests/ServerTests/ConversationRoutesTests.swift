@@ -207,7 +207,7 @@ struct ConversationRoutesTests {
 /// API configured, and runs `test` against its router.
 func withConversationApp<T: Sendable>(
     _ db: MigratedDatabase, token: String?, runProjections: Bool = false, whatsApp: WhatsAppWebhookSettings? = nil,
-    media: GraphAPIConfiguration? = nil, setup: TestingSetup = .router,
+    media: GraphAPIConfiguration? = nil, bootstrapToken: String? = nil, setup: TestingSetup = .router,
     _ test: @escaping @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
@@ -216,7 +216,8 @@ func withConversationApp<T: Sendable>(
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try repositoryMigrations(),
         whatsApp: whatsApp, media: media,
-        conversations: ConversationSettings(ledger: "main", runProjections: runProjections, runClassifier: false), staff: directory,
+        conversations: ConversationSettings(adminToken: bootstrapToken, ledger: "main", runProjections: runProjections, runClassifier: false),
+        staff: directory,
         logger: testLogger)
     return try await app.test(setup) { client in
         // The staff user is created once the service (and its store) runs.

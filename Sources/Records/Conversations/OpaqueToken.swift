@@ -15,13 +15,13 @@ public enum OpaqueToken {
     }
 
     /// A cursor of one listing (`kind`) holding `fields` (none may contain a newline).
-    static func cursor(kind: String, _ fields: [String]) -> String {
+    public static func cursor(kind: String, _ fields: [String]) -> String {
         base64url(Data(([kind] + fields).joined(separator: "\n").utf8))
     }
 
     /// The fields of a cursor of `kind` with `count` fields.
     /// - Throws: ``ConversationQueryError/invalidCursor``.
-    static func fields(of cursor: String, kind: String, count: Int) throws -> [String] {
+    public static func fields(of cursor: String, kind: String, count: Int) throws -> [String] {
         guard let data = data(base64url: cursor), let text = String(data: data, encoding: .utf8) else {
             throw ConversationQueryError.invalidCursor
         }

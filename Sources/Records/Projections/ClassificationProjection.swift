@@ -6,11 +6,11 @@ import WhatsApp
 
 /// The `classification` projection (docs/classification.md): one row per message (received or
 /// sent), pending until a `record.classified` entry names it; then its category, the kinds that
-/// decided it, the detector version and the source. The latest decision wins (a staff change
-/// after the automatic one). The ``ClassifierService`` works off the pending rows.
+/// decided it, the detector version and the source. The latest decision wins, except that an
+/// automatic decision never replaces a staff one (version 2). The ``ClassifierService`` works off the pending rows.
 public struct ClassificationProjection: Projection {
     public let name = "classification"
-    public let version = 1
+    public let version = 2
     public let eventTypes: Set<String> = [
         WhatsAppEventType.messageReceived, OutboundEventType.sendRequested, ClassificationEventType.classified,
     ]
@@ -44,6 +44,8 @@ public struct ClassificationProjection: Projection {
                     classified_position = \(fields.position)
                 WHERE ledger_id = \(ledger.id) AND message_position = \(target)
                   AND (classified_position IS NULL OR classified_position < \(fields.position))
+                  -- A staff decision stands until staff change it: the detectors never overrule it.
+                  AND (source IS DISTINCT FROM 'staff' OR \(header.text("source")) = 'staff')
                 """, logger: logger)
         }
     }
