@@ -324,7 +324,14 @@ public enum OpenAPIDocument {
         "tags": [
           "auditing"
         ],
-        "security": [],
+        "security": [
+          {
+            "staffToken": []
+          },
+          {
+            "session": []
+          }
+        ],
         "summary": "The RFC 9162 inclusion proof of an entry.",
         "parameters": [
           {
@@ -344,6 +351,9 @@ public enum OpenAPIDocument {
               "type": "integer",
               "minimum": 1
             }
+          },
+          {
+            "$ref": "#/components/parameters/accessReason"
           }
         ],
         "responses": {
@@ -365,6 +375,12 @@ public enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/OutOfRange"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -380,7 +396,14 @@ public enum OpenAPIDocument {
         "tags": [
           "auditing"
         ],
-        "security": [],
+        "security": [
+          {
+            "staffToken": []
+          },
+          {
+            "session": []
+          }
+        ],
         "summary": "The RFC 9162 consistency proof between two tree sizes.",
         "parameters": [
           {
@@ -400,6 +423,9 @@ public enum OpenAPIDocument {
               "type": "integer",
               "minimum": 0
             }
+          },
+          {
+            "$ref": "#/components/parameters/accessReason"
           }
         ],
         "responses": {
@@ -421,6 +447,12 @@ public enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/OutOfRange"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -445,7 +477,14 @@ public enum OpenAPIDocument {
         "tags": [
           "auditing"
         ],
-        "security": [],
+        "security": [
+          {
+            "staffToken": []
+          },
+          {
+            "session": []
+          }
+        ],
         "summary": "An entry's header fields and hashes, never its payload.",
         "responses": {
           "200": {
@@ -473,8 +512,19 @@ public enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/OutOfRange"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
-        }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/accessReason"
+          }
+        ]
       }
     },
     "/v1/conversations": {
@@ -523,6 +573,9 @@ public enum OpenAPIDocument {
           },
           {
             "$ref": "#/components/parameters/cursor"
+          },
+          {
+            "$ref": "#/components/parameters/accessReason"
           }
         ],
         "responses": {
@@ -549,8 +602,8 @@ public enum OpenAPIDocument {
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
-          "503": {
-            "$ref": "#/components/responses/NotConfigured"
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -602,10 +655,15 @@ public enum OpenAPIDocument {
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
-          "503": {
-            "$ref": "#/components/responses/NotConfigured"
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
-        }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/accessReason"
+          }
+        ]
       }
     },
     "/v1/conversations/{id}/messages": {
@@ -634,6 +692,9 @@ public enum OpenAPIDocument {
           },
           {
             "$ref": "#/components/parameters/cursor"
+          },
+          {
+            "$ref": "#/components/parameters/accessReason"
           }
         ],
         "responses": {
@@ -663,8 +724,8 @@ public enum OpenAPIDocument {
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
-          "503": {
-            "$ref": "#/components/responses/NotConfigured"
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       },
@@ -693,6 +754,9 @@ public enum OpenAPIDocument {
               "maxLength": 200,
               "pattern": "^[!-~]+$"
             }
+          },
+          {
+            "$ref": "#/components/parameters/accessReason"
           }
         ],
         "requestBody": {
@@ -757,8 +821,8 @@ public enum OpenAPIDocument {
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
-          "503": {
-            "$ref": "#/components/responses/NotConfigured"
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -823,10 +887,15 @@ public enum OpenAPIDocument {
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
-          "503": {
-            "$ref": "#/components/responses/NotConfigured"
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
-        }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/accessReason"
+          }
+        ]
       }
     },
     "/v1/media": {
@@ -859,6 +928,9 @@ public enum OpenAPIDocument {
             "schema": {
               "type": "string"
             }
+          },
+          {
+            "$ref": "#/components/parameters/accessReason"
           }
         ],
         "requestBody": {
@@ -946,6 +1018,9 @@ public enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -1040,10 +1115,15 @@ public enum OpenAPIDocument {
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
-          "503": {
-            "$ref": "#/components/responses/NotConfigured"
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           }
-        }
+        },
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/accessReason"
+          }
+        ]
       }
     },
     "/graph/{version}/{id}/messages": {
@@ -1575,6 +1655,15 @@ public enum OpenAPIDocument {
               "type": "string"
             },
             "description": "Only on GET /v1/conversations/{id}."
+          },
+          "category": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 1,
+            "maximum": 4,
+            "description": "The highest data category (OCIO 141.10) of its classified messages; null while none is classified."
           }
         },
         "required": [
@@ -1684,6 +1773,22 @@ public enum OpenAPIDocument {
               "reason"
             ],
             "additionalProperties": false
+          },
+          {
+            "type": "object",
+            "description": "Not shown at your clearance (docs/access.md, \"Masking\").",
+            "properties": {
+              "state": {
+                "const": "withheld"
+              },
+              "reason": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "state"
+            ],
+            "additionalProperties": false
           }
         ]
       },
@@ -1729,6 +1834,29 @@ public enum OpenAPIDocument {
           },
           "content": {
             "$ref": "#/components/schemas/MessageContent"
+          },
+          "category": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 1,
+            "maximum": 4,
+            "description": "The message's data category; null until classified."
+          },
+          "classification_reasons": {
+            "type": [
+              "array",
+              "null"
+            ],
+            "items": {
+              "type": "string"
+            },
+            "description": "What the detectors found (`ssn`, `health`, …), never the text."
+          },
+          "masked": {
+            "type": "boolean",
+            "description": "The content was masked for your clearance (docs/access.md)."
           }
         },
         "required": [
@@ -1737,7 +1865,8 @@ public enum OpenAPIDocument {
           "message_id",
           "direction",
           "occurred_at",
-          "content"
+          "content",
+          "masked"
         ],
         "additionalProperties": false
       },
@@ -2443,6 +2572,16 @@ public enum OpenAPIDocument {
             }
           }
         }
+      },
+      "Forbidden": {
+        "description": "Your roles do not allow this (`code`: `forbidden`), or only with a stated reason (`reason_required`: send `X-Recordkeeper-Access-Reason`). See docs/access.md.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
       }
     },
     "parameters": {
@@ -2492,6 +2631,16 @@ public enum OpenAPIDocument {
         "schema": {
           "type": "string",
           "pattern": "^v[0-9]+\\.[0-9]+$"
+        }
+      },
+      "accessReason": {
+        "name": "X-Recordkeeper-Access-Reason",
+        "in": "header",
+        "required": false,
+        "description": "Why you access this (at most 500 characters): recorded with the access; required for an admin's break-glass reading (docs/access.md).",
+        "schema": {
+          "type": "string",
+          "maxLength": 500
         }
       }
     },

@@ -83,6 +83,7 @@ public enum RecordkeeperServer {
         router.addClassificationRoutes(store: store, settings: conversations, scope: scope)
         router.addSendRoutes(store: store, settings: conversations, scope: scope)
         router.addMediaRoutes(store: store, settings: conversations)
+        router.addAutomationAndSearchRoutes(store: store, settings: conversations, scope: scope)
         router.addInboxRoutes(store: store, settings: conversations)
         let proxy = GraphProxy(
             store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
@@ -101,9 +102,15 @@ public enum RecordkeeperServer {
                 wakers[ClassificationProjection().name] = { classifier.wake() }
                 services.append(classifier)
             }
+            let automation = automationServices(store: store, ledger: conversations.ledger, logger: logger)
+            wakers[ConversationsProjection().name] = automation.wake
+            services += automation.services
             if conversations.runRouter {
                 let inboxRouter = InboxRouter(ledger: conversations.ledger, store: store, logger: logger)
-                for name in [ConversationsProjection().name, InboxProjection().name] { wakers[name] = { inboxRouter.wake() } }
+                for name in [ConversationsProjection().name, InboxProjection().name] {
+                    let previous = wakers[name]
+                    wakers[name] = { previous?(); inboxRouter.wake() }
+                }
                 services.append(inboxRouter)
             }
             let wakeByProjection = wakers
@@ -129,7 +136,7 @@ public enum RecordkeeperServer {
 
     /// The projections the service keeps up to date (and `recordkeeper projections` knows).
     public static var projections: [any Projection] {
-        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(), AccessLogProjection(), InboxProjection()]
+        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(), AutomationRulesProjection(), AccessLogProjection(), InboxProjection()]
     }
 
     /// Checks that the database answers and that its migrations match this build, within

@@ -12,7 +12,7 @@ func dumpProjections(_ client: PostgresClient) async throws -> [String] {
         ("conversations", "ledger_id, id"), ("conversation_streams", "ledger_id, stream"),
         ("conversation_identities", "ledger_id, phone_number_id, citizen_key"), ("conversation_messages", "ledger_id, position"),
         ("conversation_statuses", "ledger_id, message_id"), ("media", "ledger_id, media_id"), ("outbox", "ledger_id, request_position"),
-        ("message_classifications", "ledger_id, message_position"), ("access_log", "ledger_id, position"),
+        ("message_classifications", "ledger_id, message_position"), ("automation_rule_sets", "ledger_id"), ("access_log", "ledger_id, position"),
         ("inbox_conversations", "ledger_id, conversation_id"), ("inbox_notes", "ledger_id, position"),
         ("inbox_reads", "ledger_id, conversation_id, user_name"), ("inbox_routing", "ledger_id"),
     ]
@@ -29,7 +29,7 @@ func dumpProjections(_ client: PostgresClient) async throws -> [String] {
 /// A runner of the service's projections over a store.
 func makeRunner(_ store: LedgerStore, batchSize: Int = 500, pollInterval: Duration = .seconds(30)) -> ProjectionRunner {
     ProjectionRunner(
-        store: store, projections: [ConversationsProjection(), MediaProjection(), OutboxProjection(), ClassificationProjection(), AccessLogProjection(), InboxProjection()], batchSize: batchSize, pollInterval: pollInterval,
+        store: store, projections: [ConversationsProjection(), MediaProjection(), OutboxProjection(), ClassificationProjection(), AutomationRulesProjection(), AccessLogProjection(), InboxProjection()], batchSize: batchSize, pollInterval: pollInterval,
         logger: MigratedDatabase.logger)
 }
 

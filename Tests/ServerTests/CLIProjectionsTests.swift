@@ -48,7 +48,7 @@ struct CLIProjectionsTests {
                 let before = try await cli.run(["projections", "status", "--json"])
                 try #require(before.exitCode == 0, "\(before.transcript)")
                 let statuses = try before.json([Status].self)
-                #expect(statuses.map(\.projection) == ["conversations", "media", "outbox", "relay_queue", "classification", "access_log", "inbox"])
+                #expect(statuses.map(\.projection) == ["conversations", "media", "outbox", "relay_queue", "classification", "automation_rules", "access_log", "inbox"])
                 #expect(statuses.allSatisfy { $0.ledger == "main" && $0.storedVersion == nil && $0.behind == 3 && $0.headPosition == 3 })
 
                 let rebuild = try await cli.run(["projections", "rebuild", "conversations", "--json"])

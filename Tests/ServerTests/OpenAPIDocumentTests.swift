@@ -260,6 +260,21 @@ struct OpenAPIDocumentTests {
                         .get, "/v1/ledgers/{ledger}/proofs/consistency", "/v1/ledgers/main/proofs/consistency?from=1&to=2", expect: .ok))
                     exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/checkpoint", "/v1/ledgers/main/checkpoint", expect: .notFound))
 
+                    // Staff, sessions, the read audit and classification changes (the tester is a supervisor and records officer).
+                    exchanges.append(try await call(.get, "/v1/session", "/v1/session", expect: .ok))
+                    exchanges.append(try await call(.get, "/v1/staff/users", "/v1/staff/users", expect: .ok))
+                    exchanges.append(try await call(
+                        .post, "/v1/staff/users", "/v1/staff/users", headers: json, body: Array(#"{"name":"x","roles":["agent"]}"#.utf8), expect: .forbidden))
+                    exchanges.append(try await call(.get, "/v1/staff/tokens", "/v1/staff/tokens", expect: .ok))
+                    exchanges.append(try await call(.get, "/v1/access", "/v1/access?limit=5", expect: .ok))
+                    exchanges.append(try await call(.get, "/v1/access", "/v1/access?cursor=nope", expect: .badRequest))
+                    exchanges.append(try await call(
+                        .put, "/v1/conversations/{id}/messages/{position}/classification", "/v1/conversations/\(id)/messages/999999/classification",
+                        headers: json, body: Array(#"{"category":3,"reason":"test"}"#.utf8), expect: .notFound))
+                    exchanges.append(try await call(
+                        .post, "/v1/session", "/v1/session", auth: false, headers: json, body: Array(#"{"name":"nobody","password":"wrong-password-1"}"#.utf8),
+                        expect: .unauthorized))
+
                     // The Graph proxy's own error (no integration token).
                     exchanges.append(try await call(
                         .post, "/graph/{version}/{id}/messages", "/graph/v23.0/106540352242922/messages", auth: false, headers: json,

@@ -1,0 +1,172 @@
+import Foundation
+import Ledger
+import LedgerStore
+import PostgresNIO
+import Records
+import RecordsTestSupport
+import Testing
+import WhatsApp
+
+/// Teams fixed by the test (the team inbox routes them in the service).
+struct FixedTeams: ConversationTeamLookup {
+    var teams: [String: String]
+
+    func teams(ledger: LedgerRef, conversations: Set<String>) async throws -> [String: String] {
+        teams.filter { conversations.contains($0.key) }
+    }
+}
+
+/// Content search over the blind index (issue 6, items 3–5): case and accents ignored, the
+/// caller's teams only, masked above the clearance, no word stored in clear.
+@Suite("Content search")
+struct ContentSearchTests {
+    static let robin = "16505557777"
+    static let kim = "16505558888"
+    static let robinConversation = "wa/1065/p:16505557777"
+    static let kimConversation = "wa/1065/p:16505558888"
+
+    /// Three messages (Robin: a café question, then an SSN; Kim: café hours), classified and indexed.
+    static func withIndexed(_ body: @Sendable (MigratedDatabase, LedgerStore, [String: Int64]) async throws -> Void) async throws {
+        try await withMigratedDatabase { database in
+            try await database.withStore { _, store in
+                let start = LedgerTimestamp.now()
+                var positions: [String: Int64] = [:]
+                for (index, (id, citizen, text)) in [
+                    ("wamid.cafe", robin, "Where is the Café on Main Street?"),
+                    ("wamid.hours", kim, "What are the CAFE hours, please"),
+                    ("wamid.ssn", robin, "My SSN is 536-22-4187 for the cafe permit application"),
+                ].enumerated() {
+                    let events = try SendFixture.inbound(at: start.plus(seconds: Double(index)), id: id, citizen: citizen, text: text)
+                    let receipts = try await store.append(events, to: mediaLedger)
+                    positions[id] = receipts[try #require(events.firstIndex { $0.eventType == WhatsAppEventType.messageReceived })].position
+                }
+                let runner = makeRunner(store)
+                try await runner.catchUpAll()
+                try await ClassifierService(ledger: mediaLedger, store: store, logger: MigratedDatabase.logger).runRound()
+                try await runner.catchUpAll()
+                let indexer = try SearchIndexer(ledger: mediaLedger, store: store, logger: MigratedDatabase.logger)
+                #expect(try await indexer.runRound() == 3)
+                #expect(try await indexer.runRound() == 0)
+                try await body(database, store, positions)
+            }
+        }
+    }
+
+    static func search(_ store: LedgerStore, teams: [String: String] = [:]) -> ContentSearch {
+        ContentSearch(store: store, ledger: mediaLedger, teams: FixedTeams(teams: teams))
+    }
+
+    @Test("a word is found whatever its case and accents (Café, CAFE, cafe); every word must be there; newest first")
+    func foldsCaseAndAccents() async throws {
+        try await Self.withIndexed { _, store, positions in
+            let search = Self.search(store)
+            let cafe = try await search.search("cafe", scope: .all, clearance: .specialHandling)
+            #expect(cafe.hits.map(\.position) == [positions["wamid.ssn"]!, positions["wamid.hours"]!, positions["wamid.cafe"]!])
+            #expect(cafe.nextCursor == nil)
+            let accented = try await search.search("CAFÉ", scope: .all, clearance: .specialHandling)
+            #expect(accented.hits.map(\.position) == cafe.hits.map(\.position))
+            let both = try await search.search("main café", scope: .all, clearance: .specialHandling)
+            #expect(both.hits.map(\.position) == [positions["wamid.cafe"]!])
+            #expect(both.hits.first?.text == "Where is the Café on Main Street?")
+            #expect(both.hits.first?.conversationID == Self.robinConversation)
+            #expect(both.hits.first?.direction == "inbound")
+            #expect(try await search.search("library", scope: .all, clearance: .specialHandling).hits.isEmpty)
+            let inConversation = try await search.search("cafe", conversation: Self.kimConversation, scope: .all, clearance: .specialHandling)
+            #expect(inConversation.hits.map(\.position) == [positions["wamid.hours"]!])
+            await #expect(throws: ContentSearchError.noTerms) { try await search.search("a ! ?", scope: .all, clearance: .sensitive) }
+        }
+    }
+
+    @Test("pages follow the cursor without repeating a hit")
+    func pages() async throws {
+        try await Self.withIndexed { _, store, _ in
+            let search = Self.search(store)
+            var seen: [Int64] = []
+            var cursor: String?
+            repeat {
+                let page = try await search.search("cafe", scope: .all, clearance: .sensitive, limit: 2, cursor: cursor)
+                #expect(page.hits.count <= 2)
+                seen += page.hits.map(\.position)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(seen.count == 3)
+            #expect(Set(seen).count == 3)
+            await #expect(throws: ContentSearchError.invalidCursor) {
+                try await search.search("cafe", scope: .all, clearance: .sensitive, cursor: "bm90LWEtY3Vyc29y")
+            }
+        }
+    }
+
+    @Test("an agent finds only their teams' conversations; an unrouted conversation and other teams stay out")
+    func scope() async throws {
+        try await Self.withIndexed { _, store, positions in
+            let search = Self.search(store, teams: [Self.robinConversation: "permits", Self.kimConversation: "parks"])
+            let parks = try await search.search("cafe", scope: .teams(["parks"]), clearance: .sensitive)
+            #expect(parks.hits.map(\.position) == [positions["wamid.hours"]!])
+            #expect(try await search.search("cafe", scope: .teams(["licensing"]), clearance: .sensitive).hits.isEmpty)
+            #expect(try await search.search("cafe", scope: .teams([]), clearance: .sensitive).hits.isEmpty)
+            let unrouted = Self.search(store, teams: [Self.kimConversation: "parks"])
+            #expect(try await unrouted.search("main", scope: .teams(["permits", "parks"]), clearance: .sensitive).hits.isEmpty)
+            #expect(try await unrouted.search("cafe", conversation: Self.robinConversation, scope: .teams(["parks"]), clearance: .sensitive).hits.isEmpty)
+        }
+    }
+
+    @Test("an SSN is masked for an agent (clearance 2), shown to a records officer (4), withheld without clearance; it is never indexed")
+    func masking() async throws {
+        try await Self.withIndexed { _, store, positions in
+            let search = Self.search(store)
+            let agent = try #require(try await search.search("permit application", scope: .all, clearance: .sensitive).hits.first)
+            #expect(agent.position == positions["wamid.ssn"])
+            #expect(agent.category == .confidential)
+            #expect(agent.masked)
+            #expect(agent.text == "My SSN is •••-••-4187 for the cafe permit application")
+            let officer = try #require(try await search.search("permit application", scope: .all, clearance: .specialHandling).hits.first)
+            #expect(!officer.masked)
+            #expect(officer.text == "My SSN is 536-22-4187 for the cafe permit application")
+            let none = try #require(try await search.search("permit", scope: .all, clearance: nil).hits.first)
+            #expect(none.text == nil)
+            #expect(none.masked)
+            // The value itself is not in the index: a search cannot confirm a masked number.
+            #expect(try await search.search("536 22 4187", scope: .all, clearance: .specialHandling).hits.isEmpty)
+            #expect(try await search.search("4187", scope: .all, clearance: .specialHandling).hits.isEmpty)
+        }
+    }
+
+    @Test("the index holds 16-byte tags, never a word; a changed key rebuilds it")
+    func blindIndex() async throws {
+        try await Self.withIndexed { database, store, _ in
+            let count = try #require(try await scalar(store.client, "SELECT count(*) FROM search_terms", as: Int64.self))
+            #expect(count > 10)
+            let clear = try await scalar(
+                store.client, "SELECT count(*) FROM search_terms WHERE position('cafe'::bytea in term) > 0 OR octet_length(term) <> 16", as: Int64.self)
+            #expect(clear == 0)
+            try await database.asSuperuser { owner in
+                try await owner.perform("UPDATE search_index_state SET key_id = 'an-older-key'", logger: MigratedDatabase.logger)
+                try await owner.perform("INSERT INTO search_terms SELECT ledger_id, '\\x00000000000000000000000000000000', 1 FROM search_index_state", logger: MigratedDatabase.logger)
+            }
+            let indexer = try SearchIndexer(ledger: mediaLedger, store: store, logger: MigratedDatabase.logger)
+            #expect(try await indexer.runRound() == 3)
+            #expect(try await scalar(store.client, "SELECT count(*) FROM search_terms", as: Int64.self) == count, "rebuilt: the stale tag is gone")
+            #expect(try await Self.search(store).search("main", scope: .all, clearance: .sensitive).hits.count == 1)
+        }
+    }
+
+    @Test("without a master key there is no index: the indexer cannot start and a search says so (503 in the API)")
+    func noMasterKey() async throws {
+        try await Self.withIndexed { database, _, _ in
+            try await database.withStore(masterKey: nil) { _, keyless in
+                #expect(throws: LedgerStoreError.self) { try SearchIndexer(ledger: mediaLedger, store: keyless, logger: MigratedDatabase.logger) }
+                await #expect(throws: ContentSearchError.unavailable) {
+                    try await Self.search(keyless).search("cafe", scope: .all, clearance: .specialHandling)
+                }
+            }
+        }
+    }
+
+    @Test("terms: lower case, diacritics folded, words of two or more letters or digits, each once")
+    func terms() {
+        #expect(SearchTerms.terms(in: "Ça va? Crème brûlée, CRÈME! a 42 x") == ["ca", "va", "creme", "brulee", "42"])
+        #expect(SearchTerms.terms(in: "São Paulo — Łódź") == ["sao", "paulo", "łodz"])
+        #expect(SearchTerms.indexable("SSN 536-22-4187 please") == ["ssn", "please"])
+    }
+}
