@@ -11,7 +11,7 @@ extension Router where Context == RecordkeeperRequestContext {
         let queries = ConversationQueries(store: store)
         let ledger = settings.ledger
         let group = group("v1/conversations")
-        group.get { request, _ -> ConversationListResponse in
+        group.get { request, context -> ConversationListResponse in
             let parameters = request.uri.queryParameters
             let since = try parameters.optionalTime("since")
             let until = try parameters.optionalTime("until")
@@ -20,7 +20,7 @@ extension Router where Context == RecordkeeperRequestContext {
             let page = try await mapConversationErrors(ifNoLedger: ConversationPage(items: [], nextCursor: nil)) {
                 try await queries.conversations(
                     ledger: ledger, phoneNumberID: parameters["phone_number_id"].map(String.init), since: since, until: until,
-                    limit: limit, cursor: parameters["cursor"].map(String.init))
+                    limit: limit, cursor: parameters["cursor"].map(String.init), teams: try context.staff().scope.teamFilter)
             }
             return ConversationListResponse(items: page.items.map { ConversationResponse($0) }, nextCursor: page.nextCursor)
         }

@@ -11,12 +11,18 @@ public struct ConversationSettings: Sendable {
     /// Whether this process runs the classifier (with the projections): `RECORDKEEPER_CLASSIFIER`
     /// `off` leaves automatic classification to another process.
     public var runClassifier: Bool
+    /// Whether this process runs the inbox router (with the projections): `RECORDKEEPER_ROUTER`
+    /// `off` leaves routing and automatic reopening to another process.
+    public var runRouter: Bool
 
-    public init(adminToken: String? = nil, ledger: String = "main", runProjections: Bool = true, runClassifier: Bool = true) {
+    public init(
+        adminToken: String? = nil, ledger: String = "main", runProjections: Bool = true, runClassifier: Bool = true, runRouter: Bool = true
+    ) {
         self.adminToken = adminToken
         self.ledger = ledger
         self.runProjections = runProjections
         self.runClassifier = runClassifier
+        self.runRouter = runRouter
     }
 
     /// Reads `RECORDKEEPER_ADMIN_TOKEN` (or `RECORDKEEPER_ADMIN_TOKEN_FILE`) and `RECORDKEEPER_LEDGER`.
@@ -29,6 +35,7 @@ public struct ConversationSettings: Sendable {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return ConversationSettings(
-            adminToken: token, ledger: nonEmpty("RECORDKEEPER_LEDGER") ?? "main", runClassifier: nonEmpty("RECORDKEEPER_CLASSIFIER") != "off")
+            adminToken: token, ledger: nonEmpty("RECORDKEEPER_LEDGER") ?? "main", runClassifier: nonEmpty("RECORDKEEPER_CLASSIFIER") != "off",
+            runRouter: nonEmpty("RECORDKEEPER_ROUTER") != "off")
     }
 }

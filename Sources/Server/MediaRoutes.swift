@@ -13,12 +13,20 @@ extension Router where Context == RecordkeeperRequestContext {
     ///
     /// Citizens' files are served as downloads (`Content-Disposition: attachment`, `nosniff`, a
     /// sandboxing CSP), never rendered in the service's own origin.
-    func addMediaRoutes(store: LedgerStore, settings: ConversationSettings) {
+    func addMediaRoutes(store: LedgerStore, settings: ConversationSettings, scope: ConversationScopeCheck) {
         let lookup = MediaLookup(store: store)
         let ledger = settings.ledger
         group("v1/media").get(":media_id") { _, context -> Response in
             guard let mediaID = context.parameters.get("media_id"), !mediaID.isEmpty, mediaID.utf8.count <= 200 else {
                 throw ProblemDetails(status: .badRequest, code: "invalid_media_id", title: "Invalid media id", detail: "give Meta's media id")
+            }
+            // An agent downloads only media of their teams' conversations (else: as unknown).
+            let principal = try context.staff()
+            if principal.scope != .all {
+                guard let stream = try await lookup.stream(ledger: ledger, id: mediaID), try await scope.allows(stream, for: principal) else {
+                    throw ProblemDetails(
+                        status: .notFound, code: "no_media", title: "No such media", detail: "no recorded message carries media id \(mediaID)")
+                }
             }
             switch try await lookup.media(ledger: ledger, id: mediaID) {
             case .stored(let media, let position):

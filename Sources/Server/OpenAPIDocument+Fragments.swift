@@ -7,7 +7,7 @@ extension OpenAPIDocument {
     /// Parts of the document kept beside the routes they describe, each a JSON object with
     /// `paths`, and optionally `tags` and `components` (`schemas`, `responses`, `parameters`).
     /// Add a fragment here when adding a file of routes.
-    static let fragments: [String] = [staffFragment, automationFragment, analyticsFragment]
+    static let fragments: [String] = [staffFragment, automationFragment, analyticsFragment, inboxFragment]
 
     /// `core` with each fragment's paths, tags and components added. A fragment may not redefine
     /// what is already there: that is a programming error, caught by the tests.

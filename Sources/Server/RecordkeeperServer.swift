@@ -80,13 +80,16 @@ public enum RecordkeeperServer {
         if let whatsApp {
             router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, relays: relays.directory)
         }
-        // Until the team inbox routes conversations, none is in an agent's teams.
-        let scope = ConversationScopeCheck(team: { _ in nil })
+        // Agents see their teams' conversations: the team comes from the inbox projection.
+        let inbox = InboxQueries(store: store)
+        let ledgerName = conversations.ledger
+        let scope = ConversationScopeCheck(team: { try await inbox.team(ledger: ledgerName, conversation: $0) })
         router.addConversationRoutes(store: store, settings: conversations, scope: scope)
         router.addClassificationRoutes(store: store, settings: conversations, scope: scope)
         router.addSendRoutes(store: store, settings: conversations, scope: scope)
-        router.addMediaRoutes(store: store, settings: conversations)
+        router.addMediaRoutes(store: store, settings: conversations, scope: scope)
         router.addAutomationAndSearchRoutes(store: store, settings: conversations, scope: scope)
+        router.addInboxRoutes(store: store, settings: conversations)
         let proxy = GraphProxy(
             store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
@@ -108,6 +111,14 @@ public enum RecordkeeperServer {
             let automation = automationServices(store: store, ledger: conversations.ledger, logger: logger)
             wakers[ConversationsProjection().name] = automation.wake
             services += automation.services
+            if conversations.runRouter {
+                let inboxRouter = InboxRouter(ledger: conversations.ledger, store: store, logger: logger)
+                for name in [ConversationsProjection().name, InboxProjection().name] {
+                    let previous = wakers[name]
+                    wakers[name] = { previous?(); inboxRouter.wake() }
+                }
+                services.append(inboxRouter)
+            }
             let wakeByProjection = wakers
             let wake: @Sendable (String, String) -> Void = { projection, _ in
                 if let wakeUp = wakeByProjection[projection] { wakeUp() }
@@ -132,7 +143,7 @@ public enum RecordkeeperServer {
     /// The projections the service keeps up to date (and `recordkeeper projections` knows).
     public static var projections: [any Projection] {
         [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(), AutomationRulesProjection(),
-            AccessLogProjection(), AnalyticsProjection()]
+            AccessLogProjection(), AnalyticsProjection(), InboxProjection()]
     }
 
     /// Checks that the database answers and that its migrations match this build, within

@@ -14,6 +14,8 @@ func dumpProjections(_ client: PostgresClient) async throws -> [String] {
         ("conversation_statuses", "ledger_id, message_id"), ("media", "ledger_id, media_id"), ("outbox", "ledger_id, request_position"),
         ("message_classifications", "ledger_id, message_position"), ("automation_rule_sets", "ledger_id"), ("access_log", "ledger_id, position"),
         ("analytics_messages", "ledger_id, position"), ("analytics_conversation_events", "ledger_id, position"),
+        ("inbox_conversations", "ledger_id, conversation_id"), ("inbox_notes", "ledger_id, position"),
+        ("inbox_reads", "ledger_id, conversation_id, user_name"), ("inbox_routing", "ledger_id"),
     ]
     var lines: [String] = []
     for (table, order) in tables {
@@ -28,7 +30,7 @@ func dumpProjections(_ client: PostgresClient) async throws -> [String] {
 /// A runner of the service's projections over a store.
 func makeRunner(_ store: LedgerStore, batchSize: Int = 500, pollInterval: Duration = .seconds(30)) -> ProjectionRunner {
     ProjectionRunner(
-        store: store, projections: [ConversationsProjection(), MediaProjection(), OutboxProjection(), ClassificationProjection(), AutomationRulesProjection(), AccessLogProjection(), AnalyticsProjection()], batchSize: batchSize, pollInterval: pollInterval,
+        store: store, projections: [ConversationsProjection(), MediaProjection(), OutboxProjection(), ClassificationProjection(), AutomationRulesProjection(), AccessLogProjection(), AnalyticsProjection(), InboxProjection()], batchSize: batchSize, pollInterval: pollInterval,
         logger: MigratedDatabase.logger)
 }
 

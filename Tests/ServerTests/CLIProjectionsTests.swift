@@ -48,7 +48,7 @@ struct CLIProjectionsTests {
                 let before = try await cli.run(["projections", "status", "--json"])
                 try #require(before.exitCode == 0, "\(before.transcript)")
                 let statuses = try before.json([Status].self)
-                #expect(statuses.map(\.projection) == ["conversations", "media", "outbox", "relay_queue", "classification", "automation_rules", "access_log", "analytics"])
+                #expect(statuses.map(\.projection) == ["conversations", "media", "outbox", "relay_queue", "classification", "automation_rules", "access_log", "analytics", "inbox"])
                 #expect(statuses.allSatisfy { $0.ledger == "main" && $0.storedVersion == nil && $0.behind == 3 && $0.headPosition == 3 })
 
                 let rebuild = try await cli.run(["projections", "rebuild", "conversations", "--json"])
@@ -67,7 +67,7 @@ struct CLIProjectionsTests {
                 }
                 #expect(messages == 2)
 
-                let unknown = try await cli.run(["projections", "rebuild", "inbox"])
+                let unknown = try await cli.run(["projections", "rebuild", "retention"])
                 #expect(unknown.exitCode != 0)
                 #expect(unknown.stderr.contains("conversations, media"), "\(unknown.transcript)")
             }

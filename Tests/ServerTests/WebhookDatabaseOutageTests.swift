@@ -14,8 +14,8 @@ struct WebhookDatabaseOutageTests {
     func outage() async throws {
         try await EmbeddedServe.run(extraEnvironment: [
             "WHATSAPP_APP_SECRET": WebhookDeliveries.appSecret, "WHATSAPP_COMMIT_TIMEOUT": "3",
-            // Only the deliveries' own entries: no record.classified decisions in the count below.
-            "RECORDKEEPER_CLASSIFIER": "off",
+            // Only the deliveries' own entries: no record.classified or conversation.routed in the count below.
+            "RECORDKEEPER_CLASSIFIER": "off", "RECORDKEEPER_ROUTER": "off",
         ]) { serve in
             try await Self.exercise(serve: serve.process, base: serve.baseURL, cluster: serve.clusterDirectory, pgPort: serve.pgPort, work: serve.work)
             // Offline, after the outage: the ledger verifies and holds each acknowledged message once.

@@ -23,8 +23,11 @@ public struct ConversationQueries: Sendable {
     ///   - until: only those whose last message is before this time.
     ///   - cursor: the `nextCursor` of the previous page.
     /// - Throws: ``ConversationQueryError/invalidCursor``, ``LedgerStoreError/ledgerNotFound(_:)``.
+    /// - Parameter teams: only conversations routed to one of these teams (an agent's scope,
+    ///   ``ConversationScope/teamFilter``); nil: every conversation.
     public func conversations(
-        ledger name: String, phoneNumberID: String? = nil, since: Date? = nil, until: Date? = nil, limit: Int = 50, cursor: String? = nil
+        ledger name: String, phoneNumberID: String? = nil, since: Date? = nil, until: Date? = nil, limit: Int = 50, cursor: String? = nil,
+        teams: [String]? = nil
     ) async throws -> ConversationPage {
         let ledger = try await store.ledger(named: name, create: false)
         let limit = Self.clamp(limit)
@@ -46,6 +49,8 @@ public struct ConversationQueries: Sendable {
               AND (\(sinceUs)::int8 IS NULL OR last_message_at_us >= \(sinceUs))
               AND (\(untilUs)::int8 IS NULL OR last_message_at_us < \(untilUs))
               AND (\(afterActivity)::int8 IS NULL OR (last_activity_at_us, id) < (\(afterActivity), \(afterID)::text))
+              AND (\(teams)::text[] IS NULL OR id IN (
+                    SELECT conversation_id FROM inbox_conversations WHERE ledger_id = \(ledger.id) AND team = ANY(\(teams)::text[])))
             ORDER BY last_activity_at_us DESC, id DESC
             LIMIT \(limit + 1)
             """, logger: store.logger)

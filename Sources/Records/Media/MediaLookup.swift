@@ -26,6 +26,16 @@ public struct MediaLookup: Sendable {
     public init(store: LedgerStore) {
         self.store = store
     }
+    /// The stream of the message that carries `mediaID` (from the `media` projection); nil when
+    /// no recorded message does (or its ledger does not exist).
+    public func stream(ledger: String, id mediaID: String) async throws -> String? {
+        guard let ref = try await store.ledgers().first(where: { $0.name == ledger }) else { return nil }
+        let rows = try await store.client.query(
+            "SELECT stream FROM media WHERE ledger_id = \(ref.id) AND media_id = \(mediaID)", logger: store.logger)
+        for try await stream in rows.decode(String.self) { return stream }
+        return nil
+    }
+
 
     /// The archive's state of `mediaID` in `ledger`.
     /// - Throws: ``MediaPayloadError`` when a stored payload does not give back its recorded

@@ -56,6 +56,14 @@ public enum AccessRoutes {
         "DELETE /v1/staff/tokens/{token_id}": .staff(.staffManage),
         "GET /v1/analytics": .staff(.analyticsRead),
         "GET /metrics": .staff(.metricsRead),
+        "GET /v1/inbox": .staff(.inboxRead),
+        "POST /v1/conversations/{id}/assignment": .staff(.conversationAssign),
+        "POST /v1/conversations/{id}/state": .staff(.conversationStateChange),
+        "GET /v1/conversations/{id}/notes": .staff(.notesRead),
+        "POST /v1/conversations/{id}/notes": .staff(.noteAdd),
+        "POST /v1/conversations/{id}/read": .staff(.conversationMarkRead),
+        "GET /v1/routing/rules": .staff(.routingManage),
+        "PUT /v1/routing/rules": .staff(.routingManage),
     ]
 
     /// The access of a route; nil when the table does not name it.

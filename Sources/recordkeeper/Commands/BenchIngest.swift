@@ -95,7 +95,7 @@ struct BenchIngest: AsyncParsableCommand {
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
             migrations: runtime.migrations, whatsApp: settings,
             // The classifier is off: its decisions are entries of their own, which would change what is measured.
-            conversations: ConversationSettings(ledger: ledger, runProjections: projections, runClassifier: false), logger: quiet, onServerRunning: announcer.announce
+            conversations: ConversationSettings(ledger: ledger, runProjections: projections, runClassifier: false, runRouter: false), logger: quiet, onServerRunning: announcer.announce
         )
         let (ingest, head) = try await Self.withServer(app, port: announcer.port) { port in
             let url = "http://127.0.0.1:\(port)/webhooks/whatsapp"

@@ -72,7 +72,7 @@ struct BenchSendPlan: Sendable {
         let directory = StaffDirectory(store: store, ledger: ledger, logger: quiet)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: migrations,
-            whatsApp: webhook, media: graph, conversations: ConversationSettings(ledger: ledger, runProjections: true, runClassifier: false),
+            whatsApp: webhook, media: graph, conversations: ConversationSettings(ledger: ledger, runProjections: true, runClassifier: false, runRouter: false),
             staff: directory, logger: quiet, onServerRunning: announcer.announce)
         let plan = self
         return try await BenchIngest.withServer(app, port: announcer.port) { port in

@@ -51,7 +51,7 @@ func withRecordkeeperApp<T: Sendable>(
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
         client: client, store: store, migrations: migrations, whatsApp: whatsApp,
-        conversations: ConversationSettings(adminToken: adminToken, runClassifier: false), logger: testLogger
+        conversations: ConversationSettings(adminToken: adminToken, runClassifier: false, runRouter: false), logger: testLogger
     )
     return try await app.test(setup, test)
 }
