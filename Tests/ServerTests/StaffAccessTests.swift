@@ -140,7 +140,7 @@ struct StaffAccessTests {
     @Test("an SSN is category 3 with its reason; shown to a records officer, masked for a reader without clearance, withheld from an auditor; every view listed for the auditor")
     func maskingAndReadAudit() async throws {
         try await withMigratedDatabase { db in
-            let (tokens, position) = try await db.withStore { _, store in
+            let (tokens, position, otherTeam) = try await db.withStore { _, store in
                 let receipt = try await store.append(
                     F.message("wamid.ssn-1", from: Self.citizen, at: 100, body: ["body": Self.ssnText]), to: "main")
                 // The classifier's decision, as the classifier service records it.
@@ -154,7 +154,10 @@ struct StaffAccessTests {
                 for role in [StaffRole.recordsOfficer, .auditor, .supervisor] {
                     tokens[role] = try await TestStaff.token(store, name: role.rawValue.replacingOccurrences(of: "_", with: "-"), roles: [role])
                 }
-                return (tokens, receipt.position)
+                // Agents of the team the router gives new conversations to (`general`), and of another.
+                tokens[.agent] = try await TestStaff.token(store, name: "agent-general", roles: [.agent], teams: ["general"])
+                let otherTeam = try await TestStaff.token(store, name: "agent-permits", roles: [.agent], teams: ["permits"])
+                return (tokens, receipt.position, otherTeam)
             }
             // The service's projections run: staff changes and accesses reach the API from the ledger.
             try await withConversationApp(db, token: nil, runProjections: true, bootstrapToken: Self.bootstrap) { app in
@@ -170,6 +173,20 @@ struct StaffAccessTests {
                 #expect(officer["classification_reasons"] as? [String] == ["ssn"])
                 #expect(officer["masked"] as? Bool == false)
                 #expect(Self.text(officer) == Self.ssnText)
+
+                // The agent of the conversation's team (clearance 2) sees it masked once the router routed it;
+                // an agent of another team does not see the conversation at all.
+                var agentView: [String: Any] = [:]
+                try await SendAPITests.eventually {
+                    let status = try await Self.status(app, timeline, token: tokens[.agent]!)
+                    if status == .ok { agentView = try await Self.firstItem(app, timeline, headers: [.authorization: "Bearer \(tokens[.agent]!)"]) }
+                    return status == .ok
+                }
+                #expect(agentView["masked"] as? Bool == true)
+                #expect(Self.text(agentView).map { !$0.contains("219-09-9999") && $0.contains("•••-••-9999") } == true)
+                #expect(try await Self.status(app, timeline, token: otherTeam) == .notFound)
+                let (_, otherList) = try await get(app, "/v1/conversations", token: otherTeam)
+                #expect((otherList["items"] as? [Any])?.isEmpty == true, "another team's agent lists nothing")
 
                 // An admin with a stated reason (break-glass, clearance 2): masked, last four shown.
                 let admin = try await Self.firstItem(
@@ -204,10 +221,10 @@ struct StaffAccessTests {
                 try await SendAPITests.eventually {
                     let (_, body) = try await get(app, "/v1/access?record=conversation:\(id)", token: tokens[.auditor]!)
                     entries = body["items"] as? [[String: Any]] ?? []
-                    return entries.count >= 4
+                    return entries.count >= 5
                 }
                 let viewers = Set(entries.compactMap { $0["user"] as? String })
-                #expect(viewers.isSuperset(of: ["records-officer", "bootstrap-admin"]))
+                #expect(viewers.isSuperset(of: ["records-officer", "bootstrap-admin", "agent-general"]))
                 let breakGlass = entries.filter { $0["break_glass"] as? Bool == true }
                 #expect(breakGlass.contains { $0["reason"] as? String == "records request 2026-114" && ($0["masked"] as? [Int])?.contains(Int(position)) == true })
                 let (_, byUser) = try await get(app, "/v1/access?user=auditor", token: tokens[.auditor]!)
