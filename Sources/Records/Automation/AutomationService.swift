@@ -56,7 +56,7 @@ public final class AutomationService: Service, Sendable {
     public func wake() { loop.wake() }
 
     public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "automation round failed") {
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "automation round failed") { [self] in
             try await runRound() == batchSize ? .milliseconds(50) : pollInterval
         }
     }

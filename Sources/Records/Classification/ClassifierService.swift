@@ -35,7 +35,7 @@ public final class ClassifierService: Service, Sendable {
     public func wake() { loop.wake() }
 
     public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "classification round failed") {
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "classification round failed") { [self] in
             try await runRound() == batchSize ? .milliseconds(200) : pollInterval
         }
     }

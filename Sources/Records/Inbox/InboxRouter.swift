@@ -45,7 +45,7 @@ public final class InboxRouter: Service, Sendable {
     public func wake() { loop.wake() }
 
     public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "inbox routing round failed") {
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "inbox routing round failed") { [self] in
             try await round().more ? .zero : pollInterval
         }
     }

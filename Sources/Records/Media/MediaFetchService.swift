@@ -57,7 +57,7 @@ public final class MediaFetchService: Service, Sendable {
     /// Runs rounds until graceful shutdown (or cancellation); a round in progress finishes its
     /// fetches (each bounded by the Graph timeouts) and appends their outcomes first.
     public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "media fetch round failed") {
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "media fetch round failed") { [self] in
             // A full round suggests more is due: look again soon (not at once, so the projection
             // can catch up with the outcomes just appended).
             try await runRound().count == batchSize ? min(pollInterval, .seconds(1)) : pollInterval

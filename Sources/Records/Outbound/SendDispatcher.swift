@@ -61,7 +61,7 @@ public final class SendDispatcher: Service, Sendable {
     }
 
     public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "send round failed") {
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "send round failed") { [self] in
             // Work was done: the next requests of those conversations may be due at once.
             try await runRound().isEmpty ? pollInterval : .zero
         }

@@ -55,7 +55,7 @@ public final class WebhookRelayService: Service, Sendable {
     /// Runs rounds until graceful shutdown (or cancellation); a round in progress finishes its
     /// attempts (each bounded by the client's timeout) and records their outcomes first.
     public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "webhook relay round failed") {
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "webhook relay round failed") { [self] in
             try await runRound().count == batchSize ? min(pollInterval, .seconds(1)) : pollInterval
         }
     }

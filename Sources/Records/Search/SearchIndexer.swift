@@ -42,7 +42,7 @@ public final class SearchIndexer: Service, Sendable {
     public func wake() { loop.wake() }
 
     public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "search indexing round failed") {
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "search indexing round failed") { [self] in
             try await runRound() == batchSize ? .zero : pollInterval
         }
     }
