@@ -44,6 +44,16 @@ struct Users: AsyncParsableCommand {
         return role
     }
 
+    /// Makes one change to the account `name`, then shows the account as it is now.
+    static func change(_ name: String, json: Bool, _ body: @Sendable @escaping (StaffDirectory) async throws -> Void) async throws {
+        let user = try await withDirectory { directory in
+            try await body(directory)
+            guard let user = try await directory.user(name) else { throw StaffError.noSuchUser(name) }
+            return user
+        }
+        try show(user, json: json)
+    }
+
     static func show(_ user: StaffUser, json: Bool) throws {
         if json { return try Output.encoded(user) }
         Output.line(
@@ -113,11 +123,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             let (name, role) = (name, try Users.role(role))
-            let user = try await Users.withDirectory {
-                try await $0.setRole(role, granted: true, user: name, actor: Integrations.actor)
-                return try await $0.user(name)!
-            }
-            try Users.show(user, json: json)
+            try await Users.change(name, json: json) { try await $0.setRole(role, granted: true, user: name, actor: Integrations.actor) }
         }
     }
 
@@ -129,11 +135,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             let (name, role) = (name, try Users.role(role))
-            let user = try await Users.withDirectory {
-                try await $0.setRole(role, granted: false, user: name, actor: Integrations.actor)
-                return try await $0.user(name)!
-            }
-            try Users.show(user, json: json)
+            try await Users.change(name, json: json) { try await $0.setRole(role, granted: false, user: name, actor: Integrations.actor) }
         }
     }
 
@@ -145,11 +147,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             let (name, team) = (name, team)
-            let user = try await Users.withDirectory {
-                try await $0.setTeam(team, member: true, user: name, actor: Integrations.actor)
-                return try await $0.user(name)!
-            }
-            try Users.show(user, json: json)
+            try await Users.change(name, json: json) { try await $0.setTeam(team, member: true, user: name, actor: Integrations.actor) }
         }
     }
 
@@ -161,11 +159,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             let (name, team) = (name, team)
-            let user = try await Users.withDirectory {
-                try await $0.setTeam(team, member: false, user: name, actor: Integrations.actor)
-                return try await $0.user(name)!
-            }
-            try Users.show(user, json: json)
+            try await Users.change(name, json: json) { try await $0.setTeam(team, member: false, user: name, actor: Integrations.actor) }
         }
     }
 
@@ -213,11 +207,7 @@ struct Users: AsyncParsableCommand {
             }
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw CLIError("give the --reason for the clearance") }
             let (name, reason, granted) = (name, reason, category)
-            let user = try await Users.withDirectory {
-                try await $0.setClearance(granted, reason: reason, user: name, actor: Integrations.actor)
-                return try await $0.user(name)!
-            }
-            try Users.show(user, json: json)
+            try await Users.change(name, json: json) { try await $0.setClearance(granted, reason: reason, user: name, actor: Integrations.actor) }
         }
     }
 }
