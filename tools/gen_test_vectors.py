@@ -248,10 +248,40 @@ def utc(us: int) -> datetime.datetime:
     return EPOCH + datetime.timedelta(microseconds=us)
 
 
+def civil_from_days(days: int) -> tuple[int, int, int]:
+    """(year, month, day) of a day count since 1970-01-01, proleptic Gregorian calendar
+    (Howard Hinnant's days-to-civil algorithm; floor division throughout)."""
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    return yoe + era * 400 + (1 if month <= 2 else 0), month, day
+
+
 def rfc3339(us: int) -> str:
-    """RFC 3339 in UTC with exactly six fractional digits, as the service prints timestamps."""
-    t = utc(us)
-    return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%06dZ" % t.microsecond
+    """The text form of a timestamp (ledger-format.md section 4, "Text form of timestamps"):
+    YYYY-MM-DDTHH:MM:SS.ffffffZ in UTC, proleptic Gregorian, exactly six fractional digits.
+    Years outside 0000-9999 (not RFC 3339) are written -YYYY (before year 0) or +YYYYY (after 9999)."""
+    seconds, fraction = divmod(us, 1_000_000)     # floor: the fraction is never negative
+    days, second_of_day = divmod(seconds, 86_400)
+    year, month, day = civil_from_days(days)
+    hour, rest = divmod(second_of_day, 3600)
+    minute, second = divmod(rest, 60)
+    if year < 0:
+        year_text = "-%04d" % -year
+    elif year > 9999:
+        year_text = "+%d" % year
+    else:
+        year_text = "%04d" % year
+    text = "%s-%02d-%02dT%02d:%02d:%02d.%06dZ" % (year_text, month, day, hour, minute, second, fraction)
+    if 1 <= year <= 9999:  # cross-check with Python's own (proleptic Gregorian) calendar
+        t = utc(us)
+        assert text == t.strftime("%Y-%m-%dT%H:%M:%S").rjust(19, "0") + ".%06dZ" % t.microsecond, text
+    return text
 
 
 def period(us: int) -> str:
@@ -517,7 +547,7 @@ SINGLES = [
     dict(
         name="stream-nfd",
         description="stream-nfc's stream in decomposed form (NFD: c + U+0327, a + U+0303, e + U+0301). Every other "
-        "input equals stream-nfc; the hashes differ.",
+        "input (prev_hash, salt and payload included) equals stream-nfc; the hashes differ.",
         ledger=MAIN,
         position=9,
         event_id="0195a1cb-7777-7777-8777-777777777777",
@@ -530,6 +560,7 @@ SINGLES = [
         header=header({"direction": "inbound"}),
         payload={"utf8": "Olá"},
         salt_label="stream-nfc",
+        prev_hash_label="stream-nfc",
     ),
     dict(
         name="dedupe-key-present",
@@ -548,7 +579,8 @@ SINGLES = [
     ),
     dict(
         name="dedupe-key-absent",
-        description="No dedupe key: the single byte 0x00 and nothing else. Every other input equals dedupe-key-present. "
+        description="No dedupe key: the single byte 0x00 and nothing else. Every other input (prev_hash, salt and payload "
+        "included) equals dedupe-key-present. "
         "An empty dedupe key is not allowed (use absent instead), so 0x01 00000000 never occurs.",
         ledger=MAIN,
         position=10,
@@ -562,6 +594,7 @@ SINGLES = [
         header=header({"direction": "outbound", "kind": "template"}),
         payload={"utf8": '{"template":"case_update","lang":"en_US"}'},
         salt_label="dedupe-key-present",
+        prev_hash_label="dedupe-key-present",
     ),
     dict(
         name="occurred-before-1970",
@@ -662,6 +695,31 @@ REJECTIONS = [
 
 MASTER_1 = bytes(range(32))
 MASTER_2 = fixed("master key 2")
+
+# Text form of timestamps (section 4): microseconds -> the exact text. The text is never hashed
+# (entries hash the integer); these pin the form that tools print, including the calendar
+# (proleptic Gregorian: no Julian dates before 1582) and floor division below 1970.
+TIMESTAMPS = [
+    ("epoch", 0, "The Unix epoch."),
+    ("one-microsecond", 1, "Six fractional digits always, leading zeros kept."),
+    ("last-microsecond-of-1969", -1, "Negative: seconds and fraction are floored, the fraction is never negative."),
+    ("one-second-before-epoch", -1_000_000, "A whole negative second: fraction .000000."),
+    ("one-second-and-one-microsecond-before-epoch", -1_000_001, "Floor, not truncation towards zero."),
+    ("whole-second", 1_741_944_413_000_000, "Fraction zero is still written as .000000."),
+    ("first-entry-occurred", 1_741_944_413_589_793, "Vector first-entry's occurred_at."),
+    ("leap-day-2000", 951_782_400_000_000, "2000 is a leap year (divisible by 400)."),
+    ("end-of-february-2100", 4_107_542_399_999_999, "2100 is not a leap year (divisible by 100, not by 400)."),
+    ("before-gregorian-reform", -12_219_336_000_000_000, "1582-10-14 exists in the proleptic Gregorian calendar; a "
+     "hybrid Julian/Gregorian calendar (the default of some date libraries) has no such day."),
+    ("year-0001", -62_135_596_800_000_000, "The first instant of year 1."),
+    ("year-0000", -62_167_219_200_000_000, "Year 0 (1 BC in ISO 8601 numbering), four digits."),
+    ("before-year-0000", -62_167_219_200_000_001, "Before year 0: not RFC 3339; written with a minus sign."),
+    ("last-microsecond-of-9999", 253_402_300_799_999_999, "The last instant RFC 3339 can write."),
+    ("year-10000", 253_402_300_800_000_000, "After 9999: not RFC 3339; written with a plus sign."),
+    ("i64-max", I64_MAX, "The largest i64 (2^63-1 microseconds)."),
+    ("i64-min", I64_MIN, "The smallest i64 (-2^63 microseconds)."),
+]
+
 
 WRAPPED = [
     dict(
@@ -921,7 +979,7 @@ def build() -> dict:
         entries.append(vector)
         by_name[spec["name"]] = (spec, vector)
     for spec in SINGLES:
-        prev_hash = fixed("prev_hash " + spec["name"])
+        prev_hash = fixed("prev_hash " + spec.get("prev_hash_label", spec["name"]))
         vector, _ = build_entry(spec, prev_hash)
         entries.append(vector)
         by_name[spec["name"]] = (spec, vector)
@@ -1009,6 +1067,14 @@ def build() -> dict:
             item["note"] = r["note"]
         rejections.append(item)
 
+    timestamps = []
+    for name, us, description in TIMESTAMPS:
+        text = rfc3339(us)
+        if 1 <= int(text[:4] if text[0].isdigit() else "0") <= 9999:
+            assert micros(text) == us, name
+        timestamps.append({"name": name, "description": description,
+                           "microseconds": str(us), "text": text})
+
     return {
         "format": "recordkeeper-ledger",
         "version": FORMAT_VERSION,
@@ -1028,6 +1094,7 @@ def build() -> dict:
         "wrapped_data_keys": wrapped,
         "sealed_payloads": sealed,
         "rejections": rejections,
+        "timestamps": timestamps,
         "checkpoints": checkpoint_vectors(chain_hashes),
     }
 
@@ -1080,7 +1147,8 @@ def main() -> int:
     args.output.write_text(text, encoding="utf-8")
     print(
         f"wrote {args.output}: {len(doc['entries'])} entry vectors, {len(doc['wrapped_data_keys'])} wrapped data keys, "
-        f"{len(doc['sealed_payloads'])} sealed payloads, {len(doc['rejections'])} rejections"
+        f"{len(doc['sealed_payloads'])} sealed payloads, {len(doc['rejections'])} rejections, "
+        f"{len(doc['timestamps'])} timestamps"
     )
     return 0
 

@@ -25,8 +25,12 @@ What it checks, for one ledger:
   ``--public-key-file``): the database's own ``signing_keys`` are never used.
 
 What is reported (§12.6): the first chain failure (§10.2) if any; else the
-first failing checkpoint, in the order above; else the first stored Merkle node
-that is wrong (``tree_node_mismatch``).
+first finding (``head_missing``, ``payload_key_unavailable``, ``orphan_payload``:
+§10.2 notes and step 8); else the first failing checkpoint, in the order above;
+else the first stored Merkle node that is wrong (``tree_node_mismatch``).
+Every finding is listed.  Memory (§10 "Memory"): constant for the chain, plus
+the ``(event_type, header)`` of every authorising entry of a destruction, the
+ledger's data keys (with a master key) and the orphan payload positions.
 
 Input is either a PostgreSQL database (``--database URL``; the tool runs
 ``psql`` itself and exports the tables inside one read-only REPEATABLE READ
@@ -34,6 +38,9 @@ transaction, as §15 shows) or a directory of CSV files exported as §15 shows
 (``--export-dir DIR``).  The files of ledger ``L`` are named as in §15:
 
 =============================  ==================================================
+``L-ledger.csv``               id, name (optional: without it, a ledger with no
+                               head row and no entries cannot be told from no
+                               ledger at all)
 ``L-entries.csv``              ledger, position, event_id, stream, event_type,
                                occurred_at_us, recorded_at_us, actor, dedupe_key,
                                header, payload_commitment, prev_hash, entry_hash
@@ -47,6 +54,11 @@ transaction, as §15 shows) or a directory of CSV files exported as §15 shows
                                of a schema older than version 3 has none)
 ``L-checkpoints.csv``          id, tree_size, note (read only with
                                ``--stored-checkpoints``)
+``L-signing-keys.csv``         id, public_key, master_key_id (optional: a
+                               master key that wraps a signing key is confirmed
+                               as the right one even if it wraps none of the
+                               ledger's data keys; the public keys are never
+                               trusted)
 =============================  ==================================================
 
 Byte columns are hex, CSV with a header line, UTF-8.  The entries file is read
@@ -122,6 +134,8 @@ DATA_KEY_COLUMNS = ("id", "stream", "period", "master_key_id", "wrapped_key",
 PAYLOAD_COLUMNS = ("position", "data_key_id", "sealed")
 NODE_COLUMNS = ("last_position", "level", "hash")
 CHECKPOINT_COLUMNS = ("id", "tree_size", "note")
+LEDGER_COLUMNS = ("id", "name")
+SIGNING_KEY_COLUMNS = ("id", "public_key", "master_key_id")
 LOWEST_NODE_LEVEL = 4                                 # §11.1: every level from 4 up
 
 
@@ -325,13 +339,16 @@ def data_key_period(occurred_at_us: int) -> str:
 
 
 def rfc3339_us(us: int) -> str:
-    """RFC 3339 UTC form with microseconds, as the vectors' occurred_at/recorded_at."""
+    """§4 "Text form of timestamps": YYYY-MM-DDTHH:MM:SS.ffffffZ (UTC, proleptic
+    Gregorian, six fractional digits, floor division); a year before 0000 is
+    written -YYYY, one after 9999 +YYYYY (not RFC 3339)."""
     days, rem = divmod(us, 86_400_000_000)
     y, m, d = days_to_civil(days)
     secs, micros = divmod(rem, 1_000_000)
     hh, rest = divmod(secs, 3600)
     mm, ss = divmod(rest, 60)
-    return f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}.{micros:06d}Z"
+    year = f"-{-y:04d}" if y < 0 else f"+{y}" if y > 9999 else f"{y:04d}"
+    return f"{year}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}.{micros:06d}Z"
 
 
 # ---------------------------------------------------------------------------
@@ -706,8 +723,8 @@ def finish_checkpoint(res: CheckpointResult, entries: int,
 def export_paths(directory: Path, ledger: str) -> dict[str, Path]:
     """The §15 file names of one ledger's export."""
     return {kind: directory / f"{ledger}-{kind}.csv"
-            for kind in ("entries", "head", "destructions", "data-keys", "payloads",
-                         "merkle-nodes", "checkpoints")}
+            for kind in ("ledger", "entries", "head", "destructions", "data-keys", "payloads",
+                         "merkle-nodes", "checkpoints", "signing-keys")}
 
 
 def iter_csv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -846,12 +863,36 @@ def read_data_keys(path: Path) -> dict[int, DataKeyRow]:
     return keys
 
 
-def read_head(path: Path, ledger: str) -> tuple[int, bytes]:
-    """The ``ledger_heads`` row: (position, head_hash); exactly one row required."""
+def read_ledger(path: Path, ledger: str) -> Optional[bool]:
+    """Whether the ``ledgers`` export (§15: id, name) has a row for ``ledger``; None
+    when the export has no such file (an export made before §15 listed it)."""
+    if not path.exists():
+        return None
+    return any(row["name"] == ledger for _, row in iter_csv(path, LEDGER_COLUMNS))
+
+
+def read_signing_key_masters(path: Path) -> Optional[set[str]]:
+    """The ``master_key_id`` of every checkpoint signing key (§15 signing_keys
+    export), or None when the export has no such file (schema < 3, or an older export)."""
+    if not path.exists():
+        return None
+    masters: set[str] = set()
+    for line, row in iter_csv(path, SIGNING_KEY_COLUMNS):
+        where = f"{path}:{line}"
+        parse_int(row["id"], "id", where)
+        if len(parse_hex(row["public_key"], "public_key", where)) != 32:
+            raise CouldNotRun(f"{where}: a signing key's public_key is 32 bytes")
+        masters.add(row["master_key_id"])
+    return masters
+
+
+def read_head(path: Path, ledger: str) -> Optional[tuple[int, bytes]]:
+    """The ``ledger_heads`` row: (position, head_hash); None when there is none (a
+    ledger with entries but no head row is the ``head_missing`` finding, §10.2 notes;
+    with no entries either, there is no such ledger)."""
     rows = list(iter_csv(path, HEAD_COLUMNS))
     if not rows:
-        raise CouldNotRun(f"no ledger_heads row for ledger {ledger!r} ({path.name} is empty): "
-                          "there is no such ledger")
+        return None
     if len(rows) > 1:
         raise CouldNotRun(f"{path}: more than one head row")
     line, row = rows[0]
@@ -913,40 +954,67 @@ class ChainReport:
     payloads_checked: int = 0
     payloads_destroyed: int = 0
     warnings: list[str] = dataclasses.field(default_factory=list)
+    # Problems that do not stop the chain (§10.2 notes): head_missing,
+    # payload_key_unavailable (one per entry), in the order found.
+    findings: list[Failure] = dataclasses.field(default_factory=list)
 
 
 class PayloadChecker:
     """Step 5 with the master key: unwrap (cached) and open."""
 
-    def __init__(self, master_key: bytes, ledger: str, keys: dict[int, DataKeyRow]) -> None:
+    def __init__(self, master_key: bytes, ledger: str, keys: dict[int, DataKeyRow],
+                 signing_key_masters: Optional[set[str]] = None) -> None:
         self.master_key = master_key
         self.ledger = ledger
         self.keys = keys
         self._cache: dict[int, Optional[bytes]] = {}
-        mine = master_key_id(master_key)
-        for k in keys.values():
-            if k.wrapped_key is not None and k.master_key_id != mine:
-                raise CouldNotRun(
-                    f"data key {k.id} is wrapped by master key {k.master_key_id}, but the "
-                    f"given master key is {mine}: wrong master key file (§10.2 notes)")
+        self.mine = master_key_id(master_key)
+        wrapped = [k for k in keys.values() if k.wrapped_key is not None]
+        # §10.2 notes: a master key that wraps none of the ledger's data keys (nor,
+        # when the signing_keys export is there, any checkpoint signing key) is the
+        # wrong key (could not run); once one confirms it, a data key wrapped by
+        # another is evidence against that key: payload_key_unavailable.
+        if wrapped and not any(k.master_key_id == self.mine for k in wrapped) \
+                and self.mine not in (signing_key_masters or set()):
+            k = min(wrapped, key=lambda k: k.id)
+            raise CouldNotRun(
+                f"data key {k.id} is wrapped by master key {k.master_key_id}, but the "
+                f"given master key is {self.mine}: wrong master key file (§10.2 notes)")
 
     def data_key(self, key_id: int) -> Optional[bytes]:
-        """The unwrapped data key, or None if it is missing, destroyed or does not unwrap."""
+        """The unwrapped data key, or None if it is missing, destroyed, wrapped by
+        another master key or does not unwrap."""
         if key_id not in self._cache:
             row = self.keys.get(key_id)
-            self._cache[key_id] = None if row is None or row.wrapped_key is None else \
+            self._cache[key_id] = None if row is None or row.wrapped_key is None \
+                or row.master_key_id != self.mine else \
                 unwrap_data_key(self.master_key, row.wrapped_key, self.ledger,
                                 row.stream, row.period)
         return self._cache[key_id]
 
+    def key_problem(self, key_id: int) -> str:
+        """Why data key ``key_id`` cannot be had."""
+        row = self.keys.get(key_id)
+        if row is None:
+            return f"data key {key_id} does not exist"
+        if row.wrapped_key is None:
+            return f"data key {key_id} was destroyed"
+        if row.master_key_id != self.mine:
+            return (f"data key {key_id} is wrapped by master key {row.master_key_id}, "
+                    f"not by {self.mine} like the ledger's other keys")
+        return f"data key {key_id} does not unwrap with the master key"
+
     def check(self, f: EntryFields, key_id: int, sealed: bytes) -> Optional[Failure]:
-        """Step 5, payload present: payload_unreadable or payload_commitment_mismatch."""
+        """Step 5, payload present: payload_key_unavailable (a finding: the chain goes
+        on), payload_unreadable or payload_commitment_mismatch."""
         key = self.data_key(key_id)
-        opened = open_payload(key, sealed, self.ledger, f.event_id) if key else None
+        if key is None:
+            return Failure(f.position, "payload_key_unavailable",
+                           f"payload at {f.position} cannot be checked: {self.key_problem(key_id)}")
+        opened = open_payload(key, sealed, self.ledger, f.event_id)
         if opened is None:
-            why = "its data key does not unwrap" if key is None else "it does not open"
             return Failure(f.position, "payload_unreadable",
-                           f"payload at {f.position} (data key {key_id}) is unreadable: {why}")
+                           f"payload at {f.position} (data key {key_id}) is unreadable: it does not open")
         if payload_commitment(*opened) != f.payload_commitment:
             return Failure(f.position, "payload_commitment_mismatch",
                            f"decrypted salt and payload at {f.position} do not match the commitment")
@@ -963,9 +1031,16 @@ class ChainVerifier:
         self.checkpoint_sizes = checkpoint_sizes
         self.roots: dict[int, bytes] = {}
         self.heads: dict[int, bytes] = {}
+        # §15 ledgers export: a ledger with no ledgers row cannot be verified (could
+        # not run); one with a row but no head row and no entries is head_missing.
+        self.ledger_exists = read_ledger(paths["ledger"], ledger)
+        if self.ledger_exists is False:
+            raise CouldNotRun(f"there is no ledger named {ledger!r} (no ledgers row in {paths['ledger'].name})")
         self.head = read_head(paths["head"], ledger)
         self.keys = read_data_keys(paths["data-keys"]) if master_key else {}
-        self.payload_checker = PayloadChecker(master_key, ledger, self.keys) if master_key else None
+        self.payload_checker = PayloadChecker(
+            master_key, ledger, self.keys,
+            read_signing_key_masters(paths["signing-keys"])) if master_key else None
         self.authorisers = authorising_entries(paths)
         self.report = ChainReport()
 
@@ -989,6 +1064,9 @@ class ChainVerifier:
                 r.fields, key_id, parse_hex(prow["sealed"], "sealed", where))
             if failure is None:
                 self.report.payloads_checked += 1
+            elif failure.code == "payload_key_unavailable":
+                self.report.findings.append(failure)      # not a chain failure
+                return None
             return failure
         if drow is not None:
             where = f"{self.paths['destructions']} position {pos}"
@@ -1043,8 +1121,22 @@ class ChainVerifier:
 
     def run(self) -> ChainReport:
         """The loop of §10.2 (stopping at the first failure), then the head check
-        (step 7), the stored nodes and the roots the checkpoints need."""
+        (step 7), the stored nodes and the roots the checkpoints need; then step 8,
+        payload rows without an entry, whether or not the chain failed."""
+        rep = self._run_chain()
+        for pos, key_id in orphan_payloads(self.paths):
+            rep.findings.append(Failure(
+                pos, "orphan_payload",
+                f"the payloads export has a row at position {pos} (data key {key_id}) but "
+                f"ledger {self.ledger!r} has no entry there: no entry commits to it"))
+        return rep
+
+    def _run_chain(self) -> ChainReport:
         rep = self.report
+        if self.head is None:
+            rep.findings.append(Failure(
+                None, "head_missing",
+                f"ledger {self.ledger!r} has no ledger_heads row: the entries were verified without it"))
         expected, prev = 1, GENESIS
         tree = CompactRange()
         payloads = SortedByPosition(self.paths["payloads"], PAYLOAD_COLUMNS)
@@ -1097,7 +1189,12 @@ class ChainVerifier:
         return rep
 
     def _check_head(self, last: int, prev: bytes) -> None:
-        """Step 7."""
+        """Step 7 (a missing head row is the head_missing finding instead)."""
+        if self.head is None:
+            if last == 0 and not self.ledger_exists:
+                raise CouldNotRun(f"no ledger_heads row and no entries for ledger {self.ledger!r}: "
+                                  "there is no such ledger")
+            return
         head_pos, head_hash = self.head
         if head_pos > last:
             self._fail(Failure(last + 1, "missing_entry",
@@ -1108,6 +1205,54 @@ class ChainVerifier:
         elif head_hash != prev:
             self._fail(Failure(head_pos, "head_hash_mismatch",
                                f"recorded head hash at {head_pos} is not the last entry's hash"))
+
+
+def orphan_payloads(paths: dict[str, Path]) -> list[tuple[int, int]]:
+    """§10.2 step 8: (position, data_key_id) of every payload row whose position has
+    no entry row, in position order.
+
+    Streams the payloads export (ascending, §15) against the entry positions in
+    stored order.  While the entry positions ascend this is a merge join; an entry
+    position that does not ascend (an export that has already failed the chain) is
+    remembered in a set, so the answer stays exact.  Memory: the orphans found plus
+    the out-of-order entry positions."""
+    ppath = paths["payloads"]
+    payload_rows = iter_csv(ppath, PAYLOAD_COLUMNS)
+    last = -2**64
+
+    def next_payload() -> Optional[tuple[int, int]]:
+        nonlocal last
+        item = next(payload_rows, None)
+        if item is None:
+            return None
+        line, row = item
+        where = f"{ppath}:{line}"
+        pos = parse_int(row["position"], "position", where)
+        if pos <= last:
+            raise CouldNotRun(f"{where}: rows are not in ascending position order")
+        last = pos
+        return pos, parse_int(row["data_key_id"], "data_key_id", where)
+
+    candidates: list[tuple[int, int]] = []
+    strays: set[int] = set()
+    high: Optional[int] = None
+    pending = next_payload()
+    epath = paths["entries"]
+    for line, row in iter_csv(epath, ENTRY_COLUMNS):
+        pos = parse_int(row["position"], "position", f"{epath}:{line}")
+        if high is not None and pos <= high:
+            strays.add(pos)
+            continue
+        high = pos
+        while pending is not None and pending[0] < pos:
+            candidates.append(pending)
+            pending = next_payload()
+        if pending is not None and pending[0] == pos:
+            pending = next_payload()
+    while pending is not None:
+        candidates.append(pending)
+        pending = next_payload()
+    return [c for c in candidates if c[0] not in strays]
 
 
 class NodeStream:
@@ -1190,6 +1335,8 @@ def export_script(ledger: str, directory: Path) -> str:
     return "\n".join([
         "\\set ON_ERROR_STOP on",
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;",
+        f"\\copy (SELECT l.id, l.name FROM ledgers l WHERE l.name = {lit}) "
+        f"TO '{p['ledger']}' WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')",
         "\\copy (SELECT l.name AS ledger, e.position, e.event_id, e.stream, e.event_type, "
         "e.occurred_at_us, e.recorded_at_us, e.actor, e.dedupe_key, e.header, "
         "encode(e.payload_commitment, 'hex') AS payload_commitment, "
@@ -1218,6 +1365,8 @@ def export_script(ledger: str, directory: Path) -> str:
         "\\copy (SELECT c.id, c.tree_size, c.note "
         f"FROM checkpoints c {where.format(a='c')} ORDER BY c.id) "
         f"TO '{p['checkpoints']}' WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')",
+        "\\copy (SELECT s.id, encode(s.public_key, 'hex') AS public_key, s.master_key_id "
+        f"FROM signing_keys s ORDER BY s.id) TO '{p['signing-keys']}' WITH (FORMAT csv, HEADER true)",
         "\\endif",
         "COMMIT;",
         "",
@@ -1550,9 +1699,12 @@ def run_self_test(path: str) -> int:
     keys = selftest_keys(t, vectors)
     selftest_seals(t, vectors, keys, entries)
     selftest_checkpoints(t, vectors, entries)
+    for v in vectors.get("timestamps", []):
+        t.eq(v["name"], "text", rfc3339_us(int(v["microseconds"])), v["text"])
     t.eq("genesis", "genesis", GENESIS, vectors.get("genesis", GENESIS.hex()))
     counts = ", ".join(f"{len(vectors.get(s, []))} {s}" for s in
-                       ("entries", "wrapped_data_keys", "sealed_payloads") if s in vectors)
+                       ("entries", "wrapped_data_keys", "sealed_payloads", "timestamps")
+                       if s in vectors)
     if "checkpoints" in vectors:
         sec = vectors["checkpoints"]
         counts += (f", {len(sec.get('checkpoints', []))} checkpoints, "
@@ -1572,6 +1724,7 @@ def run_self_test(path: str) -> int:
 HELP_EPILOG = """\
 export directory (--export-dir DIR), as written by the \\copy commands of
 docs/ledger-format.md §15 for ledger L (CSV, header line, byte columns hex):
+  L-ledger.csv        id,name (optional)
   L-entries.csv       ledger,position,event_id,stream,event_type,occurred_at_us,
                       recorded_at_us,actor,dedupe_key,header,payload_commitment,
                       prev_hash,entry_hash   (read in stored order)
@@ -1582,8 +1735,11 @@ docs/ledger-format.md §15 for ledger L (CSV, header line, byte columns hex):
   L-merkle-nodes.csv  last_position,level,hash (by last_position, level); optional
                       (schema < 3): checked as tree_node_mismatch, §11.1
   L-checkpoints.csv   id,tree_size,note (by id); read only with --stored-checkpoints
+  L-signing-keys.csv  id,public_key,master_key_id (by id); optional: confirms the
+                      master key (the public keys are never trusted)
 
-what is reported (§12.6): the first chain failure (§10.2); else the first failing
+what is reported (§12.6): the first chain failure (§10.2); else the findings
+(head_missing, payload_key_unavailable, orphan_payload); else the first failing
 checkpoint (--checkpoint files in the order given, then stored ones by id); else
 the first stored Merkle node that differs from the entries (tree_node_mismatch).
 
@@ -1667,6 +1823,8 @@ class Outcome:
         the order given (files, then stored); else the first wrong stored node."""
         if self.chain.failure:
             return self.chain.failure
+        if self.chain.findings:
+            return self.chain.findings[0]
         cp = next((c.failure for c in self.checkpoints if c.failure), None)
         return cp or self.chain.node_failure
 
@@ -1680,6 +1838,8 @@ class Outcome:
                 "reason_code": f.code if f else None,
                 "reason": f.reason if f else "intact",
                 "merkle_root": c.merkle_root.hex() if c.merkle_root is not None else None,
+                "findings": [{"reason_code": x.code, "first_bad_position": x.position,
+                              "reason": x.reason} for x in c.findings],
                 "tree_nodes": {"checked": c.nodes_checked,
                                "ok": c.node_failure is None if c.nodes_checked is not None
                                and c.failure is None else None},
@@ -1696,7 +1856,8 @@ def verify(args: argparse.Namespace, directory: Path) -> Outcome:
                           "never trusted)")
     paths = export_paths(directory, args.ledger)
     for kind, path in paths.items():
-        if kind not in ("merkle-nodes", "checkpoints") and not path.is_file():
+        if kind not in ("merkle-nodes", "checkpoints", "ledger", "signing-keys") \
+                and not path.is_file():
             raise CouldNotRun(f"missing export file {path}")
     # §12.6: outside files first, in the order given, then those stored in the database.
     results = [precheck_checkpoint("file", c, read_checkpoint_file(c), keys, args.ledger,
@@ -1724,6 +1885,9 @@ def print_human(o: Outcome) -> None:
     c = o.chain
     print(f"{'OK' if f is None else 'FAILED'}  ledger {o.ledger}: {c.entries} entries, "
           f"level {o.level}")
+    for x in c.findings:
+        at = "" if x.position is None else f" at position {x.position}"
+        print(f"  finding: {x.code}{at}: {x.reason}")
     if c.failure:
         print(f"  chain: {c.failure.code} at position {c.failure.position}: {c.failure.reason}")
     else:

@@ -106,6 +106,9 @@ public final class DataKeyRing: Sendable {
 
     /// Re-wraps every live data key (and every checkpoint signing key) wrapped by `old` under
     /// `new`, in one transaction. Payloads are not touched. Keys already wrapped by `new` are left alone, so a rotation can be re-run.
+    /// `client` must connect as the schema owner (`DATABASE_OWNER_URL`): the service role has no
+    /// UPDATE on `data_keys` or `signing_keys` (Migrations/0014_database_door.sql), so that it can
+    /// neither shred content with a junk wrap nor stop verification by renaming a key's master key.
     /// `alsoRewrap` re-seals other secrets under the new key on the same transaction (the
     /// webhook relay secrets), so a rotation is all or nothing.
     /// - Returns: how many keys were re-wrapped.

@@ -40,12 +40,15 @@ final class GroupCommitter: Sendable {
         var events: [PreparedEvent]
         var continuation: CheckedContinuation<[AppendReceipt], any Error>
         var bytes: Int
+        var enqueued: ContinuousClock.Instant
     }
 
     private struct State: Sendable {
         var queue: [Submission] = []
         var waiter: CheckedContinuation<Void, Never>?
         var closed = false
+        /// When the oldest submission of the batch being committed was queued.
+        var inFlightSince: ContinuousClock.Instant?
     }
 
     fileprivate struct Head: Sendable {
@@ -76,7 +79,7 @@ final class GroupCommitter: Sendable {
         return try await withCheckedThrowingContinuation { continuation in
             let (accepted, waiter) = state.withLockedValue { state -> (Bool, CheckedContinuation<Void, Never>?) in
                 guard !state.closed else { return (false, nil) }
-                state.queue.append(Submission(events: events, continuation: continuation, bytes: bytes))
+                state.queue.append(Submission(events: events, continuation: continuation, bytes: bytes, enqueued: .now))
                 let waiter = state.waiter
                 state.waiter = nil
                 return (true, waiter)
@@ -105,6 +108,14 @@ final class GroupCommitter: Sendable {
         var head: Head? = nil
         while let batch = await nextBatch() {
             await commit(batch, head: &head)
+            state.withLockedValue { $0.inFlightSince = nil }
+        }
+    }
+
+    /// When the oldest submission still waiting for its commit was queued; nil when none waits.
+    func oldestWaiting() -> ContinuousClock.Instant? {
+        state.withLockedValue { state in
+            [state.inFlightSince, state.queue.first?.enqueued].compactMap { $0 }.min()
         }
     }
 
@@ -127,6 +138,7 @@ final class GroupCommitter: Sendable {
                     }
                     let batch = Array(state.queue[..<taken])
                     state.queue.removeFirst(taken)
+                    state.inFlightSince = batch.first?.enqueued
                     return .batch(batch)
                 }
                 return state.closed ? .finished : .wait
@@ -212,7 +224,7 @@ final class GroupCommitter: Sendable {
             } catch {
                 stale = nil
                 head = nil
-                logger.error("append failed", metadata: ["ledger": "\(ledger.name)", "error": "\(String(reflecting: error))"])
+                logger.error("append failed", metadata: ["ledger": "\(ledger.name)", "error": "\(describeError(error))"])
                 fail(batch, with: (error as? LedgerStoreError) ?? LedgerStoreError.appendFailed(error.serverMessage))
                 return
             }
@@ -307,7 +319,7 @@ final class GroupCommitter: Sendable {
     /// Lost races tried optimistically before a batch takes the head row's lock.
     static let optimisticAttempts = 3
 
-    /// Commits a batch while holding the head row's lock (`SELECT … FOR UPDATE`), in one
+    /// Commits a batch while holding the head row's lock (`rk_lock_head()`), in one
     /// transaction: the head cannot move between reading it and writing after it.
     /// - Returns: nil if the batch turned out to meet a duplicate (the caller looks it up).
     private func commitLocked(
@@ -348,38 +360,20 @@ final class GroupCommitter: Sendable {
         return true
     }
 
-    /// The append statement, prepared once per connection: it moves the head only if it is where
-    /// the plan started (taking the head row's lock), and inserts the entries and payloads only
-    /// if it moved, with one array bind per column.
+    /// The append statement, prepared once per connection: one call of `rk_append()`
+    /// (Migrations/0014_database_door.sql), the security-definer function that moves the head
+    /// only if it is where the plan started (taking the head row's lock), only over a gapless run
+    /// of entries linked to it, and inserts the entries, payloads and tree nodes only if it
+    /// moved, with one array bind per column. The service role cannot write those tables or move
+    /// the head itself.
     private struct AppendStatement: PostgresPreparedStatement {
-        static let name = "recordkeeper_append_v2"
+        static let name = "recordkeeper_append_v3"
         static let sql = """
-            WITH head AS (
-                UPDATE ledger_heads SET position = $2, head_hash = $3, updated_at = now()
-                WHERE ledger_id = $1 AND position = $4 AND head_hash = $5
-                RETURNING ledger_id
-            ), entries AS (
-                INSERT INTO ledger_entries (ledger_id, position, event_id, stream, event_type, occurred_at_us, recorded_at_us,
-                                            actor, dedupe_key, header, payload_commitment, prev_hash, entry_hash)
-                SELECT head.ledger_id, u.position, u.event_id, u.stream, u.event_type, u.occurred, u.recorded,
-                       u.actor, NULLIF(u.dedupe_key, ''), u.header, u.commitment, u.previous, u.hash
-                FROM head, unnest($6::int8[], $7::uuid[], $8::text[], $9::text[], $10::int8[], $11::int8[], $12::text[],
-                                  $13::text[], $14::text[], $15::bytea[], $16::bytea[], $17::bytea[])
-                     AS u(position, event_id, stream, event_type, occurred, recorded, actor, dedupe_key, header, commitment, previous, hash)
-                RETURNING 1
-            ), payloads AS (
-                INSERT INTO ledger_payloads (ledger_id, position, data_key_id, sealed)
-                SELECT head.ledger_id, u.position, u.key_id, u.sealed
-                FROM head, unnest($6::int8[], $18::int8[], $19::bytea[]) AS u(position, key_id, sealed)
-                RETURNING 1
-            ), nodes AS (
-                INSERT INTO merkle_nodes (ledger_id, last_position, level, hash)
-                SELECT head.ledger_id, u.last_position, u.level, u.hash
-                FROM head, unnest($20::int8[], $21::int2[], $22::bytea[]) AS u(last_position, level, hash)
-                RETURNING 1
-            )
-            SELECT (SELECT count(*) FROM head)::int8, (SELECT count(*) FROM entries)::int8, (SELECT count(*) FROM payloads)::int8,
-                   (SELECT count(*) FROM nodes)::int8
+            SELECT moved, entries, payloads, nodes
+            FROM rk_append($1::int4, $4::int8, $5::bytea, $2::int8, $3::bytea,
+                           $6::int8[], $7::uuid[], $8::text[], $9::text[], $10::int8[], $11::int8[], $12::text[],
+                           $13::text[], $14::text[], $15::bytea[], $16::bytea[], $17::bytea[],
+                           $18::int8[], $19::bytea[], $20::int8[], $21::int2[], $22::bytea[])
             """
         typealias Row = (Int64, Int64, Int64, Int64)
 
@@ -434,12 +428,17 @@ final class GroupCommitter: Sendable {
                    END
             FROM ledger_heads h WHERE h.ledger_id = \(ledger.id)
             """
-        let locked = lock ? PostgresQuery(unsafeSQL: query.sql + " FOR UPDATE OF h", binds: query.binds) : query
         let rows: [PostgresRow]
         if let connection {
-            rows = try await connection.query(locked, logger: logger).collect()
+            if lock {
+                // The service role may not SELECT … FOR UPDATE the head row (it has no UPDATE on
+                // it): rk_lock_head() takes the lock for this transaction, and the query after it
+                // (a new snapshot) reads the head as the last holder of the lock left it.
+                _ = try await connection.query("SELECT rk_lock_head(\(ledger.id))", logger: logger).collect()
+            }
+            rows = try await connection.query(query, logger: logger).collect()
         } else {
-            rows = try await client.query(locked, logger: logger).collect()
+            rows = try await client.query(query, logger: logger).collect()
         }
         guard let row = rows.first else { throw LedgerStoreError.ledgerNotFound(ledger.name) }
         let (position, hashBytes, newer) = try row.decode((Int64, ByteBuffer, [ByteBuffer]?).self)

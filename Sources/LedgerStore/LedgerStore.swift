@@ -11,7 +11,12 @@ public import ServiceLifecycle
 /// shutdown and then drains every queued append before returning, so run it in the same
 /// `ServiceGroup` as the client, after the client and before the HTTP server.
 public final class LedgerStore: Service, Sendable {
+    /// The pool for reads, projections and workers.
     public let client: PostgresClient
+    /// The pool of the append path (group commit and data keys): apart from ``client``, so that
+    /// no reader or worker holding connections can starve appends. The same client as
+    /// ``client`` unless one was given; whoever created it runs it.
+    public let appendClient: PostgresClient
     public let keyRing: DataKeyRing
     public let logger: Logger
     public let limits: AppendLimits
@@ -27,9 +32,16 @@ public final class LedgerStore: Service, Sendable {
     }
     private let running = NIOLockedValueBox(Running())
 
-    public init(client: PostgresClient, masterKey: MasterKey?, limits: AppendLimits = AppendLimits(), logger: Logger) {
+    /// - Parameters:
+    ///   - client: the pool for reads (and for appends too when `appendClient` is nil).
+    ///   - appendClient: a pool of its own for the append path (``appendClient``), run by the caller.
+    public init(
+        client: PostgresClient, appendClient: PostgresClient? = nil, masterKey: MasterKey?, limits: AppendLimits = AppendLimits(),
+        logger: Logger
+    ) {
         self.client = client
-        self.keyRing = DataKeyRing(client: client, masterKey: masterKey, logger: logger)
+        self.appendClient = appendClient ?? client
+        self.keyRing = DataKeyRing(client: appendClient ?? client, masterKey: masterKey, logger: logger)
         self.masterKey = masterKey
         self.logger = logger
         self.limits = limits
@@ -38,9 +50,13 @@ public final class LedgerStore: Service, Sendable {
     // MARK: Ledgers
 
     /// The ledger with this name, created (with its head at position 0) if `create` is true.
+    ///
+    /// Part of the append path: it asks ``appendClient``, so that an append from inside a
+    /// transaction never waits for a second connection of the readers' pool.
     public func ledger(named name: String, create: Bool = true) async throws -> LedgerRef {
         if let known = running.withLockedValue({ $0.ledgers[name] }) { return known }
         try EntryLimits.validateLedgerName(name)
+        let client = appendClient
         if create {
             try await client.perform(
                 "INSERT INTO ledgers (name) VALUES (\(name)) ON CONFLICT (name) DO NOTHING", logger: logger
@@ -69,7 +85,9 @@ public final class LedgerStore: Service, Sendable {
     }
 
     /// The recorded head of a ledger: its last position and entry hash.
+    /// - Throws: ``NestedPoolUse`` inside ``withTransaction(_:)``.
     public func head(of ledger: LedgerRef) async throws -> (position: Int64, hash: LedgerDigest) {
+        try refuseInsideTransaction("head(of:)")
         let rows = try await client.query(
             "SELECT position, head_hash FROM ledger_heads WHERE ledger_id = \(ledger.id)", logger: logger
         ).collect()
@@ -125,7 +143,7 @@ public final class LedgerStore: Service, Sendable {
         try running.withLockedValue { running in
             if let existing = running.committers[ledger.name] { return existing }
             guard !running.closed else { throw LedgerStoreError.shuttingDown }
-            let committer = GroupCommitter(ledger: ledger, client: client, limits: limits, logger: logger)
+            let committer = GroupCommitter(ledger: ledger, client: appendClient, limits: limits, logger: logger)
             running.committers[ledger.name] = committer
             running.tasks.append(Task { await committer.run() })
             return committer
@@ -142,6 +160,15 @@ public final class LedgerStore: Service, Sendable {
             total.events += stats.events
         }
         return total
+    }
+
+    /// How long the oldest append still waiting for its commit has waited, over all ledgers;
+    /// zero when none waits. A value that keeps growing means appends cannot complete (the
+    /// database does not answer, or the append pool is stuck): `/healthz` reports it.
+    public func appendWait() -> Duration {
+        let committers = running.withLockedValue { Array($0.committers.values) }
+        guard let oldest = committers.compactMap({ $0.oldestWaiting() }).min() else { return .zero }
+        return ContinuousClock.now - oldest
     }
 
     // MARK: Lifecycle

@@ -30,6 +30,7 @@ extension LedgerStore {
         if let connection {
             rows = try await page(from: connection, ledger: ledger, after: after, through: through, eventTypes: eventTypes, payloadTypes: payloadTypes, limit: limit)
         } else {
+            try refuseInsideTransaction("selectedRecords")
             rows = try await page(from: client, ledger: ledger, after: after, through: through, eventTypes: eventTypes, payloadTypes: payloadTypes, limit: limit)
         }
         var records: [SelectedRecord] = []

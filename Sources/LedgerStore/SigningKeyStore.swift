@@ -51,24 +51,40 @@ public enum SigningKeyStore {
         return keys
     }
 
-    /// The active (newest) key, unwrapped.
+    /// The active key, unwrapped: the newest key whose seed the configured master key opens. A
+    /// newer key it cannot open (a row inserted without the master key: the service role may
+    /// insert signing keys) is passed over with a warning instead of stopping checkpoints; a
+    /// checkpoint such a key signs is still held against the recomputed tree by `verify`.
     static func active(client: PostgresClient, masterKey: MasterKey?, logger: Logger) async throws -> (id: Int32, key: NoteSigningKey) {
         let rows = try await client.query(
-            "SELECT id, public_key, master_key_id, wrapped_seed FROM signing_keys ORDER BY id DESC LIMIT 1", logger: logger
+            "SELECT id, public_key, master_key_id, wrapped_seed FROM signing_keys ORDER BY id DESC", logger: logger
         ).collect()
-        guard let row = rows.first else { throw LedgerStoreError.noSigningKey }
+        guard !rows.isEmpty else { throw LedgerStoreError.noSigningKey }
         guard let masterKey else { throw LedgerStoreError.noMasterKey }
-        let (id, publicKey, masterID, wrapped) = try row.decode((Int32, ByteBuffer, String, ByteBuffer).self)
-        guard masterID == masterKey.identifier else {
-            throw LedgerStoreError.database(
-                "signing key \(id) is wrapped by master key \(masterID), but the configured master key is \(masterKey.identifier)")
+        var passedOver: [String] = []
+        for row in rows {
+            let (id, publicKey, masterID, wrapped) = try row.decode((Int32, ByteBuffer, String, ByteBuffer).self)
+            guard masterID == masterKey.identifier else {
+                passedOver.append("\(id) (wrapped by master key \(masterID))")
+                continue
+            }
+            guard let key = try? NoteSigningKey.unwrap(
+                Array(wrapped.readableBytesView), publicKey: Array(publicKey.readableBytesView), master: masterKey)
+            else {
+                passedOver.append("\(id) (its wrap does not open)")
+                continue
+            }
+            if !passedOver.isEmpty {
+                logger.warning("newer signing keys do not open with the configured master key: \(passedOver.joined(separator: ", ")); signing with key \(id)")
+            }
+            return (id, key)
         }
-        let key = try NoteSigningKey.unwrap(
-            Array(wrapped.readableBytesView), publicKey: Array(publicKey.readableBytesView), master: masterKey)
-        return (id, key)
+        throw LedgerStoreError.database(
+            "no signing key opens with the configured master key \(masterKey.identifier): \(passedOver.joined(separator: ", ")); configure the master key they were wrapped with, or run `recordkeeper keys rotate`")
     }
 
     /// Re-wraps every signing key wrapped by `old` under `new` (part of a master key rotation).
+    /// `connection` must be the schema owner's: the service role may not update `signing_keys`.
     static func rewrap(connection: PostgresConnection, from old: MasterKey, to new: MasterKey, logger: Logger) async throws {
         let rows = try await connection.query(
             "SELECT id, public_key, wrapped_seed FROM signing_keys WHERE master_key_id = \(old.identifier) ORDER BY id FOR UPDATE",

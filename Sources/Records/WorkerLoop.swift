@@ -1,4 +1,5 @@
 import Logging
+import LedgerStore
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 
@@ -48,7 +49,7 @@ final class WorkerLoop: Sendable {
                 } catch is CancellationError {
                     return
                 } catch {
-                    logger.error(failure, metadata: ["error": "\(String(reflecting: error))"])
+                    logger.error(failure, metadata: ["error": "\(describeError(error))"])
                 }
                 if pause > .zero, !isStopping { await signal.wait(upTo: pause) }
             }

@@ -21,6 +21,7 @@ extension Router where Context == RecordkeeperRequestContext {
     /// from `GET /v1/conversations`, `media:<media id>`, `message:<position>`), `since`/`until`.
     func addAccessLogRoutes(store: LedgerStore, settings: ConversationSettings) {
         let queries = AccessLogQueries(store: store)
+        let ids = ConversationIDCodec(masterKey: store.masterKey)
         let ledger = settings.ledger
         group("v1").get("access") { request, _ -> AccessLogResponse in
             let parameters = request.uri.queryParameters
@@ -36,7 +37,7 @@ extension Router where Context == RecordkeeperRequestContext {
             if let text = record, text.hasPrefix("conversation:") {
                 // The path form of a conversation id names the same record as its stream form.
                 let id = String(text.dropFirst("conversation:".count))
-                record = "conversation:" + (OpaqueToken.conversationID(fromPath: id) ?? id)
+                record = "conversation:" + (ids.conversationID(fromAPIID: id) ?? id)
             }
             let entries = try await mapConversationErrors(ifNoLedger: [AccessLogEntry]()) {
                 try await queries.entries(

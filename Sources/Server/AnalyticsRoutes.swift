@@ -37,7 +37,7 @@ extension Router where Context == RecordkeeperRequestContext {
                     extensions: ["field": error.field])
             }
             // A caller limited to some teams sees only those teams' rows.
-            let scope = try context.staff().scope
+            let scope = try context.scope()
             return AnalyticsResponse(timezone: report.timezone, days: report.days.filter { scope.includes(team: $0.team) })
         }
         let scrape = MetricsScrape(

@@ -4,9 +4,11 @@ import LedgerStore
 import Records
 
 /// `PUT /v1/conversations/{id}/messages/{position}/classification`.
-struct ClassificationChangeRequest: Decodable {
+struct ClassificationChangeRequest: ClosedJSONBody {
     var category: Int
     var reason: String
+
+    static let members: Set<String> = ["category", "reason"]
 }
 
 struct ClassificationChangeResponse: ResponseEncodable {
@@ -27,9 +29,10 @@ extension Router where Context == RecordkeeperRequestContext {
     /// officers; docs/classification.md): recorded as `record.classified` with source `staff`.
     func addClassificationRoutes(store: LedgerStore, settings: ConversationSettings, scope: ConversationScopeCheck) {
         let overrides = ClassificationOverride(store: store, ledger: settings.ledger)
+        let ids = ConversationIDCodec(masterKey: store.masterKey)
         group("v1/conversations").put(":id/messages/:position/classification") { request, context -> ClassificationChangeResponse in
-            let id = try context.conversationID()
-            try await scope.require(id, for: context.staff())
+            let id = try context.conversationID(ids)
+            try await scope.require(id, in: context)
             guard let text = context.parameters.get("position"), let position = Int64(text), position > 0 else {
                 throw ProblemDetails(status: .badRequest, code: "invalid_position", title: "Invalid position", detail: "the position must be a whole number ≥ 1")
             }

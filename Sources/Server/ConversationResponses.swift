@@ -37,8 +37,8 @@ struct ConversationResponse: Encodable {
         case citizenKeys = "citizen_keys"
     }
 
-    init(_ summary: ConversationSummary, detail: ConversationDetail? = nil) {
-        id = OpaqueToken.conversationPathID(summary.id)
+    init(_ summary: ConversationSummary, detail: ConversationDetail? = nil, ids: ConversationIDCodec) {
+        id = ids.apiID(summary.id)
         stream = summary.id
         phoneNumberID = summary.phoneNumberID
         displayPhoneNumber = summary.displayPhoneNumber
@@ -141,9 +141,11 @@ struct ContentResponse: Encodable {
         case .unavailable(let why):
             state = "unavailable"
             reason = why
-        case .withheld:
+        case .withheld(let category):
             state = "withheld"
-            reason = "not shown at your clearance: see docs/access.md"
+            reason = category == nil
+                ? "not classified yet: until the classifier decides, it counts as category 4 (see docs/access.md)"
+                : "not shown at your clearance: see docs/access.md"
         }
     }
 }

@@ -6,9 +6,10 @@ import Records
 extension Router where Context == RecordkeeperRequestContext {
     /// The conversations read API (docs/api.md), for staff within their scope (docs/access.md):
     /// `GET /v1/conversations`, `GET /v1/conversations/{id}`, `GET /v1/conversations/{id}/messages`.
-    /// `{id}` is the conversation's URL-safe id (``OpaqueToken/conversationPathID(_:)``).
+    /// `{id}` is the conversation's opaque API id (``ConversationIDCodec``).
     func addConversationRoutes(store: LedgerStore, settings: ConversationSettings, scope: ConversationScopeCheck) {
         let queries = ConversationQueries(store: store)
+        let ids = ConversationIDCodec(masterKey: store.masterKey)
         let ledger = settings.ledger
         let group = group("v1/conversations")
         group.get { request, context -> ConversationListResponse in
@@ -20,21 +21,21 @@ extension Router where Context == RecordkeeperRequestContext {
             let page = try await mapConversationErrors(ifNoLedger: ConversationPage(items: [], nextCursor: nil)) {
                 try await queries.conversations(
                     ledger: ledger, phoneNumberID: parameters["phone_number_id"].map(String.init), since: since, until: until,
-                    limit: limit, cursor: parameters["cursor"].map(String.init), teams: try context.staff().scope.teamFilter)
+                    limit: limit, cursor: parameters["cursor"].map(String.init), teams: try context.scope().teamFilter)
             }
-            return ConversationListResponse(items: page.items.map { ConversationResponse($0) }, nextCursor: page.nextCursor)
+            return ConversationListResponse(items: page.items.map { ConversationResponse($0, ids: ids) }, nextCursor: page.nextCursor)
         }
         group.get(":id") { _, context -> ConversationResponse in
-            let id = try context.conversationID()
-            try await scope.require(id, for: context.staff())
+            let id = try context.conversationID(ids)
+            try await scope.require(id, in: context)
             guard let detail = try await mapConversationErrors({ try await queries.conversation(ledger: ledger, id: id) }) else {
                 throw ProblemDetails.noConversation
             }
-            return ConversationResponse(detail.summary, detail: detail)
+            return ConversationResponse(detail.summary, detail: detail, ids: ids)
         }
         group.get(":id/messages") { request, context -> TimelineResponse in
-            let id = try context.conversationID()
-            try await scope.require(id, for: context.staff())
+            let id = try context.conversationID(ids)
+            try await scope.require(id, in: context)
             let clearance = context.clearance
             let parameters = request.uri.queryParameters
             let limit = try parameters.limit()
@@ -48,7 +49,7 @@ extension Router where Context == RecordkeeperRequestContext {
             context.accessNote.viewed("conversation:\(id)")
             for item in shown where item.masked { context.accessNote.masked(item.position) }
             return TimelineResponse(
-                conversation: OpaqueToken.conversationPathID(id), items: shown.map(TimelineItemResponse.init), nextCursor: page.nextCursor)
+                conversation: ids.apiID(id), items: shown.map(TimelineItemResponse.init), nextCursor: page.nextCursor)
         }
     }
 }
@@ -60,14 +61,29 @@ extension ProblemDetails {
 }
 
 extension RequestContext {
-    /// The conversation id of the `{id}` path segment.
-    func conversationID() throws -> String {
-        guard let text = parameters.get("id"), let id = OpaqueToken.conversationID(fromPath: text) else {
+    /// The internal conversation id of the `{id}` path segment (an API id, ``ConversationIDCodec``).
+    /// Not base64url (the `^[A-Za-z0-9_-]+$` of /openapi.json), or one that holds no possible
+    /// id: 400 `invalid_conversation_id`; base64url but not an id this service made: 404
+    /// `no_conversation`, like an unknown one.
+    func conversationID(_ ids: ConversationIDCodec) throws -> String {
+        guard let text = parameters.get("id"), let id = ids.conversationID(fromAPIID: text) else {
+            if let text = parameters.get("id"), ids.isUnknown(text) { throw ProblemDetails.noConversation }
             throw ProblemDetails(
                 status: .badRequest, code: "invalid_conversation_id", title: "Invalid conversation id",
                 detail: "the conversation id must be an `id` returned by GET /v1/conversations")
         }
         return id
+    }
+}
+
+extension ConversationIDCodec {
+    /// Whether `text` has the form of an API id (base64url: `^[A-Za-z0-9_-]+$`) but does not
+    /// open as one this service made: the id of no conversation (404), not a malformed one (400).
+    func isUnknown(_ text: String) -> Bool {
+        let wellFormed = !text.isEmpty && text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
+        }
+        return wellFormed && !opens(text)
     }
 }
 

@@ -9,16 +9,21 @@ extension Router where Context == RecordkeeperRequestContext {
     /// answers 404 `no_conversation` for a conversation outside the caller's scope.
     func addInboxRoutes(store: LedgerStore, settings: ConversationSettings) {
         let queries = InboxQueries(store: store)
+        let ids = ConversationIDCodec(masterKey: store.masterKey)
         let commands = InboxCommands(store: store, ledger: settings.ledger)
         let ledger = settings.ledger
 
         /// The conversation of `{id}` as the caller sees it; 404 outside their scope.
         @Sendable func scoped(_ context: Context) async throws -> (InboxItem, StaffPrincipal) {
-            let id = try context.conversationID()
+            let id = try context.conversationID(ids)
             let principal = try context.staff()
-            guard let item = try await queries.item(ledger: ledger, conversation: id, user: principal.name),
-                  principal.scope.includes(team: item.team)
-            else { throw ProblemDetails.noConversation }
+            guard let item = try await queries.item(ledger: ledger, conversation: id, user: principal.name) else {
+                throw ProblemDetails.noConversation
+            }
+            guard try context.scope().includes(team: item.team) else {
+                context.accessNote.refused("conversation:\(id)")
+                throw ProblemDetails.noConversation
+            }
             return (item, principal)
         }
 
@@ -53,30 +58,30 @@ extension Router where Context == RecordkeeperRequestContext {
             let limit = try parameters.limit()
             let page = try await mapConversationErrors {
                 try await queries.list(
-                    ledger: ledger, scope: principal.scope, user: principal.name, filter: filter, limit: limit,
+                    ledger: ledger, scope: try context.scope(), user: principal.name, filter: filter, limit: limit,
                     cursor: parameters["cursor"].map(String.init))
             }
             let now = Date()
-            return InboxListResponse(items: page.items.map { InboxItemResponse($0, now: now) }, nextCursor: page.nextCursor)
+            return InboxListResponse(items: page.items.map { InboxItemResponse($0, now: now, ids: ids) }, nextCursor: page.nextCursor)
         }
 
         let conversations = group("v1/conversations")
         conversations.post(":id/assignment") { request, context -> InboxStateResponse in
             let (item, principal) = try await scoped(context)
             let outcome = try await mapInboxErrors { try await commands.assign(item, body: try await body(request), by: principal) }
-            return InboxStateResponse(item, outcome)
+            return InboxStateResponse(item, outcome, ids: ids)
         }
         conversations.post(":id/state") { request, context -> InboxStateResponse in
             let (item, principal) = try await scoped(context)
             let outcome = try await mapInboxErrors { try await commands.changeState(item, body: try await body(request), by: principal) }
-            return InboxStateResponse(item, outcome)
+            return InboxStateResponse(item, outcome, ids: ids)
         }
         conversations.get(":id/notes") { _, context -> NoteListResponse in
             let (item, _) = try await scoped(context)
             let notes = try await queries.notes(ledger: ledger, conversation: item.conversationID)
             context.accessNote.viewed("conversation:\(item.conversationID)")
             return NoteListResponse(
-                conversation: OpaqueToken.conversationPathID(item.conversationID),
+                conversation: ids.apiID(item.conversationID),
                 items: notes.map { NoteResponse(noteID: $0.noteID, position: $0.position, author: $0.author, createdAt: RFC3339.format($0.createdAt), text: $0.text) })
         }
         conversations.post(":id/notes") { request, context -> EditedResponse<NoteResponse> in
@@ -90,7 +95,7 @@ extension Router where Context == RecordkeeperRequestContext {
             let (item, principal) = try await scoped(context)
             let latest = try await queries.latestMessagePosition(ledger: ledger, conversation: item.conversationID)
             let mark = try await mapInboxErrors { try await commands.markRead(item, body: try await body(request), latest: latest, by: principal) }
-            return ReadMarkResponse(conversation: OpaqueToken.conversationPathID(item.conversationID), readPosition: mark.read, position: mark.position)
+            return ReadMarkResponse(conversation: ids.apiID(item.conversationID), readPosition: mark.read, position: mark.position)
         }
 
         let routing = group("v1/routing")
@@ -162,8 +167,8 @@ struct InboxItemResponse: Encodable {
         case windowClosesAt = "window_closes_at"
     }
 
-    init(_ item: InboxItem, now: Date) {
-        id = OpaqueToken.conversationPathID(item.conversationID)
+    init(_ item: InboxItem, now: Date, ids: ConversationIDCodec) {
+        id = ids.apiID(item.conversationID)
         phoneNumberID = item.phoneNumberID
         team = item.team
         assignee = item.assignee
@@ -216,8 +221,8 @@ struct InboxStateResponse: ResponseEncodable {
     var state: String
     var positions: [Int64]
 
-    init(_ item: InboxItem, _ outcome: InboxCommands.Outcome) {
-        conversation = OpaqueToken.conversationPathID(item.conversationID)
+    init(_ item: InboxItem, _ outcome: InboxCommands.Outcome, ids: ConversationIDCodec) {
+        conversation = ids.apiID(item.conversationID)
         team = outcome.team
         assignee = outcome.assignee
         state = outcome.state

@@ -21,15 +21,24 @@ extension Router where Context == RecordkeeperRequestContext {
                 throw ProblemDetails(status: .badRequest, code: "invalid_media_id", title: "Invalid media id", detail: "give Meta's media id")
             }
             // An agent downloads only media of their teams' conversations (else: as unknown).
-            let principal = try context.staff()
-            if principal.scope != .all {
-                guard let stream = try await lookup.stream(ledger: ledger, id: mediaID), try await scope.allows(stream, for: principal) else {
+            let reach = try context.scope()
+            if reach != .all {
+                guard let stream = try await lookup.stream(ledger: ledger, id: mediaID), try await scope.allows(stream, scope: reach) else {
+                    context.accessNote.refused("media:\(mediaID)")
                     throw ProblemDetails(
                         status: .notFound, code: "no_media", title: "No such media", detail: "no recorded message carries media id \(mediaID)")
                 }
             }
             switch try await lookup.media(ledger: ledger, id: mediaID) {
             case .stored(let media, let position):
+                // Media cannot be masked: above the caller's clearance (or before its message is
+                // classified, fail closed) it is withheld.
+                let category = try await lookup.category(ledger: ledger, id: mediaID)
+                guard let clearance = context.clearance, category <= clearance else {
+                    throw ProblemDetails(
+                        status: .forbidden, code: "content_withheld", title: "Content withheld",
+                        detail: "the message carrying this media is category \(category.rawValue) (or not classified yet), above what you may see: see docs/access.md")
+                }
                 context.accessNote.viewed("media:\(mediaID)")
                 let extensionHint = media.metadata.mimeType.flatMap { MediaFileName.extension(forMimeType: $0) } ?? "bin"
                 var headers: HTTPFields = [

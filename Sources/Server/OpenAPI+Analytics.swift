@@ -11,12 +11,12 @@ extension OpenAPIDocument {
                 "security": [{"staffToken": []}, {"session": []}],
                 "summary": "Per team and day: inbound and outbound volumes, first-response time p50/p90, open backlog and its age.",
                 "parameters": [
-                  {"name": "from", "in": "query", "required": true, "description": "The first day, YYYY-MM-DD, in the service's analytics time zone.",
-                   "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}},
+                  {"name": "from", "in": "query", "required": true, "description": "The first day, YYYY-MM-DD (1970 or later), in the service's analytics time zone.",
+                   "schema": {"type": "string", "format": "date", "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$"}},
                   {"name": "to", "in": "query", "required": true, "description": "The last day, YYYY-MM-DD (at most 366 days after `from`, counting both; days after today are not listed).",
-                   "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}},
-                  {"name": "team", "in": "query", "required": false, "description": "Only this team (`unrouted`: conversations never routed); then every day is listed.",
-                   "schema": {"type": "string", "minLength": 1, "maxLength": 100}}
+                   "schema": {"type": "string", "format": "date", "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$"}},
+                  {"name": "team", "in": "query", "required": false, "description": "Only this team (`unrouted`: conversations never routed), 1 to 100 characters, no control characters; then every day is listed.",
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"}}
                 ],
                 "responses": {
                   "200": {"description": "The figures.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AnalyticsReport"}}}},

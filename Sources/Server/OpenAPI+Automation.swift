@@ -57,8 +57,8 @@ extension OpenAPIDocument {
             "security": [{"staffToken": []}, {"session": []}],
             "summary": "Messages holding every word of `q` (case and accents ignored), within the caller's conversations, newest first; masked above the caller's clearance. Recorded as access.viewed.",
             "parameters": [
-              {"name": "q", "in": "query", "required": true, "description": "The words to find (at most 200 characters, 10 words of 2 or more letters or digits).", "schema": {"type": "string", "maxLength": 200}},
-              {"name": "conversation", "in": "query", "description": "Only this conversation (an `id` from GET /v1/conversations).", "schema": {"type": "string"}},
+              {"name": "q", "in": "query", "required": true, "description": "The words to find (at most 200 characters, 10 words; at least one word of 2 or more letters or digits).", "schema": {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u0008\\u000A-\\u001F]*[^\\W_]{2}[^\\u0000-\\u0008\\u000A-\\u001F]*$"}},
+              {"name": "conversation", "in": "query", "description": "Only this conversation (an `id` from GET /v1/conversations; not base64url: 400 `invalid_parameter`; no conversation of yours: 404 `no_conversation`).", "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}},
               {"name": "limit", "in": "query", "description": "Hits per page (default 20).", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
               {"$ref": "#/components/parameters/cursor"}
             ],

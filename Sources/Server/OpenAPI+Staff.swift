@@ -36,7 +36,10 @@ extension OpenAPIDocument {
                     "type": "string"
                   },
                   "totp": {
-                    "type": "string",
+                    "type": [
+                      "string",
+                      "null"
+                    ],
                     "pattern": "^[0-9]{6}$"
                   }
                 },
@@ -93,8 +96,25 @@ extension OpenAPIDocument {
               }
             }
           },
+          "415": {
+            "description": "The body is not sent as `Content-Type: application/json` (`code`: `unsupported_media_type`): a page of another site could post a form",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
           "429": {
-            "description": "`locked_out`: five failures within 15 minutes; see `Retry-After`",
+            "description": "`locked_out`: five failures within 15 minutes; `sign_in_busy`: too many sign-ins are being checked at once, nothing was checked. See `Retry-After`",
+            "headers": {
+              "Retry-After": {
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -248,7 +268,8 @@ extension OpenAPIDocument {
                 ],
                 "properties": {
                   "name": {
-                    "type": "string"
+                    "type": "string",
+                    "pattern": "^[a-z0-9][a-z0-9._-]{0,62}$"
                   },
                   "roles": {
                     "type": "array",
@@ -258,17 +279,29 @@ extension OpenAPIDocument {
                     "minItems": 1
                   },
                   "teams": {
-                    "type": "array",
+                    "type": [
+                      "array",
+                      "null"
+                    ],
                     "items": {
-                      "type": "string"
+                      "type": "string",
+                      "pattern": "^[a-z0-9][a-z0-9._-]{0,62}$"
                     }
                   },
                   "password": {
-                    "type": "string",
-                    "minLength": 12
+                    "description": "At least 12 characters and at most 72 bytes (UTF-8), not one of the most common passwords (422 `invalid_field` otherwise).",
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "minLength": 12,
+                    "maxLength": 72
                   },
                   "enroll_totp": {
-                    "type": "boolean"
+                    "type": [
+                      "boolean",
+                      "null"
+                    ]
                   }
                 },
                 "additionalProperties": false
@@ -399,7 +432,7 @@ extension OpenAPIDocument {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "$ref": "#/components/responses/Forbidden"
+            "$ref": "#/components/responses/StaffChangeForbidden"
           }
         }
       },
@@ -475,7 +508,7 @@ extension OpenAPIDocument {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "$ref": "#/components/responses/Forbidden"
+            "$ref": "#/components/responses/StaffChangeForbidden"
           }
         }
       }
@@ -555,7 +588,7 @@ extension OpenAPIDocument {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "$ref": "#/components/responses/Forbidden"
+            "$ref": "#/components/responses/StaffChangeForbidden"
           }
         }
       },
@@ -633,7 +666,7 @@ extension OpenAPIDocument {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "$ref": "#/components/responses/Forbidden"
+            "$ref": "#/components/responses/StaffChangeForbidden"
           }
         }
       }
@@ -688,7 +721,8 @@ extension OpenAPIDocument {
                   },
                   "reason": {
                     "type": "string",
-                    "minLength": 1
+                    "minLength": 1,
+                    "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
                   }
                 },
                 "additionalProperties": false
@@ -741,7 +775,7 @@ extension OpenAPIDocument {
             "$ref": "#/components/responses/Unauthorized"
           },
           "403": {
-            "$ref": "#/components/responses/Forbidden"
+            "$ref": "#/components/responses/StaffChangeForbidden"
           }
         }
       }
@@ -826,13 +860,19 @@ extension OpenAPIDocument {
                     "type": "string"
                   },
                   "scopes": {
-                    "type": "array",
+                    "type": [
+                      "array",
+                      "null"
+                    ],
                     "items": {
                       "$ref": "#/components/schemas/StaffRole"
                     }
                   },
                   "expires_in_seconds": {
-                    "type": "integer",
+                    "type": [
+                      "integer",
+                      "null"
+                    ],
                     "minimum": 60,
                     "maximum": 31622400
                   }
@@ -1092,7 +1132,8 @@ extension OpenAPIDocument {
                   },
                   "reason": {
                     "type": "string",
-                    "minLength": 1
+                    "minLength": 1,
+                    "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
                   }
                 },
                 "additionalProperties": false
@@ -1152,6 +1193,18 @@ extension OpenAPIDocument {
     }
   },
   "components": {
+    "responses": {
+      "StaffChangeForbidden": {
+        "description": "Your roles do not allow this (`code`: `forbidden`), or the account is your own (`self_change_forbidden`: nobody changes their own roles, teams or clearance; another admin must). See docs/access.md.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      }
+    },
     "schemas": {
       "StaffRole": {
         "type": "string",

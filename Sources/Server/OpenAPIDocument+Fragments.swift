@@ -1,8 +1,9 @@
 import Foundation
 
 extension OpenAPIDocument {
-    /// The document served at `/openapi.json`: ``core`` with every fragment merged in.
-    public static let json: String = merged(core: core, fragments: fragments)
+    /// The document served at `/openapi.json`: ``core`` with every fragment merged in, and the
+    /// answers and text rules every route shares added (``withCommonRules(_:)``).
+    public static let json: String = withCommonRules(merged(core: core, fragments: fragments))
 
     /// Parts of the document kept beside the routes they describe, each a JSON object with
     /// `paths`, and optionally `tags` and `components` (`schemas`, `responses`, `parameters`).

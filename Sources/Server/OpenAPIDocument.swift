@@ -63,11 +63,21 @@ public enum OpenAPIDocument {
         "tags": [
           "health"
         ],
-        "summary": "The process is alive (no database access).",
+        "summary": "The process is alive and its appends complete (no database query).",
         "security": [],
         "responses": {
           "200": {
             "description": "Alive.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Health"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "An append has waited longer than RECORDKEEPER_APPEND_STALL_SECONDS for its commit: restart the process.",
             "content": {
               "application/json": {
                 "schema": {
@@ -918,8 +928,10 @@ public enum OpenAPIDocument {
             "name": "phone_number_id",
             "in": "query",
             "required": true,
+            "description": "The business number's phone number id (Meta's id: letters, digits, `.`, `_`, `-`).",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "pattern": "^[A-Za-z0-9_.-]{1,256}$"
             }
           },
           {
@@ -935,12 +947,13 @@ public enum OpenAPIDocument {
         ],
         "requestBody": {
           "required": true,
-          "description": "The file itself; its `Content-Type` is the file's type (not multipart).",
+          "description": "The file itself, at least one byte (an empty body: 400 `empty_file`), sent with the file's own `Content-Type` (`image/jpeg`, `application/pdf`, …; not multipart: 415 `content_type_required`).",
           "content": {
-            "*/*": {
+            "application/octet-stream": {
               "schema": {
                 "type": "string",
-                "contentMediaType": "application/octet-stream"
+                "format": "binary",
+                "minLength": 1
               }
             }
           }
@@ -1366,15 +1379,24 @@ public enum OpenAPIDocument {
         "type": "object",
         "properties": {
           "status": {
-            "const": "ok"
+            "enum": [
+              "ok",
+              "append_stalled"
+            ]
           },
           "version": {
             "type": "string"
+          },
+          "append_wait_seconds": {
+            "type": "number",
+            "minimum": 0,
+            "description": "How long the oldest append still waiting for its commit has waited (0: none waits)."
           }
         },
         "required": [
           "status",
-          "version"
+          "version",
+          "append_wait_seconds"
         ],
         "additionalProperties": false
       },
@@ -1393,12 +1415,61 @@ public enum OpenAPIDocument {
             "items": {
               "type": "integer"
             }
+          },
+          "projections": {
+            "type": "array",
+            "description": "Where each projection stands in each ledger; `behind` is the lag in entries. Informational: lag does not make the service unready.",
+            "items": {
+              "type": "object",
+              "properties": {
+                "projection": {
+                  "type": "string"
+                },
+                "ledger": {
+                  "type": "string"
+                },
+                "version": {
+                  "type": "integer"
+                },
+                "stored_version": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "last_position": {
+                  "type": "integer"
+                },
+                "head_position": {
+                  "type": "integer"
+                },
+                "behind": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "updated_at": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "needs_rebuild": {
+                  "type": "boolean"
+                }
+              },
+              "required": [
+                "projection",
+                "ledger",
+                "behind"
+              ]
+            }
           }
         },
         "required": [
           "ready",
           "database",
-          "pending_migrations"
+          "pending_migrations",
+          "projections"
         ],
         "additionalProperties": false
       },
@@ -2589,19 +2660,20 @@ public enum OpenAPIDocument {
         "name": "ledger",
         "in": "path",
         "required": true,
-        "description": "The ledger's name.",
+        "description": "The ledger's name: 1 to 63 of a–z, 0–9, `.`, `_`, `-`, starting with a letter or digit.",
         "schema": {
           "type": "string",
-          "pattern": "^[a-z0-9._-]{1,63}$"
+          "pattern": "^[a-z0-9][a-z0-9._-]{0,62}$"
         }
       },
       "conversationID": {
         "name": "id",
         "in": "path",
         "required": true,
-        "description": "A conversation `id` from GET /v1/conversations.",
+        "description": "A conversation `id` from GET /v1/conversations (opaque base64url). Not base64url: 400 `invalid_conversation_id`; base64url but no conversation of yours: 404 `no_conversation`.",
         "schema": {
-          "type": "string"
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]+$"
         }
       },
       "limit": {
@@ -2618,9 +2690,10 @@ public enum OpenAPIDocument {
       "cursor": {
         "name": "cursor",
         "in": "query",
-        "description": "The `next_cursor` of the previous page.",
+        "description": "The `next_cursor` of the previous page, unchanged (opaque base64url; any other value: 400 `invalid_cursor`).",
         "schema": {
-          "type": "string"
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]+$"
         }
       },
       "graphVersion": {

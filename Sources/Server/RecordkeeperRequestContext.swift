@@ -31,6 +31,15 @@ public struct RecordkeeperRequestContext: RequestContext, RemoteAddressRequestCo
         return principal
     }
 
+    /// The conversations the caller may reach on this request: what the roles that allow the
+    /// granted action cover (``AccessPolicy/scope(of:for:breakGlass:)``).
+    /// - Throws: 401 when there is no caller.
+    public func scope() throws -> ConversationScope {
+        let principal = try staff()
+        guard let grant else { return .teams([]) }
+        return principal.scope(for: grant.action, breakGlass: grant.breakGlass)
+    }
+
     /// The highest data category the caller sees unmasked on this request (nil: no content).
     public var clearance: DataCategory? {
         principal?.clearance(breakGlass: grant?.breakGlass ?? false)

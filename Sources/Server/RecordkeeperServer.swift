@@ -33,6 +33,8 @@ public enum RecordkeeperServer {
     ///   - sending: the dispatcher's claim hold and retry policy.
     ///   - staff: the staff directory (accounts, tokens, sessions); nil: only the bootstrap admin
     ///     token (`conversations.adminToken`) is accepted.
+    ///   - appendStallLimit: `/healthz` answers 503 once an append has waited longer than this
+    ///     for its commit, so that a supervisor restarts a process whose appends cannot complete.
     public static func makeApplication(
         configuration: ServerConfiguration,
         client: PostgresClient,
@@ -47,25 +49,31 @@ public enum RecordkeeperServer {
         staff: StaffDirectory? = nil,
         staffSettings: StaffSettings = StaffSettings(),
         analytics: AnalyticsSettings = AnalyticsSettings(),
+        appendStallLimit: Duration = .seconds(60),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: RecordkeeperRequestContext.self)
+        router.middlewares.add(SecurityHeadersMiddleware(logger: logger))
         router.middlewares.add(LogRequestsMiddleware(.debug))
         let metrics = ServiceMetrics()
         router.middlewares.add(HTTPMetricsMiddleware(metrics: metrics))
+        router.middlewares.add(TextInputValidationMiddleware())
         router.middlewares.add(
             AccessControlMiddleware(
                 bootstrapToken: conversations.adminToken, authenticator: staff,
                 auditor: AccessAuditor(store: store, ledger: conversations.ledger), logger: logger))
-        router.addHealthRoutes(version: version) {
-            await readiness(client: client, migrations: migrations, logger: logger)
+        router.addHealthRoutes(version: version, appendStall: { store.appendWait() }, appendStallLimit: appendStallLimit) {
+            await readiness(
+                client: client, migrations: migrations, logger: logger,
+                projections: { try await ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger).status() })
         }
         router.addLedgerRoutes(store: store)
         router.addSessionRoutes(directory: staff, settings: staffSettings)
         router.addStaffRoutes(directory: staff)
         router.addAccessLogRoutes(store: store, settings: conversations)
         var services: [any Service] = [client, store]
+        if store.appendClient !== client { services.insert(store.appendClient, at: 1) }
         var fetcher: MediaFetchService?
         var dispatcher: SendDispatcher?
         if let graph, conversations.runProjections {
@@ -146,27 +154,32 @@ public enum RecordkeeperServer {
             AccessLogProjection(), AnalyticsProjection(), InboxProjection()]
     }
 
-    /// Checks that the database answers and that its migrations match this build, within
-    /// `timeout` (a readiness probe must get an answer, not hang while the pool retries).
+    /// Checks that the database answers and that its migrations match this build, and reads
+    /// where the projections stand, within `timeout` (a readiness probe must get an answer, not
+    /// hang while the pool retries).
     public static func readiness(
-        client: PostgresClient, migrations: [Migration], logger: Logger, timeout: Duration = .seconds(2)
+        client: PostgresClient, migrations: [Migration], logger: Logger, timeout: Duration = .seconds(2),
+        projections: (@Sendable () async throws -> [ProjectionStatus])? = nil
     ) async -> ReadinessReport {
         do {
-            let pending = try await withThrowingTaskGroup(of: [Int]?.self) { group in
-                group.addTask { try await Migrator.pendingMigrations(client: client, migrations: migrations, logger: logger) }
+            let (pending, lags) = try await withThrowingTaskGroup(of: ([Int], [ProjectionStatus])?.self) { group in
+                group.addTask {
+                    let pending = try await Migrator.pendingMigrations(client: client, migrations: migrations, logger: logger)
+                    return (pending, pending.isEmpty ? try await projections?() ?? [] : [])
+                }
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     return nil
                 }
                 defer { group.cancelAll() }
-                guard let first = try await group.next(), let pending = first else {
+                guard let first = try await group.next(), let answer = first else {
                     throw LedgerStoreError.database("no answer within \(timeout)")
                 }
-                return pending
+                return answer
             }
-            return ReadinessReport(ready: pending.isEmpty, database: "ok", pendingMigrations: pending)
+            return ReadinessReport(ready: pending.isEmpty, database: "ok", pendingMigrations: pending, projections: lags)
         } catch {
-            logger.warning("readiness check failed", metadata: ["error": "\(error)"])
+            logger.warning("readiness check failed", metadata: ["error": "\(describeError(error))"])
             return ReadinessReport(ready: false, database: "unreachable", pendingMigrations: [])
         }
     }

@@ -9,6 +9,7 @@ extension Router where Context == RecordkeeperRequestContext {
     /// masked above the caller's clearance. Every search is recorded (`access.viewed` with the
     /// query and each message shown).
     func addSearchRoutes(search: ContentSearch) {
+        let ids = ConversationIDCodec(masterKey: search.store.masterKey)
         get("v1/search") { request, context -> SearchResponse in
             let principal = try context.staff()
             let parameters = request.uri.queryParameters
@@ -19,7 +20,9 @@ extension Router where Context == RecordkeeperRequestContext {
             }
             var conversation: String?
             if let text = parameters["conversation"] {
-                guard let id = OpaqueToken.conversationID(fromPath: String(text)) else {
+                guard let id = ids.conversationID(fromAPIID: String(text)) else {
+                    // Well formed but not one of ours: no such conversation (as for the `{id}` routes).
+                    if ids.isUnknown(String(text)) { throw ProblemDetails.noConversation }
                     throw ProblemDetails(
                         status: .badRequest, code: "invalid_parameter", title: "Invalid parameter",
                         detail: "the query parameter \"conversation\" must be an `id` returned by GET /v1/conversations",
@@ -32,7 +35,7 @@ extension Router where Context == RecordkeeperRequestContext {
             let page: SearchPage
             do {
                 page = try await search.search(
-                    query, conversation: conversation, scope: principal.scope, clearance: context.clearance, limit: limit,
+                    query, conversation: conversation, scope: try context.scope(), clearance: context.clearance, limit: limit,
                     cursor: parameters["cursor"].map(String.init))
             } catch let error as ContentSearchError {
                 throw ProblemDetails(error)
@@ -41,7 +44,7 @@ extension Router where Context == RecordkeeperRequestContext {
                 context.accessNote.viewed("message:\(hit.position)")
                 if hit.masked { context.accessNote.masked(hit.position) }
             }
-            return SearchResponse(items: page.hits.map(SearchItemResponse.init), nextCursor: page.nextCursor)
+            return SearchResponse(items: page.hits.map { SearchItemResponse($0, ids: ids) }, nextCursor: page.nextCursor)
         }
     }
 }
@@ -96,9 +99,9 @@ struct SearchItemResponse: Encodable {
         case occurredAt = "occurred_at"
     }
 
-    init(_ hit: SearchHit) {
+    init(_ hit: SearchHit, ids: ConversationIDCodec) {
         position = hit.position
-        conversation = OpaqueToken.conversationPathID(hit.conversationID)
+        conversation = ids.apiID(hit.conversationID)
         direction = hit.direction
         occurredAt = RFC3339.format(hit.occurredAt)
         text = hit.text

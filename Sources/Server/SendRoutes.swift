@@ -10,10 +10,11 @@ extension Router where Context == RecordkeeperRequestContext {
     /// status URL; the dispatcher sends it) and `GET /v1/sends/{position}` tells where it stands.
     func addSendRoutes(store: LedgerStore, settings: ConversationSettings, scope: ConversationScopeCheck) {
         let sends = SendRequests(store: store, ledger: settings.ledger)
+        let ids = ConversationIDCodec(masterKey: store.masterKey)
         let group = group("v1")
         group.post("conversations/:id/messages") { request, context -> EditedResponse<SendAcceptedResponse> in
-            let id = try context.conversationID()
-            try await scope.require(id, for: context.staff())
+            let id = try context.conversationID(ids)
+            try await scope.require(id, in: context)
             let key = try Self.idempotencyKey(request.headers[Self.idempotencyHeader])
             let body = try await request.collectBody(upTo: SendRoutesLimits.maxBodyBytes) {
                 ProblemDetails(
@@ -38,12 +39,19 @@ extension Router where Context == RecordkeeperRequestContext {
                     status: .badRequest, code: "invalid_position", title: "Invalid position",
                     detail: "the path must end with the position of a send request, as its status_url gives it")
             }
-            guard let status = try await sends.status(position: position) else {
-                throw ProblemDetails(
-                    status: .notFound, code: "no_send_request", title: "No such send request",
-                    detail: "there is no send request at position \(position) of ledger \(settings.ledger)")
+            let missing = ProblemDetails(
+                status: .notFound, code: "no_send_request", title: "No such send request",
+                detail: "there is no send request at position \(position) of ledger \(settings.ledger)")
+            guard let status = try await sends.status(position: position) else { throw missing }
+            // A send request is part of its conversation: outside the caller's scope it is as unknown.
+            let reach = try context.scope()
+            if reach != .all {
+                guard let conversation = status.scopeKey, try await scope.allows(conversation, scope: reach) else {
+                    context.accessNote.refused("send:\(position)")
+                    throw missing
+                }
             }
-            return SendStatusResponse(status)
+            return SendStatusResponse(status, ids: ids)
         }
     }
 
@@ -126,10 +134,10 @@ struct SendStatusResponse: ResponseEncodable {
         case lastError = "last_error"
     }
 
-    init(_ status: SendStatus) {
+    init(_ status: SendStatus, ids: ConversationIDCodec) {
         requestID = status.requestID
         position = status.position
-        conversation = status.conversationID.map(OpaqueToken.conversationPathID)
+        conversation = status.conversationID.map(ids.apiID)
         kind = status.kind
         self.status = status.status
         statusAt = status.statusAt.map(RFC3339.format)

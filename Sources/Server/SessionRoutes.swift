@@ -4,10 +4,12 @@ import Hummingbird
 import Records
 
 /// A sign-in: name, password and, when enrolled, the authenticator code.
-struct SignInRequest: Decodable {
+struct SignInRequest: ClosedJSONBody {
     var name: String
     var password: String
     var totp: String?
+
+    static let members: Set<String> = ["name", "password", "totp"]
 }
 
 extension Router where Context == RecordkeeperRequestContext {
@@ -20,6 +22,13 @@ extension Router where Context == RecordkeeperRequestContext {
             guard let directory else {
                 throw ProblemDetails(status: .serviceUnavailable, code: "not_configured", title: "Not configured", detail: "staff sign-in is not configured in this process")
             }
+            // Only JSON: a page of another site can post a form (`text/plain`, urlencoded,
+            // multipart) to this route without a CORS preflight, but not `application/json`.
+            guard Self.isJSON(request.headers[.contentType]) else {
+                throw ProblemDetails(
+                    status: .unsupportedMediaType, code: "unsupported_media_type", title: "Unsupported media type",
+                    detail: "send the sign-in as a JSON object with Content-Type: application/json")
+            }
             let body = try await request.decodeJSON(SignInRequest.self, limit: 4096)
             let session: StaffSession
             do {
@@ -29,6 +38,10 @@ extension Router where Context == RecordkeeperRequestContext {
                 throw ProblemDetails(refusal)
             } catch let error as StaffError {
                 throw ProblemDetails(error)
+            } catch let busy as PasswordChecksBusy {
+                throw ProblemDetails(
+                    status: .tooManyRequests, code: "sign_in_busy", title: "Too many sign-ins", detail: busy.description,
+                    retryAfterSeconds: busy.retryAfterSeconds)
             }
             var response = try SessionResponse(session.principal, expiresAtUs: session.expiresAtUs).response(from: request, context: context)
             response.status = .created
@@ -49,6 +62,14 @@ extension Router where Context == RecordkeeperRequestContext {
             response.headers[.setCookie] = Self.sessionCookie("", maxAge: 0)
             return response
         }
+    }
+
+    /// Whether a `Content-Type` is `application/json` (any parameters, e.g. `charset`, allowed).
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType, let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first else {
+            return false
+        }
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
     }
 
     /// The session cookie: HttpOnly (no script reads it), Secure, SameSite=Strict (no other

@@ -3,7 +3,9 @@ import Hummingbird
 import Records
 
 /// `POST /v1/staff/users`.
-struct CreateUserRequest: Decodable {
+struct CreateUserRequest: ClosedJSONBody {
+    static let members: Set<String> = ["name", "roles", "teams", "password", "enroll_totp"]
+
     var name: String
     var roles: [String]
     var teams: [String]?
@@ -17,13 +19,17 @@ struct CreateUserRequest: Decodable {
 }
 
 /// `PUT /v1/staff/users/{name}/clearance`.
-struct ClearanceRequest: Decodable {
+struct ClearanceRequest: ClosedJSONBody {
     var category: Int?
     var reason: String
+
+    static let members: Set<String> = ["category", "reason"]
 }
 
 /// `POST /v1/staff/tokens`.
-struct IssueTokenRequest: Decodable {
+struct IssueTokenRequest: ClosedJSONBody {
+    static let members: Set<String> = ["user", "scopes", "expires_in_seconds"]
+
     var user: String
     var scopes: [String]?
     var expiresInSeconds: Int?
@@ -37,7 +43,7 @@ struct IssueTokenRequest: Decodable {
 extension Router where Context == RecordkeeperRequestContext {
     /// Staff administration (docs/api.md, "Staff and sessions"; admins, docs/access.md): users,
     /// roles, teams, content clearances and API tokens. Every change is a `staff.*` event with
-    /// the caller as actor.
+    /// the caller as actor; nobody changes their own roles, teams or clearance.
     func addStaffRoutes(directory: StaffDirectory?) {
         let group = group("v1/staff")
         let staff: @Sendable () throws -> StaffDirectory = {
@@ -61,6 +67,7 @@ extension Router where Context == RecordkeeperRequestContext {
         }
         group.put("users/:name/roles/:role") { _, context -> StaffUser in
             let (name, role) = (try context.pathName("name"), try Self.roles([context.parameters.get("role") ?? ""]).first!)
+            try Self.refuseSelfChange(name, context, what: "roles")
             return try await mapStaffErrors {
                 try await staff().setRole(role, granted: true, user: name, actor: try context.staff().actor)
                 return try await Self.user(name, staff())
@@ -68,6 +75,7 @@ extension Router where Context == RecordkeeperRequestContext {
         }
         group.delete("users/:name/roles/:role") { _, context -> StaffUser in
             let (name, role) = (try context.pathName("name"), try Self.roles([context.parameters.get("role") ?? ""]).first!)
+            try Self.refuseSelfChange(name, context, what: "roles")
             return try await mapStaffErrors {
                 try await staff().setRole(role, granted: false, user: name, actor: try context.staff().actor)
                 return try await Self.user(name, staff())
@@ -75,6 +83,7 @@ extension Router where Context == RecordkeeperRequestContext {
         }
         group.put("users/:name/teams/:team") { _, context -> StaffUser in
             let (name, team) = (try context.pathName("name"), try context.pathName("team"))
+            try Self.refuseSelfChange(name, context, what: "teams")
             return try await mapStaffErrors {
                 try await staff().setTeam(team, member: true, user: name, actor: try context.staff().actor)
                 return try await Self.user(name, staff())
@@ -82,6 +91,7 @@ extension Router where Context == RecordkeeperRequestContext {
         }
         group.delete("users/:name/teams/:team") { _, context -> StaffUser in
             let (name, team) = (try context.pathName("name"), try context.pathName("team"))
+            try Self.refuseSelfChange(name, context, what: "teams")
             return try await mapStaffErrors {
                 try await staff().setTeam(team, member: false, user: name, actor: try context.staff().actor)
                 return try await Self.user(name, staff())
@@ -89,6 +99,7 @@ extension Router where Context == RecordkeeperRequestContext {
         }
         group.put("users/:name/clearance") { request, context -> StaffUser in
             let name = try context.pathName("name")
+            try Self.refuseSelfChange(name, context, what: "content clearance")
             let body = try await request.decodeJSON(ClearanceRequest.self)
             let category = try body.category.map { level -> DataCategory in
                 guard let category = DataCategory(rawValue: level) else { throw ProblemDetails(StaffError.invalidClearance(level)) }
@@ -120,6 +131,17 @@ extension Router where Context == RecordkeeperRequestContext {
         group.delete("tokens/:token_id") { _, context -> StaffTokenInfo in
             let id = context.parameters.get("token_id") ?? ""
             return try await mapStaffErrors { try await staff().revokeToken(id: id, actor: try context.staff().actor) }
+        }
+    }
+
+    /// Nobody changes their own roles, teams or clearance through the API: an admin who wants
+    /// more (a clearance to read category 3–4 content, say) needs another admin to grant it,
+    /// and that admin is the actor on the record. 403 `self_change_forbidden`.
+    static func refuseSelfChange(_ name: String, _ context: Context, what: String) throws {
+        guard try context.staff().name != name else {
+            throw ProblemDetails(
+                status: .forbidden, code: "self_change_forbidden", title: "Own account",
+                detail: "you cannot change your own \(what): another admin must make this change (docs/access.md)")
         }
     }
 

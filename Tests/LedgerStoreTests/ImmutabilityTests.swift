@@ -6,15 +6,26 @@ import Testing
 
 @Suite("Immutability enforced by PostgreSQL")
 struct ImmutabilityTests {
-    static let logTables = ["ledger_entries", "ledger_payloads", "payload_destructions", "ledgers"]
+    static let logTables = [
+        "ledger_entries", "ledger_payloads", "payload_destructions", "ledgers",
+        // Since schema version 14 also the head, the keys and the tree (the head moves only
+        // through rk_append(); keys are re-wrapped by the owner).
+        "ledger_heads", "data_keys", "signing_keys", "merkle_nodes", "checkpoints",
+    ]
+    /// The column each table's UPDATE attempt sets to itself (one the service role could once
+    /// update, where there was one).
+    static let updatedColumn = [
+        "ledgers": "name", "ledger_entries": "actor", "ledger_heads": "position", "data_keys": "master_key_id",
+        "signing_keys": "wrapped_seed", "merkle_nodes": "hash", "checkpoints": "note",
+    ]
 
     @Test("the service role cannot UPDATE, DELETE or TRUNCATE the log tables", arguments: logTables)
     func serviceRoleIsInsertSelectOnly(table: String) async throws {
         try await withMigratedDatabase { db in
             try await db.withStore { store in
                 _ = try await store.append([sampleEvent(1), sampleEvent(2)], to: "l")
-                let column = table == "ledgers" ? "name" : (table == "ledger_entries" ? "actor" : "ledger_id")
-                let value = table == "ledger_entries" || table == "ledgers" ? "'x'" : "ledger_id"
+                let column = Self.updatedColumn[table] ?? "ledger_id"
+                let value = table == "ledger_entries" || table == "ledgers" ? "'x'" : column
                 for statement in [
                     "UPDATE \(table) SET \(column) = \(value)",
                     "DELETE FROM \(table)",

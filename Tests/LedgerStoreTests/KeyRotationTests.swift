@@ -18,7 +18,7 @@ struct KeyRotationTests {
                 try await client.query("SELECT md5(string_agg(sealed, '' ORDER BY position)) FROM ledger_payloads", logger: TestDatabase.logger)
                     .collect().first?.decode(String.self)
             }
-            let count = try await TestDatabase.withClient(db.service) { client in
+            let count = try await TestDatabase.withClient(db.owner) { client in
                 try await DataKeyRing.rotate(client: client, from: old, to: new, logger: TestDatabase.logger)
             }
             #expect(count == 3)
@@ -41,10 +41,34 @@ struct KeyRotationTests {
                 await #expect(throws: (any Error).self) { _ = try await store.append(sampleEvent(8, stream: "conversation/1"), to: "l") }
             }
             // Re-running the rotation finds nothing left under the old key.
-            let again = try await TestDatabase.withClient(db.service) { client in
+            let again = try await TestDatabase.withClient(db.owner) { client in
                 try await DataKeyRing.rotate(client: client, from: old, to: new, logger: TestDatabase.logger)
             }
             #expect(again == 0)
+        }
+    }
+
+    @Test("the service role cannot re-wrap keys: a rotation needs the schema owner, and the keys stay as they were")
+    func serviceRoleCannotRotate() async throws {
+        try await withMigratedDatabase { db in
+            let old = MasterKey.generate()
+            let new = MasterKey.generate()
+            try await db.withStore(masterKey: old) { store in
+                _ = try await store.append(sampleEvent(1, stream: "conversation/1"), to: "l")
+            }
+            await #expect(throws: (any Error).self) {
+                try await TestDatabase.withClient(db.service) { client in
+                    try await DataKeyRing.rotate(client: client, from: old, to: new, logger: TestDatabase.logger)
+                }
+            }
+            let census = try await TestDatabase.withClient(db.service) { client in
+                try await DataKeyRing.census(client: client, logger: TestDatabase.logger)
+            }
+            #expect(census == [old.identifier: 1])
+            try await db.withStore(masterKey: old) { store in
+                let report = try await store.verify(ledger: "l")
+                #expect(report.ok, "\(String(describing: report.firstProblem))")
+            }
         }
     }
 }

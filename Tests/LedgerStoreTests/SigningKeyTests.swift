@@ -95,7 +95,7 @@ struct SigningKeyTests {
             #expect(rowBefore.masterKeyID == oldMaster.identifier)
             #expect(rowBefore.rewrapped == false)
 
-            let count = try await TestDatabase.withClient(db.service) { client in
+            let count = try await TestDatabase.withClient(db.owner) { client in
                 try await DataKeyRing.rotate(client: client, from: oldMaster, to: newMaster, logger: TestDatabase.logger)
             }
             #expect(count == 2, "the two data keys")
@@ -126,11 +126,34 @@ struct SigningKeyTests {
                 await #expect(throws: (any Error).self) { try await store.makeCheckpoint(ledger: "t", logName: Self.logName) }
             }
             // Re-running finds nothing left under the old key and leaves the signing key alone.
-            let again = try await TestDatabase.withClient(db.service) { client in
+            let again = try await TestDatabase.withClient(db.owner) { client in
                 try await DataKeyRing.rotate(client: client, from: oldMaster, to: newMaster, logger: TestDatabase.logger)
             }
             #expect(again == 0)
             #expect(try await Self.row(db, id: key.id).wrapped == rowAfter.wrapped)
+        }
+    }
+
+    @Test("a newer signing key the service role planted without the master key does not stop checkpoints: the real key signs")
+    func plantedKeyIsPassedOver() async throws {
+        try await withMigratedDatabase { db in
+            try await db.withStore { store in
+                let key = try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
+                _ = try await store.append(sampleEvent(1), to: "t")
+                // The service role may insert signing keys; it cannot wrap one under the master key.
+                let planted = NoteSigningKey.generate()
+                try await store.client.perform(
+                    """
+                    INSERT INTO signing_keys (public_key, master_key_id, wrapped_seed)
+                    VALUES (\(ByteBuffer(bytes: planted.publicKey)), \(TestDatabase.masterKey.identifier), \(ByteBuffer(bytes: [UInt8](repeating: 7, count: 60))))
+                    """,
+                    logger: TestDatabase.logger)
+                let checkpoint = try await store.makeCheckpoint(ledger: "t", logName: Self.logName)
+                #expect(checkpoint.signingKeyID == key.id, "the newest key that opens signs")
+                #expect(try key.verifierKey(logName: Self.logName, ledger: "t").verifies(try SignedNote(parsing: checkpoint.note)))
+                let report = try await store.verify(ledger: "t")
+                #expect(report.ok, "\(String(describing: report.firstProblem))")
+            }
         }
     }
 

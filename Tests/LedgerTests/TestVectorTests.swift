@@ -15,6 +15,7 @@ struct VectorFile: Decodable, Sendable {
     var wrappedDataKeys: [WrappedKeyVector]
     var sealedPayloads: [SealedPayloadVector]
     var rejections: [Rejection]
+    var timestamps: [TimestampVector]
     var checkpoints: CheckpointVectors
 
     static let url: URL = URL(fileURLWithPath: #filePath)
@@ -205,6 +206,16 @@ struct Rejection: Decodable, Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(field) \(reason) \(note ?? value ?? "")" }
 }
 
+/// A timestamp (microseconds since the epoch) and its exact text form (format section 4).
+struct TimestampVector: Decodable, Sendable, CustomTestStringConvertible {
+    var name: String
+    var description: String
+    var microseconds: String
+    var text: String
+
+    var testDescription: String { name }
+}
+
 // MARK: - Tests
 
 @Suite("Test vectors (docs/test-vectors.json)")
@@ -226,6 +237,10 @@ struct TestVectorTests {
             #expect(names.contains(required), "missing vector \(required)")
         }
         #expect(names.count == file.entries.count, "vector names must be unique")
+        let timestampNames = Set(file.timestamps.map(\.name))
+        for required in ["last-microsecond-of-1969", "before-gregorian-reform", "last-microsecond-of-9999", "i64-min", "i64-max"] {
+            #expect(timestampNames.contains(required), "missing timestamp vector \(required)")
+        }
         #expect(file.wrappedDataKeys.count >= 2)
         #expect(file.sealedPayloads.count >= 2)
         // Every wrapped key is exercised by at least one sealed payload (which proves the unwrapped key is right).
@@ -356,6 +371,37 @@ struct TestVectorTests {
         #expect(present.expected.entryHash != absent.expected.entryHash)
         let key = try #require(present.inputs.dedupeKey)
         #expect(present.expected.encodingLength == absent.expected.encodingLength + 4 + key.utf8.count)
+    }
+
+    @Test("each look-alike twin differs from its twin in one input only, as its description says")
+    func twinsDifferInOneInputOnly() throws {
+        let file = try VectorFile.load()
+        func vector(_ name: String) throws -> EntryVector { try #require(file.entries.first { $0.name == name }) }
+        /// Every input, text compared as bytes, keyed by name.
+        func inputs(_ v: EntryVector) throws -> [String: [UInt8]?] {
+            let i = v.inputs
+            return [
+                "ledger": Array(i.ledger.utf8), "position": Array(i.position.utf8), "prev_hash": Array(i.prevHash.utf8),
+                "event_id": Array(i.eventId.utf8), "stream": Array(i.stream.utf8), "event_type": Array(i.eventType.utf8),
+                "occurred_at_us": Array(i.occurredAtUs.utf8), "recorded_at_us": Array(i.recordedAtUs.utf8),
+                "actor": Array(i.actor.utf8), "dedupe_key": i.dedupeKey.map { Array($0.utf8) },
+                "header": Array(i.header.utf8), "salt": i.salt.map { Array($0.utf8) },
+                "payload": try i.payload?.bytes(),
+            ]
+        }
+        for (twin, original, differing) in [("stream-nfd", "stream-nfc", "stream"), ("dedupe-key-absent", "dedupe-key-present", "dedupe_key")] {
+            let a = try vector(twin), b = try vector(original)
+            #expect(a.description.contains("Every other input"))
+            let left = try inputs(a), right = try inputs(b)
+            let different = Set(left.keys.filter { left[$0]! != right[$0]! })
+            #expect(different == [differing], "\(twin) differs from \(original) in \(different.sorted())")
+        }
+    }
+
+    @Test("timestamp text form", arguments: try VectorFile.load().timestamps)
+    func timestampText(_ vector: TimestampVector) throws {
+        let microseconds = try #require(Int64(vector.microseconds))
+        #expect(LedgerTimestamp(microseconds: microseconds).description == vector.text)
     }
 
     @Test("wrapped data key vector", arguments: try VectorFile.load().wrappedDataKeys)

@@ -241,9 +241,9 @@ struct InboxTests {
             #expect(assigned.map { $0["assignee"] } == [.string("alice"), .null, .string("carol")])
 
             // Alice no longer sees it in her scope (licensing is not her team).
-            let page = try await InboxQueries(store: store).list(ledger: mediaLedger, scope: Self.alice.scope, user: "alice")
+            let page = try await InboxQueries(store: store).list(ledger: mediaLedger, scope: Self.alice.scope(for: .inboxRead), user: "alice")
             #expect(page.items.isEmpty)
-            #expect(!Self.alice.scope.includes(team: item.team))
+            #expect(!Self.alice.scope(for: .inboxRead).includes(team: item.team))
         }
     }
 
@@ -271,11 +271,11 @@ struct InboxTests {
             let queries = InboxQueries(store: store)
             #expect(try await Self.item(store, conversation, user: "alice").unread == 2)
             #expect(try await Self.item(store, conversation, user: "bob").unread == 3)
-            let unreadForAlice = try await queries.list(ledger: mediaLedger, scope: Self.alice.scope, user: "alice", filter: InboxFilter(unreadOnly: true))
+            let unreadForAlice = try await queries.list(ledger: mediaLedger, scope: Self.alice.scope(for: .inboxRead), user: "alice", filter: InboxFilter(unreadOnly: true))
             #expect(unreadForAlice.items.map(\.conversationID).sorted() == [conversation, Self.conversation(2)].sorted())
             _ = try await commands.markRead(try await Self.item(store, conversation, user: "alice"), body: [], latest: try await queries.latestMessagePosition(ledger: mediaLedger, conversation: conversation), by: Self.alice)
             try await runner.catchUpAll()
-            let after = try await queries.list(ledger: mediaLedger, scope: Self.alice.scope, user: "alice", filter: InboxFilter(unreadOnly: true))
+            let after = try await queries.list(ledger: mediaLedger, scope: Self.alice.scope(for: .inboxRead), user: "alice", filter: InboxFilter(unreadOnly: true))
             #expect(after.items.map(\.conversationID) == [Self.conversation(2)])
             #expect(try await Self.item(store, conversation, user: "bob").unread == 3)
 

@@ -37,7 +37,7 @@ struct AutomationRoutesTests {
             try await withMigratedDatabase { db in
                 try await withConversationApp(
                     db, token: token, runProjections: true, whatsApp: WebhookDeliveries.settings, media: try SendAPITests.graphConfiguration(graph),
-                    setup: .live
+                    runClassifier: true, setup: .live
                 ) { app in
                     try await body(graph, db, app)
                 }
@@ -122,7 +122,8 @@ struct AutomationRoutesTests {
             try await SendAPITests.eventually {
                 let (status, page) = try await Self.call(app, .get, uri)
                 found = page
-                return status == .ok && page["items"]?.array?.count == 1
+                // Until the classifier decides, the hit counts as category 4 (fail closed): wait for its decision.
+                return status == .ok && page["items"]?.array?.count == 1 && page["items"]?.array?.first?["category"]?.integer == 3
             }
             let hit = try #require(found["items"]?.array?.first)
             #expect(hit.text("text") == "My SSN is 536-22-4187 for the Café permit", "a records officer's clearance is 4")

@@ -21,8 +21,8 @@ struct ConversationRoutesTests {
     @Test("every route needs a staff credential: 401 with a wrong or missing bearer, 200 with a staff token")
     func authentication() async throws {
         try await withMigratedDatabase { db in
-            let routes = ["/v1/conversations", "/v1/conversations/\(OpaqueToken.conversationPathID("wa/1/p:2"))",
-                          "/v1/conversations/\(OpaqueToken.conversationPathID("wa/1/p:2"))/messages"]
+            let routes = ["/v1/conversations", "/v1/conversations/\(apiID("wa/1/p:2"))",
+                          "/v1/conversations/\(apiID("wa/1/p:2"))/messages"]
             try await withConversationApp(db, token: Self.token) { app in
                 for uri in routes {
                     for header in [nil, "Bearer wrong-token", "Basic \(TestStaff.resolve(Self.token))", "Bearer \(TestStaff.resolve(Self.token))x", "Bearer", "Bearer rkt_unknown"] {
@@ -96,7 +96,7 @@ struct ConversationRoutesTests {
                     #expect(status == .badRequest, "\(uri)")
                     #expect(body["code"] as? String == code, "\(uri)")
                 }
-                let (missing, body) = try await get(app, "/v1/conversations/\(OpaqueToken.conversationPathID("wa/1/p:404"))", token: Self.token)
+                let (missing, body) = try await get(app, "/v1/conversations/\(apiID("wa/1/p:404"))", token: Self.token)
                 #expect(missing == .notFound)
                 #expect(body["code"] as? String == "no_conversation")
             }
@@ -128,7 +128,7 @@ struct ConversationRoutesTests {
                 try await makeRunner(store).catchUpAll()
             }
             try await withConversationApp(db, token: Self.token) { app in
-                let id = OpaqueToken.conversationPathID(stream)
+                let id = apiID(stream)
                 let (status, conversation) = try await get(app, "/v1/conversations/\(id)", token: Self.token)
                 #expect(status == .ok)
                 #expect(conversation["id"] as? String == id)
@@ -207,7 +207,7 @@ struct ConversationRoutesTests {
 /// API configured, and runs `test` against its router.
 func withConversationApp<T: Sendable>(
     _ db: MigratedDatabase, token: String?, runProjections: Bool = false, whatsApp: WhatsAppWebhookSettings? = nil,
-    media: GraphAPIConfiguration? = nil, bootstrapToken: String? = nil, setup: TestingSetup = .router,
+    media: GraphAPIConfiguration? = nil, bootstrapToken: String? = nil, runClassifier: Bool = false, setup: TestingSetup = .router,
     _ test: @escaping @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
@@ -216,7 +216,7 @@ func withConversationApp<T: Sendable>(
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try repositoryMigrations(),
         whatsApp: whatsApp, media: media,
-        conversations: ConversationSettings(adminToken: bootstrapToken, ledger: "main", runProjections: runProjections, runClassifier: false),
+        conversations: ConversationSettings(adminToken: bootstrapToken, ledger: "main", runProjections: runProjections, runClassifier: runClassifier),
         staff: directory,
         logger: testLogger)
     return try await app.test(setup) { client in
@@ -226,6 +226,12 @@ func withConversationApp<T: Sendable>(
         return try await TestStaff.$tokens.withValue([token: issued]) { try await test(client) }
     }
 }
+
+/// The API ids of the test app (``ConversationIDCodec`` under the test database's master key).
+let testConversationIDs = ConversationIDCodec(masterKey: MigratedDatabase.masterKey)
+
+/// The API id of an internal conversation id, as the test app gives it.
+func apiID(_ id: String) -> String { testConversationIDs.apiID(id) }
 
 /// A runner of the service's projections over a store.
 func makeRunner(_ store: LedgerStore) -> ProjectionRunner {

@@ -160,7 +160,7 @@ struct GraphProxyTests {
                 try await withProxyApp(db, graph: try Self.configuration(graph)) { root in
                     try await MigratedDatabase.withClient(db.owner) { client in
                         _ = try await client.query(
-                            PostgresQuery(unsafeSQL: "REVOKE INSERT ON ledger_entries FROM \(MigratedDatabase.serviceRole)"), logger: testLogger
+                            PostgresQuery(unsafeSQL: "REVOKE EXECUTE ON FUNCTION rk_append FROM \(MigratedDatabase.serviceRole)"), logger: testLogger
                         ).collect()
                     }
                     let body = Array(#"{"messaging_product":"whatsapp","to":"16505551234","type":"text","text":{"body":"hi"}}"#.utf8)

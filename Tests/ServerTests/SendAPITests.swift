@@ -206,7 +206,7 @@ struct SendAPITests {
                 let (tooLarge, tooLargeProblem) = try await Self.post(app, conversation: conversation, body: huge)
                 #expect(tooLarge == .contentTooLarge)
                 #expect(tooLargeProblem.text("code") == "body_too_large")
-                let (missing, _) = try await Self.post(app, conversation: OpaqueToken.conversationPathID("wa/1/p:1"), body: Self.requests[0].body)
+                let (missing, _) = try await Self.post(app, conversation: apiID("wa/1/p:1"), body: Self.requests[0].body)
                 #expect(missing == .notFound)
                 let (badKey, _) = try await Self.post(app, conversation: conversation, body: Self.requests[0].body, key: "has space")
                 #expect(badKey == .badRequest)

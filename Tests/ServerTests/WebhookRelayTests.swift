@@ -189,13 +189,19 @@ struct WebhookRelayTests {
             try await Self.configure(db, url: "https://bot.agency.example/webhook")
             let old = MigratedDatabase.masterKey
             let new = MasterKey.generate()
-            try await db.withStore { client, _ in
+            // A rotation runs as the schema owner: the service role may not change keys.
+            try await db.asSuperuser { owner in
                 let logger = MigratedDatabase.logger
-                _ = try await DataKeyRing.rotate(client: client, from: old, to: new, logger: logger) { connection in
+                _ = try await DataKeyRing.rotate(client: owner, from: old, to: new, logger: logger) { connection in
                     try await WebhookRelayStore.rewrap(connection: connection, from: old, to: new, logger: logger)
                 }
-                #expect(try await WebhookRelayStore.targets(client: client, master: new, logger: logger).map(\.relay.name) == ["legacy-bot"])
-                #expect(try await WebhookRelayStore.targets(client: client, master: old, logger: logger).isEmpty)
+            }
+            try await db.withStore { client, _ in
+                let logger = MigratedDatabase.logger
+                let underNew = try await WebhookRelayStore.targets(client: client, master: new, logger: logger)
+                let underOld = try await WebhookRelayStore.targets(client: client, master: old, logger: logger)
+                #expect(underNew.map(\.relay.name) == ["legacy-bot"])
+                #expect(underOld.isEmpty)
             }
         }
     }

@@ -70,7 +70,8 @@ public struct Checkpoint: Hashable, Sendable {
             guard !line.isEmpty else { throw .malformedBody("it has an empty line") }
             if line.hasPrefix(Self.chainHeadKeyword + " ") {
                 let hex = String(line.dropFirst(Self.chainHeadKeyword.count + 1))
-                guard chainHead == nil, hex == hex.lowercased(), let digest = try? LedgerDigest(hex: hex) else {
+                // Section 1: upper-case hex MUST be accepted when parsing (it is written lower case).
+                guard chainHead == nil, let digest = try? LedgerDigest(hex: hex) else {
                     throw .malformedBody("bad \(Self.chainHeadKeyword) line")
                 }
                 chainHead = digest

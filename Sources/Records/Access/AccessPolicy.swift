@@ -76,11 +76,26 @@ public enum AccessPolicy {
         return .refused
     }
 
-    /// The conversations `principal` may see: every conversation, except for a caller whose
-    /// only content-reading role is `agent`, who sees their teams' conversations.
-    public static func scope(of principal: StaffPrincipal) -> ConversationScope {
-        let wide: Set<StaffRole> = [.supervisor, .recordsOfficer, .requestOfficer, .auditor, .admin]
-        return principal.roles.isDisjoint(with: wide) ? .teams(principal.teams) : .all
+    /// The conversations `principal` may reach through `action`, computed from what each of its
+    /// roles grants for that action, never from the strongest-looking role: a role that does not
+    /// allow the action (an auditor's or an admin's next to an agent's) widens nothing.
+    ///
+    /// - An agent's grant covers the agent's teams.
+    /// - Every other role that allows the action covers the whole ledger (supervisors and
+    ///   officers read every conversation; the metadata actions of auditors and admins are not
+    ///   per team).
+    /// - A granted content clearance covers the whole ledger for ``contentGrantActions``, and so
+    ///   does a break-glass access (an admin with a stated reason).
+    /// - Nothing grants it: no conversation.
+    public static func scope(of principal: StaffPrincipal, for action: StaffAction, breakGlass: Bool) -> ConversationScope {
+        if breakGlass { return .all }
+        if principal.grantedClearance != nil, contentGrantActions.contains(action) { return .all }
+        var teams: Set<String> = []
+        for role in principal.roles where grant(role, action) == .allowed {
+            guard role == .agent else { return .all }
+            teams.formUnion(principal.teams)
+        }
+        return .teams(teams)
     }
 
     /// The highest data category each role sees unmasked; nil: no message content.

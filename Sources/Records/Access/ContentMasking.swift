@@ -10,15 +10,27 @@ public import WhatsApp
 /// - A category above the clearance that staff raised by hand (the detectors found nothing to
 ///   mask), or category 4 (special handling: health terms give away what they are about even
 ///   masked): withheld.
+/// - Not classified yet (the classifier has not reached it): treated as category 4 until it is
+///   (fail closed), so only a category-4 clearance sees it.
 public enum ContentMasking {
+    /// The category a message counts as while its classification is pending.
+    public static let unclassifiedCategory: DataCategory = .specialHandling
+
     /// The timeline item as `clearance` may see it (``TimelineItem/masked`` set when masked).
     public static func apply(_ item: TimelineItem, clearance: DataCategory?) -> TimelineItem {
         var item = item
         guard let clearance else {
-            if case .available = item.content { item.content = .withheld(category: item.classification?.category) }
+            if case .available = item.content { item.content = .withheld(category: item.classification?.category ?? unclassifiedCategory) }
             return item
         }
-        guard let classification = item.classification, classification.category > clearance else { return item }
+        guard let classification = item.classification else {
+            if clearance < unclassifiedCategory, case .available = item.content {
+                item.content = .withheld(category: nil)
+                item.masked = true
+            }
+            return item
+        }
+        guard classification.category > clearance else { return item }
         guard case .available(let message, let profile) = item.content else { return item }
         if classification.source != "automatic" || classification.category == .specialHandling {
             item.content = .withheld(category: classification.category)

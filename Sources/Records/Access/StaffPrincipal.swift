@@ -39,8 +39,10 @@ public struct StaffPrincipal: Sendable, Hashable {
         return "staff:\(name)"
     }
 
-    /// The conversations this caller may see (``AccessPolicy/scope(of:)``).
-    public var scope: ConversationScope { AccessPolicy.scope(of: self) }
+    /// The conversations this caller may reach through `action` (``AccessPolicy/scope(of:for:breakGlass:)``).
+    public func scope(for action: StaffAction, breakGlass: Bool = false) -> ConversationScope {
+        AccessPolicy.scope(of: self, for: action, breakGlass: breakGlass)
+    }
 
     /// The highest data category this caller sees unmasked (``AccessPolicy/clearance(of:breakGlass:)``).
     public func clearance(breakGlass: Bool = false) -> DataCategory? { AccessPolicy.clearance(of: self, breakGlass: breakGlass) }

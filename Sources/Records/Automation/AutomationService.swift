@@ -85,7 +85,7 @@ public final class AutomationService: Service, Sendable {
             "INSERT INTO automation_progress (ledger_id) VALUES (\(ref.id)) ON CONFLICT (ledger_id) DO NOTHING", logger: logger)
         let rules = try await AutomationRules.current(ledger: ref, on: store.client, logger: logger)?.rules
         let now = clock()
-        return try await store.client.unwrappedTransaction(logger: logger) { connection in
+        return try await store.withTransaction { connection in
             // The row lock makes a second process wait for this round, then go on from where it ended.
             var last: Int64 = 0
             for try await position in try await connection.query(
@@ -146,7 +146,7 @@ public final class AutomationService: Service, Sendable {
             }
             return
         }
-        if let rule = rules.rule(.acknowledgement, forNumber: message.phoneNumberID), try await opensConversation(message, ledger: ledger) {
+        if let rule = rules.rule(.acknowledgement, forNumber: message.phoneNumberID), try await opensConversation(message, ledger: ledger, on: connection) {
             try await reply(rule, to: message, ledger: ledger, now: now, on: connection)
         }
     }
@@ -167,9 +167,9 @@ public final class AutomationService: Service, Sendable {
     /// Whether `message` is the first inbound message of its conversation, or the first since it
     /// was closed (the last state change before it is `conversation.closed`, after the previous
     /// inbound message).
-    func opensConversation(_ message: Inbound, ledger: LedgerRef) async throws -> Bool {
+    func opensConversation(_ message: Inbound, ledger: LedgerRef, on connection: PostgresConnection) async throws -> Bool {
         var previous: Int64?
-        for try await position in try await store.client.query(
+        for try await position in try await connection.query(
             """
             SELECT max(position) FROM conversation_messages
             WHERE ledger_id = \(ledger.id) AND conversation_id = \(message.conversation) AND direction = 'inbound' AND position < \(message.position)
@@ -177,7 +177,7 @@ public final class AutomationService: Service, Sendable {
         ).decode(Int64?.self) { previous = position }
         guard let previous else { return true }
         let stream = "inbox/\(message.conversation)"
-        for try await (position, type) in try await store.client.query(
+        for try await (position, type) in try await connection.query(
             """
             SELECT position, event_type FROM ledger_entries
             WHERE ledger_id = \(ledger.id) AND stream = \(stream) AND position < \(message.position)
@@ -203,7 +203,7 @@ public final class AutomationService: Service, Sendable {
             requestPosition = original
         } catch let error as SendRequestError {
             logger.warning(
-                "automatic reply not recorded", metadata: ["rule": "\(rule.id)", "position": "\(message.position)", "error": "\(error)"])
+                "automatic reply not recorded", metadata: ["rule": "\(rule.id)", "position": "\(message.position)", "error": "\(describeError(error))"])
             return
         }
         try await connection.perform(
@@ -213,17 +213,5 @@ public final class AutomationService: Service, Sendable {
                     \(requestPosition))
             ON CONFLICT DO NOTHING
             """, logger: logger)
-    }
-}
-
-extension PostgresClient {
-    /// `withTransaction`, throwing the closure's own error (or the failed BEGIN's or COMMIT's)
-    /// rather than the wrapper.
-    func unwrappedTransaction<T>(logger: Logger, _ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
-        do {
-            return try await withTransaction(logger: logger, body)
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.beginError ?? error.commitError ?? error
-        }
     }
 }

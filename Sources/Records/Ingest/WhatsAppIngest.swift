@@ -66,13 +66,15 @@ public struct WhatsAppIngest: Sendable {
     /// The `whatsapp.webhook.rejected` event of a delivery that failed authentication: what it
     /// was and where it came from, never its body.
     public func rejectedEvent(
-        reason: String, body: [UInt8], remoteAddress: String?, headers: [String: String], receivedAt: LedgerTimestamp
+        reason: String, body: [UInt8], remoteAddress: String?, headers: [String: String], receivedAt: LedgerTimestamp,
+        suppressedBefore: Int = 0
     ) throws -> NewEvent {
         let digest = WebhookDelivery.sha256Hex(body)
         var common: [String: JSONValue] = [
             "v": .integer(1), "reason": .string(reason), "body_sha256": .string(digest), "body_size": .integer(Int64(body.count)),
             "remote_address": remoteAddress.map { .string(String($0.prefix(100))) } ?? .null,
         ]
+        if suppressedBefore > 0 { common["suppressed_before"] = .integer(Int64(suppressedBefore)) }
         let header = JSONValue.object(common)
         common["headers"] = .object(headers.mapValues { .string(String($0.prefix(512))) })
         return NewEvent(

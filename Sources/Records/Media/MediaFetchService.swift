@@ -100,7 +100,7 @@ public final class MediaFetchService: Service, Sendable {
         } catch {
             logger.error(
                 "could not record a media outcome; the media stays pending",
-                metadata: ["media_id": "\(media.mediaID)", "error": "\(String(reflecting: error))"]
+                metadata: ["media_id": "\(media.mediaID)", "error": "\(describeError(error))"]
             )
             return nil
         }

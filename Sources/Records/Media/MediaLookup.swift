@@ -36,6 +36,23 @@ public struct MediaLookup: Sendable {
         return nil
     }
 
+    /// The data category of the message that carries `mediaID`: its classification, or
+    /// ``ContentMasking/unclassifiedCategory`` while none is recorded yet (fail closed).
+    public func category(ledger: String, id mediaID: String) async throws -> DataCategory {
+        guard let ref = try await store.ledgers().first(where: { $0.name == ledger }) else { return ContentMasking.unclassifiedCategory }
+        let rows = try await store.client.query(
+            """
+            SELECT c.category::int4 FROM media m
+            JOIN message_classifications c ON c.ledger_id = m.ledger_id AND c.message_position = m.message_position AND c.state = 'classified'
+            WHERE m.ledger_id = \(ref.id) AND m.media_id = \(mediaID)
+            """, logger: store.logger)
+        var highest: DataCategory?
+        for try await category in rows.decode(Int32?.self) {
+            guard let level = category.flatMap({ DataCategory(rawValue: Int($0)) }) else { return ContentMasking.unclassifiedCategory }
+            highest = max(highest ?? level, level)
+        }
+        return highest ?? ContentMasking.unclassifiedCategory
+    }
 
     /// The archive's state of `mediaID` in `ledger`.
     /// - Throws: ``MediaPayloadError`` when a stored payload does not give back its recorded

@@ -74,6 +74,7 @@ public struct MediaRetryPolicy: Sendable, Equatable {
         case .invalidMediaID: .invalidMediaID
         case .hashMismatch: .hashMismatch
         case .expired: .expired
+        case .urlNotAllowed: .mediaURLNotAllowed
         default: .rejected
         }
     }

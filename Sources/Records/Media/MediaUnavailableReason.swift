@@ -12,4 +12,7 @@ public enum MediaUnavailableReason: String, Sendable, Hashable, CaseIterable {
     case rejected = "rejected"
     /// The media id from the webhook cannot be a Graph object id.
     case invalidMediaID = "invalid_media_id"
+    /// The download URL (from the webhook or the metadata) is not on the Graph API's host or a
+    /// configured media host (`WHATSAPP_MEDIA_HOSTS`): it was never requested.
+    case mediaURLNotAllowed = "media_url_not_allowed"
 }

@@ -134,7 +134,7 @@ public final class SendDispatcher: Service, Sendable {
         } catch {
             logger.error(
                 "could not record a send outcome; the request stays pending until its claim expires",
-                metadata: ["request_id": "\(send.requestID)", "error": "\(String(reflecting: error))"])
+                metadata: ["request_id": "\(send.requestID)", "error": "\(describeError(error))"])
             return .notRecorded
         }
     }

@@ -21,6 +21,13 @@ public struct SendStatus: Sendable, Equatable {
     public var attempts: Int
     public var nextAttemptAt: Date?
     public var lastError: String?
+    /// The ledger stream of the request, when it was read from the ledger because the
+    /// projections had not reached it yet (``conversationID`` is nil then).
+    public var stream: String? = nil
+
+    /// The conversation (or, before the projections reach it, the stream) the request belongs
+    /// to: what the caller's team scope is checked against.
+    public var scopeKey: String? { conversationID ?? stream }
 }
 
 extension SendRequests {
@@ -57,6 +64,7 @@ extension SendRequests {
         else { return nil }
         return SendStatus(
             requestID: requestID, position: position, conversationID: nil, kind: header.text("kind"), status: "requested",
-            statusAt: record.entry.fields.occurredAt.date, messageID: nil, errorCode: nil, attempts: 0, nextAttemptAt: nil, lastError: nil)
+            statusAt: record.entry.fields.occurredAt.date, messageID: nil, errorCode: nil, attempts: 0, nextAttemptAt: nil, lastError: nil,
+            stream: record.entry.fields.stream)
     }
 }

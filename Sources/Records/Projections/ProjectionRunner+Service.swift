@@ -47,7 +47,7 @@ extension ProjectionRunner: Service {
                 }
             } catch {
                 if Task.isCancelled { break }
-                logger.warning("projection runner: LISTEN failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                logger.warning("projection runner: LISTEN failed; retrying", metadata: ["error": "\(describeError(error))"])
             }
             // A connection that listened for a while earns a quick reconnect; repeated failures back off.
             let listened = listening.withLockedValue { value in
@@ -73,7 +73,7 @@ extension ProjectionRunner: Service {
         do {
             statuses = try await pendingWork()
         } catch {
-            logger.warning("projection runner: cannot read projection state", metadata: ["error": "\(String(reflecting: error))"])
+            logger.warning("projection runner: cannot read projection state", metadata: ["error": "\(describeError(error))"])
             return
         }
         for status in statuses {
@@ -90,7 +90,7 @@ extension ProjectionRunner: Service {
                 if Task.isCancelled { return }  // shutting down: the transaction was rolled back
                 logger.error(
                     "projection failed; retrying on the next wake-up",
-                    metadata: ["projection": "\(status.projection)", "ledger": "\(status.ledger)", "error": "\(String(reflecting: error))"])
+                    metadata: ["projection": "\(status.projection)", "ledger": "\(status.ledger)", "error": "\(describeError(error))"])
             }
         }
     }

@@ -128,8 +128,7 @@ public final class ProjectionRunner: Sendable {
         // A statement that the server's shutdown interrupts can leave PostgresNIO waiting forever:
         // bound the step, and give it up at once when the runner is cancelled (graceful shutdown).
         return try await withDeadline(stepTimeout) {
-          try await Self.unwrappingTransactionErrors {
-            try await store.client.withTransaction(logger: logger) { connection in
+            try await store.withTransaction { connection in
                 try await connection.perform(
                     """
                     INSERT INTO projection_state (projection, ledger_id, version) VALUES (\(projection.name), \(ledger.id), \(projection.version))
@@ -177,18 +176,6 @@ public final class ProjectionRunner: Sendable {
                 return ProjectionProgress(
                     projection: projection.name, ledger: ledger.name, applied: applied, lastPosition: last, headPosition: head)
             }
-          }
-        }
-    }
-
-    /// `withTransaction` wraps every error; ours are given back as they were thrown.
-    static func unwrappingTransactionErrors<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as PostgresTransactionError {
-            if let inner = error.closureError as? ProjectionError { throw inner }
-            if let inner = error.closureError as? LedgerStoreError { throw inner }
-            throw error
         }
     }
 

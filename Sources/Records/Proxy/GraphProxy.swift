@@ -147,7 +147,7 @@ public struct GraphProxy: Sendable {
         do {
             position = try await withDeadline(commitTimeout) { [store, ledger] in try await store.append(requested, to: ledger).position }
         } catch {
-            logger.error("proxy request not recorded, not forwarded", metadata: ["event_type": "\(requested.eventType)", "error": "\(error)"])
+            logger.error("proxy request not recorded, not forwarded", metadata: ["event_type": "\(requested.eventType)", "error": "\(describeError(error))"])
             throw .cannotRecord("\(error)")
         }
         let (store, ledger, timeout, logger) = (store, ledger, commitTimeout, logger)
@@ -171,7 +171,7 @@ public struct GraphProxy: Sendable {
             } catch {
                 logger.error(
                     "Meta's answer to a proxied request could not be recorded",
-                    metadata: ["request_position": "\(position)", "error": "\(error)"])
+                    metadata: ["request_position": "\(position)", "error": "\(describeError(error))"])
             }
             return (response, failure, outcomePosition)
         }.value

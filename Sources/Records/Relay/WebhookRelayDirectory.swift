@@ -1,5 +1,6 @@
 public import Ledger
 public import Logging
+import LedgerStore
 import NIOConcurrencyHelpers
 public import PostgresNIO
 public import ServiceLifecycle
@@ -75,7 +76,7 @@ public final class WebhookRelayDirectory: Service, Sendable {
     func target(named name: String) async -> WebhookRelayTarget? {
         if let found = snapshot.withLockedValue({ $0?.byName[name] }) { return found }
         do { try await reload() } catch {
-            logger.error("cannot read the webhook relay configuration", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("cannot read the webhook relay configuration", metadata: ["error": "\(describeError(error))"])
             return nil
         }
         return snapshot.withLockedValue { $0?.byName[name] }
@@ -89,7 +90,7 @@ public final class WebhookRelayDirectory: Service, Sendable {
     private func current() async -> Snapshot? {
         if let loaded = snapshot.withLockedValue({ $0 }) { return loaded }
         do { try await reload() } catch {
-            logger.error("cannot read the webhook relay configuration", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("cannot read the webhook relay configuration", metadata: ["error": "\(describeError(error))"])
         }
         return snapshot.withLockedValue { $0 }
     }
@@ -100,7 +101,7 @@ public final class WebhookRelayDirectory: Service, Sendable {
             while !Task.isCancelled {
                 do { try await self.reload() } catch {
                     if Task.isCancelled { return }
-                    self.logger.warning("webhook relay configuration not reloaded; keeping the last one", metadata: ["error": "\(String(reflecting: error))"])
+                    self.logger.warning("webhook relay configuration not reloaded; keeping the last one", metadata: ["error": "\(describeError(error))"])
                 }
                 do { try await Task.sleep(for: self.reloadInterval) } catch { return }
             }

@@ -102,7 +102,7 @@ public final class WebhookRelayService: Service, Sendable {
         } catch {
             logger.error(
                 "could not relay or record a relay outcome; the delivery stays queued",
-                metadata: ["relay": "\(pending.relay)", "queued_position": "\(pending.queuedPosition)", "error": "\(String(reflecting: error))"])
+                metadata: ["relay": "\(pending.relay)", "queued_position": "\(pending.queuedPosition)", "error": "\(describeError(error))"])
             return nil
         }
     }

@@ -47,7 +47,7 @@ public struct SearchHit: Sendable, Hashable {
     public var text: String?
     /// Whether the text was masked or withheld because of its category.
     public var masked: Bool
-    /// The message's data category (classified, or detected now while classification is pending).
+    /// The message's data category (category 4 while classification is pending: fail closed).
     public var category: DataCategory
 }
 
@@ -209,10 +209,10 @@ public struct ContentSearch: Sendable {
         }
         // The same rule as the timeline (``ContentMasking``): above the clearance, the detectors'
         // findings are masked; a category staff raised by hand, or category 4, is withheld whole.
-        // While classification is pending, the detectors decide the category now.
+        // While classification is pending, the message counts as the highest category (fail closed).
         let detected = SensitiveDataClassifier.classify(text)
-        let category = candidate.category.flatMap { DataCategory(rawValue: Int($0)) } ?? detected.category
-        let decidedByDetectors = candidate.source == nil || candidate.source == "automatic"
+        let category = candidate.category.flatMap { DataCategory(rawValue: Int($0)) } ?? ContentMasking.unclassifiedCategory
+        let decidedByDetectors = candidate.source == "automatic"
         var shown: String? = text
         var masked = false
         if let clearance {

@@ -62,7 +62,7 @@ public final class SearchIndexer: Service, Sendable {
             INSERT INTO search_index_state (ledger_id, key_id) VALUES (\(ref.id), \(key.identifier)) ON CONFLICT (ledger_id) DO NOTHING
             """, logger: logger)
         let head = try await store.head(of: ref).position
-        return try await store.client.unwrappedTransaction(logger: logger) { connection in
+        return try await store.withTransaction { connection in
             var last: Int64 = 0
             var keyID = ""
             for try await (position, id) in try await connection.query(
@@ -79,7 +79,7 @@ public final class SearchIndexer: Service, Sendable {
             }
             let records = try await self.store.selectedRecords(
                 ledger: ref, after: last, through: head, eventTypes: Self.eventTypes, payloadTypes: Self.eventTypes,
-                limit: self.batchSize)
+                limit: self.batchSize, on: connection)
             var terms: [ByteBuffer] = []
             var positions: [Int64] = []
             for record in records {

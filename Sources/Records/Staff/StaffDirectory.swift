@@ -21,12 +21,33 @@ public struct StaffDirectory: StaffAuthenticating {
     let logger: Logger
     /// bcrypt's cost (log2 rounds); 12 in service, lower only in tests.
     let bcryptCost: UInt8
+    /// Where bcrypt runs: off the threads that serve requests, a bounded number at once.
+    let passwords: PasswordWorkers
+    /// How many failed sign-ins become `staff.login.failed` entries (per name and in all, per
+    /// minute), so that nobody can grow the ledger by signing in with made-up names.
+    let failureBudget: RejectionBudget
 
-    public init(store: LedgerStore, ledger: String, masterKey: MasterKey? = nil, bcryptCost: UInt8 = 12, logger: Logger) {
+    /// Password checks (bcrypt) that run at once, by default.
+    public static let passwordChecksRunning = 4
+    /// Password checks that may wait for a slot, by default; a sign-in beyond these is refused
+    /// (``PasswordChecksBusy``, 429) without being checked.
+    public static let passwordChecksWaiting = 8
+
+    /// - Parameters:
+    ///   - passwordChecksRunning: bcrypt checks that run at once (dedicated threads).
+    ///   - passwordChecksWaiting: checks that may wait for one of them; more are refused.
+    ///   - failureBudget: failed sign-ins recorded as entries; the rest are counted in the next one.
+    public init(
+        store: LedgerStore, ledger: String, masterKey: MasterKey? = nil, bcryptCost: UInt8 = 12,
+        passwordChecksRunning: Int = passwordChecksRunning, passwordChecksWaiting: Int = passwordChecksWaiting,
+        failureBudget: RejectionBudget = RejectionBudget(perSource: 10, overall: 100), logger: Logger
+    ) {
+        self.failureBudget = failureBudget
         self.store = store
         self.ledger = ledger
         self.masterKey = masterKey ?? store.masterKey
         self.bcryptCost = bcryptCost
+        self.passwords = PasswordWorkers(running: passwordChecksRunning, waiting: passwordChecksWaiting)
         self.logger = logger
     }
 
@@ -42,7 +63,8 @@ public struct StaffDirectory: StaffAuthenticating {
         guard StaffUser.isValidName(name) else { throw StaffError.invalidName(name) }
         guard !roles.isEmpty else { throw StaffError.noRoles }
         for team in teams where !StaffUser.isValidName(team) { throw StaffError.invalidTeam(team) }
-        let bcrypt = try password.map { try StaffPasswords.hash($0, cost: bcryptCost) }
+        var bcrypt: String?
+        if let password { bcrypt = try await hash(password) }
         var enrollment: TOTPEnrollment?
         var sealed: [UInt8]?
         if enrollTOTP {
@@ -128,7 +150,7 @@ public struct StaffDirectory: StaffAuthenticating {
 
     /// Sets a new password and records `staff.password.set`.
     public func setPassword(_ password: String, user name: String, actor: String) async throws {
-        let bcrypt = try StaffPasswords.hash(password, cost: bcryptCost)
+        let bcrypt = try await hash(password)
         _ = try await change(user: name) { connection, userID in
             try await connection.query("UPDATE staff_users SET password_bcrypt = \(bcrypt) WHERE id = \(userID)", logger: logger)
             try await record([try StaffEvents.event(StaffEvents.passwordSet, user: name, actor: actor)], what: "setting the password of \(name)")
@@ -335,6 +357,15 @@ public struct StaffDirectory: StaffAuthenticating {
 
     // MARK: Helpers
 
+    /// The bcrypt hash of an acceptable password, computed on ``passwords`` (waiting for a
+    /// slot rather than refused: only an admin or an operator sets passwords).
+    /// - Throws: ``StaffError/weakPassword(_:)``.
+    func hash(_ password: String) async throws -> String {
+        try StaffPasswords.check(password)
+        let cost = bcryptCost
+        return try await passwords.run(refusable: false) { Result { try StaffPasswords.hash(password, cost: cost) } }.get()
+    }
+
     /// Runs `body` on a transaction with the user's row locked; the change is committed only
     /// if `body` (which records its event) succeeds.
     func change<T: Sendable>(user name: String, _ body: @Sendable (PostgresConnection, Int64) async throws -> T) async throws -> T {
@@ -357,7 +388,7 @@ public struct StaffDirectory: StaffAuthenticating {
         do {
             _ = try await store.append(events, to: ledger)
         } catch {
-            logger.error("staff event not recorded", metadata: ["what": "\(what)", "error": "\(error)"])
+            logger.error("staff event not recorded", metadata: ["what": "\(what)", "error": "\(describeError(error))"])
             throw StaffError.notRecorded(what)
         }
     }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 public import Hummingbird
 import HTTPTypes
+import LedgerStore
 public import Logging
 public import Records
 
@@ -12,7 +13,8 @@ public import Records
 /// token (`rkt_…`) or the bootstrap admin token, else the `rk_session` cookie — asks
 /// ``AccessPolicy`` whether the caller's roles allow the route's action, and puts the principal
 /// in the context. A content route's answer leaves only after `access.viewed` is committed;
-/// a refused content route is recorded as `access.denied`; every use of the bootstrap token is
+/// a refused content route, and a record asked for outside the caller's scope (answered 404 as
+/// if it did not exist), is recorded as `access.denied`; every use of the bootstrap token is
 /// recorded.
 public struct AccessControlMiddleware: RouterMiddleware {
     public typealias Context = RecordkeeperRequestContext
@@ -43,6 +45,12 @@ public struct AccessControlMiddleware: RouterMiddleware {
         let template = context.endpointPath ?? request.uri.path
         guard let access = AccessRoutes.access(method: request.method.rawValue, path: template) else {
             if template.hasPrefix("/v1") {
+                // No route matched at all (the router sets the template only on a match): not found.
+                guard context.endpointPath != nil else {
+                    throw ProblemDetails(
+                        status: .notFound, code: "not_found", title: "Not found",
+                        detail: "there is no route \(request.method.rawValue) \(request.uri.path): see docs/api.md or /openapi.json")
+                }
                 logger.error("route missing from the access table: refused", metadata: ["route": "\(request.method.rawValue) \(template)"])
                 throw ProblemDetails(
                     status: .forbidden, code: "forbidden", title: "Forbidden", detail: "this route is not open to anyone yet")
@@ -52,7 +60,7 @@ public struct AccessControlMiddleware: RouterMiddleware {
         guard case .staff(let action) = access else { return try await next(request, context) }
 
         let principal = try await authenticate(request)
-        let reason = Self.reason(request)
+        let reason = try Self.reason(request)
         let route = "\(request.method.rawValue) \(template)"
         var context = context
         switch AccessPolicy.decide(principal, action, reasonGiven: reason != nil) {
@@ -75,7 +83,17 @@ public struct AccessControlMiddleware: RouterMiddleware {
             context.principal = principal
             context.grant = AccessGrant(action: action, breakGlass: breakGlass, reason: reason)
         }
-        let response = try await next(request, context)
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // A probe outside the caller's scope was answered as "no such record": it is still on the record.
+            let refused = context.accessNote.refusedRecords
+            if !refused.isEmpty {
+                _ = try? await auditor.denied(AccessRecord(action: action, route: route, records: refused, reason: reason), by: principal)
+            }
+            throw error
+        }
         let bootstrap = principal.credential == .bootstrap
         guard action.showsContent || bootstrap || breakGlassOf(context) else { return response }
         let shown = context.accessNote.snapshot
@@ -85,7 +103,7 @@ public struct AccessControlMiddleware: RouterMiddleware {
         do {
             try await auditor.viewed(record, by: principal)
         } catch {
-            logger.error("access not recorded: answer withheld", metadata: ["route": "\(route)", "user": "\(principal.name)", "error": "\(error)"])
+            logger.error("access not recorded: answer withheld", metadata: ["route": "\(route)", "user": "\(principal.name)", "error": "\(describeError(error))"])
             throw ProblemDetails(
                 status: .serviceUnavailable, code: "access_not_recorded", title: "Access not recorded",
                 detail: "the access could not be recorded in the ledger, so nothing is shown; try again shortly")
@@ -124,17 +142,27 @@ public struct AccessControlMiddleware: RouterMiddleware {
         do {
             return try await body()
         } catch {
-            logger.error("staff directory unavailable", metadata: ["error": "\(error)"])
+            logger.error("staff directory unavailable", metadata: ["error": "\(describeError(error))"])
             throw ProblemDetails(
                 status: .serviceUnavailable, code: "directory_unavailable", title: "Directory unavailable",
                 detail: "credentials cannot be checked right now; try again shortly")
         }
     }
 
-    /// The stated reason: trimmed, at most 500 characters; nil when absent or blank.
-    static func reason(_ request: Request) -> String? {
+    /// The longest reason a caller may state, in characters (Unicode scalars, as JSON Schema's
+    /// `maxLength` counts them in /openapi.json).
+    static let maxReasonLength = 500
+
+    /// The stated reason, trimmed; nil when absent or blank. A longer one than
+    /// ``maxReasonLength`` is refused (400 `invalid_header`), never cut: it is recorded as given.
+    static func reason(_ request: Request) throws -> String? {
         guard let text = request.headers[reasonHeader]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-        return String(text.prefix(500))
+        guard text.unicodeScalars.count <= maxReasonLength else {
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid_header", title: "Invalid header",
+                detail: "X-Recordkeeper-Access-Reason is \(text.unicodeScalars.count) characters long: state the reason in at most \(maxReasonLength)")
+        }
+        return text
     }
 
     /// A cookie's value from the `Cookie` header.

@@ -1,12 +1,14 @@
 import NIOConcurrencyHelpers
 
-/// What a content route showed, told by its handler: the access control records it as
-/// `access.viewed` before the response leaves.
+/// What a content route showed (or refused as outside the caller's scope), told by its handler:
+/// the access control records it as `access.viewed` (or `access.denied`) before the response
+/// leaves.
 public final class AccessNote: Sendable {
     private struct State {
         var records: [String] = []
         var masked: [Int64] = []
         var query: String?
+        var refused: [String] = []
     }
 
     private let state = NIOLockedValueBox(State())
@@ -32,6 +34,15 @@ public final class AccessNote: Sendable {
     public func query(_ text: String) {
         state.withLockedValue { $0.query = text }
     }
+
+    /// A record the caller asked for outside their scope (answered as if it did not exist):
+    /// recorded as `access.denied`.
+    public func refused(_ record: String) {
+        state.withLockedValue { if !$0.refused.contains(record) { $0.refused.append(record) } }
+    }
+
+    /// The records refused so far.
+    var refusedRecords: [String] { state.withLockedValue { $0.refused } }
 
     var snapshot: (records: [String], masked: [Int64], query: String?) {
         state.withLockedValue { ($0.records, $0.masked, $0.query) }

@@ -1,8 +1,9 @@
 public import Records
 
-/// Keeps callers to the conversations of their scope (``StaffPrincipal/scope``): agents see only
-/// their teams' conversations. A conversation outside the scope answers 404 `no_conversation`,
-/// exactly as one that does not exist, so its existence is not revealed.
+/// Keeps callers to the conversations of their scope (``RecordkeeperRequestContext/scope()``):
+/// agents see only their teams' conversations. A conversation outside the scope answers 404
+/// `no_conversation`, exactly as one that does not exist, so its existence is not revealed; the
+/// refusal is noted for the access control, which records it as `access.denied`.
 public struct ConversationScopeCheck: Sendable {
     /// The team a conversation (id or any of its streams) is routed to; nil: not routed yet.
     let team: @Sendable (String) async throws -> String?
@@ -11,15 +12,18 @@ public struct ConversationScopeCheck: Sendable {
         self.team = team
     }
 
-    /// Whether `principal` may see the conversation `id`.
-    public func allows(_ id: String, for principal: StaffPrincipal) async throws -> Bool {
-        let scope = principal.scope
+    /// Whether `scope` includes the conversation `id` (or the conversation of stream `id`).
+    public func allows(_ id: String, scope: ConversationScope) async throws -> Bool {
         if scope == .all { return true }
         return scope.includes(team: try await team(id))
     }
 
-    /// Throws 404 `no_conversation` unless `principal` may see the conversation `id`.
-    func require(_ id: String, for principal: StaffPrincipal) async throws {
-        guard try await allows(id, for: principal) else { throw ProblemDetails.noConversation }
+    /// Throws 404 `no_conversation` unless the caller of `context` may reach the conversation
+    /// `id`, noting the refusal as `conversation:<id>`.
+    func require(_ id: String, in context: RecordkeeperRequestContext) async throws {
+        guard try await allows(id, scope: context.scope()) else {
+            context.accessNote.refused("conversation:\(id)")
+            throw ProblemDetails.noConversation
+        }
     }
 }

@@ -45,7 +45,7 @@ public struct CheckpointPublisher: Sendable {
                         try CheckpointFiles.writeExclusively(Data(token), to: url)
                     }
                 } catch {
-                    logger.warning("timestamping a checkpoint failed; will retry", metadata: ["checkpoint": "\(checkpoint.id)", "error": "\(error)"])
+                    logger.warning("timestamping a checkpoint failed; will retry", metadata: ["checkpoint": "\(checkpoint.id)", "error": "\(describeError(error))"])
                     break
                 }
             }
@@ -59,7 +59,7 @@ public struct CheckpointPublisher: Sendable {
                     try await store.recordPublication(checkpointID: checkpoint.id, sink: "directory", location: url.path)
                     deliveries.append(CheckpointDelivery(checkpointID: checkpoint.id, sink: "directory", location: url.path))
                 } catch {
-                    logger.error("writing a checkpoint file failed", metadata: ["path": "\(url.path)", "error": "\(error)"])
+                    logger.error("writing a checkpoint file failed", metadata: ["path": "\(url.path)", "error": "\(describeError(error))"])
                     break
                 }
             }
@@ -71,7 +71,7 @@ public struct CheckpointPublisher: Sendable {
                     try await store.recordPublication(checkpointID: checkpoint.id, sink: "http", location: postURL.absoluteString)
                     deliveries.append(CheckpointDelivery(checkpointID: checkpoint.id, sink: "http", location: postURL.absoluteString))
                 } catch {
-                    logger.warning("posting a checkpoint failed; will retry", metadata: ["url": "\(postURL.absoluteString)", "error": "\(error)"])
+                    logger.warning("posting a checkpoint failed; will retry", metadata: ["url": "\(postURL.absoluteString)", "error": "\(describeError(error))"])
                     break
                 }
             }

@@ -55,7 +55,7 @@ public struct CheckpointService: Service {
                     try await publisher.publishPending()
                 }
             } catch {
-                logger.error("checkpointing failed; will retry", metadata: ["error": "\(error)"])
+                logger.error("checkpointing failed; will retry", metadata: ["error": "\(describeError(error))"])
             }
             try? await Task.sleep(for: pollInterval)
         }

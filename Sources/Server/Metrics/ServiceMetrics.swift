@@ -124,7 +124,7 @@ actor MetricsScrape {
                 }
             }
         } catch {
-            logger.error("metrics: figures could not be read", metadata: ["error": "\(error)"])
+            logger.error("metrics: figures could not be read", metadata: ["error": "\(describeError(error))"])
             success = 0
         }
         gauge("metrics_collection_success", "1 when the scrape-time figures were read from the database, else 0", [], success)

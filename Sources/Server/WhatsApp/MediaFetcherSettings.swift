@@ -3,7 +3,9 @@ public import WhatsApp
 
 /// Whether and how the media fetcher downloads media (docs/operations.md, "WhatsApp").
 public enum MediaFetcherSettings {
-    /// Reads `WHATSAPP_ACCESS_TOKEN` (or `WHATSAPP_ACCESS_TOKEN_FILE`) and `WHATSAPP_GRAPH_URL`.
+    /// Reads `WHATSAPP_ACCESS_TOKEN` (or `WHATSAPP_ACCESS_TOKEN_FILE`), `WHATSAPP_GRAPH_URL` and
+    /// `WHATSAPP_MEDIA_HOSTS` (comma-separated host names media may be downloaded from, with the
+    /// token, besides the Graph API's own host; default `lookaside.fbsbx.com`).
     ///
     /// - Returns: nil when no access token is configured: media messages are then recorded, and
     ///   their media stay pending until a token is configured (within Meta's 7 days).
@@ -17,9 +19,11 @@ public enum MediaFetcherSettings {
         }
         guard let token else { return nil }
         do {
-            return try GraphAPIConfiguration(baseURL: value("WHATSAPP_GRAPH_URL") ?? GraphAPIConfiguration.defaultBaseURL, accessToken: token)
+            let mediaHosts = value("WHATSAPP_MEDIA_HOSTS").map { $0.split(separator: ",").map(String.init) } ?? GraphAPIConfiguration.defaultMediaHosts
+            return try GraphAPIConfiguration(
+                baseURL: value("WHATSAPP_GRAPH_URL") ?? GraphAPIConfiguration.defaultBaseURL, accessToken: token, mediaHosts: mediaHosts)
         } catch {
-            throw WhatsAppSettingsError("WHATSAPP_GRAPH_URL / WHATSAPP_ACCESS_TOKEN: \(error)")
+            throw WhatsAppSettingsError("WHATSAPP_GRAPH_URL / WHATSAPP_ACCESS_TOKEN / WHATSAPP_MEDIA_HOSTS: \(error)")
         }
     }
 }

@@ -85,11 +85,18 @@ struct WhatsAppWebhookEndpoint: Sendable {
             + (try await relays?.queuedEvents(body: body, app: app, contentType: request.headers[.contentType], receivedAt: receivedAt) ?? [])
         let receipts: [AppendReceipt]
         do {
+            // A delivery larger than one append may hold is recorded in consecutive appends: every
+            // event has a dedupe key, so Meta's retry after a partial commit records only the rest.
             receipts = try await withDeadline(settings.commitTimeout) { [store, ledger = settings.ledger] in
-                try await store.append(events, to: ledger)
+                var receipts: [AppendReceipt] = []
+                for start in stride(from: 0, to: events.count, by: store.limits.maxSubmissionEvents) {
+                    let part = events[start..<min(start + store.limits.maxSubmissionEvents, events.count)]
+                    receipts += try await store.append(Array(part), to: ledger)
+                }
+                return receipts
             }
         } catch {
-            logger.error("webhook delivery not recorded: answering 503", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("webhook delivery not recorded: answering 503", metadata: ["error": "\(describeError(error))"])
             throw ProblemDetails(
                 status: .serviceUnavailable, code: "not_recorded", title: "Not recorded",
                 detail: "the delivery could not be committed to the ledger; retry later", retryAfterSeconds: 30)
@@ -124,14 +131,22 @@ struct WhatsAppWebhookEndpoint: Sendable {
             if let field = HTTPField.Name(name), let value = request.headers[field] { headers[name] = value }
         }
         let address = remoteAddress?.ipAddress
-        logger.warning("webhook delivery rejected", metadata: ["reason": "\(rejection.rawValue)", "remote_address": "\(address ?? "-")"])
+        // Unauthenticated callers must not grow the ledger at will: past the budget, a rejection
+        // is only counted, and the next one recorded says how many were not.
+        let decision = settings.rejectionBudget.admit(source: address ?? "-")
+        logger.warning(
+            "webhook delivery rejected",
+            metadata: ["reason": "\(rejection.rawValue)", "remote_address": "\(address ?? "-")", "recorded": "\(decision.record)"])
+        guard decision.record else { return }
         do {
-            let event = try ingest.rejectedEvent(reason: rejection.rawValue, body: body, remoteAddress: address, headers: headers, receivedAt: receivedAt)
+            let event = try ingest.rejectedEvent(
+                reason: rejection.rawValue, body: body, remoteAddress: address, headers: headers, receivedAt: receivedAt,
+                suppressedBefore: decision.suppressedBefore)
             _ = try await withDeadline(settings.commitTimeout) { [store, ledger = settings.ledger] in
                 try await store.append(event, to: ledger)
             }
         } catch {
-            logger.error("could not record a rejected webhook delivery", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("could not record a rejected webhook delivery", metadata: ["error": "\(describeError(error))"])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+public import Records
 public import WhatsApp
 
 /// How the WhatsApp webhook endpoint is configured (docs/operations.md, "WhatsApp").
@@ -13,6 +14,9 @@ public struct WhatsAppWebhookSettings: Sendable {
     public var maxBodyBytes: Int = 3 * 1024 * 1024 + 512 * 1024
     /// How long a delivery may wait for its commit before it is answered 503 (Meta retries).
     public var commitTimeout: Duration = .seconds(10)
+    /// How many unauthenticated deliveries become `whatsapp.webhook.rejected` entries (per
+    /// remote address and in all, per minute); the rest are counted in the next one recorded.
+    public var rejectionBudget = RejectionBudget(perSource: 10, overall: 100)
 
     public init(verifyToken: String?, secrets: [WebhookSignatureVerifier.AppSecret], ledger: String = "main") {
         self.verifyToken = verifyToken

@@ -25,19 +25,29 @@ public struct GraphAPIConfiguration: Sendable, CustomStringConvertible {
     public var requestTimeout: Duration
     /// How long a media download may take, from sending to the last byte.
     public var downloadTimeout: Duration
+    /// Meta's media download hosts by default: the only hosts besides the Graph API's own that
+    /// are sent the access token.
+    public static let defaultMediaHosts = ["lookaside.fbsbx.com"]
+    /// The hosts a media download URL (from a webhook or the media metadata) may name: each
+    /// entry matches that host and its subdomains, over `https` only. The Graph base URL's own
+    /// origin (scheme, host and port) is always allowed as well. See ``allowsMediaDownload(from:)``.
+    public let mediaHosts: [String]
 
     /// - Parameters:
     ///   - baseURL: the versioned Graph API base URL; `https://`, or `http://` on loopback only.
     ///   - accessToken: the access token; must not be empty.
     ///   - requestTimeout: the limit for one metadata request.
     ///   - downloadTimeout: the limit for one media download (media can be up to 100 MB).
-    /// - Throws: ``GraphConfigurationError`` for an empty token, a URL that cannot be parsed, or a
-    ///   plain-HTTP URL to a remote host.
+    ///   - mediaHosts: the hosts media may be downloaded from (with the token), besides the Graph
+    ///     base URL's origin; ``defaultMediaHosts`` unless given.
+    /// - Throws: ``GraphConfigurationError`` for an empty token, a URL that cannot be parsed, a
+    ///   plain-HTTP URL to a remote host, or a media host that is not a host name.
     public init(
         baseURL: String = GraphAPIConfiguration.defaultBaseURL,
         accessToken: String,
         requestTimeout: Duration = .seconds(30),
-        downloadTimeout: Duration = .seconds(120)
+        downloadTimeout: Duration = .seconds(120),
+        mediaHosts: [String] = GraphAPIConfiguration.defaultMediaHosts
     ) throws(GraphConfigurationError) {
         guard !accessToken.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw .missingAccessToken
@@ -49,6 +59,43 @@ public struct GraphAPIConfiguration: Sendable, CustomStringConvertible {
         self.accessToken = GraphAccessToken(accessToken)
         self.requestTimeout = requestTimeout
         self.downloadTimeout = downloadTimeout
+        var hosts: [String] = []
+        for entry in mediaHosts {
+            let host = entry.trimmingCharacters(in: .whitespaces).lowercased()
+            guard !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }),
+                  !host.hasPrefix("."), !host.hasSuffix("."), host.contains(".")
+            else {
+                throw .invalidMediaHost(entry)
+            }
+            hosts.append(host)
+        }
+        self.mediaHosts = hosts
+    }
+
+    /// Whether the access token may be sent to `url` to download media: an `https` URL whose
+    /// host is one of ``mediaHosts`` or a subdomain of one, or a URL on the Graph base URL's own
+    /// origin (same scheme, host and port: this is how a plain-http loopback Graph server, as
+    /// in tests, is allowed, and nothing else on that loopback host is).
+    public func allowsMediaDownload(from url: String) -> Bool {
+        guard let target = Self.origin(url) else { return false }
+        if let graph = Self.origin(baseURL), graph == target { return true }
+        guard target.scheme == "https" else { return false }
+        return mediaHosts.contains { target.host == $0 || target.host.hasSuffix("." + $0) }
+    }
+
+    /// Scheme, host (lowercased, without brackets) and port (the scheme's default when absent).
+    static func origin(_ url: String) -> (scheme: String, host: String, port: Int)? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              let host = components.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty
+        else { return nil }
+        let port: Int
+        switch (components.port, scheme) {
+        case let (explicit?, _): port = explicit
+        case (nil, "https"): port = 443
+        case (nil, "http"): port = 80
+        default: return nil
+        }
+        return (scheme, host, port)
     }
 
     /// Splits `https://host/v23.0` into `https://host` and `v23.0`; a base URL whose last path
@@ -62,7 +109,8 @@ public struct GraphAPIConfiguration: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "GraphAPIConfiguration(baseURL: \(baseURL), accessToken: <redacted>, requestTimeout: \(requestTimeout), downloadTimeout: \(downloadTimeout))"
+        "GraphAPIConfiguration(baseURL: \(baseURL), accessToken: <redacted>, requestTimeout: \(requestTimeout), downloadTimeout: \(downloadTimeout), "
+            + "mediaHosts: \(mediaHosts.joined(separator: ","))"
     }
 }
 
@@ -74,6 +122,8 @@ public enum GraphConfigurationError: Error, Sendable, Equatable, CustomStringCon
     case invalidURL(role: String, url: String)
     /// The URL would send the token or media in clear text to a remote host.
     case insecureURL(role: String, host: String)
+    /// A media download host entry is not a host name (e.g. `lookaside.fbsbx.com`).
+    case invalidMediaHost(String)
 
     public var description: String {
         switch self {
@@ -83,6 +133,8 @@ public enum GraphConfigurationError: Error, Sendable, Equatable, CustomStringCon
             "the \(role) \(url) is not an absolute http(s) URL, e.g. \(GraphAPIConfiguration.defaultBaseURL)"
         case let .insecureURL(role, host):
             "the \(role) uses plain http:// to \(host): use https:// (plain http is allowed only to 127.0.0.1, ::1 or localhost)"
+        case let .invalidMediaHost(entry):
+            "the media download host \(entry.debugDescription) is not a host name: list host names such as lookaside.fbsbx.com, separated by commas"
         }
     }
 }

@@ -32,6 +32,9 @@ public struct GraphError: Error, Sendable, CustomStringConvertible {
         case hashMismatch = "hash_mismatch"
         /// The media id cannot be a Graph object id (it would change the request path).
         case invalidMediaID = "invalid_media_id"
+        /// The media download URL names a host outside the configured media hosts: it was not
+        /// requested (the access token is sent only to the Graph API and Meta's media hosts).
+        case urlNotAllowed = "media_url_not_allowed"
     }
 
     /// What went wrong.
@@ -68,7 +71,7 @@ public struct GraphError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .unauthorized, .forbidden, .rateLimited, .serverError, .timeout, .transport, .invalidResponse, .hashMismatch:
             true
-        case .notFound, .expired, .tooLarge, .rejected, .invalidMediaID:
+        case .notFound, .expired, .tooLarge, .rejected, .invalidMediaID, .urlNotAllowed:
             false
         }
     }
@@ -97,6 +100,8 @@ public struct GraphError: Error, Sendable, CustomStringConvertible {
         case .invalidResponse: "the answer is not what the Graph API documents"
         case .hashMismatch: "the downloaded bytes do not match the SHA-256 Meta announced (a damaged transfer?)"
         case .invalidMediaID: "the media id contains characters a Graph object id cannot have"
+        case .urlNotAllowed:
+            "the media URL is not on the Graph API or a configured media host (WHATSAPP_MEDIA_HOSTS): not requested, the access token was not sent"
         }
     }
 }

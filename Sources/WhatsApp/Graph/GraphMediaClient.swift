@@ -48,12 +48,14 @@ public struct GraphMediaClient: Sendable {
     }
 
     /// Downloads media bytes from a URL handed out by the Graph API (metadata or webhook),
-    /// with the bearer token.
+    /// with the bearer token, if the URL is on an allowed host
+    /// (``GraphAPIConfiguration/allowsMediaDownload(from:)``).
     /// - Parameters:
     ///   - url: the download URL; `https`, or `http` to loopback only.
     ///   - maxBytes: the most bytes accepted; a larger media fails with ``GraphError/Kind/tooLarge``.
     /// - Returns: the bytes, unchecked (see ``fetch(mediaID:webhookURL:metaSHA256:maxBytes:)``).
-    /// - Throws: a ``GraphError`` (a URL answering 404 or 410 is ``GraphError/Kind/expired``),
+    /// - Throws: a ``GraphError`` (a URL answering 404 or 410 is ``GraphError/Kind/expired``; a
+    ///   URL outside the allowed hosts is ``GraphError/Kind/urlNotAllowed`` and is not requested),
     ///   or `CancellationError`.
     public func download(url: String, maxBytes: Int) async throws -> [UInt8] {
         let shown = TransportSecurity.redacted(url)
@@ -62,6 +64,11 @@ public struct GraphMediaClient: Sendable {
             try TransportSecurity.check(url, role: "media download URL")
         } catch {
             throw GraphError(kind: .invalidResponse, operation: operation, detail: error.description)
+        }
+        // The token goes only where Meta serves media: never to a host a webhook merely names.
+        guard configuration.allowsMediaDownload(from: url) else {
+            logger.warning("media URL outside the allowed hosts: not requested", metadata: ["url": "\(shown)"])
+            throw GraphError(kind: .urlNotAllowed, operation: operation, detail: "allowed: \(configuration.mediaHosts.joined(separator: ", ")) and the Graph API's own host")
         }
         let answer = try await get(url, operation: operation, timeout: configuration.downloadTimeout, maxBytes: maxBytes, isDownload: true)
         return Array(answer.body.readableBytesView)

@@ -36,7 +36,8 @@ struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Re-wrap every data key under a new master key (payloads are not re-encrypted).",
             discussion: """
-                Stop writers first. If --new-key-file exists it is used as the new key, otherwise a \
+                Stop writers first. Runs as the schema owner (DATABASE_OWNER_URL; the embedded \
+                default has it): the service role may not change keys. If --new-key-file exists it is used as the new key, otherwise a \
                 new key is generated into it. In the embedded default, without --new-key-file, the \
                 data directory's master.key is replaced and the old key is kept beside it as \
                 master.key.<id>.retired. Keep the old key until `recordkeeper verify` passes with the new one.
@@ -54,6 +55,10 @@ struct Keys: AsyncParsableCommand {
             let runtime = try await Runtime.prepare(logger: logger, keys: .optional)
             defer { runtime.shutdown() }
             guard let old = runtime.masterKey else { throw CLIError(LedgerStoreError.noMasterKey.description) }
+            // Re-wrapping changes data_keys and signing_keys, which only the schema owner may do.
+            guard let owner = runtime.owner else {
+                throw CLIError("keys rotate re-wraps keys as the schema owner: set DATABASE_OWNER_URL (the service role in DATABASE_URL may not change keys)")
+            }
             let replaceEmbedded = newKeyFile == nil && runtime.embedded != nil
             guard let target = newKeyFile ?? (replaceEmbedded ? runtime.masterKeyFile.map { $0 + ".new" } : nil) else {
                 throw CLIError("--new-key-file is required: the file that holds (or will hold) the new master key")
@@ -66,7 +71,7 @@ struct Keys: AsyncParsableCommand {
                 try SecretFile.write(new.base64 + "\n", to: URL(fileURLWithPath: target))
             }
             guard new.identifier != old.identifier else { throw CLIError("the new master key is the current one") }
-            let count = try await withPostgresClient(runtime.service, logger: logger) { client in
+            let count = try await withPostgresClient(owner, logger: logger) { client in
                 try await DataKeyRing.rotate(client: client, from: old, to: new, logger: logger) { connection in
                     try await WebhookRelayStore.rewrap(connection: connection, from: old, to: new, logger: logger)
                     try await StaffDirectory.rewrap(connection: connection, from: old, to: new, logger: logger)

@@ -75,7 +75,7 @@ struct Relays: AsyncParsableCommand {
             let logger = Output.makeLogger()
             let runtime: Runtime
             do { runtime = try await Runtime.prepare(logger: logger, keys: .required) } catch {
-                throw Relays.fail("add", "could not run: \(error)", code: 2)
+                throw Relays.fail("add", "could not run: \(describeError(error))", code: 2)
             }
             defer { runtime.shutdown() }
             let ledger = Relays.ledger(ledger)
@@ -135,7 +135,7 @@ struct Relays: AsyncParsableCommand {
                     try await WebhookRelayStore.list(client: client, logger: logger)
                 }
             } catch {
-                throw Relays.fail("list", "could not run: \(error)", code: 2)
+                throw Relays.fail("list", "could not run: \(describeError(error))", code: 2)
             }
             if json {
                 Output.json(["relays": relays.map(Relays.describe)])
@@ -166,7 +166,7 @@ struct Relays: AsyncParsableCommand {
             let logger = Output.makeLogger()
             let runtime: Runtime
             do { runtime = try await Runtime.prepare(logger: logger, keys: .required) } catch {
-                throw Relays.fail("remove", "could not run: \(error)", code: 2)
+                throw Relays.fail("remove", "could not run: \(describeError(error))", code: 2)
             }
             defer { runtime.shutdown() }
             let ledger = Relays.ledger(ledger)

@@ -46,7 +46,12 @@ struct Serve: AsyncParsableCommand {
             logger.warning("no WHATSAPP_ACCESS_TOKEN: media are recorded as pending and send requests wait, until a token is configured")
         }
         let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
-        let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
+        // The append path has connections of its own: no worker or reader can starve it.
+        let appendClient = PostgresClient(
+            configuration: try runtime.service.clientConfiguration(maximumConnections: try Self.positive(env, "RECORDKEEPER_APPEND_CONNECTIONS", default: 4)),
+            backgroundLogger: logger)
+        let store = LedgerStore(
+            client: client, appendClient: appendClient, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
         logger.notice(
             "recordkeeper starting",
             metadata: [
@@ -72,6 +77,7 @@ struct Serve: AsyncParsableCommand {
             staff: StaffDirectory(store: store, ledger: conversations.ledger, masterKey: runtime.masterKey, logger: logger),
             staffSettings: staffSettings,
             analytics: try AnalyticsSettings.fromEnvironment(env),
+            appendStallLimit: .seconds(try Self.positive(env, "RECORDKEEPER_APPEND_STALL_SECONDS", default: 60)),
             logger: logger,
             onServerRunning: { port in
                 logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
@@ -79,5 +85,13 @@ struct Serve: AsyncParsableCommand {
         )
         try await app.runService()
         logger.notice("recordkeeper stopped")
+    }
+
+    /// A positive whole number from the environment, or `fallback` when unset.
+    /// - Throws: ``CLIError`` naming the variable when it is set to anything else.
+    static func positive(_ env: [String: String], _ name: String, default fallback: Int) throws -> Int {
+        guard let text = env[name] else { return fallback }
+        guard let value = Int(text), value > 0 else { throw CLIError("\(name) must be a whole number greater than 0, not \"\(text)\"") }
+        return value
     }
 }

@@ -8,8 +8,10 @@ struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-read the ledger and recompute every hash, payload commitment, the Merkle tree and checkpoints.",
         discussion: """
-            Exit status: 0 intact, 1 tampered (the first bad position and why are printed), \
-            2 could not run. Without a master key only the chain is verified (level "chain"). \
+            Exit status: 0 intact, 1 tampered (every problem found is printed, the first bad \
+            position first), 2 could not run (no database, no such ledger, wrong arguments or \
+            master key). Each ledger is verified in one consistent snapshot, up to the head it \
+            held: appends made meanwhile are not an alarm. Without a master key only the chain is verified (level "chain"). \
             Give checkpoints kept outside the database with --checkpoint and the published keys \
             with --public-key(-file): a truncated tail or a consistently rewritten chain is found \
             only that way. Checkpoints stored in the database are always checked too.
@@ -37,7 +39,7 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "The TSA's CA certificates (PEM): also verify the RFC 3161 token of every stored checkpoint (env RECORDKEEPER_TSA_CA_FILE).")
     var tsaCAFile: String?
 
-    @Flag(help: "Print one JSON object: ok, entries, first_bad_position, reason, reason_code, level, checkpoints, ledgers.")
+    @Flag(help: "Print one JSON object: ok, entries, first_bad_position, reason, reason_code, level, problems, checkpoints, ledgers.")
     var json = false
 
     func run() async throws {
@@ -47,14 +49,13 @@ struct Verify: AsyncParsableCommand {
         do {
             guard from >= 1 else { throw CLIError("--from must be 1 or more") }
             let keys = try loadTrustedKeys(keys: publicKey, files: publicKeyFile)
-            var notes: [(source: String, note: String, ledger: String)] = []
+            // A checkpoint that does not parse names no ledger: it is held to every ledger verified
+            // and fails there as checkpoint_signature_invalid (a finding, not "could not run").
+            var notes: [(source: String, note: String, ledger: String?)] = []
             for file in checkpoint {
                 let text = try readTextFile(file, option: "--checkpoint")
                 let origin = (try? Checkpoint(parsingBody: SignedNote(parsing: text).text))?.origin
-                guard let origin, let ledger = CheckpointOrigin.ledger(fromOrigin: origin) else {
-                    throw CLIError("--checkpoint \(file): not a Recordkeeper checkpoint (a signed note whose origin ends in /ledgers/NAME)")
-                }
-                notes.append((file, text, ledger))
+                notes.append((file, text, origin.flatMap { CheckpointOrigin.ledger(fromOrigin: $0) }))
             }
             if !checkpoint.isEmpty && keys.isEmpty && !json {
                 Output.error("warning: no --public-key given: the checkpoints are checked with the public keys stored in the database, which an attacker with database access could replace")
@@ -76,21 +77,23 @@ struct Verify: AsyncParsableCommand {
                 // fails as checkpoint_origin_mismatch); otherwise each goes to the ledger it names.
                 let single = selected != nil
                 if !single {
-                    for note in outsideNotes where !names.contains(note.ledger) {
-                        throw CLIError("--checkpoint \(note.source) is for ledger '\(note.ledger)', which does not exist here")
+                    for note in outsideNotes {
+                        if let ledger = note.ledger, !names.contains(ledger) {
+                            throw CLIError("--checkpoint \(note.source) is for ledger '\(ledger)', which does not exist here")
+                        }
                     }
                 }
                 var reports: [LedgerVerificationReport] = []
                 for name in names {
                     let trust = CheckpointTrust(
-                        notes: outsideNotes.filter { single || $0.ledger == name }.map { (source: $0.source, note: $0.note) },
+                        notes: outsideNotes.filter { single || $0.ledger == nil || $0.ledger == name }.map { (source: $0.source, note: $0.note) },
                         trustedKeys: keys, logName: logName, includeStored: includeStored)
                     let report = try await store.verify(ledger: name, from: start, trust: trust) { position, head in
                         if showProgress { Output.progress("verifying \(name): \(position) of \(head)") }
                     }
                     if showProgress { Output.endProgress() }
                     reports.append(report)
-                    if !report.ok { break }
+                    // A tampered ledger does not stop the others: every problem is reported.
                 }
                 var timestamps: [String: TimestampAuditResult] = [:]
                 if let tsaCA {
@@ -102,9 +105,9 @@ struct Verify: AsyncParsableCommand {
             }
         } catch {
             if json {
-                Output.json(["ok": false, "entries": 0, "first_bad_position": NSNull(), "reason": NSNull(), "error": "\(error)"])
+                Output.json(["ok": false, "entries": 0, "first_bad_position": NSNull(), "reason": NSNull(), "error": describeError(error)])
             }
-            Output.error("recordkeeper verify: could not run: \(error)")
+            Output.error("recordkeeper verify: could not run: \(describeError(error))")
             throw ExitCode(2)
         }
         let badTimestamp = timestamps.sorted { $0.key < $1.key }.first { !$0.value.failures.isEmpty }
@@ -126,10 +129,18 @@ struct Verify: AsyncParsableCommand {
                 "ledger": failedLedger as Any? ?? NSNull(),
                 "timestamps": timestamps.mapValues { $0.json },
                 "level": level.rawValue,
+                "problems": reports.flatMap { report in
+                    report.problems.map { ["ledger": report.ledger, "reason_code": $0.code, "first_bad_position": $0.position as Any? ?? NSNull(), "reason": $0.reason] as [String: Any] }
+                },
                 "checkpoints": reports.flatMap { report in report.checkpoints.map { describe($0, ledger: report.ledger) } },
                 "ledgers": reports.map { report in
                     [
-                        "ledger": report.ledger, "ok": report.ok, "entries": report.entries, "head": report.headPosition,
+                        "ledger": report.ledger, "ok": report.ok, "entries": report.entries,
+                        "head": report.headMissing ? NSNull() : report.headPosition as Any,
+                        "findings": report.findings.map {
+                            ["reason_code": $0.code, "first_bad_position": $0.position as Any? ?? NSNull(), "reason": $0.reason] as [String: Any]
+                        },
+                        "findings_omitted": report.findingsOmitted,
                         "payloads_verified": report.payloadsVerified, "payloads_destroyed": report.payloadsDestroyed,
                         "first_bad_position": report.firstProblem?.position as Any? ?? NSNull(),
                         "merkle_root": report.merkleRoot?.hex as Any? ?? NSNull(),
@@ -143,14 +154,19 @@ struct Verify: AsyncParsableCommand {
                     let status = result.verified == true ? "OK      " : result.verified == false ? "FAILED  " : "SKIPPED "
                     Output.line("\(status)  checkpoint \(result.source) (tree size \(result.checkpoint.map { String($0.treeSize) } ?? "?")): \(result.reason)")
                 }
-                if let problem = report.firstProblem {
-                    let at = problem.position.map { "first bad position \($0): " } ?? ""
+                let problems = report.problems
+                for (index, problem) in problems.enumerated() {
+                    let at = problem.position.map { index == 0 ? "first bad position \($0): " : "position \($0): " } ?? ""
                     Output.line("TAMPERED  ledger \(report.ledger): \(at)\(problem.reason) [\(problem.code)]")
-                } else {
+                }
+                if report.findingsOmitted > 0 {
+                    Output.line("TAMPERED  ledger \(report.ledger): \(report.findingsOmitted) more findings not listed")
+                }
+                if problems.isEmpty {
                     let payloads = level == .chainAndPayloads
                         ? ", \(report.payloadsVerified) payloads checked, \(report.payloadsDestroyed) lawfully destroyed"
                         : " (chain only: no master key, payloads not checked)"
-                    Output.line("OK        ledger \(report.ledger): \(report.entries) entries intact\(payloads)")
+                    Output.line("OK        ledger \(report.ledger): \(report.entries) entries intact up to head \(report.headPosition)\(payloads)")
                 }
             }
             for (ledger, audit) in timestamps.sorted(by: { $0.key < $1.key }) {

@@ -34,8 +34,8 @@ struct VerifyProof: AsyncParsableCommand {
         do {
             outcome = try check()
         } catch {
-            if json { Output.json(["ok": false, "error": "\(error)"]) }
-            Output.error("recordkeeper verify-proof: could not run: \(error)")
+            if json { Output.json(["ok": false, "error": describeError(error)]) }
+            Output.error("recordkeeper verify-proof: could not run: \(describeError(error))")
             throw ExitCode(2)
         }
         if json {

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs schemathesis (PyPI, pinned) with every check against a running Recordkeeper service, as an
+# admin and as an agent, and exits non-zero when it finds anything: a server error, an
+# undocumented status, a bad request the service accepts or a valid request it refuses.
+# Tests/ServerTests/SchemathesisTests.swift runs it against `recordkeeper serve`.
+#
+#   bash scripts/schemathesis.sh --install-only          # create/reuse the venv, print its python
+#   bash scripts/schemathesis.sh URL ADMIN_TOKEN AGENT_TOKEN [extra schemathesis arguments]
+#
+# URL is the service's base (e.g. http://127.0.0.1:8080); the document is read from
+# URL/openapi.json. The venv lives in .build/schemathesis-venv (never committed).
+# SCHEMATHESIS_MAX_EXAMPLES (default 20) bounds the examples per operation and phase.
+set -euo pipefail
+
+readonly SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$repo_root/.build/schemathesis-venv"
+python="$venv/bin/python"
+
+say() { printf 'schemathesis.sh: %s\n' "$*" >&2; }
+usage() { say "usage: schemathesis.sh URL ADMIN_TOKEN AGENT_TOKEN [schemathesis arguments] | --install-only"; exit 2; }
+
+installed() {
+    "$python" -c "import importlib.metadata as m, sys; sys.exit(not m.version('schemathesis') == '$SCHEMATHESIS_VERSION')" 2>/dev/null
+}
+
+install() {
+    if [[ -x "$python" ]] && installed; then
+        say "schemathesis $SCHEMATHESIS_VERSION already installed in $venv"
+        return
+    fi
+    command -v python3 >/dev/null 2>&1 || { say "error: python3 not found (apt-get install python3 python3-venv)"; exit 1; }
+    mkdir -p "$repo_root/.build"
+    rm -rf "$venv"
+    python3 -m venv "$venv" || { say "error: cannot create a venv (apt-get install python3-venv)"; exit 1; }
+    say "installing schemathesis==$SCHEMATHESIS_VERSION from PyPI into $venv"
+    "$python" -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" >&2
+}
+
+if [[ "${1:-}" == "--install-only" ]]; then
+    install
+    printf '%s\n' "$python"
+    exit 0
+fi
+(($# >= 3)) || usage
+url="${1%/}"
+admin_token="$2"
+agent_token="$3"
+shift 3
+install
+
+max_examples="${SCHEMATHESIS_MAX_EXAMPLES:-20}"
+# The few refusals of schema-valid requests that are right (opaque cursors, ledger sizes, rule
+# sets checked as a whole): scripts/schemathesis_hooks.py lists each, and drops nothing else.
+export PYTHONPATH="$repo_root/scripts${PYTHONPATH:+:$PYTHONPATH}"
+export SCHEMATHESIS_HOOKS=schemathesis_hooks
+rc=0
+# The agent first: the admin run may change staff (roles, tokens) that the agent run relies on.
+for role in agent admin; do
+    if [[ "$role" == admin ]]; then token="$admin_token"; else token="$agent_token"; fi
+    say "running schemathesis $SCHEMATHESIS_VERSION as the $role against $url/openapi.json"
+    # --url makes schemathesis call the service it read the document from; the access reason
+    # header is what staff send in real use (it is optional, but routes record it).
+    "$venv/bin/schemathesis" run "$url/openapi.json" \
+        --url "$url" \
+        --checks all \
+        --max-examples "$max_examples" \
+        --seed "${SCHEMATHESIS_SEED:-1}" \
+        --no-color \
+        --header "Authorization: Bearer $token" \
+        "$@" || { rc=$?; say "schemathesis found problems as the $role (exit $rc)"; }
+done
+exit "$rc"
