@@ -1,6 +1,6 @@
 import Foundation
-public import Ledger
-public import PostgresNIO
+import Ledger
+import PostgresNIO
 import NIOCore
 
 extension VerificationFinding {

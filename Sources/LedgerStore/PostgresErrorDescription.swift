@@ -1,4 +1,4 @@
-public import PostgresNIO
+import PostgresNIO
 
 /// An error as text for logs and CLI output, with what PostgresNIO hides behind its "Generic
 /// description to prevent accidental leakage…" spelled out, but no row data.

@@ -35,6 +35,7 @@ extension Router where Context == RecordkeeperRequestContext {
                 // classified, fail closed) it is withheld.
                 let category = try await lookup.category(ledger: ledger, id: mediaID)
                 guard let clearance = context.clearance, category <= clearance else {
+                    context.accessNote.refused("media:\(mediaID)")
                     throw ProblemDetails(
                         status: .forbidden, code: "content_withheld", title: "Content withheld",
                         detail: "the message carrying this media is category \(category.rawValue) (or not classified yet), above what you may see: see docs/access.md")

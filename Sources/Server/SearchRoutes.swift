@@ -11,7 +11,6 @@ extension Router where Context == RecordkeeperRequestContext {
     func addSearchRoutes(search: ContentSearch) {
         let ids = ConversationIDCodec(masterKey: search.store.masterKey)
         get("v1/search") { request, context -> SearchResponse in
-            let principal = try context.staff()
             let parameters = request.uri.queryParameters
             guard let query = parameters["q"].map(String.init), !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw ProblemDetails(

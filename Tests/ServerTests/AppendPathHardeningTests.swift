@@ -23,8 +23,9 @@ struct AppendPathHardeningTests {
     func appendsSurviveBusyWorkers() async throws {
         try await withMigratedDatabase { db in
             try await Self.withApp(db, appendConnections: 2, conversations: ConversationSettings(ledger: "main")) { client, store, http in
-                // 8 senders, each a stream of new citizens (new data keys) for 12 s, each append bounded by 10 s.
-                let stop = ContinuousClock.now + .seconds(12)
+                // 8 senders, each a stream of new citizens (new data keys) for 8 s. Each append is bounded by
+                // 30 s: a stalled append path never completes at all, a merely busy machine does within that.
+                let stop = ContinuousClock.now + .seconds(8)
                 let outcome = try await withThrowingTaskGroup(of: (appended: Int, failed: [String]).self) { group in
                     for sender in 0..<8 {
                         group.addTask {
@@ -36,7 +37,7 @@ struct AppendPathHardeningTests {
                                 let citizen = FixtureCitizen(waID: "1650555\(String(format: "%02d%04d", sender, index))")
                                 let event = F.message("wamid.load-\(sender)-\(index)", from: citizen, at: Int64(index), body: ["body": "permit question \(index)"])
                                 do {
-                                    _ = try await withDeadline(.seconds(10)) { try await store.append(event, to: "main") }
+                                    _ = try await withDeadline(.seconds(30)) { try await store.append(event, to: "main") }
                                     appended += 1
                                 } catch {
                                     failed.append("\(error)")
@@ -53,14 +54,14 @@ struct AppendPathHardeningTests {
                     return total
                 }
                 #expect(outcome.failed.isEmpty, "\(outcome.failed.count) appends failed: \(outcome.failed.prefix(3))")
-                #expect(outcome.appended > 100, "only \(outcome.appended) appends in 12 s")
+                #expect(outcome.appended > 50, "only \(outcome.appended) appends in 8 s")
                 let health = try await http.execute(uri: "/healthz", method: .get) { $0.status }
                 #expect(health == .ok)
 
                 // Every worker catches up with what was appended: none of them is stuck either.
                 let head = try await store.head(of: try await store.ledger(named: "main")).position
                 var lagging: [String] = []
-                let deadline = ContinuousClock.now + .seconds(90)
+                let deadline = ContinuousClock.now + .seconds(150)
                 repeat {
                     lagging = try await Self.lagging(client, head: head)
                     if lagging.isEmpty { break }

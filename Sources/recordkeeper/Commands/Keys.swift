@@ -37,8 +37,8 @@ struct Keys: AsyncParsableCommand {
             abstract: "Re-wrap every data key under a new master key (payloads are not re-encrypted).",
             discussion: """
                 Stop writers first. Runs as the schema owner (DATABASE_OWNER_URL; the embedded \
-                default has it): the service role may not change keys. If --new-key-file exists it is used as the new key, otherwise a \
-                new key is generated into it. In the embedded default, without --new-key-file, the \
+                default has it): the service role may not change keys. If --new-key-file exists it \
+                is used as the new key, otherwise a new key is generated into it. In the embedded default, without --new-key-file, the \
                 data directory's master.key is replaced and the old key is kept beside it as \
                 master.key.<id>.retired. Keep the old key until `recordkeeper verify` passes with the new one.
                 """
