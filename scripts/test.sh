@@ -42,35 +42,27 @@ fi
 command -v swift >/dev/null 2>&1 || die "swift not found on PATH"
 report_elapsed "setup" "$phase_start"
 
-say "pywa (the real WhatsApp client the recording-proxy test drives, from PyPI)"
-phase_start="$(now_us)"
-if pywa_python="$(bash scripts/pywa-venv.sh | tail -n 1)" && [[ -x "$pywa_python" ]]; then
-    RECORDKEEPER_PYWA_PYTHON="$pywa_python"
-    export RECORDKEEPER_PYWA_PYTHON
-else
-    say "warning: could not install pywa into .build/pywa-venv; the pywa test fails in CI and is skipped locally"
-fi
-report_elapsed "pywa" "$phase_start"
+# Installs (or reuses) a Python tool's venv with its script and exports the printed python path
+# as VARIABLE; without it the tests that need the tool fail in CI and are skipped locally.
+#   python_tool LABEL SCRIPT VARIABLE [SCRIPT ARGUMENTS]
+python_tool() {
+    local label=$1 script=$2 variable=$3 python
+    shift 3
+    say "$label"
+    phase_start="$(now_us)"
+    if python="$(bash "$script" "$@" | tail -n 1)" && [[ -x "$python" ]]; then
+        export "$variable=$python"
+    else
+        say "warning: could not install it ($script); the tests that need it fail in CI and are skipped locally"
+    fi
+    report_elapsed "${label%% *}" "$phase_start"
+}
 
-say "openapi (openapi-spec-validator and jsonschema from PyPI, for the OpenAPI document tests)"
-phase_start="$(now_us)"
-if openapi_python="$(bash scripts/openapi-venv.sh | tail -n 1)" && [[ -x "$openapi_python" ]]; then
-    RECORDKEEPER_OPENAPI_VALIDATOR="$openapi_python"
-    export RECORDKEEPER_OPENAPI_VALIDATOR
-else
-    say "warning: could not install the OpenAPI validator into .build/openapi-venv; its tests fail in CI and are skipped locally"
-fi
-report_elapsed "openapi" "$phase_start"
-
-say "schemathesis (from PyPI, for the test that checks the running service against its OpenAPI document)"
-phase_start="$(now_us)"
-if schemathesis_python="$(bash scripts/schemathesis.sh --install-only | tail -n 1)" && [[ -x "$schemathesis_python" ]]; then
-    RECORDKEEPER_SCHEMATHESIS="$schemathesis_python"
-    export RECORDKEEPER_SCHEMATHESIS
-else
-    say "warning: could not install schemathesis into .build/schemathesis-venv; its test fails in CI and is skipped locally"
-fi
-report_elapsed "schemathesis" "$phase_start"
+python_tool "pywa (the real WhatsApp client the recording-proxy test drives, from PyPI)" scripts/pywa-venv.sh RECORDKEEPER_PYWA_PYTHON
+python_tool "openapi (openapi-spec-validator and jsonschema from PyPI, for the OpenAPI document tests)" \
+    scripts/openapi-venv.sh RECORDKEEPER_OPENAPI_VALIDATOR
+python_tool "schemathesis (from PyPI, for the test that checks the running service against its OpenAPI document)" \
+    scripts/schemathesis.sh RECORDKEEPER_SCHEMATHESIS --install-only
 
 say "build (swift build --build-tests)"
 phase_start="$(now_us)"

@@ -37,24 +37,6 @@ struct VerifierOrphanAndExportTests {
 
     static let demo = "(SELECT id FROM ledgers WHERE name = 'demo')"
 
-    /// Migrates, records the demo ledger (verified intact), then runs `body`.
-    func withDemo(_ body: (ScratchDatabase, RecordkeeperCLI, URL) async throws -> Void) async throws {
-        try await withScratchDatabase(servicePrefix: "rk_vo_service") { database in
-            try await withTemporaryDirectory { work in
-                let masterKey = TestEnvironment.randomMasterKeyBase64()
-                try Data((masterKey + "\n").utf8).write(to: work.appendingPathComponent("master.key"))
-                chmod(work.appendingPathComponent("master.key").path, 0o600)
-                let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: masterKey)
-                let migrate = try await cli.run(["migrate", "--json"])
-                try #require(migrate.exitCode == 0, "\(migrate.transcript)")
-                let demo = try await cli.run(["demo", "--json"])
-                try #require(demo.exitCode == 0, "\(demo.transcript)")
-                let clean = try await cli.run(["verify", "--json", "--ledger", "demo"])
-                try #require(clean.exitCode == 0, "\(clean.transcript)")
-                try await body(database, cli, work)
-            }
-        }
-    }
 
     /// `recordkeeper verify --ledger NAME --json`, with or without the master key.
     func recordkeeper(_ cli: RecordkeeperCLI, ledger: String, masterKey: Bool = true) async throws -> (exitCode: Int32?, output: SwiftOutput?, transcript: String) {
@@ -77,7 +59,7 @@ struct VerifierOrphanAndExportTests {
 
     @Test("payload rows at positions with no entry (0, and beyond the head) are orphan_payload findings: both verifiers exit 1 naming each")
     func orphanPayloads() async throws {
-        try await withDemo { database, cli, work in
+        try await withVerifiedDemo(servicePrefix: "rk_vo_service") { database, cli, work in
             let before = try await recordkeeper(cli, ledger: "demo")
             let head = try #require(before.output?.ledgers?.first { $0.ledger == "demo" }?.head, "\(before.transcript)")
             let beyond = head + 1000
@@ -120,7 +102,7 @@ struct VerifierOrphanAndExportTests {
 
     @Test("a ledger with a ledgers row but no head row and no entries: both report head_missing; an unknown name: both could not run")
     func bareLedger() async throws {
-        try await withDemo { database, cli, work in
+        try await withVerifiedDemo(servicePrefix: "rk_vo_service") { database, cli, work in
             try await database.executeAsSuperuser(["INSERT INTO ledgers (name) VALUES ('bare')"])
             let swift = try await recordkeeper(cli, ledger: "bare")
             #expect(swift.exitCode == 1, "\(swift.transcript)")
@@ -140,7 +122,7 @@ struct VerifierOrphanAndExportTests {
 
     @Test("a master key that wraps only the checkpoint signing key is confirmed by the signing_keys export: both report payload_key_unavailable")
     func masterKeyConfirmedBySigningKey() async throws {
-        try await withDemo { database, cli, work in
+        try await withVerifiedDemo(servicePrefix: "rk_vo_service") { database, cli, work in
             let created = try await cli.run(["keys", "signing", "create"])
             try #require(created.exitCode == 0, "\(created.transcript)")
             // Every data key re-labelled to another master key: only the signing key is left

@@ -39,24 +39,6 @@ struct VerifyCLIFindingsTests {
         var findings: [Finding]?
     }
 
-    /// Migrates, records the demo ledger, then runs `body` with the CLI.
-    func withDemo(_ body: (ScratchDatabase, RecordkeeperCLI, URL) async throws -> Void) async throws {
-        try await withScratchDatabase(servicePrefix: "rk_vf_service") { database in
-            try await withTemporaryDirectory { work in
-                let masterKey = TestEnvironment.randomMasterKeyBase64()
-                try Data((masterKey + "\n").utf8).write(to: work.appendingPathComponent("master.key"))
-                chmod(work.appendingPathComponent("master.key").path, 0o600)
-                let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: masterKey)
-                let migrate = try await cli.run(["migrate", "--json"])
-                try #require(migrate.exitCode == 0, "\(migrate.transcript)")
-                let demo = try await cli.run(["demo", "--json"])
-                try #require(demo.exitCode == 0, "\(demo.transcript)")
-                let clean = try await cli.run(["verify", "--json"])
-                try #require(clean.exitCode == 0, "\(clean.transcript)")
-                try await body(database, cli, work)
-            }
-        }
-    }
 
     /// `tools/verify_ledger.py` on the demo ledger, with the master key.
     func independent(_ database: ScratchDatabase, work: URL) async throws -> (exitCode: Int32?, output: PythonOutput, transcript: String) {
@@ -72,7 +54,7 @@ struct VerifyCLIFindingsTests {
 
     @Test("the head row deleted and an entry altered: exit 1 with head_missing and entry_hash_mismatch")
     func headDeleted() async throws {
-        try await withDemo { database, cli, work in
+        try await withVerifiedDemo(servicePrefix: "rk_vf_service") { database, cli, work in
             try await database.executeAsSuperuser([
                 "BEGIN",
                 "ALTER TABLE ledger_heads DISABLE TRIGGER ALL",
@@ -109,7 +91,7 @@ struct VerifyCLIFindingsTests {
 
     @Test("a data key re-labelled to another master key: exit 1 with payload_key_unavailable per entry, other tampering still named")
     func dataKeyRelabelled() async throws {
-        try await withDemo { database, cli, work in
+        try await withVerifiedDemo(servicePrefix: "rk_vf_service") { database, cli, work in
             let key = "(SELECT min(id) FROM data_keys WHERE ledger_id = \(Self.demo))"
             try await database.executeAsSuperuser([
                 "BEGIN",
@@ -140,7 +122,7 @@ struct VerifyCLIFindingsTests {
 
     @Test("a malformed --checkpoint file is checkpoint_signature_invalid (exit 1), not 'could not run'")
     func malformedCheckpoint() async throws {
-        try await withDemo { _, cli, work in
+        try await withVerifiedDemo(servicePrefix: "rk_vf_service") { _, cli, work in
             let file = work.appendingPathComponent("garbage.checkpoint")
             try Data("this is not a signed note\n".utf8).write(to: file)
             let verify = try await cli.run(["verify", "--json", "--ledger", "demo", "--checkpoint", file.path])
