@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "LedgerStore",
             dependencies: [
-                "Ledger",
+                "Ledger", "RecordkeeperCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -57,6 +57,7 @@ let package = Package(
         .target(
             name: "WhatsApp",
             dependencies: [
+                "RecordkeeperCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,7 +69,7 @@ let package = Package(
         .testTarget(
             name: "WhatsAppTests",
             dependencies: [
-                "WhatsApp", "TestGraphServer",
+                "WhatsApp", "RecordkeeperCore", "TestGraphServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,20 +118,96 @@ let package = Package(
             dependencies: ["Zstd"],
             swiftSettings: swiftSettings
         ),
-        // Records: the event catalog, commands that turn input into events (WhatsApp ingest,
-        // media archiving), projections. Never renders HTTP.
+        // Small shared value types: JSON values and text, hex.
         .target(
-            name: "Records",
+            name: "RecordkeeperCore",
+            swiftSettings: swiftSettings
+        ),
+        // The event catalog: every event type, and the retained headers that modules read of each other's events.
+        .target(
+            name: "Events",
             dependencies: [
-                "Ledger", "LedgerStore", "WhatsApp", "Zstd",
+                "Ledger", "LedgerStore", "RecordkeeperCore",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Sensitive-data detectors and categories, the classifier worker and its projection.
+        .target(
+            name: "Classification",
+            dependencies: [
+                "Events", "Ledger", "LedgerStore", "RecordkeeperCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Staff, roles, clearance, sessions, tokens, TOTP, integrations, the access log.
+        .target(
+            name: "Access",
+            dependencies: [
+                "Events", "Classification", "Ledger", "LedgerStore", "RecordkeeperCore",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The channel to the record: ingest, media archiving, outbound sending and the dispatcher, the
+        // Graph proxy, the webhook relay, the conversations read model.
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "Events", "Access", "Classification", "WhatsApp", "Ledger", "LedgerStore", "RecordkeeperCore", "Zstd",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Team work: the inbox (routing, assignment, states, notes, unread), automation, analytics, search.
+        .target(
+            name: "Inbox",
+            dependencies: [
+                "Messaging", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // When to checkpoint, publishing sinks, trusted timestamps.
+        .target(
+            name: "Checkpoints",
+            dependencies: [
+                "Ledger", "LedgerStore", "Timestamping",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The background workers of one process (`recordkeeper work`, or beside HTTP in `serve`).
+        .target(
+            name: "Workers",
+            dependencies: [
+                "Checkpoints", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -148,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "RecordsTests",
             dependencies: [
-                "Records", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "TestGraphServer", "RecordsTestSupport",
+                "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "TestGraphServer", "RecordsTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -177,8 +254,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "LedgerStore",
-                "Records",
+                "Ledger", "LedgerStore",
+                "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
                 "WhatsApp",
                 "Timestamping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -197,7 +274,7 @@ let package = Package(
             dependencies: [
                 "Ledger",
                 "LedgerStore",
-                "Records",
+                "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
                 "Server",
                 "Timestamping",
                 "WhatsApp",
@@ -232,7 +309,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "LoopbackHTTP",
-                "Server", "LedgerStore", "Ledger", "LocalTSA", "Records", "WhatsApp", "TestGraphServer", "RecordsTestSupport",
+                "Server", "LedgerStore", "Ledger", "LocalTSA", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers", "WhatsApp", "TestGraphServer", "RecordsTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import LedgerStore
-import Records
+import Access
+import Messaging
 
 
 

@@ -3,7 +3,8 @@ import Hummingbird
 import LedgerStore
 import Logging
 import Prometheus
-import Records
+import Inbox
+import Access
 
 /// `GET /v1/analytics`: the answer (docs/api.md, "Analytics").
 struct AnalyticsResponse: ResponseEncodable {

@@ -3,8 +3,10 @@ import Hummingbird
 import HTTPTypes
 import LedgerStore
 import NIOCore
-import Records
+import Inbox
+import RecordkeeperCore
 import WhatsApp
+import Access
 
 extension Router where Context == RecordkeeperRequestContext {
     /// The automation rules (docs/api.md, "Automation rules"), for supervisors and admins

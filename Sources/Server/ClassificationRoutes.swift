@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import LedgerStore
-import Records
+import Classification
+import Messaging
+import Access
 
 /// `PUT /v1/conversations/{id}/messages/{position}/classification`.
 struct ClassificationChangeRequest: ClosedJSONBody {

@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
-import Records
+import Messaging
+import RecordkeeperCore
 import WhatsApp
+import Classification
 
 /// Wire formats of the conversations read API (docs/api.md). Times are RFC 3339 UTC strings;
 /// absent values are omitted.

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import LedgerStore
-import Records
+import Messaging
+import Access
 
 extension Router where Context == RecordkeeperRequestContext {
     /// The conversations read API (docs/api.md), for staff within their scope (docs/access.md):

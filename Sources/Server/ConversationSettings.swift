@@ -1,4 +1,5 @@
 import Foundation
+import RecordkeeperCore
 /// The conversations read API and the projections behind it.
 public struct ConversationSettings: Sendable {
     /// The bearer token the `/v1/conversations` routes require (`RECORDKEEPER_ADMIN_TOKEN`);
@@ -26,12 +27,12 @@ public struct ConversationSettings: Sendable {
     }
 
     /// Reads `RECORDKEEPER_ADMIN_TOKEN` (or `RECORDKEEPER_ADMIN_TOKEN_FILE`) and `RECORDKEEPER_LEDGER`.
-    /// - Throws: ``WhatsAppSettingsError`` when the token file cannot be read.
+    /// - Throws: ``SettingsError`` when the token file cannot be read.
     public static func fromEnvironment(_ environment: [String: String]) throws -> ConversationSettings {
         let nonEmpty = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         var token = nonEmpty("RECORDKEEPER_ADMIN_TOKEN")
         if token == nil, let path = nonEmpty("RECORDKEEPER_ADMIN_TOKEN_FILE") {
-            token = try WhatsAppWebhookSettings.readSecretFile(path, variable: "RECORDKEEPER_ADMIN_TOKEN_FILE")
+            token = try SecretSetting.read(path, variable: "RECORDKEEPER_ADMIN_TOKEN_FILE")
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return ConversationSettings(

@@ -1,6 +1,6 @@
 public import Hummingbird
 import Logging
-public import Records
+public import LedgerStore
 
 /// What `/readyz` reports.
 public struct ReadinessReport: Sendable, Codable {

@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import LedgerStore
-import Records
+import Access
+import Inbox
+import Messaging
 
 extension Router where Context == RecordkeeperRequestContext {
     /// The team inbox (docs/api.md, "Team inbox"): `GET /v1/inbox`, a conversation's

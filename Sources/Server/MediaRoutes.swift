@@ -3,7 +3,9 @@ import HTTPTypes
 import Hummingbird
 import LedgerStore
 import NIOCore
-import Records
+import Messaging
+import Classification
+import Access
 
 extension Router where Context == RecordkeeperRequestContext {
     /// `GET /v1/media/{media_id}` for staff (docs/access.md; every download is recorded as

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import HTTPTypes
-import Records
+import Messaging
+import RecordkeeperCore
 import WhatsApp
 
 extension Router where Context == RecordkeeperRequestContext {

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import NIOCore
-public import Records
+public import Access
+public import Classification
 
 /// The request context of every Recordkeeper route: Hummingbird's core context, the
 /// connection's remote address (recorded with rejected webhook deliveries), and what the

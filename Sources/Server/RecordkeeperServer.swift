@@ -2,8 +2,13 @@ public import Hummingbird
 public import LedgerStore
 public import Logging
 public import PostgresNIO
-public import Records
+public import Access
+public import Classification
+public import Inbox
+public import Messaging
 import ServiceLifecycle
+public import Workers
+public import Checkpoints
 public import WhatsApp
 
 /// Where the HTTP server listens.
@@ -45,7 +50,7 @@ public enum RecordkeeperServer {
         media graph: GraphAPIConfiguration? = nil,
         conversations: ConversationSettings = ConversationSettings(),
         sending: SendDispatcherSettings = SendDispatcherSettings(),
-        relay: WebhookRelaySettings = WebhookRelaySettings(),
+        relay relaySettings: WebhookRelaySettings = WebhookRelaySettings(),
         staff: StaffDirectory? = nil,
         staffSettings: StaffSettings = StaffSettings(),
         analytics: AnalyticsSettings = AnalyticsSettings(),
@@ -74,19 +79,9 @@ public enum RecordkeeperServer {
         router.addAccessLogRoutes(store: store, settings: conversations)
         var services: [any Service] = [client, store]
         if store.appendClient !== client { services.insert(store.appendClient, at: 1) }
-        var fetcher: MediaFetchService?
-        var dispatcher: SendDispatcher?
-        if let graph, conversations.runProjections {
-            let archiver = MediaArchiver(client: GraphMediaClient(configuration: graph, logger: logger), logger: logger)
-            fetcher = MediaFetchService(
-                ledger: conversations.ledger, source: PendingMediaQueue(store: store), archiver: archiver, store: store, logger: logger)
-            dispatcher = SendDispatcher(
-                ledger: conversations.ledger, store: store, client: GraphMessagesClient(configuration: graph, logger: logger),
-                policy: sending.policy, claimHold: sending.claimHold, logger: logger)
-        }
-        let relays = relayParts(relay, client: client, store: store, ledger: conversations.ledger, runService: conversations.runProjections, logger: logger)
+        let relay = WebhookRelayParts.make(relaySettings, client: client, store: store, ledger: conversations.ledger, runService: conversations.runProjections, logger: logger)
         if let whatsApp {
-            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, relays: relays.directory)
+            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, relays: relay.directory)
         }
         // Agents see their teams' conversations: the team comes from the inbox projection.
         let inbox = InboxQueries(store: store)
@@ -104,40 +99,12 @@ public enum RecordkeeperServer {
         router.addGraphProxyRoutes(proxy: proxy, registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
         router.addAnalyticsRoutes(store: store, settings: conversations, analytics: analytics, metrics: metrics, logger: logger)
         router.addOpenAPIRoute()
+        if let directory = relay.directory { services.append(directory) }
         if conversations.runProjections {
-            // The media fetcher's, the dispatcher's and the relay's queues are projections: wake
-            // each when its projection moved.
-            var wakers: [String: @Sendable () -> Void] = [:]
-            if let fetcher { wakers[MediaProjection().name] = { fetcher.wake() } }
-            if let dispatcher { wakers[OutboxProjection().name] = { dispatcher.wake() } }
-            if let service = relays.service { wakers[RelayQueueProjection().name] = { service.wake() } }
-            if conversations.runClassifier {
-                let classifier = ClassifierService(ledger: conversations.ledger, store: store, logger: logger)
-                wakers[ClassificationProjection().name] = { classifier.wake() }
-                services.append(classifier)
-            }
-            let automation = automationServices(store: store, ledger: conversations.ledger, logger: logger)
-            wakers[ConversationsProjection().name] = automation.wake
-            services += automation.services
-            if conversations.runRouter {
-                let inboxRouter = InboxRouter(ledger: conversations.ledger, store: store, logger: logger)
-                for name in [ConversationsProjection().name, InboxProjection().name] {
-                    let previous = wakers[name]
-                    wakers[name] = { previous?(); inboxRouter.wake() }
-                }
-                services.append(inboxRouter)
-            }
-            let wakeByProjection = wakers
-            let wake: @Sendable (String, String) -> Void = { projection, _ in
-                if let wakeUp = wakeByProjection[projection] { wakeUp() }
-            }
-            services.append(ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger, onApplied: wakers.isEmpty ? nil : wake))
-        }
-        if let fetcher { services.append(fetcher) }
-        if let dispatcher { services.append(dispatcher) }
-        services += relays.services
-        if let checkpoints {
-            services.append(CheckpointService(store: store, settings: checkpoints, logger: logger))
+            let workers = WorkerSettings(
+                ledger: conversations.ledger, graph: graph, sending: sending, relay: relaySettings, checkpoints: checkpoints,
+                runClassifier: conversations.runClassifier, runRouter: conversations.runRouter)
+            services += WorkerSet.services(settings: workers, store: store, relay: relay, logger: logger)
         }
         return Application(
             router: router,
@@ -148,11 +115,8 @@ public enum RecordkeeperServer {
         )
     }
 
-    /// The projections the service keeps up to date (and `recordkeeper projections` knows).
-    public static var projections: [any Projection] {
-        [ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(), AutomationRulesProjection(),
-            AccessLogProjection(), AnalyticsProjection(), InboxProjection()]
-    }
+    /// The projections the workers keep up to date (``WorkerSet/projections``).
+    public static var projections: [any Projection] { WorkerSet.projections }
 
     /// Checks that the database answers and that its migrations match this build, and reads
     /// where the projections stand, within `timeout` (a readiness probe must get an answer, not

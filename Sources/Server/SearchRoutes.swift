@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import LedgerStore
-import Records
+import Inbox
+import Messaging
+import Classification
 
 extension Router where Context == RecordkeeperRequestContext {
     /// Content search (docs/api.md, "Search"): `GET /v1/search?q=…&conversation=…&limit=…&cursor=…`

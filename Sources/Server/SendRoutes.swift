@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import LedgerStore
-import Records
+import Messaging
+import Access
 
 extension Router where Context == RecordkeeperRequestContext {
     /// The send API (docs/api.md, "Sending"), for staff (docs/access.md), acting as the caller:

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Records
+import Access
 
 /// A sign-in: name, password and, when enrolled, the authenticator code.
 struct SignInRequest: ClosedJSONBody {

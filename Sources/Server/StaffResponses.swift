@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
-public import Records
+public import Access
+import Classification
 
 
 extension StaffUser: ResponseEncodable {}

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
-import Records
+import Access
+import Classification
 
 /// `POST /v1/staff/users`.
 struct CreateUserRequest: ClosedJSONBody {

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import RecordkeeperCore
 
 /// The `X-Hub-Signature-256` check of Meta's webhook deliveries: HMAC-SHA256 of the exact bytes
 /// received, keyed with the app secret, as `sha256=<64 lower-case hex>`

@@ -1,7 +1,9 @@
 import Foundation
 import Ledger
 import LedgerStore
-import Records
+import Events
+import Inbox
+import Messaging
 import RecordsTestSupport
 import Testing
 import WhatsApp

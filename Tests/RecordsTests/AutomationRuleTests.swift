@@ -1,5 +1,6 @@
 import Foundation
-import Records
+import Inbox
+import RecordkeeperCore
 import RecordsTestSupport
 import Testing
 import WhatsApp

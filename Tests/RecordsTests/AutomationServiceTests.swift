@@ -2,11 +2,14 @@ import Foundation
 import Ledger
 import LedgerStore
 import PostgresNIO
-import Records
+import Events
+import Inbox
+import RecordkeeperCore
 import RecordsTestSupport
 import TestGraphServer
 import Testing
 import WhatsApp
+import Messaging
 
 /// Automatic acknowledgements and out-of-hours replies (issue 6, item 6): each reply goes
 /// through the send path with the rule as actor, once, whatever restarts.

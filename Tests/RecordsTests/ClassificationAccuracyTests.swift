@@ -1,5 +1,5 @@
 import Foundation
-import Records
+import Classification
 import Testing
 
 /// Detection accuracy on the labelled sample `Fixtures/classification-sample.jsonl`: one JSON

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerStore
-import Records
+import Classification
+import RecordkeeperCore
 import Testing
 import WhatsApp
 

@@ -2,11 +2,13 @@ import Foundation
 import Ledger
 import LedgerStore
 import PostgresNIO
-import Records
+import Classification
 import RecordsTestSupport
 import TestGraphServer
 import Testing
 import WhatsApp
+import RecordkeeperCore
+import Messaging
 
 /// The classifier over a real database: every recorded message, received or sent, gets one
 /// `record.classified` decision with its category and reasons; the projection shows it.

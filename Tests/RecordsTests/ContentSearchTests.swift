@@ -2,10 +2,13 @@ import Foundation
 import Ledger
 import LedgerStore
 import PostgresNIO
-import Records
+import Classification
+import Events
+import Inbox
 import RecordsTestSupport
 import Testing
 import WhatsApp
+import Access
 
 /// Teams fixed by the test (the team inbox routes them in the service).
 struct FixedTeams: ConversationTeamLookup {

@@ -2,7 +2,7 @@ import Foundation
 import Ledger
 import LedgerStore
 import PostgresNIO
-import Records
+import Messaging
 import RecordsTestSupport
 import Testing
 

@@ -2,7 +2,10 @@ import Foundation
 import Ledger
 import LedgerStore
 import PostgresNIO
-import Records
+import Access
+import Inbox
+import Messaging
+import RecordkeeperCore
 import RecordsTestSupport
 import TestGraphServer
 import Testing

@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
 import LedgerStore
-import Records
+import Messaging
 import RecordsTestSupport
 import TestGraphServer
 import Testing

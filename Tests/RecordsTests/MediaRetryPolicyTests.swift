@@ -1,5 +1,5 @@
 import Ledger
-import Records
+import Messaging
 import Testing
 import WhatsApp
 

@@ -1,5 +1,5 @@
 import Foundation
-import Records
+import Messaging
 import Testing
 import WhatsApp
 import Zstd

@@ -2,7 +2,7 @@ import Foundation
 import LedgerStore
 import Logging
 import PostgresNIO
-import Records
+import Messaging
 import RecordsTestSupport
 import Testing
 

@@ -2,7 +2,10 @@ import Foundation
 import LedgerStore
 import Logging
 import PostgresNIO
-import Records
+import Access
+import Classification
+import Inbox
+import Messaging
 import RecordsTestSupport
 
 /// Every row of every projection table of the test database, ordered, one line each: what

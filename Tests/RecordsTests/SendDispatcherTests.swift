@@ -2,7 +2,9 @@ import Foundation
 import Ledger
 import LedgerStore
 import PostgresNIO
-import Records
+import Events
+import Messaging
+import RecordkeeperCore
 import RecordsTestSupport
 import TestGraphServer
 import Testing

@@ -1,7 +1,8 @@
 import Foundation
 import Ledger
 import LedgerStore
-import Records
+import Messaging
+import RecordkeeperCore
 import RecordsTestSupport
 import TestGraphServer
 import Testing

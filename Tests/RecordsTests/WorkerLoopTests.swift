@@ -1,6 +1,6 @@
 import Logging
 import NIOConcurrencyHelpers
-@testable import Records
+@testable import LedgerStore
 import ServiceLifecycle
 import Testing
 

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import Records
+import Access
 import RecordsTestSupport
 import Server
 import Testing

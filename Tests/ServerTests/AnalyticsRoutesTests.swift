@@ -6,7 +6,11 @@ import Ledger
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import Records
+import Access
+import Events
+import Inbox
+import Messaging
+import RecordkeeperCore
 import RecordsTestSupport
 import Server
 import Testing

@@ -6,7 +6,7 @@ import Ledger
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import Records
+import RecordkeeperCore
 import RecordsTestSupport
 import Server
 import Testing

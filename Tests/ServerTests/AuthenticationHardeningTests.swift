@@ -10,7 +10,8 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTP1
 import PostgresNIO
-import Records
+import Access
+import RecordkeeperCore
 import RecordsTestSupport
 import Server
 import Testing

@@ -5,7 +5,11 @@ import HummingbirdTesting
 import Ledger
 import LedgerStore
 import NIOCore
-import Records
+import Access
+import Classification
+import Events
+import Inbox
+import RecordkeeperCore
 import RecordsTestSupport
 import Server
 import TestGraphServer

@@ -5,7 +5,7 @@ import Ledger
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import Records
+import Messaging
 import RecordsTestSupport
 import Server
 import Testing

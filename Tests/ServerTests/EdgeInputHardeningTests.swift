@@ -1,18 +1,23 @@
 import Dispatch
 import Foundation
+import RecordkeeperCore
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
-import Records
-import RecordsTestSupport
 import Server
+import Workers
+import Messaging
+import NIOCore
+import RecordsTestSupport
 import Testing
 import WhatsApp
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
+import Messaging
+import Workers
+import Server
 #endif
 
 /// What an outside review found at the edge (findings 14 and 18): NUL in a text parameter was a
@@ -222,7 +227,7 @@ struct EdgeInputHardeningTests {
         #expect(configured.mediaHosts == ["lookaside.fbsbx.com", "media.example.org"])
         #expect(configured.allowsMediaDownload(from: "https://media.example.org/a"))
         #expect(!configured.allowsMediaDownload(from: "https://other.example.org/a"))
-        #expect(throws: WhatsAppSettingsError.self) {
+        #expect(throws: SettingsError.self) {
             try MediaFetcherSettings.fromEnvironment(["WHATSAPP_ACCESS_TOKEN": "token", "WHATSAPP_MEDIA_HOSTS": "https://media.example.org/"])
         }
     }

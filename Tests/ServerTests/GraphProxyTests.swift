@@ -3,11 +3,14 @@ import Ledger
 import LedgerStore
 import NIOHTTP1
 import PostgresNIO
-import Records
+import Events
+import Messaging
 import RecordsTestSupport
 import TestGraphServer
 import Testing
 import WhatsApp
+import RecordkeeperCore
+import Access
 
 /// The recording proxy over real loopback HTTP, against the fake Graph API: what Meta receives is
 /// what the integration sent, what the integration receives is what Meta answered, and the ledger

@@ -6,7 +6,9 @@ import Ledger
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import Records
+import Access
+import Inbox
+import RecordkeeperCore
 import RecordsTestSupport
 import Server
 import TestGraphServer

@@ -3,9 +3,10 @@ import Ledger
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import Records
+import Access
 import Testing
 import WhatsApp
+import RecordkeeperCore
 
 /// `recordkeeper integrations add|revoke|list`, against a real database as an operator runs them.
 @Suite("integrations CLI", .timeLimit(.minutes(5)))

@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Records
+import Inbox
+import RecordkeeperCore
 import RecordsTestSupport
 import Server
 import TestGraphServer

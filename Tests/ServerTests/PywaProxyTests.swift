@@ -1,11 +1,13 @@
 import Foundation
 import Ledger
 import LedgerStore
-import Records
+import Events
 import RecordsTestSupport
 import TestGraphServer
 import Testing
 import WhatsApp
+import RecordkeeperCore
+import Access
 
 /// Where the pywa virtual environment is (`scripts/pywa-venv.sh`, run by `scripts/test.sh`).
 enum PywaEnvironment {

@@ -4,11 +4,12 @@ import HummingbirdTesting
 import Ledger
 import LedgerStore
 import PostgresNIO
-import Records
+import Access
 import RecordsTestSupport
 import Server
 import Testing
 import WhatsApp
+import RecordkeeperCore
 
 /// Unauthenticated callers cannot grow the ledger at will (issue 12, finding 17): forged
 /// deliveries past a budget are counted, not recorded one by one.

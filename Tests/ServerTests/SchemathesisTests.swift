@@ -5,6 +5,7 @@ import NIOHTTP1
 import TestGraphServer
 import Testing
 import WhatsApp
+import RecordkeeperCore
 
 /// Where the schemathesis venv is (`scripts/schemathesis.sh --install-only`, run by
 /// `scripts/test.sh`).

@@ -5,7 +5,8 @@ import HummingbirdTesting
 import Ledger
 import LedgerStore
 import NIOCore
-import Records
+import Access
+import RecordkeeperCore
 import RecordsTestSupport
 import Testing
 import WhatsApp

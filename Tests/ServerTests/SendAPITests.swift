@@ -5,7 +5,8 @@ import HummingbirdTesting
 import Ledger
 import LedgerStore
 import NIOCore
-import Records
+import Events
+import RecordkeeperCore
 import RecordsTestSupport
 import Server
 import TestGraphServer

@@ -6,6 +6,7 @@ import PostgresNIO
 import TestGraphServer
 import Testing
 import WhatsApp
+import RecordkeeperCore
 
 /// `recordkeeper serve` killed (SIGKILL) in the middle of a send queue, then started again: every
 /// request is sent exactly once. Requests that were in flight when it died (Meta got them, the

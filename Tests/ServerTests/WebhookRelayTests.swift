@@ -5,11 +5,14 @@ import Ledger
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import Records
+import Events
+import Messaging
 import RecordsTestSupport
 import Server
 import Testing
 import WhatsApp
+import RecordkeeperCore
+import Workers
 
 /// The webhook relay (issue 5, item 5): through the real webhook route and application, a
 /// recorded delivery reaches an existing webhook app on loopback byte for byte, re-signed with

@@ -8,6 +8,7 @@ import NIOCore
 import Server
 import Testing
 import WhatsApp
+import RecordkeeperCore
 
 /// `GET/POST /webhooks/whatsapp` over real HTTP on loopback and a real database: the handshake,
 /// authentication, every item recorded once before 200, nothing authentic lost.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhatsApp
+import RecordkeeperCore
 
 /// The JSON parser and writer behind the archived form of webhook items.
 @Suite("JSON text")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhatsApp
+import RecordkeeperCore
 
 @Suite("Webhook delivery parsing")
 struct WebhookDeliveryTests {

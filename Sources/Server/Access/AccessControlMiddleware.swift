@@ -4,7 +4,7 @@ public import Hummingbird
 import HTTPTypes
 import LedgerStore
 public import Logging
-public import Records
+public import Access
 
 /// Access control for every route, in one place (docs/access.md).
 ///

@@ -1,4 +1,4 @@
-public import Records
+public import Access
 
 /// Keeps callers to the conversations of their scope (``RecordkeeperRequestContext/scope()``):
 /// agents see only their teams' conversations. A conversation outside the scope answers 404

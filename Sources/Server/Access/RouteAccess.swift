@@ -1,4 +1,4 @@
-public import Records
+public import Access
 
 /// Who may call a route, for ``AccessControlMiddleware``.
 public enum RouteAccess: Sendable, Hashable {

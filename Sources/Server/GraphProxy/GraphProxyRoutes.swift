@@ -2,7 +2,8 @@ public import Hummingbird
 import HTTPTypes
 public import Logging
 import NIOCore
-public import Records
+public import Access
+public import Messaging
 import WhatsApp
 
 extension Router where Context == RecordkeeperRequestContext {

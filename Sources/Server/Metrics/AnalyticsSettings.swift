@@ -1,4 +1,4 @@
-public import Records
+public import Inbox
 
 /// Analytics and `/metrics` settings.
 public struct AnalyticsSettings: Sendable {

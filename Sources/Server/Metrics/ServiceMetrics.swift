@@ -3,7 +3,7 @@ import Hummingbird
 import LedgerStore
 import Logging
 public import Prometheus
-import Records
+import Inbox
 
 /// The Prometheus metrics of one application (docs/operations.md, "Metrics"). Each application
 /// owns its registry (no global `MetricsSystem`), so several applications can run in one process.

@@ -5,8 +5,9 @@ import Ledger
 public import LedgerStore
 public import Logging
 import NIOCore
-public import Records
+public import Messaging
 import WhatsApp
+import Access
 
 extension Router {
     /// Meta's webhook endpoint (docs/whatsapp-ingest.md):

@@ -1,5 +1,6 @@
 import Foundation
-public import Records
+import RecordkeeperCore
+public import Access
 public import WhatsApp
 
 /// How the WhatsApp webhook endpoint is configured (docs/operations.md, "WhatsApp").
@@ -29,30 +30,30 @@ public struct WhatsAppWebhookSettings: Sendable {
     /// several Meta apps), `RECORDKEEPER_LEDGER` and `WHATSAPP_COMMIT_TIMEOUT` (seconds, default 10).
     ///
     /// - Returns: nil when no app secret is configured: the webhook routes are then not served.
-    /// - Throws: ``WhatsAppSettingsError`` when a file cannot be read or a value is malformed.
+    /// - Throws: ``SettingsError`` when a file cannot be read or a value is malformed.
     public static func fromEnvironment(_ env: [String: String]) throws -> WhatsAppWebhookSettings? {
         func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
         func secretValue(_ name: String) throws -> String? {
             if let direct = value(name) { return direct }
             guard let path = value(name + "_FILE") else { return nil }
-            return try readSecretFile(path, variable: name + "_FILE").trimmingCharacters(in: .whitespacesAndNewlines)
+            return try SecretSetting.read(path, variable: name + "_FILE").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         var secrets: [WebhookSignatureVerifier.AppSecret] = []
         if let secret = try secretValue("WHATSAPP_APP_SECRET") {
             secrets.append(.init(app: "default", secret: secret))
         }
         if let path = value("WHATSAPP_APP_SECRETS_FILE") {
-            let text = try readSecretFile(path, variable: "WHATSAPP_APP_SECRETS_FILE")
+            let text = try SecretSetting.read(path, variable: "WHATSAPP_APP_SECRETS_FILE")
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
                 guard let equals = trimmed.firstIndex(of: "="), equals != trimmed.startIndex,
                       trimmed.index(after: equals) != trimmed.endIndex else {
-                    throw WhatsAppSettingsError("WHATSAPP_APP_SECRETS_FILE line \(number + 1) is not app-name=secret")
+                    throw SettingsError("WHATSAPP_APP_SECRETS_FILE line \(number + 1) is not app-name=secret")
                 }
                 let app = String(trimmed[..<equals]).trimmingCharacters(in: .whitespaces)
                 guard app.range(of: "^[A-Za-z0-9._-]{1,64}$", options: .regularExpression) != nil else {
-                    throw WhatsAppSettingsError("WHATSAPP_APP_SECRETS_FILE line \(number + 1): the app name must be 1-64 of A-Z a-z 0-9 . _ -")
+                    throw SettingsError("WHATSAPP_APP_SECRETS_FILE line \(number + 1): the app name must be 1-64 of A-Z a-z 0-9 . _ -")
                 }
                 secrets.append(.init(app: app, secret: String(trimmed[trimmed.index(after: equals)...])))
             }
@@ -62,23 +63,10 @@ public struct WhatsAppWebhookSettings: Sendable {
         if let ledger = value("RECORDKEEPER_LEDGER") { settings.ledger = ledger }
         if let text = value("WHATSAPP_COMMIT_TIMEOUT") {
             guard let seconds = Double(text), seconds > 0, seconds <= 60 else {
-                throw WhatsAppSettingsError("WHATSAPP_COMMIT_TIMEOUT must be a number of seconds in (0, 60], got \"\(text)\"")
+                throw SettingsError("WHATSAPP_COMMIT_TIMEOUT must be a number of seconds in (0, 60], got \"\(text)\"")
             }
             settings.commitTimeout = .milliseconds(Int64(seconds * 1000))
         }
         return settings
     }
-
-    static func readSecretFile(_ path: String, variable: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw WhatsAppSettingsError("\(variable): cannot read \(path)")
-        }
-        return text
-    }
-}
-
-/// A WhatsApp setting that cannot be used.
-public struct WhatsAppSettingsError: Error, CustomStringConvertible {
-    public var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import RecordkeeperCore
 
 /// A media's SHA-256 as Meta gives it (`sha256` of a webhook media object or of the media
 /// metadata): base64 in current deliveries, lower- or upper-case hex in old ones.

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import RecordkeeperCore
 
 /// An authentic webhook delivery, parsed into items.
 ///

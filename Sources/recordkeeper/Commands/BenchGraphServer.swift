@@ -4,6 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import WhatsApp
+import RecordkeeperCore
 
 /// A stand-in for Meta's Graph API `POST /{version}/{phone-number-id}/messages`, on loopback, for
 /// `recordkeeper bench send`: it reads each message and accepts it at once with Meta's success

@@ -8,7 +8,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
-import Records
+import Access
 import Server
 import WhatsApp
 

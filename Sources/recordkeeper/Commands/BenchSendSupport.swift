@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import PostgresNIO
 import WhatsApp
+import RecordkeeperCore
 
 /// Opens `bench send`'s conversations: one signed text delivery from each of `count` citizens to a
 /// phone number id of this run (so every run's conversations are new and their 24-hour windows

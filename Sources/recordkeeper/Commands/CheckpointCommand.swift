@@ -4,6 +4,7 @@ import Ledger
 import LedgerStore
 import Logging
 import Server
+import Checkpoints
 
 struct CheckpointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

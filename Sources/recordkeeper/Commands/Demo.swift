@@ -3,8 +3,10 @@ import Foundation
 import Ledger
 import LedgerStore
 import Logging
-import Records
+import Messaging
+import RecordkeeperCore
 import WhatsApp
+import Events
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,7 @@ import Foundation
 import Ledger
 import LedgerStore
 import Logging
-import Records
+import Access
 
 struct Integrations: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

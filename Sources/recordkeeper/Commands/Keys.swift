@@ -3,7 +3,8 @@ import Foundation
 import Ledger
 import LedgerStore
 import Logging
-import Records
+import Access
+import Messaging
 
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

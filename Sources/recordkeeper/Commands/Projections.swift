@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import LedgerStore
 import Logging
-import Records
 import Server
 
 struct Projections: AsyncParsableCommand {

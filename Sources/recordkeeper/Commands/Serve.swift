@@ -5,8 +5,10 @@ import Ledger
 import LedgerStore
 import Logging
 import PostgresNIO
-import Records
+import Access
 import Server
+import Workers
+import Checkpoints
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

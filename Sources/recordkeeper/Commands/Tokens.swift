@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Records
+import Access
 
 struct Tokens: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import LedgerStore
 import Logging
-import Records
+import Access
+import Classification
 
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

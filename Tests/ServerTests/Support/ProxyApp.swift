@@ -7,7 +7,8 @@ import LedgerStore
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
-import Records
+import Access
+import RecordkeeperCore
 import RecordsTestSupport
 import Server
 import WhatsApp

@@ -7,6 +7,7 @@ import LedgerStore
 import NIOCore
 import Server
 import WhatsApp
+import RecordkeeperCore
 
 /// Signed webhook deliveries, as Meta sends them, from the fixtures in
 /// `Tests/WhatsAppTests/Fixtures`.

@@ -1,0 +1,45 @@
+public import LedgerStore
+import Ledger
+public import RecordkeeperCore
+
+/// The ledger events of staff administration and sign-in (docs/access.md, "Staff events").
+///
+/// Stream `staff/<user>`; the actor is who made the change (`staff:<name>`, `bootstrap-admin`, or
+/// `cli:<operator>`). Headers name users, roles, teams and token ids, never a password, a TOTP
+/// secret, a token or a session id.
+public enum StaffEvents {
+    public static let userCreated = "staff.user.created"
+    public static let roleGranted = "staff.role.granted"
+    public static let roleRevoked = "staff.role.revoked"
+    public static let teamJoined = "staff.team.joined"
+    public static let teamLeft = "staff.team.left"
+    public static let passwordSet = "staff.password.set"
+    public static let totpEnrolled = "staff.totp.enrolled"
+    public static let clearanceGranted = "staff.clearance.granted"
+    public static let tokenIssued = "staff.token.issued"
+    public static let tokenRevoked = "staff.token.revoked"
+    public static let loginSucceeded = "staff.login.succeeded"
+    public static let loginFailed = "staff.login.failed"
+    public static let sessionEnded = "staff.session.ended"
+
+    /// Every staff event type.
+    public static let all: Set<String> = [
+        userCreated, roleGranted, roleRevoked, teamJoined, teamLeft, passwordSet, totpEnrolled, clearanceGranted,
+        tokenIssued, tokenRevoked, loginSucceeded, loginFailed, sessionEnded,
+    ]
+
+    /// The stream of a user's events (an invalid name, from a failed sign-in, is not used as is).
+    public static func stream(user: String) -> String {
+        StaffUser.isValidName(user) ? "staff/\(user)" : "staff/-invalid-name-"
+    }
+
+    /// One staff event: `fields` go to the header and the payload alike (none is secret).
+    public static func event(_ type: String, user: String, actor: String, fields: [String: JSONValue] = [:]) throws -> NewEvent {
+        var header = fields
+        header["v"] = .integer(1)
+        header["user"] = .string(StaffUser.isValidName(user) ? user : String(user.prefix(64)))
+        let bytes = try JSONValue.object(header).encoded()
+        return NewEvent(
+            stream: stream(user: user), eventType: type, actor: actor, header: String(decoding: bytes, as: UTF8.self), payload: bytes)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+public import Ledger
+public import LedgerStore
+public import Logging
+import NIOCore
+import PostgresNIO
+public import ServiceLifecycle
+import RecordkeeperCore
+import Events
+
+/// The content search indexer (docs/operations.md, "Search"): a `Service` that reads every
+/// message entry (`whatsapp.message.received`, `message.send.requested`) in ledger order,
+/// decrypts it, and stores a blind index of its words: HMAC-SHA256 tags under a key derived
+/// from the master key (``BlindIndexKey``), never the words. Progress and the key's identifier
+/// are in `search_index_state`; a different key (a rotated master key) rebuilds the index.
+///
+/// It needs the master key (to read payloads and to derive the index key): without one the
+/// server does not start it and search answers 503.
+public final class SearchIndexer: Service, Sendable {
+    public let ledger: String
+    let store: LedgerStore
+    let key: BlindIndexKey
+    public let batchSize: Int
+    public let pollInterval: Duration
+    let logger: Logger
+    private let loop = WorkerLoop()
+
+    /// The message entries that are indexed.
+    static let eventTypes: Set<String> = [WhatsAppEventType.messageReceived, OutboundEventType.sendRequested]
+
+    /// - Throws: ``LedgerStoreError/noMasterKey`` when the store has no master key.
+    public init(ledger: String, store: LedgerStore, batchSize: Int = 200, pollInterval: Duration = .seconds(10), logger: Logger) throws {
+        guard let key = ContentSearch.indexKey(store) else { throw LedgerStoreError.noMasterKey }
+        self.ledger = ledger
+        self.store = store
+        self.key = key
+        self.batchSize = max(1, batchSize)
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    /// Starts the next round now.
+    public func wake() { loop.wake() }
+
+    public func run() async throws {
+        await loop.run(pollInterval: pollInterval, logger: logger, failure: "search indexing round failed") { [self] in
+            try await runRound() == batchSize ? .zero : pollInterval
+        }
+    }
+
+    /// One round: indexes up to ``batchSize`` message entries.
+    /// - Returns: how many entries were read.
+    @discardableResult
+    public func runRound() async throws -> Int {
+        let ref: LedgerRef
+        do {
+            ref = try await store.ledger(named: ledger, create: false)
+        } catch LedgerStoreError.ledgerNotFound {
+            return 0
+        }
+        try await store.client.perform(
+            """
+            INSERT INTO search_index_state (ledger_id, key_id) VALUES (\(ref.id), \(key.identifier)) ON CONFLICT (ledger_id) DO NOTHING
+            """, logger: logger)
+        let head = try await store.head(of: ref).position
+        return try await store.withTransaction { connection in
+            var last: Int64 = 0
+            var keyID = ""
+            for try await (position, id) in try await connection.query(
+                "SELECT last_position, key_id FROM search_index_state WHERE ledger_id = \(ref.id) FOR UPDATE", logger: logger
+            ).decode((Int64, String).self) { (last, keyID) = (position, id) }
+            if keyID != self.key.identifier {
+                self.logger.notice("the search index key changed (master key rotated): rebuilding the index", metadata: ["ledger": "\(self.ledger)"])
+                try await connection.perform("DELETE FROM search_terms WHERE ledger_id = \(ref.id)", logger: self.logger)
+                last = 0
+            }
+            guard head > last else {
+                try await self.save(ref, last: last, on: connection)
+                return 0
+            }
+            let records = try await self.store.selectedRecords(
+                ledger: ref, after: last, through: head, eventTypes: Self.eventTypes, payloadTypes: Self.eventTypes,
+                limit: self.batchSize, on: connection)
+            var terms: [ByteBuffer] = []
+            var positions: [Int64] = []
+            for record in records {
+                guard case .bytes(let bytes)? = record.payload, let json = try? JSONValue.parse(bytes) else { continue }
+                let position = record.entry.fields.position
+                for term in SearchTerms.indexable(ContentSearch.text(of: json)) {
+                    terms.append(ByteBuffer(bytes: self.key.tag(term)))
+                    positions.append(position)
+                }
+            }
+            if !terms.isEmpty {
+                try await connection.perform(
+                    """
+                    INSERT INTO search_terms (ledger_id, term, message_position)
+                    SELECT \(ref.id), t, p FROM unnest(\(terms)::bytea[], \(positions)::int8[]) AS x(t, p)
+                    ON CONFLICT DO NOTHING
+                    """, logger: self.logger)
+            }
+            let reached = records.count == self.batchSize ? records[records.count - 1].entry.fields.position : head
+            try await self.save(ref, last: reached, on: connection)
+            return records.count
+        }
+    }
+
+    private func save(_ ref: LedgerRef, last: Int64, on connection: PostgresConnection) async throws {
+        try await connection.perform(
+            """
+            UPDATE search_index_state SET last_position = \(last), key_id = \(key.identifier), updated_at = now()
+            WHERE ledger_id = \(ref.id)
+            """, logger: logger)
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import Ledger
+public import Logging
+import NIOConcurrencyHelpers
+import PostgresNIO
+
+/// Keeps projections up to date with the ledger, exactly once, safely from several processes.
+///
+/// Each batch runs in one transaction that locks the projection's `projection_state` row
+/// (`SELECT … FOR UPDATE`), reads the entries after its last position (decrypting the payloads
+/// it asks for), applies them and stores the new last position. Another process running the
+/// same projection waits for the lock and then continues after the position this one stored.
+/// A projection whose version is newer than the stored one is reset and replayed from position 1.
+///
+/// As a `Service` (see `ProjectionRunner+Service.swift`) it catches up at start, then whenever
+/// PostgreSQL notifies `rk_ledger_appended`, with a slow poll as a fallback.
+public final class ProjectionRunner: Sendable {
+    public let store: LedgerStore
+    public let projections: [any Projection]
+    /// The ledgers to project (nil: every ledger).
+    public let ledgers: [String]?
+    /// The most entries one transaction applies.
+    public let batchSize: Int
+    /// How often the service catches up without a notification (a fallback for lost ones).
+    public let pollInterval: Duration
+    /// The longest one batch may take before it is given up (and retried on the next wake-up).
+    public let stepTimeout: Duration = .seconds(120)
+    /// The least time between two catch-up passes of the service, so that a busy ledger is
+    /// applied in batches rather than one transaction per append (the projections' lag).
+    public let coalesceInterval: Duration
+    let logger: Logger
+    let listening = NIOLockedValueBox(false)
+    /// Called by the service after it applied entries to a projection (projection, ledger):
+    /// e.g. to wake the media fetcher once the `media` projection has seen new media.
+    let onApplied: (@Sendable (_ projection: String, _ ledger: String) -> Void)?
+
+    /// - Parameters:
+    ///   - projections: the projections to run (names must differ).
+    ///   - ledgers: the ledgers to project; nil for every ledger.
+    ///   - batchSize: entries per transaction.
+    ///   - pollInterval: the fallback catch-up interval of the service.
+    ///   - coalesceInterval: the least time between two catch-up passes of the service.
+    public init(
+        store: LedgerStore, projections: [any Projection], ledgers: [String]? = nil, batchSize: Int = 500,
+        pollInterval: Duration = .seconds(30), coalesceInterval: Duration = .milliseconds(50), logger: Logger,
+        onApplied: (@Sendable (_ projection: String, _ ledger: String) -> Void)? = nil
+    ) {
+        self.onApplied = onApplied
+        self.store = store
+        self.projections = projections
+        self.ledgers = ledgers
+        self.batchSize = max(1, batchSize)
+        self.pollInterval = pollInterval
+        self.coalesceInterval = coalesceInterval
+        self.logger = logger
+    }
+
+    /// Whether the service is listening for `rk_ledger_appended` notifications right now.
+    public var isListening: Bool { listening.withLockedValue { $0 } }
+
+    /// The projection of this name.
+    /// - Throws: ``ProjectionError/unknownProjection(_:known:)``.
+    public func projection(named name: String) throws -> any Projection {
+        try Self.projection(named: name, in: projections)
+    }
+
+    /// The projection of this name among `projections`.
+    /// - Throws: ``ProjectionError/unknownProjection(_:known:)``.
+    public static func projection(named name: String, in projections: [any Projection]) throws -> any Projection {
+        guard let projection = projections.first(where: { $0.name == name }) else {
+            throw ProjectionError.unknownProjection(name, known: projections.map(\.name))
+        }
+        return projection
+    }
+
+    // MARK: Catching up
+
+    /// Applies batches until the projection has seen the ledger's head (as it was when each
+    /// batch was read). `progress` is called after each batch.
+    public func catchUp(
+        _ projection: any Projection, ledger name: String, progress: @Sendable (ProjectionProgress) -> Void = { _ in }
+    ) async throws -> ProjectionProgress {
+        try await run(projection, ledger: name, reset: false, progress: progress)
+    }
+
+    /// Resets the projection's rows of one ledger and replays it from position 1, in batches.
+    /// Readers see the rows fill up again while it runs.
+    public func rebuild(
+        _ projection: any Projection, ledger name: String, progress: @Sendable (ProjectionProgress) -> Void = { _ in }
+    ) async throws -> ProjectionProgress {
+        try await run(projection, ledger: name, reset: true, progress: progress)
+    }
+
+    /// Catches every projection up on every selected ledger; skips those already at the head.
+    @discardableResult
+    public func catchUpAll() async throws -> [ProjectionProgress] {
+        var done: [ProjectionProgress] = []
+        for status in try await pendingWork() {
+            done.append(try await catchUp(try projection(named: status.projection), ledger: status.ledger))
+        }
+        return done
+    }
+
+    private func run(
+        _ projection: any Projection, ledger name: String, reset: Bool, progress: @Sendable (ProjectionProgress) -> Void
+    ) async throws -> ProjectionProgress {
+        let ledger = try await store.ledger(named: name, create: false)
+        var total = try await step(projection, ledger: ledger, reset: reset)
+        progress(total)
+        while total.lastPosition < total.headPosition {
+            let next = try await step(projection, ledger: ledger, reset: false)
+            total.applied += next.applied
+            total.lastPosition = next.lastPosition
+            total.headPosition = next.headPosition
+            progress(total)
+        }
+        return total
+    }
+
+    /// One batch in one transaction: lock the state row, reset if asked or outdated, read the
+    /// entries after the last position, apply them, store the new last position.
+    func step(_ projection: any Projection, ledger: LedgerRef, reset forced: Bool) async throws -> ProjectionProgress {
+        let limit = batchSize
+        let logger = logger
+        let store = store
+        let projection = projection
+        // A statement that the server's shutdown interrupts can leave PostgresNIO waiting forever:
+        // bound the step, and give it up at once when the runner is cancelled (graceful shutdown).
+        return try await withDeadline(stepTimeout) {
+            try await store.withTransaction { connection in
+                try await connection.perform(
+                    """
+                    INSERT INTO projection_state (projection, ledger_id, version) VALUES (\(projection.name), \(ledger.id), \(projection.version))
+                    ON CONFLICT (projection, ledger_id) DO NOTHING
+                    """, logger: logger
+                )
+                let rows = try await connection.query(
+                    """
+                    SELECT s.version, s.last_position, h.position
+                    FROM projection_state s JOIN ledger_heads h ON h.ledger_id = s.ledger_id
+                    WHERE s.projection = \(projection.name) AND s.ledger_id = \(ledger.id)
+                    FOR UPDATE OF s
+                    """, logger: logger
+                ).collect()
+                guard let row = rows.first else { throw LedgerStoreError.ledgerNotFound(ledger.name) }
+                var (version, last, head) = try row.decode((Int, Int64, Int64).self)
+                if version > projection.version {
+                    throw ProjectionError.newerVersionStored(
+                        projection: projection.name, ledger: ledger.name, stored: version, known: projection.version)
+                }
+                if forced || version < projection.version {
+                    logger.notice(
+                        "resetting projection to replay it from position 1",
+                        metadata: ["projection": "\(projection.name)", "ledger": "\(ledger.name)", "stored_version": "\(version)",
+                                   "version": "\(projection.version)"])
+                    try await projection.reset(ledger: ledger, on: connection, logger: logger)
+                    version = projection.version
+                    last = 0
+                }
+                var applied = 0
+                if last < head {
+                    let records = try await store.selectedRecords(
+                        ledger: ledger, after: last, through: head, eventTypes: projection.eventTypes,
+                        payloadTypes: projection.payloadTypes, limit: limit, on: connection)
+                    try await projection.apply(records, ledger: ledger, on: connection, logger: logger)
+                    applied = records.count
+                    last = records.count == limit ? records[records.count - 1].entry.fields.position : head
+                }
+                try await connection.perform(
+                    """
+                    UPDATE projection_state SET version = \(version), last_position = \(last), updated_at = now()
+                    WHERE projection = \(projection.name) AND ledger_id = \(ledger.id)
+                    """, logger: logger
+                )
+                return ProjectionProgress(
+                    projection: projection.name, ledger: ledger.name, applied: applied, lastPosition: last, headPosition: head)
+            }
+        }
+    }
+
+    /// The projections and ledgers with something to do: entries after their last position, or
+    /// a version to rebuild.
+    func pendingWork() async throws -> [ProjectionStatus] {
+        try await status().filter { $0.storedVersion != $0.version || $0.lastPosition < $0.headPosition }
+    }
+
+    // MARK: Status
+
+    /// Where every projection stands in every selected ledger.
+    public func status() async throws -> [ProjectionStatus] {
+        let rows = try await store.client.query(
+            """
+            SELECT l.name, h.position, s.projection, s.version, s.last_position, s.updated_at
+            FROM ledgers l JOIN ledger_heads h ON h.ledger_id = l.id
+            LEFT JOIN projection_state s ON s.ledger_id = l.id
+            ORDER BY l.name, s.projection
+            """, logger: logger)
+        var stored: [String: (head: Int64, states: [String: (Int, Int64, Date)])] = [:]
+        var names: [String] = []
+        for try await (ledger, head, projection, version, last, updated) in rows.decode((String, Int64, String?, Int?, Int64?, Date?).self) {
+            if stored[ledger] == nil {
+                stored[ledger] = (head, [:])
+                names.append(ledger)
+            }
+            if let projection, let version, let last, let updated { stored[ledger]?.states[projection] = (version, last, updated) }
+        }
+        var result: [ProjectionStatus] = []
+        for ledger in names where ledgers?.contains(ledger) ?? true {
+            guard let entry = stored[ledger] else { continue }
+            for projection in projections {
+                let state = entry.states[projection.name]
+                result.append(ProjectionStatus(
+                    projection: projection.name, ledger: ledger, storedVersion: state?.0, version: projection.version,
+                    lastPosition: state?.1 ?? 0, headPosition: entry.head, updatedAt: state?.2))
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,211 @@
+public import Foundation
+import Ledger
+public import LedgerStore
+import Logging
+import PostgresNIO
+import WhatsApp
+import Classification
+import Events
+import RecordkeeperCore
+
+/// Reads the `conversations` projection for the read API; message content comes from the
+/// ledger, decrypted on read (the projection never holds it).
+public struct ConversationQueries: Sendable {
+    public let store: LedgerStore
+    /// The most items one page holds.
+    public static let maxLimit = 200
+
+    public init(store: LedgerStore) {
+        self.store = store
+    }
+
+    /// Conversations of a ledger, newest activity (message or status) first.
+    /// - Parameters:
+    ///   - phoneNumberID: only this business number's.
+    ///   - since: only those whose last message is at or after this time.
+    ///   - until: only those whose last message is before this time.
+    ///   - cursor: the `nextCursor` of the previous page.
+    /// - Throws: ``ConversationQueryError/invalidCursor``, ``LedgerStoreError/ledgerNotFound(_:)``.
+    /// - Parameter teams: only conversations routed to one of these teams (an agent's scope,
+    ///   ``ConversationScope/teamFilter``); nil: every conversation.
+    public func conversations(
+        ledger name: String, phoneNumberID: String? = nil, since: Date? = nil, until: Date? = nil, limit: Int = 50, cursor: String? = nil,
+        teams: [String]? = nil
+    ) async throws -> ConversationPage {
+        let ledger = try await store.ledger(named: name, create: false)
+        let limit = Self.clamp(limit)
+        var afterActivity: Int64?
+        var afterID: String?
+        if let cursor {
+            let fields = try OpaqueToken.fields(of: cursor, kind: "conversations", count: 2)
+            guard let activity = Int64(fields[0]) else { throw ConversationQueryError.invalidCursor }
+            afterActivity = activity
+            afterID = fields[1]
+        }
+        let sinceUs = since.map { LedgerTimestamp($0).microseconds }
+        let untilUs = until.map { LedgerTimestamp($0).microseconds }
+        let rows = try await store.client.query(
+            """
+            SELECT \(unescaped: Self.summaryColumns) FROM conversations
+            WHERE ledger_id = \(ledger.id)
+              AND (\(phoneNumberID)::text IS NULL OR phone_number_id = \(phoneNumberID))
+              AND (\(sinceUs)::int8 IS NULL OR last_message_at_us >= \(sinceUs))
+              AND (\(untilUs)::int8 IS NULL OR last_message_at_us < \(untilUs))
+              AND (\(afterActivity)::int8 IS NULL OR (last_activity_at_us, id) < (\(afterActivity), \(afterID)::text))
+              AND (\(teams)::text[] IS NULL OR id IN (
+                    SELECT conversation_id FROM inbox_conversations WHERE ledger_id = \(ledger.id) AND team = ANY(\(teams)::text[])))
+            ORDER BY last_activity_at_us DESC, id DESC
+            LIMIT \(limit + 1)
+            """, logger: store.logger)
+        var items: [(summary: ConversationSummary, activityUs: Int64)] = []
+        for try await row in rows { items.append(try Self.summary(row)) }
+        var next: String?
+        if items.count > limit {
+            items.removeLast()
+            if let last = items.last {
+                next = OpaqueToken.cursor(kind: "conversations", [String(last.activityUs), last.summary.id])
+            }
+        }
+        return ConversationPage(items: items.map(\.summary), nextCursor: next)
+    }
+
+    /// One conversation, by its id or by any stream merged into it; nil if there is none.
+    public func conversation(ledger name: String, id: String) async throws -> ConversationDetail? {
+        let ledger = try await store.ledger(named: name, create: false)
+        guard let resolved = try await resolve(id, ledger: ledger) else { return nil }
+        let rows = try await store.client.query(
+            "SELECT \(unescaped: Self.summaryColumns) FROM conversations WHERE ledger_id = \(ledger.id) AND id = \(resolved)",
+            logger: store.logger)
+        var summary: ConversationSummary?
+        for try await row in rows { summary = try Self.summary(row).summary }
+        guard let summary else { return nil }
+        var streams: [String] = []
+        for try await stream in try await store.client.query(
+            "SELECT stream FROM conversation_streams WHERE ledger_id = \(ledger.id) AND conversation_id = \(resolved) ORDER BY first_position, stream",
+            logger: store.logger
+        ).decode(String.self) { streams.append(stream) }
+        var keys: [String] = []
+        for try await key in try await store.client.query(
+            """
+            SELECT citizen_key FROM conversation_identities WHERE ledger_id = \(ledger.id) AND conversation_id = \(resolved)
+            ORDER BY first_position, citizen_key
+            """, logger: store.logger
+        ).decode(String.self) { keys.append(key) }
+        return ConversationDetail(summary: summary, streams: streams, citizenKeys: keys)
+    }
+
+    /// One conversation's summary by its id or any stream merged into it, in one query (the send
+    /// API's lookup); nil if there is none.
+    public func summary(ledger name: String, id: String) async throws -> ConversationSummary? {
+        let ledger = try await store.ledger(named: name, create: false)
+        let rows = try await store.client.query(
+            """
+            SELECT \(unescaped: Self.summaryColumns) FROM conversations
+            WHERE ledger_id = \(ledger.id)
+              AND id = (SELECT conversation_id FROM conversation_streams WHERE ledger_id = \(ledger.id) AND stream = \(id))
+            """, logger: store.logger)
+        for try await row in rows { return try Self.summary(row).summary }
+        return nil
+    }
+
+    /// A conversation's messages in ledger order, with their content read from the ledger.
+    /// - Returns: nil if there is no such conversation.
+    /// - Throws: ``ConversationQueryError/invalidCursor``.
+    public func messages(ledger name: String, conversation id: String, limit: Int = 50, cursor: String? = nil) async throws -> TimelinePage? {
+        let ledger = try await store.ledger(named: name, create: false)
+        guard let resolved = try await resolve(id, ledger: ledger) else { return nil }
+        var after: Int64 = 0
+        if let cursor {
+            guard let position = Int64(try OpaqueToken.fields(of: cursor, kind: "messages", count: 1)[0]) else {
+                throw ConversationQueryError.invalidCursor
+            }
+            after = position
+        }
+        let limit = Self.clamp(limit)
+        let rows = try await store.client.query(
+            """
+            SELECT m.position, m.stream, m.message_id, m.direction, m.message_type, m.occurred_at_us, m.status, m.status_at_us,
+                   m.request_id, m.error_code, c.category::int4, c.source, c.reasons
+            FROM conversation_messages m
+            LEFT JOIN message_classifications c ON c.ledger_id = m.ledger_id AND c.message_position = m.position AND c.state = 'classified'
+            WHERE m.ledger_id = \(ledger.id) AND m.conversation_id = \(resolved) AND m.position > \(after)
+            ORDER BY m.position LIMIT \(limit + 1)
+            """, logger: store.logger)
+        var metadata: [(Int64, String, String, String, String?, Int64, String?, Int64?, String?, Int32?)] = []
+        var classifications: [Int64: MessageClassification] = [:]
+        for try await row in rows {
+            let (position, stream, messageID, direction, type, occurred, status, statusAt, requestID, errorCode, category, source, reasons) =
+                try row.decode((Int64, String, String, String, String?, Int64, String?, Int64?, String?, Int32?, Int32?, String?, String?).self)
+            metadata.append((position, stream, messageID, direction, type, occurred, status, statusAt, requestID, errorCode))
+            if let category, let level = DataCategory(rawValue: Int(category)) {
+                classifications[position] = MessageClassification(
+                    category: level, source: source ?? "automatic",
+                    reasons: (reasons ?? "").split(separator: ",").map(String.init))
+            }
+        }
+        var next: String?
+        if metadata.count > limit {
+            metadata.removeLast()
+            next = metadata.last.map { OpaqueToken.cursor(kind: "messages", [String($0.0)]) }
+        }
+        var items: [TimelineItem] = []
+        for (position, stream, messageID, direction, type, occurred, status, statusAt, requestID, errorCode) in metadata {
+            items.append(TimelineItem(
+                position: position, stream: stream, messageID: messageID, direction: direction, messageType: type,
+                occurredAt: LedgerTimestamp(microseconds: occurred).date, status: status,
+                statusAt: statusAt.map { LedgerTimestamp(microseconds: $0).date }, requestID: requestID, errorCode: errorCode.map(Int.init),
+                content: try await content(ledger: name, position: position), classification: classifications[position]))
+        }
+        return TimelinePage(items: items, nextCursor: next)
+    }
+
+    /// The content of the message entry at `position`, decrypted from the ledger.
+    func content(ledger: String, position: Int64) async throws -> MessageContent {
+        var iterator = store.records(ledger: ledger, from: position, through: position, pageSize: 1).makeAsyncIterator()
+        guard let record = try await iterator.next() else { return .unavailable("no entry at position \(position)") }
+        switch record.payload {
+        case .bytes(let bytes) where record.entry.fields.eventType == OutboundEventType.sendRequested:
+            guard let body = try? JSONValue.parse(bytes) else { return .unavailable("the request body is not JSON") }
+            return .available(message: body, profile: nil)
+        case .bytes(let bytes):
+            guard let payload = try? JSONValue.parse(bytes), let message = payload["message"], message != .null else {
+                return .unavailable("the payload is not a message document of docs/whatsapp-ingest.md")
+            }
+            return .available(message: message, profile: payload["envelope"]?["contact"]?["profile"])
+        case .destroyed(let by): return .destroyed(authorisedBy: by)
+        case .sealed: return .sealed
+        case .unavailable(let why): return .unavailable(why)
+        }
+    }
+
+    /// The conversation an id or merged stream belongs to.
+    private func resolve(_ id: String, ledger: LedgerRef) async throws -> String? {
+        let rows = try await store.client.query(
+            "SELECT conversation_id FROM conversation_streams WHERE ledger_id = \(ledger.id) AND stream = \(id)", logger: store.logger)
+        for try await conversation in rows.decode(String.self) { return conversation }
+        return nil
+    }
+
+    private static func clamp(_ limit: Int) -> Int { min(max(1, limit), maxLimit) }
+
+    private static let summaryColumns = """
+        id, phone_number_id, display_phone_number, user_id, wa_id, profile_name, first_message_at_us, last_message_at_us,
+        last_inbound_at_us, last_activity_at_us, message_count,
+        (SELECT max(mc.category)::int4 FROM conversation_messages cm
+         JOIN message_classifications mc ON mc.ledger_id = cm.ledger_id AND mc.message_position = cm.position
+         WHERE cm.ledger_id = conversations.ledger_id AND cm.conversation_id = conversations.id)
+        """
+
+    /// A summary, and its last activity time exactly as stored (for cursors).
+    private static func summary(_ row: PostgresRow) throws -> (summary: ConversationSummary, activityUs: Int64) {
+        let (id, number, display, userID, waID, name, first, last, inbound, activity, count, category) =
+            try row.decode((String, String, String?, String?, String?, String?, Int64?, Int64?, Int64?, Int64, Int64, Int32?).self)
+        let date = { (us: Int64?) in us.map { LedgerTimestamp(microseconds: $0).date } }
+        let summary = ConversationSummary(
+            id: id, phoneNumberID: number, displayPhoneNumber: display, userID: userID, waID: waID, profileName: name,
+            firstMessageAt: date(first), lastMessageAt: date(last), lastInboundAt: date(inbound),
+            lastActivityAt: LedgerTimestamp(microseconds: activity).date, messageCount: count,
+            category: category.flatMap { DataCategory(rawValue: Int($0)) })
+        return (summary, activity)
+    }
+}
