@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import LedgerStore
 import Logging
+import Runtime
 import Server
 
 struct CheckpointCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Ledger
 import LedgerStore
 import Logging
 import Records
+import Runtime
 import WhatsApp
 
 struct Demo: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Ledger
 import LedgerStore
 import Logging
 import Records
+import Runtime
 
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

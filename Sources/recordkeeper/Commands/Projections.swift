@@ -3,6 +3,7 @@ import Foundation
 import LedgerStore
 import Logging
 import Records
+import Runtime
 import Server
 
 struct Projections: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Ledger
 import LedgerStore
 import Logging
 import Records
+import Runtime
 
 struct Relays: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -6,6 +6,7 @@ import LedgerStore
 import Logging
 import PostgresNIO
 import Records
+import Runtime
 import Server
 
 struct Serve: AsyncParsableCommand {

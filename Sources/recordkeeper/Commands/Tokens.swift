@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Records
+import Runtime
 
 struct Tokens: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerStore
+import Runtime
 
 struct VerifyProof: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -5,6 +5,7 @@ import LedgerStore
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
+import Runtime
 import WhatsApp
 
 /// Opens `bench send`'s conversations: one signed text delivery from each of `count` citizens to a
