@@ -269,12 +269,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What both executables need to run: configuration from the environment, the embedded
+        // PostgreSQL default, database clients, terminal and JSON output, secret files.
+        .target(
+            name: "RecordkeeperRuntime",
+            dependencies: [
+                "Ledger", "LedgerStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "recordkeeper",
             dependencies: [
                 "Ledger",
                 "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
+                "RecordkeeperRuntime",
                 "Server",
                 "Timestamping",
                 "WhatsApp",
@@ -288,6 +300,24 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks (`swift run -c release recordkeeper-bench …`, docs/benchmarks.md): not a
+        // product, never installed. Creates and drops its own baseline schema.
+        .executableTarget(
+            name: "recordkeeper-bench",
+            dependencies: [
+                "Ledger", "LedgerStore", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers", "RecordkeeperRuntime", "Server", "WhatsApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

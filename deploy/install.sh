@@ -80,6 +80,13 @@ migrations=(Migrations/*.sql)
 shopt -u nullglob
 ((${#migrations[@]} > 0)) || die "no Migrations/*.sql in $repo_root"
 install -m 0644 "${migrations[@]}" "$SHARE_DIR/Migrations/"
+# Re-applied by every migrate (the grant function): installed as they are in the checkout.
+install -d -m 0755 "$SHARE_DIR/Migrations/repeatable"
+shopt -s nullglob
+repeatable=(Migrations/repeatable/*.sql)
+shopt -u nullglob
+((${#repeatable[@]} > 0)) || die "no Migrations/repeatable/*.sql in $repo_root"
+install -m 0644 "${repeatable[@]}" "$SHARE_DIR/Migrations/repeatable/"
 # Migration files are append-only: one installed earlier but gone from the
 # checkout means the checkout is older than what was installed.
 for installed in "$SHARE_DIR"/Migrations/*.sql; do

@@ -34,7 +34,7 @@ ALLOWED = {
     "API": {"Messaging", "Inbox", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp"},
     "Checkpoints": {"Ledger", "LedgerStore", "Timestamping"},
     "Workers": {"Checkpoints", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore"},
-    "Runtime": {"Ledger", "LedgerStore", "RecordkeeperCore"},
+    "RecordkeeperRuntime": {"Ledger", "LedgerStore", "RecordkeeperCore"},
 }
 ALLOWED["Server"] = set(ALLOWED) - {"Server"}
 ALLOWED["recordkeeper"] = set(ALLOWED) - {"recordkeeper"}

@@ -70,10 +70,13 @@ swift build --build-tests
 report_elapsed "build" "$phase_start"
 
 RECORDKEEPER_BIN="$repo_root/.build/debug/recordkeeper"
-export RECORDKEEPER_BIN
-if [[ ! -x "$RECORDKEEPER_BIN" ]]; then
-    say "warning: $RECORDKEEPER_BIN was not built; tests that run the executable will fail"
-fi
+RECORDKEEPER_BENCH_BIN="$repo_root/.build/debug/recordkeeper-bench"
+export RECORDKEEPER_BIN RECORDKEEPER_BENCH_BIN
+for binary in "$RECORDKEEPER_BIN" "$RECORDKEEPER_BENCH_BIN"; do
+    if [[ ! -x "$binary" ]]; then
+        say "warning: $binary was not built; tests that run it will fail"
+    fi
+done
 
 # shellcheck source=scripts/pg-throwaway.sh
 source "$repo_root/scripts/pg-throwaway.sh"

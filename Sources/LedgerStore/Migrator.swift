@@ -67,10 +67,49 @@ public struct Migration: Sendable, Hashable {
     }
 }
 
+/// A SQL file from `Migrations/repeatable/`, re-applied by every `migrate` after the numbered
+/// migrations (today only `grants.sql`, the one definition of `rk_grant_service_role`).
+///
+/// A repeatable file is written against the newest schema and must be safe to run again
+/// (`CREATE OR REPLACE`). It is not recorded in `schema_migrations` and may change between
+/// releases: the next `migrate` replaces what it defines.
+public struct RepeatableMigration: Sendable, Hashable {
+    /// The file name without `.sql`, e.g. `grants`.
+    public var name: String
+    public var sql: String
+
+    public init(name: String, sql: String) {
+        self.name = name
+        self.sql = sql
+    }
+
+    /// Loads every `*.sql` file of `<migrationsDirectory>/repeatable`, ordered by file name.
+    /// - Throws: ``MigrationError/directoryUnreadable(_:)`` when that directory is missing or holds
+    ///   no SQL file (an installation that copied only the numbered files).
+    public static func load(from migrationsDirectory: URL) throws -> [RepeatableMigration] {
+        let directory = migrationsDirectory.appendingPathComponent("repeatable")
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw MigrationError.directoryUnreadable(directory.path)
+        }
+        var scripts: [RepeatableMigration] = []
+        for file in files.sorted() where file.hasSuffix(".sql") {
+            let sql = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            scripts.append(RepeatableMigration(name: String(file.dropLast(4)), sql: sql))
+        }
+        guard !scripts.isEmpty else { throw MigrationError.directoryUnreadable(directory.path) }
+        return scripts
+    }
+}
+
 /// What `migrate` did.
 public struct MigrationReport: Sendable, Codable {
     public var applied: [Int]
     public var alreadyApplied: [Int]
+    /// The repeatable files (re)applied after the numbered migrations, by name.
+    public var repeatable: [String]
     public var serviceRole: String?
     public var serviceRoleCreated: Bool
 }
@@ -79,20 +118,32 @@ public struct MigrationReport: Sendable, Codable {
 ///
 /// A session advisory lock serialises concurrent migrators. An applied migration whose file has
 /// changed is refused: the schema of a records system is never silently edited.
+///
+/// After the numbered migrations, the repeatable files (``RepeatableMigration``) are applied
+/// again, and the service role granted, in one transaction: the grant function is defined once,
+/// in `Migrations/repeatable/grants.sql`, instead of being redefined by migration after migration.
 public struct Migrator: Sendable {
     /// The advisory lock key all migrators share.
     static let lockKey: Int64 = 0x5245_434B_4D49_4752  // "RECKMIGR"
 
     public let migrations: [Migration]
+    public let repeatable: [RepeatableMigration]
     public let logger: Logger
 
-    public init(migrations: [Migration], logger: Logger) {
+    /// - Parameters:
+    ///   - migrations: the numbered migrations, from ``Migration/load(from:)``.
+    ///   - repeatable: the repeatable files, from ``RepeatableMigration/load(from:)``. Leave them
+    ///     out only when `migrations` stops before version 15 (a test of an older schema): from
+    ///     version 15 on, granting the service role needs `grants.sql`.
+    ///   - logger: where progress is logged.
+    public init(migrations: [Migration], repeatable: [RepeatableMigration] = [], logger: Logger) {
         self.migrations = migrations
+        self.repeatable = repeatable
         self.logger = logger
     }
 
-    /// Applies what is missing, as the schema owner, then creates the service role if asked and
-    /// (re)grants its privileges.
+    /// Applies what is missing, as the schema owner, then the repeatable files, then creates the
+    /// service role if asked and (re)grants its privileges.
     /// - Parameters:
     ///   - owner: a client connected as the schema owner.
     ///   - serviceRole: the role name and password from `DATABASE_URL`, if known.
@@ -132,7 +183,7 @@ public struct Migrator: Sendable {
         if let unknown = recorded.keys.sorted().first(where: { !known.contains($0) }) {
             throw MigrationError.unknownAppliedVersion(unknown)
         }
-        var report = MigrationReport(applied: [], alreadyApplied: [], serviceRole: serviceRole?.name, serviceRoleCreated: false)
+        var report = MigrationReport(applied: [], alreadyApplied: [], repeatable: [], serviceRole: serviceRole?.name, serviceRoleCreated: false)
         for migration in migrations {
             if let checksum = recorded[migration.version] {
                 guard checksum == migration.checksum else {
@@ -159,10 +210,36 @@ public struct Migrator: Sendable {
             report.applied.append(migration.version)
         }
         if let role = serviceRole {
+            // Roles are cluster-wide and their creation tolerates a concurrent creator: outside the transaction.
             report.serviceRoleCreated = try await ensureServiceRole(connection, name: role.name, password: role.password)
-            try await connection.perform("SELECT rk_grant_service_role(\(role.name))", logger: logger)
         }
+        try await applyRepeatable(connection, grantingTo: serviceRole?.name)
+        report.repeatable = repeatable.map(\.name)
         return report
+    }
+
+    /// Applies every repeatable file, then grants `role` its privileges, in one transaction: the
+    /// service role is never granted from a definition other than the files'.
+    private func applyRepeatable(_ connection: PostgresConnection, grantingTo role: String?) async throws {
+        guard !repeatable.isEmpty || role != nil else { return }
+        try await connection.perform("BEGIN", logger: logger)
+        var current = "grant"
+        do {
+            for script in repeatable {
+                current = script.name
+                for statement in SQLScript.statements(in: script.sql) {
+                    try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+            }
+            current = "grant"
+            if let role {
+                try await connection.perform("SELECT rk_grant_service_role(\(role))", logger: logger)
+            }
+            try await connection.perform("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw MigrationError.repeatableFailed(name: current, reason: error.serverMessage)
+        }
     }
 
     /// Creates the service role if it does not exist. The statement is built server-side with
@@ -208,6 +285,8 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable {
     case unknownAppliedVersion(Int)
     case failed(version: Int, name: String, reason: String)
     case cannotCreateRole(name: String, reason: String)
+    /// A repeatable file, or granting the service role (`name` "grant"), failed and was rolled back.
+    case repeatableFailed(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -225,6 +304,10 @@ public enum MigrationError: Error, CustomStringConvertible, Sendable {
             "migration \(version) (\(name)) failed and was rolled back: \(reason)"
         case .cannotCreateRole(let name, let reason):
             "could not create the service role '\(name)': \(reason). Create it yourself, or migrate as a role that may create roles"
+        case .repeatableFailed(let name, let reason):
+            name == "grant"
+                ? "granting the service role its privileges failed and was rolled back: \(reason)"
+                : "the repeatable migration \(name).sql failed and was rolled back: \(reason)"
         }
     }
 }

@@ -22,14 +22,19 @@ struct MigrationTests {
         let db = try await TestDatabase.createEmpty()
         defer { Task { await db.drop() } }
         let migrations = try TestDatabase.migrations()
+        let repeatable = try TestDatabase.repeatableMigrations()
         let first = try await TestDatabase.withClient(db.owner) { client in
-            try await Migrator(migrations: migrations, logger: TestDatabase.logger).migrate(owner: client, serviceRole: (TestDatabase.serviceRole, TestDatabase.servicePassword))
+            try await Migrator(migrations: migrations, repeatable: repeatable, logger: TestDatabase.logger)
+                .migrate(owner: client, serviceRole: (TestDatabase.serviceRole, TestDatabase.servicePassword))
         }
         #expect(first.applied == migrations.map(\.version))
+        #expect(first.repeatable == ["grants"])
         let second = try await TestDatabase.withClient(db.owner) { client in
-            try await Migrator(migrations: migrations, logger: TestDatabase.logger).migrate(owner: client, serviceRole: (TestDatabase.serviceRole, TestDatabase.servicePassword))
+            try await Migrator(migrations: migrations, repeatable: repeatable, logger: TestDatabase.logger)
+                .migrate(owner: client, serviceRole: (TestDatabase.serviceRole, TestDatabase.servicePassword))
         }
         #expect(second.applied.isEmpty)
+        #expect(second.repeatable == ["grants"], "the repeatable files are applied on every migrate")
         #expect(second.alreadyApplied == migrations.map(\.version))
         let checksums = try await db.asSuperuser { client in
             try await client.query("SELECT sha256 FROM schema_migrations ORDER BY version", logger: TestDatabase.logger).collect().map { try $0.decode(String.self) }

@@ -5,7 +5,7 @@ import Testing
 /// is the option's doing, not the connection's).
 @Suite("CLI bad input", .timeLimit(.minutes(3)))
 struct CLIBadInputTests {
-    @Test("verify --from 0 exits 2 with a message; bench append --events 0 exits non-zero")
+    @Test("verify --from 0 exits 2 with a message; recordkeeper-bench append --events 0 exits non-zero")
     func rejectsBadOptions() async throws {
         try await withScratchDatabase(servicePrefix: "rk_cli_service") { database in
             try await withTemporaryDirectory { work in
@@ -17,7 +17,7 @@ struct CLIBadInputTests {
                 #expect(verify.exitCode == 2, "\(verify.transcript)")
                 #expect(verify.stderr.contains("--from must be 1 or more"), "\(verify.transcript)")
 
-                let bench = try await cli.run(["bench", "append", "--events", "0"])
+                let bench = try await cli.bench(["append", "--events", "0"])
                 #expect(bench.exitCode != nil && bench.exitCode != 0, "\(bench.transcript)")
                 #expect(bench.stderr.contains("--events"), "the message names the option\n\(bench.transcript)")
 

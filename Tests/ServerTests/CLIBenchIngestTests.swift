@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `recordkeeper bench ingest` as a user runs it: both phases run over HTTP on loopback, every
+/// `recordkeeper-bench ingest` as a user runs it: both phases run over HTTP on loopback, every
 /// delivery is recorded, the figures are printed, and the ledger still verifies.
 @Suite("bench ingest", .timeLimit(.minutes(4)))
 struct CLIBenchIngestTests {
@@ -26,7 +26,7 @@ struct CLIBenchIngestTests {
                 let migrate = try await cli.run(["migrate", "--json"])
                 try #require(migrate.exitCode == 0, "\(migrate.transcript)")
 
-                let run = try await cli.run(["bench", "ingest", "--deliveries", "120", "--concurrency", "4", "--json"])
+                let run = try await cli.bench(["ingest", "--deliveries", "120", "--concurrency", "4", "--json"])
                 try #require(run.exitCode == 0, "\(run.transcript)")
                 let figures = try run.json(Figures.self)
                 #expect(figures.deliveries == 120)

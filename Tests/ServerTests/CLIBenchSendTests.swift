@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `recordkeeper bench send` as a user runs it: conversations are opened by signed deliveries,
+/// `recordkeeper-bench send` as a user runs it: conversations are opened by signed deliveries,
 /// every send request is answered 202, the dispatcher sends every one to the benchmark's fake
 /// Graph API exactly once, the figures are printed, and the ledger still verifies.
 @Suite("bench send", .timeLimit(.minutes(5)))
@@ -30,7 +30,7 @@ struct CLIBenchSendTests {
                 let migrate = try await cli.run(["migrate", "--json"])
                 try #require(migrate.exitCode == 0, "\(migrate.transcript)")
 
-                let run = try await cli.run(["bench", "send", "--requests", "200", "--conversations", "20", "--concurrency", "4", "--json"])
+                let run = try await cli.bench(["send", "--requests", "200", "--conversations", "20", "--concurrency", "4", "--json"])
                 try #require(run.exitCode == 0, "\(run.transcript)")
                 let figures = try run.json(Figures.self)
                 #expect(figures.requests == 200 && figures.conversations == 20 && figures.concurrency == 4)
@@ -54,7 +54,7 @@ struct CLIBenchSendTests {
     func badOptions(option: String) async throws {
         try await withTemporaryDirectory { work in
             let cli = try RecordkeeperCLI(workDirectory: work, environment: [:])
-            let run = try await cli.run(["bench", "send", option, "0"])
+            let run = try await cli.bench(["send", option, "0"])
             #expect(run.exitCode == 64, "\(run.transcript)")
             #expect(run.stderr.contains("must be positive"), "\(run.transcript)")
         }

@@ -57,7 +57,8 @@ struct CLICheckpointTests {
                     #expect(witness.posts.isEmpty, "the witness refused the first delivery")
 
                     // More entries, a second checkpoint: both reach the witness now, in order.
-                    try await Self.succeed(cli, ["bench", "append", "--ledger", "demo", "--events", "40", "--concurrency", "2"])
+                    let bench = try await cli.bench(["append", "--ledger", "demo", "--events", "40", "--concurrency", "2"])
+                    try #require(bench.exitCode == 0, "\(bench.transcript)")
                     let second = try await cli.run(["checkpoint", "--ledger", "demo", "--out", "cp-late.checkpoint", "--json"])
                     try #require(second.exitCode == 0, "\(second.transcript)")
                     let secondSummary = try second.json(CheckpointOutput.self)

@@ -45,7 +45,7 @@ struct CLILedgerLifecycleTests {
                 #expect(demoOutput.lastPosition == Self.demoEvents)
 
                 // bench append: figures for both paths.
-                let bench = try await cli.run(["bench", "append", "--events", "\(Self.benchEvents)", "--concurrency", "4", "--batch", "5", "--json"])
+                let bench = try await cli.bench(["append", "--events", "\(Self.benchEvents)", "--concurrency", "4", "--batch", "5", "--json"])
                 try #require(bench.exitCode == 0, "\(bench.transcript)")
                 let figures = try bench.json(BenchOutput.self)
                 #expect(figures.events == Self.benchEvents)

@@ -52,13 +52,13 @@ struct IndependentVerifierTests {
                 try await Self.require(cli.run(["migrate", "--json"]))
                 try await Self.require(cli.run(["demo", "--json"]))
                 try await Self.require(
-                    cli.run(["bench", "append", "--events", "300", "--ledger", Self.ledger, "--concurrency", "4", "--batch", "5", "--json"]))
+                    cli.bench(["append", "--events", "300", "--ledger", Self.ledger, "--concurrency", "4", "--batch", "5", "--json"]))
                 try await Self.require(cli.run(["keys", "signing", "create"]))
                 let checkpoint = try await Self.require(cli.run(["checkpoint", "--ledger", Self.ledger, "--out", "big.checkpoint", "--json"]))
                 let checkpointSize = try checkpoint.json(CheckpointOutput.self).treeSize
                 try await Self.require(cli.run(["checkpoint", "--ledger", "demo", "--out", "demo.checkpoint"]))
                 try await Self.require(
-                    cli.run(["bench", "append", "--events", "20", "--ledger", Self.ledger, "--concurrency", "2", "--batch", "5", "--json"]))
+                    cli.bench(["append", "--events", "20", "--ledger", Self.ledger, "--concurrency", "2", "--batch", "5", "--json"]))
                 let keys = try await Self.require(cli.run(["keys", "public"]))
                 var keyLines = keys.stdout
 

@@ -5,6 +5,7 @@ import LedgerStore
 import Logging
 import Messaging
 import RecordkeeperCore
+import RecordkeeperRuntime
 import WhatsApp
 import Events
 

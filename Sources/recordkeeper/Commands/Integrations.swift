@@ -4,6 +4,7 @@ import Ledger
 import LedgerStore
 import Logging
 import Access
+import RecordkeeperRuntime
 
 struct Integrations: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

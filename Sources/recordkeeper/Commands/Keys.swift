@@ -5,6 +5,7 @@ import LedgerStore
 import Logging
 import Access
 import Messaging
+import RecordkeeperRuntime
 
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,12 +1,14 @@
 import ArgumentParser
 import LedgerStore
 import Logging
+import RecordkeeperRuntime
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply the numbered SQL migrations as the schema owner and grant the service role.",
         discussion: """
-            Uses DATABASE_OWNER_URL. Creates the service role named in DATABASE_URL if it does not \
+            Uses DATABASE_OWNER_URL. Re-applies Migrations/repeatable/ (the grant function) after the \
+            numbered migrations, creates the service role named in DATABASE_URL if it does not \
             exist (and the owner may create roles), and (re)grants it INSERT and SELECT on the log.
             """
     )
@@ -22,14 +24,15 @@ struct Migrate: AsyncParsableCommand {
             throw CLIError("migrate needs DATABASE_OWNER_URL: the connection of the role that owns the schema")
         }
         let service = runtime.service
-        let migrations = runtime.migrations
+        let migrator = runtime.migrator(logger: logger)
         let report = try await withPostgresClient(owner, logger: logger) { client in
-            try await Migrator(migrations: migrations, logger: logger).migrate(owner: client, serviceRole: (service.username, service.password))
+            try await migrator.migrate(owner: client, serviceRole: (service.username, service.password))
         }
         if json {
             Output.json([
                 "applied": report.applied,
                 "already_applied": report.alreadyApplied,
+                "repeatable": report.repeatable,
                 "service_role": report.serviceRole as Any,
                 "service_role_created": report.serviceRoleCreated,
             ])

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerStore
 import Logging
+import RecordkeeperRuntime
 import Server
 
 struct Projections: AsyncParsableCommand {

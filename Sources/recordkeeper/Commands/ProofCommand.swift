@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerStore
 import Logging
+import RecordkeeperRuntime
 
 struct ProofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

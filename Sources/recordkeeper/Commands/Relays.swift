@@ -4,6 +4,7 @@ import Ledger
 import LedgerStore
 import Logging
 import Messaging
+import RecordkeeperRuntime
 
 struct Relays: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

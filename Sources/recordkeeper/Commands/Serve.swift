@@ -6,6 +6,7 @@ import LedgerStore
 import Logging
 import PostgresNIO
 import Access
+import RecordkeeperRuntime
 import Server
 import Workers
 import Checkpoints

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Access
+import RecordkeeperRuntime
 
 struct Tokens: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import LedgerStore
 import Logging
 import Access
 import Classification
+import RecordkeeperRuntime
 
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

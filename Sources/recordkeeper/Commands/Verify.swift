@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import LedgerStore
 import Logging
+import RecordkeeperRuntime
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerStore
+import RecordkeeperRuntime
 
 struct VerifyProof: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import Foundation
+import RecordkeeperRuntime
 
 extension Output {
     /// Prints an `Encodable` value as pretty JSON with sorted keys (dates in ISO 8601) on standard output.

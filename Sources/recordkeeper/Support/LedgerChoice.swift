@@ -1,4 +1,5 @@
 import LedgerStore
+import RecordkeeperRuntime
 
 /// The ledger a command works on: the one named, or the only one there is.
 func chooseLedger(_ named: String?, in store: LedgerStore) async throws -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import RecordkeeperRuntime
 
 /// Verifier keys from `--public-key` values and `--public-key-file` files (one key per line;
 /// blank lines and lines starting with `#` are ignored).

@@ -34,11 +34,19 @@ struct TestDatabase: Sendable {
         return try DatabaseURL(text)
     }
 
-    static func migrations(only versions: Set<Int>? = nil) throws -> [Migration] {
-        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static var migrationsDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Migrations")
-        let all = try Migration.load(from: directory)
+    }
+
+    static func migrations(only versions: Set<Int>? = nil) throws -> [Migration] {
+        let all = try Migration.load(from: migrationsDirectory)
         return versions.map { keep in all.filter { keep.contains($0.version) } } ?? all
+    }
+
+    /// The checkout's `Migrations/repeatable/` files.
+    static func repeatableMigrations() throws -> [RepeatableMigration] {
+        try RepeatableMigration.load(from: migrationsDirectory)
     }
 
     /// Creates an empty database (not migrated).
@@ -57,12 +65,14 @@ struct TestDatabase: Sendable {
         return TestDatabase(name: name, owner: owner, service: service)
     }
 
-    /// Creates a database, migrates it as the owner and grants the service role.
+    /// Creates a database, migrates it as the owner and grants the service role (with the
+    /// repeatable migrations when `migrations` is every migration of the checkout).
     static func create(migrations: [Migration]? = nil) async throws -> TestDatabase {
         let database = try await createEmpty()
+        let repeatable = try migrations == nil ? repeatableMigrations() : []
         let migrations = try migrations ?? Self.migrations()
         try await withClient(database.owner) { client in
-            _ = try await Migrator(migrations: migrations, logger: logger)
+            _ = try await Migrator(migrations: migrations, repeatable: repeatable, logger: logger)
                 .migrate(owner: client, serviceRole: (serviceRole, servicePassword))
         }
         return database

@@ -38,3 +38,8 @@ func execute(_ statements: [String], on client: PostgresClient) async throws {
 func repositoryMigrations() throws -> [Migration] {
     try Migration.load(from: TestEnvironment.migrationsDirectory)
 }
+
+/// The repeatable migrations of the repository's `Migrations/repeatable/` directory.
+func repositoryRepeatableMigrations() throws -> [RepeatableMigration] {
+    try RepeatableMigration.load(from: TestEnvironment.migrationsDirectory)
+}

@@ -43,6 +43,16 @@ struct RecordkeeperCLI: Sendable {
     /// Runs `recordkeeper <arguments>` to completion. `overrides` change the environment for this
     /// run only; a nil value removes the variable.
     func run(_ arguments: [String], overrides: [String: String?] = [:], timeout: Duration = .seconds(180)) async throws -> CLIResult {
+        try await run(binary, arguments, overrides: overrides, timeout: timeout)
+    }
+
+    /// Runs `recordkeeper-bench <arguments>` (the benchmarks' executable, ``TestEnvironment/benchBinary()``)
+    /// to completion, with the same environment as ``run(_:overrides:timeout:)``.
+    func bench(_ arguments: [String], overrides: [String: String?] = [:], timeout: Duration = .seconds(180)) async throws -> CLIResult {
+        try await run(try TestEnvironment.benchBinary(), arguments, overrides: overrides, timeout: timeout)
+    }
+
+    private func run(_ binary: String, _ arguments: [String], overrides: [String: String?], timeout: Duration) async throws -> CLIResult {
         var env = environment
         for (key, value) in overrides { env[key] = value }
         let label = "run-\(TestEnvironment.randomHex(4))"
@@ -51,7 +61,7 @@ struct RecordkeeperCLI: Sendable {
         )
         let termination = try await child.waitForExit(timeout: timeout)
         let result = CLIResult(
-            command: "recordkeeper " + arguments.joined(separator: " "), termination: termination, stdout: child.stdout, stderr: child.stderr
+            command: URL(fileURLWithPath: binary).lastPathComponent + " " + arguments.joined(separator: " "), termination: termination, stdout: child.stdout, stderr: child.stderr
         )
         try? FileManager.default.removeItem(atPath: child.stdoutPath)
         try? FileManager.default.removeItem(atPath: child.stderrPath)

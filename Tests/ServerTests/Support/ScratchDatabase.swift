@@ -38,11 +38,14 @@ struct ScratchDatabase: Sendable {
         self.superuserPassword = server.password
     }
 
-    /// Applies `migrations` as the superuser and creates and grants the service role.
+    /// Applies `migrations` and `repeatable` (by default the repository's: pass `[]` with
+    /// migrations that stop before the newest) as the superuser and creates and grants the
+    /// service role.
     @discardableResult
-    func migrate(_ migrations: [Migration]) async throws -> MigrationReport {
-        try await withPostgresClient(superuserURL) { client in
-            try await Migrator(migrations: migrations, logger: testLogger)
+    func migrate(_ migrations: [Migration], repeatable: [RepeatableMigration]? = nil) async throws -> MigrationReport {
+        let repeatable = try repeatable ?? repositoryRepeatableMigrations()
+        return try await withPostgresClient(superuserURL) { client in
+            try await Migrator(migrations: migrations, repeatable: repeatable, logger: testLogger)
                 .migrate(owner: client, serviceRole: (serviceRole, servicePassword))
         }
     }

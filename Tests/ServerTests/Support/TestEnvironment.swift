@@ -44,6 +44,21 @@ enum TestEnvironment {
         return path
     }
 
+    /// The built `recordkeeper-bench` executable: `RECORDKEEPER_BENCH_BIN`, else beside
+    /// ``recordkeeperBinary()``.
+    static func benchBinary() throws -> String {
+        let configured = ProcessInfo.processInfo.environment["RECORDKEEPER_BENCH_BIN"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = try configured
+            ?? URL(fileURLWithPath: recordkeeperBinary()).deletingLastPathComponent().appendingPathComponent("recordkeeper-bench").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestSetupError(
+                "the recordkeeper-bench executable was not found at \(path)"
+                    + (configured == nil ? " (RECORDKEEPER_BENCH_BIN is unset; it is looked for beside recordkeeper): run `swift build` first" : " (from RECORDKEEPER_BENCH_BIN)")
+            )
+        }
+        return path
+    }
+
     /// Variables that choose the database, keys or data directory of the executable. The tests
     /// remove them from the inherited environment and set only what each test means.
     static let configurationVariables: Set<String> = [

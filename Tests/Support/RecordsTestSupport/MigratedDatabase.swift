@@ -36,11 +36,20 @@ public struct MigratedDatabase: Sendable {
         return try DatabaseURL(text)
     }
 
+    /// The checkout's `Migrations` directory.
+    static var migrationsDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Migrations")
+    }
+
     /// Every migration of the checkout.
     public static func migrations() throws -> [Migration] {
-        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Migrations")
-        return try Migration.load(from: directory)
+        try Migration.load(from: migrationsDirectory)
+    }
+
+    /// The repeatable migrations of the checkout (`Migrations/repeatable/`).
+    public static func repeatableMigrations() throws -> [RepeatableMigration] {
+        try RepeatableMigration.load(from: migrationsDirectory)
     }
 
     /// Creates a database, migrates it as the owner and grants the service role.
@@ -57,8 +66,9 @@ public struct MigratedDatabase: Sendable {
         service.username = serviceRole
         service.password = servicePassword
         let migrations = try migrations()
+        let repeatable = try repeatableMigrations()
         try await withClient(owner) { client in
-            _ = try await Migrator(migrations: migrations, logger: logger)
+            _ = try await Migrator(migrations: migrations, repeatable: repeatable, logger: logger)
                 .migrate(owner: client, serviceRole: (serviceRole, servicePassword))
         }
         return MigratedDatabase(name: name, owner: owner, service: service)

@@ -9,6 +9,7 @@ import NIOCore
 import NIOHTTP1
 import PostgresNIO
 import Access
+import RecordkeeperRuntime
 import Server
 import WhatsApp
 
@@ -16,10 +17,14 @@ import WhatsApp
 /// of a timeline decrypts the messages from the ledger and commits an `access.viewed` event
 /// before it answers (the read audit, through group commit); it is compared with reading the same
 /// conversations' metadata (no content, no audit) in the same run.
-struct BenchRead: AsyncParsableCommand {
+struct BenchRead: Benchmark {
     static let configuration = CommandConfiguration(
         commandName: "read",
         abstract: "Read N conversation timelines (content, each access recorded) from C clients; compare with metadata reads measured in the same run.")
+    static let defaultLedger = "bench-read"
+    static let defaultConcurrency = 16
+
+    @OptionGroup var options: BenchOptions
 
     @Option(help: "Reads of each kind.")
     var requests = 3_000
@@ -27,51 +32,27 @@ struct BenchRead: AsyncParsableCommand {
     @Option(help: "Conversations read, opened by signed webhook deliveries.")
     var conversations = 50
 
-    @Option(help: "Concurrent HTTP clients.")
-    var concurrency = 16
+    var sizes: KeyValuePairs<String, Int> { ["--requests": requests, "--conversations": conversations] }
 
-    @Option(help: "The ledger the conversations and accesses are recorded in.")
-    var ledger = "bench-read"
-
-    @Flag(help: "Print one JSON object with the figures.")
-    var json = false
-
-    func validate() throws {
-        guard requests > 0, conversations > 0, concurrency > 0 else {
-            throw ValidationError("--requests, --conversations and --concurrency must be positive")
+    func measure(_ context: BenchContext) async throws -> BenchFigures {
+        let figures = try await withBenchHTTPClient(concurrency: context.concurrency) { http in
+            try await measure(context, http: http)
         }
-    }
-
-    func run() async throws {
-        let logger = Output.makeLogger()
-        let runtime = try await Runtime.prepare(logger: logger, keys: .required)
-        defer { runtime.shutdown() }
-        let http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
-        let figures: BenchReadFigures
-        do {
-            figures = try await measure(runtime: runtime, http: http, logger: logger)
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
-        try await http.shutdown()
-        if json { return Output.json(figures.json) }
         let f = { (number: Double) in String(format: number >= 100 ? "%.0f" : "%.2f", number) }
-        Output.line(
-            """
-            bench read: \(requests) reads of each kind, \(conversations) conversations, \(concurrency) clients
-              timeline (content + access.viewed): \(f(figures.timeline.rate)) reads/s, p50 \(f(figures.timeline.p50)) ms, p99 \(f(figures.timeline.p99)) ms
-              metadata (baseline, no audit):      \(f(figures.metadata.rate)) reads/s, p50 \(f(figures.metadata.p50)) ms, p99 \(f(figures.metadata.p99)) ms
-              ratio timeline/metadata: \(f(figures.timeline.rate / figures.metadata.rate))   access.viewed recorded: \(figures.accessEvents)
-            """)
+        return BenchFigures(
+            json: figures.json,
+            lines: [
+                "recordkeeper-bench read: \(requests) reads of each kind, \(conversations) conversations, \(context.concurrency) clients",
+                "  timeline (content + access.viewed): \(f(figures.timeline.rate)) reads/s, p50 \(f(figures.timeline.p50)) ms, p99 \(f(figures.timeline.p99)) ms",
+                "  metadata (baseline, no audit):      \(f(figures.metadata.rate)) reads/s, p50 \(f(figures.metadata.p50)) ms, p99 \(f(figures.metadata.p99)) ms",
+                "  ratio timeline/metadata: \(f(figures.timeline.rate / figures.metadata.rate))   access.viewed recorded: \(figures.accessEvents)",
+            ])
     }
 
-    private func measure(runtime: Runtime, http: HTTPClient, logger: Logger) async throws -> BenchReadFigures {
+    private func measure(_ context: BenchContext, http: HTTPClient) async throws -> BenchReadFigures {
+        let (runtime, logger, ledger) = (context.runtime, context.logger, context.ledger)
         let run = String(UUID().uuidString.prefix(8).lowercased())
-        let secret = SystemRandomNumberGenerator.randomBytes(24).map { String(format: "%02x", $0) }.joined()
-        let ledger = ledger
+        let secret = SystemRandomNumberGenerator.randomHex(24)
         _ = try await withLedgerStore(runtime, maximumConnections: 2, logger: logger) { try await $0.ledger(named: ledger) }
         let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
         let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
@@ -85,14 +66,14 @@ struct BenchRead: AsyncParsableCommand {
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: runtime.migrations,
             whatsApp: webhook, conversations: ConversationSettings(ledger: ledger, runProjections: true, runClassifier: false),
             staff: directory, logger: quiet, onServerRunning: announcer.announce)
-        let (requests, concurrency, count, showProgress) = (requests, concurrency, conversations, !json)
+        let (requests, concurrency, count, showProgress) = (requests, context.concurrency, conversations, context.showProgress)
         return try await BenchIngest.withServer(app, port: announcer.port) { port in
             let base = "http://127.0.0.1:\(port)"
             _ = try await directory.addUser(name: "bench-\(run)", roles: [.supervisor], actor: "cli:bench")
             let token = try await directory.issueToken(user: "bench-\(run)", expiresIn: .seconds(3600), actor: "cli:bench").token
             let ids = try await BenchConversations(http: http, base: base, token: token, secret: secret, count: count, showProgress: showProgress)
                 .open(run: run)
-            let read = { (suffix: String, total: Int) async throws -> BenchIngest.Measurement in
+            let read = { (suffix: String, total: Int) async throws -> Measurement in
                 try await BenchIngest.post(http: http, count: total, concurrency: concurrency, expect: .ok) { index in
                     var request = HTTPClientRequest(url: "\(base)/v1/conversations/\(ids[index % ids.count])\(suffix)")
                     request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -135,7 +116,7 @@ struct BenchReadFigures: Sendable {
         var p50: Double
         var p99: Double
 
-        init(_ measurement: BenchIngest.Measurement, count: Int) {
+        init(_ measurement: Measurement, count: Int) {
             rate = Double(count) / measurement.seconds
             p50 = measurement.percentile(0.50)
             p99 = measurement.percentile(0.99)
@@ -151,7 +132,7 @@ struct BenchReadFigures: Sendable {
     /// `access.viewed` events the timeline reads added: one per read.
     var accessEvents: Int
 
-    var json: [String: Any] {
+    var json: [String: any Sendable] {
         [
             "requests": requests, "conversations": conversations, "concurrency": concurrency, "ledger": ledger,
             "metadata_per_second": metadata.rate, "metadata_p50_ms": metadata.p50, "metadata_p99_ms": metadata.p99,

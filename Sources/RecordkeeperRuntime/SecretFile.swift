@@ -1,10 +1,10 @@
-import Foundation
-import Ledger
+public import Foundation
+public import Ledger
 
 /// Files that hold secrets: created with mode 0600, never overwritten by accident.
-enum SecretFile {
+public enum SecretFile {
     /// Writes `text` to a new file with mode 0600. Refuses to replace an existing file.
-    static func write(_ text: String, to url: URL) throws {
+    public static func write(_ text: String, to url: URL) throws {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
             if errno == EEXIST { throw CLIError("\(url.path) already exists: refusing to overwrite a secret") }
@@ -16,7 +16,7 @@ enum SecretFile {
     }
 
     /// Reads a master key file (base64). Warns through `warn` when others may read it.
-    static func readMasterKey(at path: String, warn: (String) -> Void) throws -> MasterKey {
+    public static func readMasterKey(at path: String, warn: (String) -> Void) throws -> MasterKey {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw CLIError("cannot read the master key file \(path)")
         }

@@ -4,39 +4,33 @@ import Ledger
 import LedgerStore
 import Logging
 import NIOConcurrencyHelpers
+import RecordkeeperRuntime
 
 /// `recordkeeper bench verify`: full verification (chain, payloads, Merkle tree) against merely
 /// streaming the same rows and hashing their bytes, plus inclusion-proof latency and peak memory.
-struct BenchVerify: AsyncParsableCommand {
+struct BenchVerify: Benchmark {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a ledger of N entries; compare with streaming and hashing the same rows; time inclusion proofs.",
-        discussion: "The ledger is filled up to --entries first (kept between runs). Peak memory is the process's peak resident set, the fill included (the fill holds a few batches at a time)."
+        discussion: "The ledger is filled up to --entries first (kept between runs), by --concurrency appenders. Peak memory is the process's peak resident set, the fill included (the fill holds a few batches at a time)."
     )
+    static let defaultLedger = "bench-verify"
+    static let defaultConcurrency = 8
+
+    @OptionGroup var options: BenchOptions
 
     @Option(help: "Entries in the ledger (appended first if it has fewer).")
     var entries = 1_000_000
 
-    @Option(help: "The ledger to fill and verify.")
-    var ledger = "bench-verify"
-
     @Option(help: "Inclusion proofs to time.")
     var proofs = 2000
 
-    @Flag(help: "Print one JSON object with the figures.")
-    var json = false
+    var sizes: KeyValuePairs<String, Int> { ["--entries": entries, "--proofs": proofs] }
 
-    func validate() throws {
-        guard entries > 0, proofs > 0 else { throw ValidationError("--entries and --proofs must be positive") }
-    }
-
-    func run() async throws {
-        let logger = Output.makeLogger()
-        let runtime = try await Runtime.prepare(logger: logger, keys: .required)
-        defer { runtime.shutdown() }
-        let (target, ledger, proofCount, showProgress) = (Int64(entries), ledger, proofs, !json)
-        let figures = try await withLedgerStore(runtime, maximumConnections: 12, logger: logger) { store in
-            try await Self.fill(store: store, ledger: ledger, to: target, showProgress: showProgress)
+    func measure(_ context: BenchContext) async throws -> BenchFigures {
+        let (target, ledger, proofCount, showProgress, appenders) = (Int64(entries), context.ledger, proofs, context.showProgress, context.concurrency)
+        let figures = try await withLedgerStore(context.runtime, maximumConnections: appenders + 4, logger: context.logger) { store in
+            try await Self.fill(store: store, ledger: ledger, to: target, appenders: appenders, showProgress: showProgress)
             let clock = ContinuousClock()
             if showProgress { Output.progress("baseline: streaming and hashing the rows…") }
             var started = clock.now
@@ -56,7 +50,7 @@ struct BenchVerify: AsyncParsableCommand {
                 let position = Int64.random(in: 1...size, using: &generator)
                 let began = clock.now
                 _ = try await store.inclusionProof(ledger: ledger, position: position, treeSize: size)
-                latencies.append((clock.now - began).seconds * 1000)
+                latencies.append((clock.now - began).milliseconds)
             }
             if showProgress { Output.endProgress() }
             return (raw.rows, rawSeconds, report.entries, verifySeconds, report.level, latencies.sorted(), peak, size)
@@ -64,39 +58,41 @@ struct BenchVerify: AsyncParsableCommand {
         let (rawRows, rawSeconds, verified, verifySeconds, level, latencies, peak, size) = figures
         let verifyRate = Double(verified) / verifySeconds
         let rawRate = Double(rawRows) / rawSeconds
-        let proofTimes = BenchAppend.Measurement(seconds: 0, latenciesMs: latencies)
+        let proofTimes = Measurement(seconds: 0, latenciesMs: latencies)
         func percentile(_ p: Double) -> Double { proofTimes.percentile(p) }
-        let build = Bench.buildKind
-        if json {
-            Output.json([
+        let build = RecordkeeperBench.buildKind
+        return BenchFigures(
+            json: [
                 "entries": size, "build": build, "ledger": ledger, "level": level.rawValue,
                 "verify_entries_per_second": verifyRate.rounded(), "raw_entries_per_second": rawRate.rounded(),
                 "ratio": (verifyRate / rawRate * 1000).rounded() / 1000,
                 "proofs": latencies.count, "proof_p50_ms": percentile(0.5), "proof_p99_ms": percentile(0.99),
                 "peak_rss_mb": (peak * 10).rounded() / 10,
+            ],
+            lines: [
+                "recordkeeper-bench verify: \(size) entries, level \(level.rawValue), \(build) build",
+                String(format: "  verify (chain, payloads, Merkle tree):   %9.0f entries/s", verifyRate),
+                String(format: "  stream and hash the same rows (floor):   %9.0f entries/s", rawRate),
+                String(format: "  ratio verify/raw: %.3f", verifyRate / rawRate),
+                String(format: "  inclusion proofs (%d): p50 %.3f ms  p99 %.3f ms", latencies.count, percentile(0.5), percentile(0.99)),
+                String(format: "  peak resident memory of the process: %.1f MB", peak),
             ])
-        } else {
-            Output.line("recordkeeper bench verify: \(size) entries, level \(level.rawValue), \(build) build")
-            Output.line(String(format: "  verify (chain, payloads, Merkle tree):   %9.0f entries/s", verifyRate))
-            Output.line(String(format: "  stream and hash the same rows (floor):   %9.0f entries/s", rawRate))
-            Output.line(String(format: "  ratio verify/raw: %.3f", verifyRate / rawRate))
-            Output.line(String(format: "  inclusion proofs (%d): p50 %.3f ms  p99 %.3f ms", latencies.count, percentile(0.5), percentile(0.99)))
-            Output.line(String(format: "  peak resident memory of the process: %.1f MB", peak))
-        }
     }
 
-    /// Appends benchmark events until the ledger holds `target` entries, from 8 concurrent
-    /// appenders that make their batches as they go (memory stays small however large `target`).
-    static func fill(store: LedgerStore, ledger: String, to target: Int64, showProgress: Bool) async throws {
+    /// Appends benchmark events until the ledger holds `target` entries, from `appenders`
+    /// concurrent appenders that make their batches as they go (memory stays small however large
+    /// `target`).
+    static func fill(store: LedgerStore, ledger: String, to target: Int64, appenders: Int, showProgress: Bool) async throws {
         let have = try await store.head(of: try await store.ledger(named: ledger)).position
         guard have < target else { return }
         let missing = Int(target - have)
         let base = Int(have) + Int.random(in: 0..<1_000_000_000) * 1000
         let next = NIOLockedValueBox(0)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<8 {
+            for _ in 0..<appenders {
                 group.addTask {
                     while true {
+                        try Task.checkCancellation()
                         let start = next.withLockedValue { value -> Int in
                             defer { value += 100 }
                             return value
@@ -111,10 +107,6 @@ struct BenchVerify: AsyncParsableCommand {
             try await group.waitForAll()
         }
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// The process's resident memory, from /proc (Linux).

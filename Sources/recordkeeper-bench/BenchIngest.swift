@@ -8,6 +8,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
+import RecordkeeperRuntime
 import Server
 import ServiceLifecycle
 import WhatsApp
@@ -15,59 +16,37 @@ import WhatsApp
 /// `recordkeeper bench ingest`: signed single-message webhook deliveries over real HTTP on
 /// loopback to the real webhook route (verify, parse, one group commit, 200), against the same
 /// client posting the same bodies to a bare route that only reads the body and answers 200.
-struct BenchIngest: AsyncParsableCommand {
+struct BenchIngest: Benchmark {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Post N signed webhook deliveries from C concurrent clients; compare with a bare route measured in the same run."
     )
+    static let defaultLedger = "bench-ingest"
+    static let defaultConcurrency = 32
+
+    @OptionGroup var options: BenchOptions
 
     @Option(help: "Deliveries to post (to each route).")
     var deliveries = 20_000
 
-    @Option(help: "Concurrent HTTP clients.")
-    var concurrency = 32
-
-    @Option(help: "The ledger deliveries are recorded in.")
-    var ledger = "bench-ingest"
-
     @Flag(inversion: .prefixedNo, help: "Keep the projections (conversations, media) up to date during the run, as serve does.")
     var projections = true
 
-    @Flag(help: "Print one JSON object with the figures.")
-    var json = false
+    var sizes: KeyValuePairs<String, Int> { ["--deliveries": deliveries] }
 
-    func validate() throws {
-        guard deliveries > 0, concurrency > 0 else { throw ValidationError("--deliveries and --concurrency must be positive") }
-    }
-
-    func run() async throws {
-        let logger = Output.makeLogger()
-        let runtime = try await Runtime.prepare(logger: logger, keys: .required)
-        defer { runtime.shutdown() }
-        let secret = Array(SystemRandomNumberGenerator.randomBytes(24)).map { String(format: "%02x", $0) }.joined()
-        let run = UUID().uuidString.prefix(8).lowercased()
-        let bodies = (0..<deliveries).map { Self.delivery(index: $0, run: String(run)) }
-        let signatures = bodies.map { WebhookSignatureVerifier.signatureHeader(for: $0, secret: secret) }
-        let http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency))
-        )
-        do {
-            try await measureBoth(runtime: runtime, http: http, logger: logger, secret: secret, run: String(run), bodies: bodies, signatures: signatures)
-        } catch {
-            try? await http.shutdown()
-            throw error
+    func measure(_ context: BenchContext) async throws -> BenchFigures {
+        try await withBenchHTTPClient(concurrency: context.concurrency) { http in
+            try await measureBoth(context, http: http)
         }
-        try await http.shutdown()
     }
 
-    private func measureBoth(
-        runtime: Runtime, http: HTTPClient, logger: Logger, secret: String, run: String, bodies: [[UInt8]], signatures: [String]
-    ) async throws {
+    private func measureBoth(_ context: BenchContext, http: HTTPClient) async throws -> BenchFigures {
+        let (runtime, logger, showProgress, concurrency, ledger) = (context.runtime, context.logger, context.showProgress, context.concurrency, context.ledger)
+        let secret = SystemRandomNumberGenerator.randomHex(24)
+        let run = String(UUID().uuidString.prefix(8).lowercased())
+        let bodies = (0..<deliveries).map { Self.delivery(index: $0, run: run) }
+        let signatures = bodies.map { WebhookSignatureVerifier.signatureHeader(for: $0, secret: secret) }
         let bodySize = bodies.first?.count ?? 0
-        let showProgress = !json
-        let concurrency = concurrency
-        let ledger = ledger
         let projections = projections
 
         // Baseline: the bare route, on its own server in this process.
@@ -110,23 +89,24 @@ struct BenchIngest: AsyncParsableCommand {
         }
         let ingestRate = Double(deliveries) / ingest.seconds
         let bareRate = Double(deliveries) / bare.seconds
-        if json {
-            Output.json([
-                "deliveries": deliveries, "concurrency": concurrency, "projections": projections, "body_bytes": bodySize, "build": Bench.buildKind, "ledger": ledger,
+        let build = RecordkeeperBench.buildKind
+        return BenchFigures(
+            json: [
+                "deliveries": deliveries, "concurrency": concurrency, "projections": projections, "body_bytes": bodySize, "build": build, "ledger": ledger,
                 "ledger_head": head,
                 "ingest_per_second": ingestRate.rounded(), "bare_per_second": bareRate.rounded(),
                 "ratio": (ingestRate / bareRate * 1000).rounded() / 1000,
                 "p50_ms": ingest.percentile(0.50), "p99_ms": ingest.percentile(0.99),
                 "bare_p50_ms": bare.percentile(0.50), "bare_p99_ms": bare.percentile(0.99),
+            ],
+            lines: [
+                "recordkeeper-bench ingest: \(deliveries) signed deliveries of \(bodySize) B, \(concurrency) clients, projections \(projections ? "on" : "off"), \(build) build",
+                String(format: "  webhook (verify, parse, group commit, 200): %8.0f deliveries/s  p50 %.2f ms  p99 %.2f ms",
+                       ingestRate, ingest.percentile(0.50), ingest.percentile(0.99)),
+                String(format: "  bare route (read body, 200):               %8.0f requests/s    p50 %.2f ms  p99 %.2f ms",
+                       bareRate, bare.percentile(0.50), bare.percentile(0.99)),
+                String(format: "  ratio webhook/bare: %.3f", ingestRate / bareRate),
             ])
-        } else {
-            Output.line("recordkeeper bench ingest: \(deliveries) signed deliveries of \(bodySize) B, \(concurrency) clients, projections \(projections ? "on" : "off"), \(Bench.buildKind) build")
-            Output.line(String(format: "  webhook (verify, parse, group commit, 200): %8.0f deliveries/s  p50 %.2f ms  p99 %.2f ms",
-                               ingestRate, ingest.percentile(0.50), ingest.percentile(0.99)))
-            Output.line(String(format: "  bare route (read body, 200):               %8.0f requests/s    p50 %.2f ms  p99 %.2f ms",
-                               bareRate, bare.percentile(0.50), bare.percentile(0.99)))
-            Output.line(String(format: "  ratio webhook/bare: %.3f", ingestRate / bareRate))
-        }
     }
 
     /// A route that reads the body and answers `status` (200 by default): the floor of any HTTP
@@ -177,17 +157,6 @@ struct BenchIngest: AsyncParsableCommand {
         }
     }
 
-    struct Measurement: Sendable {
-        var seconds: Double
-        var latenciesMs: [Double]
-        var failures: Int
-        var firstFailure: String?
-
-        func percentile(_ p: Double) -> Double {
-            BenchAppend.Measurement(seconds: seconds, latenciesMs: latenciesMs).percentile(p)
-        }
-    }
-
     /// Posts every body from `concurrency` clients; latency is per request.
     static func measure(http: HTTPClient, url: String, bodies: [[UInt8]], signatures: [String], concurrency: Int) async throws -> Measurement {
         try await post(http: http, count: bodies.count, concurrency: concurrency, expect: .ok) { index in
@@ -216,6 +185,7 @@ struct BenchIngest: AsyncParsableCommand {
                     var failures = 0
                     var firstFailure: String?
                     while true {
+                        try Task.checkCancellation()
                         let index = next.withLockedValue { value -> Int in
                             defer { value += 1 }
                             return value
@@ -225,8 +195,7 @@ struct BenchIngest: AsyncParsableCommand {
                         let began = clock.now
                         let response = try await http.execute(outgoing, timeout: .seconds(60))
                         let answer = try await response.body.collect(upTo: 1 << 20)
-                        let elapsed = clock.now - began
-                        latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                        latencies.append((clock.now - began).milliseconds)
                         if response.status != expect {
                             failures += 1
                             if firstFailure == nil { firstFailure = "HTTP \(response.status.code): \(String(buffer: answer).prefix(300))" }
@@ -243,10 +212,7 @@ struct BenchIngest: AsyncParsableCommand {
             }
             return all
         }
-        let total = clock.now - start
-        return Measurement(
-            seconds: Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18,
-            latenciesMs: parts.0, failures: parts.1, firstFailure: parts.2)
+        return Measurement(seconds: (clock.now - start).seconds, latenciesMs: parts.0, failures: parts.1, firstFailure: parts.2)
     }
 
     /// A single text message delivery of about 700 bytes, as Meta sends one.
@@ -261,13 +227,5 @@ struct BenchIngest: AsyncParsableCommand {
             Could you tell me when the inspection is scheduled? Thank you."}}]},"field":"messages"}]}]}
             """
         return Array(body.utf8)
-    }
-}
-
-extension SystemRandomNumberGenerator {
-    /// `count` random bytes.
-    static func randomBytes(_ count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 }

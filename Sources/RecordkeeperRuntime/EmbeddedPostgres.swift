@@ -12,7 +12,7 @@ import PostgresNIO
 /// - `master.key`: the generated master key, mode 0600 (back it up!)
 ///
 /// The cluster listens on 127.0.0.1 only (no unix socket), with scram-sha-256 passwords.
-struct EmbeddedPostgres {
+public struct EmbeddedPostgres: Sendable {
     static let ownerRole = "recordkeeper_owner"
     static let serviceRole = "recordkeeper_service"
     static let database = "recordkeeper"

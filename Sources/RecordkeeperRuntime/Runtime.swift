@@ -1,8 +1,8 @@
 import Foundation
-import Ledger
-import LedgerStore
-import Logging
-import PostgresNIO
+public import Ledger
+public import LedgerStore
+public import Logging
+public import PostgresNIO
 
 /// The database and keys a command runs with, resolved from the environment:
 ///
@@ -11,36 +11,54 @@ import PostgresNIO
 ///   started here and migrated;
 /// - `RECORDKEEPER_MASTER_KEY` (base64) or `RECORDKEEPER_MASTER_KEY_FILE`; in the embedded
 ///   default, `RECORDKEEPER_DATA_DIR/master.key`, generated on first start.
-struct Runtime {
-    enum KeyPolicy {
+public struct Runtime: Sendable {
+    /// Whether a command needs the master key.
+    public enum KeyPolicy: Sendable {
         /// Commands that write payloads: the key must exist (generated in the embedded default).
         case required
         /// Commands that can do without (verify: the chain only).
         case optional
     }
 
-    var service: DatabaseURL
-    var owner: DatabaseURL?
-    var embedded: EmbeddedPostgres?
-    var masterKey: MasterKey?
-    var masterKeyFile: String?
-    var migrations: [Migration]
+    /// The service role's connection (`DATABASE_URL`, or the embedded cluster's).
+    public var service: DatabaseURL
+    /// The schema owner's connection (`DATABASE_OWNER_URL`, or the embedded cluster's), if known.
+    public var owner: DatabaseURL?
+    /// The embedded cluster, when no database URL is configured.
+    public var embedded: EmbeddedPostgres?
+    /// The master key, if configured (always, under ``KeyPolicy/required``).
+    public var masterKey: MasterKey?
+    /// The file the master key was read from (or will be generated in), if any.
+    public var masterKeyFile: String?
+    /// The numbered migrations this build knows.
+    public var migrations: [Migration]
+    /// The repeatable migrations (`Migrations/repeatable/`), applied after the numbered ones.
+    public var repeatableMigrations: [RepeatableMigration]
     /// Whether this process started the embedded cluster (and so stops it on exit).
-    var stopsEmbeddedOnExit = false
+    public var stopsEmbeddedOnExit = false
 
-    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+    /// This process's environment.
+    public static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    static func migrations() throws -> [Migration] {
+    /// The numbered and repeatable migrations of ``Migration/defaultDirectory(environment:)``.
+    public static func migrations() throws -> (numbered: [Migration], repeatable: [RepeatableMigration]) {
         guard let directory = Migration.defaultDirectory() else {
             throw CLIError("cannot find the Migrations directory: set RECORDKEEPER_MIGRATIONS_DIR")
         }
-        return try Migration.load(from: directory)
+        return (try Migration.load(from: directory), try RepeatableMigration.load(from: directory))
+    }
+
+    /// A migrator of every migration this build knows.
+    public func migrator(logger: Logger) -> Migrator {
+        Migrator(migrations: migrations, repeatable: repeatableMigrations, logger: logger)
     }
 
     /// Resolves the configuration; in the embedded default starts the cluster and migrates it.
-    static func prepare(logger: Logger, keys: KeyPolicy) async throws -> Runtime {
+    /// - Parameter environment: the variables to read (`DATABASE_URL`, `DATABASE_OWNER_URL`, keys,
+    ///   `RECORDKEEPER_DATA_DIR` …); this process's by default.
+    public static func prepare(logger: Logger, keys: KeyPolicy, environment: [String: String] = Runtime.environment) async throws -> Runtime {
         let env = environment
-        let migrations = try migrations()
+        let (migrations, repeatable) = try migrations()
         let serviceText = env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         let ownerText = env["DATABASE_OWNER_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if serviceText != nil || ownerText != nil {
@@ -49,7 +67,7 @@ struct Runtime {
             }
             var runtime = Runtime(
                 service: try DatabaseURL(serviceText), owner: try ownerText.map(DatabaseURL.init), embedded: nil,
-                masterKey: nil, masterKeyFile: nil, migrations: migrations
+                masterKey: nil, masterKeyFile: nil, migrations: migrations, repeatableMigrations: repeatable
             )
             try runtime.loadMasterKey(env: env, embeddedDirectory: nil, policy: keys, logger: logger)
             return runtime
@@ -63,13 +81,15 @@ struct Runtime {
             metadata: ["data_dir": "\(directory.path)", "port": "\(port)"]
         )
         let (owner, service, startedHere) = try await embedded.start()
-        var runtime = Runtime(service: service, owner: owner, embedded: embedded, masterKey: nil, masterKeyFile: nil, migrations: migrations)
+        var runtime = Runtime(
+            service: service, owner: owner, embedded: embedded, masterKey: nil, masterKeyFile: nil, migrations: migrations,
+            repeatableMigrations: repeatable)
         runtime.stopsEmbeddedOnExit = startedHere
         do {
             try runtime.loadMasterKey(env: env, embeddedDirectory: directory, policy: keys, logger: logger)
+            let migrator = runtime.migrator(logger: logger)
             try await withPostgresClient(owner, logger: logger) { client in
-                _ = try await Migrator(migrations: migrations, logger: logger)
-                    .migrate(owner: client, serviceRole: (service.username, service.password))
+                _ = try await migrator.migrate(owner: client, serviceRole: (service.username, service.password))
             }
         } catch {
             if startedHere { embedded.stop() }
@@ -111,10 +131,9 @@ struct Runtime {
         }
     }
 
-    /// Append limits, with `RECORDKEEPER_APPEND_MAX_BATCH` (events per transaction, default 4096) applied.
     /// The deployment's log name (RECORDKEEPER_LOG_NAME): checkpoint origins are
     /// `<log name>/ledgers/<ledger>`.
-    static func logName() throws -> String {
+    public static func logName() throws -> String {
         let name = environment["RECORDKEEPER_LOG_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? CheckpointOrigin.defaultLogName
         do {
             try CheckpointOrigin.validate(logName: name)
@@ -124,20 +143,23 @@ struct Runtime {
         return name
     }
 
-    static func appendLimits() -> AppendLimits {
+    /// Append limits, with `RECORDKEEPER_APPEND_MAX_BATCH` (events per transaction, default 4096) applied.
+    public static func appendLimits() -> AppendLimits {
         var limits = AppendLimits()
         if let events = environment["RECORDKEEPER_APPEND_MAX_BATCH"].flatMap(Int.init), events >= 1 { limits.maxBatchEvents = events }
         return limits
     }
 
     /// Stops what ``prepare(logger:keys:)`` started.
-    func shutdown() {
+    public func shutdown() {
         if stopsEmbeddedOnExit { embedded?.stop() }
     }
 }
 
-/// Runs `body` with a connected PostgresNIO client, shutting the pool down afterwards.
-func withPostgresClient<T: Sendable>(
+/// Runs `body` with a connected PostgresNIO client, shutting the pool down afterwards. Fails
+/// within 10 s, naming the database, when it cannot be reached; database errors come out as
+/// ``CLIError``s with the server's message.
+public func withPostgresClient<T: Sendable>(
     _ url: DatabaseURL, maximumConnections: Int = 20, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(configuration: try url.clientConfiguration(maximumConnections: maximumConnections), backgroundLogger: logger)
@@ -178,8 +200,9 @@ private func probe(_ client: PostgresClient, url: DatabaseURL, logger: Logger, t
 
 /// Turns PostgresNIO's deliberately generic errors into messages a user can act on
 /// (the server's message and SQLSTATE; never the query's bound values).
-enum DatabaseErrorDescription {
-    static func readable(_ error: any Error) -> any Error {
+public enum DatabaseErrorDescription {
+    /// `error` as a ``CLIError`` with the server's message and SQLSTATE, or `error` itself.
+    public static func readable(_ error: any Error) -> any Error {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] {
                 let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
@@ -195,8 +218,9 @@ enum DatabaseErrorDescription {
     }
 }
 
-/// Runs `body` with a ledger store over a running client; drains appends before returning.
-func withLedgerStore<T: Sendable>(
+/// Runs `body` with a ledger store over a running client of the service role; drains appends
+/// before returning.
+public func withLedgerStore<T: Sendable>(
     _ runtime: Runtime, maximumConnections: Int = 20, logger: Logger, _ body: @Sendable (LedgerStore) async throws -> T
 ) async throws -> T {
     let masterKey = runtime.masterKey

@@ -7,19 +7,24 @@ public import Logging
 /// Structured lines are what log shippers (journald, Loki, CloudWatch) index. Values are logged
 /// as given: never pass secrets as metadata.
 public struct JSONLogHandler: LogHandler {
+    /// Metadata added to every line.
     public var metadata: Logger.Metadata = [:]
+    /// The least severe level written.
     public var logLevel: Logger.Level = .info
     private let label: String
 
+    /// A handler whose lines name `label` as their logger.
     public init(label: String) {
         self.label = label
     }
 
+    /// One metadata value.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes `event` as one JSON line on standard error.
     public func log(event: LogEvent) {
         var object: [String: Any] = [
             "ts": Self.timestamp(),

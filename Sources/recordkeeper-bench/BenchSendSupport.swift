@@ -5,6 +5,7 @@ import LedgerStore
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
+import RecordkeeperRuntime
 import WhatsApp
 import RecordkeeperCore
 

@@ -9,6 +9,7 @@ import NIOCore
 import NIOHTTP1
 import PostgresNIO
 import Access
+import RecordkeeperRuntime
 import Server
 import WhatsApp
 
@@ -26,7 +27,7 @@ struct BenchSendPlan: Sendable {
 
     func measure(runtime: Runtime, http: HTTPClient, logger: Logger) async throws -> BenchSendFigures {
         let run = String(UUID().uuidString.prefix(8).lowercased())
-        let token = SystemRandomNumberGenerator.randomBytes(24).map { String(format: "%02x", $0) }.joined()
+        let token = SystemRandomNumberGenerator.randomHex(24)
         let bodies = (0..<requests).map(Self.sendBody)
 
         // Baseline: the bare route, on its own server in this process, posted the same bodies.
@@ -61,9 +62,9 @@ struct BenchSendPlan: Sendable {
 
     private func measureSends(
         client: PostgresClient, store: LedgerStore, migrations: [Migration], http: HTTPClient, logger: Logger, graph: GraphAPIConfiguration, run: String, bodies: [[UInt8]],
-        bare: BenchIngest.Measurement, received: NIOLockedValueBox<Int>
+        bare: Measurement, received: NIOLockedValueBox<Int>
     ) async throws -> BenchSendFigures {
-        let secret = SystemRandomNumberGenerator.randomBytes(24).map { String(format: "%02x", $0) }.joined()
+        let secret = SystemRandomNumberGenerator.randomHex(24)
         var webhook = WhatsAppWebhookSettings(verifyToken: nil, secrets: [.init(app: "bench", secret: secret)], ledger: ledger)
         webhook.commitTimeout = .seconds(30)
         var quiet = logger
@@ -109,7 +110,7 @@ struct BenchSendPlan: Sendable {
 
     /// Posts body `i` to `urls[i % urls.count]` with the staff token, from `concurrency` clients;
     /// anything but 202 is a failure.
-    func post(http: HTTPClient, token: String, urls: [String], bodies: [[UInt8]]) async throws -> BenchIngest.Measurement {
+    func post(http: HTTPClient, token: String, urls: [String], bodies: [[UInt8]]) async throws -> Measurement {
         try await BenchIngest.post(http: http, count: bodies.count, concurrency: concurrency, expect: .accepted) { index in
             var request = HTTPClientRequest(url: urls[index % urls.count])
             request.method = .POST
