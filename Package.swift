@@ -44,6 +44,7 @@ let package = Package(
                 "Ledger", "RecordkeeperCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -223,14 +224,35 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "RecordsTests",
+            name: "DomainTests",
             dependencies: [
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "TestGraphServer", "RecordsTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The fast tier: pure unit tests of the domain modules, no database (scripts/test.sh --fast).
+        .testTarget(
+            name: "ClassificationTests",
+            dependencies: ["Classification", "LedgerStore", "RecordkeeperCore"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AccessTests",
+            dependencies: ["Access"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: ["Messaging", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp", "Zstd"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InboxUnitTests",
+            dependencies: ["Inbox", "RecordkeeperCore"],
             swiftSettings: swiftSettings
         ),
         // OpenSSL (libssl/libcrypto) for RFC 3161 timestamps: swift-crypto has no TS API.

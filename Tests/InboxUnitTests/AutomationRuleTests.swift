@@ -1,9 +1,7 @@
 import Foundation
 import Inbox
 import RecordkeeperCore
-import RecordsTestSupport
 import Testing
-import WhatsApp
 
 /// Rule sets as the API takes them: each mistake named by its field; business hours in local time.
 @Suite("Automation rules")

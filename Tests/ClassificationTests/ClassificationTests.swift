@@ -3,7 +3,6 @@ import LedgerStore
 import Classification
 import RecordkeeperCore
 import Testing
-import WhatsApp
 
 @Suite("Classification")
 struct ClassificationTests {

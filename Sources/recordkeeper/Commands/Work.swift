@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RecordkeeperRuntime
+import ServiceLifecycle
+import Workers
+import UnixSignals
+
+/// `recordkeeper work`: the background workers without HTTP, so they scale apart from the web
+/// tier (`serve --no-workers`). Several `work` processes may run on one ledger: every worker
+/// claims its work in PostgreSQL (row locks, claims, idempotency keys).
+struct Work: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the background workers only: projections, classifier, router, automation, search index, media, sending, relay, checkpoints.",
+        discussion: "Needs DATABASE_URL: workers share an external PostgreSQL with `serve --no-workers` and with each other.")
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        guard env["DATABASE_URL"].map({ !$0.isEmpty }) == true else {
+            throw CLIError("recordkeeper work needs DATABASE_URL: workers run beside `serve --no-workers` on a shared PostgreSQL, not on the embedded default")
+        }
+        let logger = Output.makeLogger(defaultLevel: .info)
+        let process = try await ServiceProcess.prepare(role: "work", env: env, logger: logger)
+        defer { process.runtime.shutdown() }
+        let relay = WebhookRelayParts.make(
+            process.workers.relay, client: process.client, store: process.store, ledger: process.workers.ledger, runService: true, logger: logger)
+        let services = process.databaseServices + [relay.directory as (any Service)?].compactMap { $0 }
+            + WorkerSet.services(settings: process.workers, store: process.store, relay: relay, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.notice("recordkeeper work stopped")
+    }
+}
