@@ -1,3 +1,4 @@
+import API
 public import Hummingbird
 public import LedgerStore
 public import Logging
@@ -53,8 +54,16 @@ public enum RecordkeeperServer {
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        // The API description (Sources/API/openapi.yaml); `serve` has loaded it before, so that a
+        // missing or broken resource stops the service at startup with its message.
+        let spec: OpenAPISpec
+        do {
+            spec = try OpenAPISpec.bundled()
+        } catch {
+            preconditionFailure(error.description)
+        }
         let router = Router(context: RecordkeeperRequestContext.self)
-        router.middlewares.add(SecurityHeadersMiddleware(logger: logger))
+        router.middlewares.add(SecurityHeadersMiddleware(logger: logger, spec: spec))
         router.middlewares.add(LogRequestsMiddleware(.debug))
         let metrics = ServiceMetrics()
         router.middlewares.add(HTTPMetricsMiddleware(metrics: metrics))
@@ -103,7 +112,7 @@ public enum RecordkeeperServer {
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
         router.addGraphProxyRoutes(proxy: proxy, registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
         router.addAnalyticsRoutes(store: store, settings: conversations, analytics: analytics, metrics: metrics, logger: logger)
-        router.addOpenAPIRoute()
+        router.addOpenAPIRoute(spec: spec)
         if conversations.runProjections {
             // The media fetcher's, the dispatcher's and the relay's queues are projections: wake
             // each when its projection moved.

@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -22,6 +23,12 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let logger = Output.makeLogger(defaultLevel: .info)
+        // The API description ships as a resource next to the binary: without it, stop here.
+        do {
+            _ = try OpenAPISpec.bundled()
+        } catch {
+            throw CLIError("\(error.description); the resource bundle recordkeeper_API.resources must lie next to the binary (deploy/install.sh installs it)")
+        }
         let host = host ?? env["RECORDKEEPER_HTTP_HOST"] ?? "127.0.0.1"
         let port = port ?? env["RECORDKEEPER_HTTP_PORT"].flatMap(Int.init) ?? 8080
         let runtime = try await Runtime.prepare(logger: logger, keys: .required)
