@@ -27,7 +27,7 @@ struct Serve: AsyncParsableCommand {
         do {
             _ = try OpenAPISpec.bundled()
         } catch {
-            throw CLIError("\(error.description); the resource bundle recordkeeper_API.resources must lie next to the binary (deploy/install.sh installs it)")
+            throw CLIError("\(error.description); the resource bundle recordkeeper_API.resources, next to the binary, holds it (deploy/install.sh installs it)")
         }
         let host = host ?? env["RECORDKEEPER_HTTP_HOST"] ?? "127.0.0.1"
         let port = port ?? env["RECORDKEEPER_HTTP_PORT"].flatMap(Int.init) ?? 8080
