@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Pure ledger format: encoding, hashing, commitments, payload crypto, offline verification.
@@ -272,11 +273,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The HTTP API's one description, openapi.yaml (a resource), served as /openapi.json.
+        .target(
+            name: "API",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
         // HTTP service: routes, health, checkpoints, lifecycle.
         .target(
             name: "Server",
             dependencies: [
-                "Ledger", "LedgerStore",
+                "API", "Ledger", "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
                 "WhatsApp",
                 "Timestamping",
@@ -305,6 +313,7 @@ let package = Package(
         .executableTarget(
             name: "recordkeeper",
             dependencies: [
+                "API",
                 "Ledger",
                 "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
@@ -361,7 +370,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "LoopbackHTTP",
-                "Server", "LedgerStore", "Ledger", "LocalTSA", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers", "WhatsApp", "TestGraphServer", "RecordsTestSupport",
+                "API", "Server", "LedgerStore", "Ledger", "LocalTSA", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers", "WhatsApp", "TestGraphServer", "RecordsTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -5,7 +5,8 @@
 #   deploy/install.sh             # build the release binary, then install
 #   deploy/install.sh --no-build  # install an existing .build/release/recordkeeper
 #
-# Installs the binary to /usr/local/bin, the migrations to
+# Installs the binary and its resource bundle (recordkeeper_API.resources: the
+# OpenAPI description it serves) to /usr/local/bin, the migrations to
 # /usr/share/recordkeeper/Migrations, docs/operations.md to
 # /usr/share/doc/recordkeeper, and the units to /etc/systemd/system; creates
 # the `recordkeeper` system user and /etc/recordkeeper (0750, root:recordkeeper)
@@ -17,6 +18,7 @@ set -euo pipefail
 readonly SCRIPT_NAME="install.sh"
 readonly SERVICE_USER="recordkeeper"
 readonly BIN_PATH="/usr/local/bin/recordkeeper"
+readonly RESOURCES_PATH="/usr/local/bin/recordkeeper_API.resources"
 readonly SHARE_DIR="/usr/share/recordkeeper"
 readonly DOC_DIR="/usr/share/doc/recordkeeper"
 readonly CONF_DIR="/etc/recordkeeper"
@@ -59,6 +61,9 @@ if [[ "$build" == true ]]; then
     swift build -c release --product recordkeeper
 fi
 [[ -x "$binary" ]] || die "$binary not found: build it first (or drop --no-build)"
+# The binary reads its resources (the OpenAPI description) from this bundle, next to it.
+resources="$repo_root/.build/release/recordkeeper_API.resources"
+[[ -f "$resources/openapi.yaml" ]] || die "$resources/openapi.yaml not found: build it first (or drop --no-build)"
 
 # --- system user -------------------------------------------------------------------
 if id -u "$SERVICE_USER" >/dev/null 2>&1; then
@@ -70,8 +75,11 @@ else
 fi
 
 # --- files -----------------------------------------------------------------------
-say "installing $BIN_PATH"
+say "installing $BIN_PATH and its resource bundle $RESOURCES_PATH"
 install -m 0755 "$binary" "$BIN_PATH"
+rm -rf "$RESOURCES_PATH"
+install -d -m 0755 "$RESOURCES_PATH"
+install -m 0644 "$resources"/* "$RESOURCES_PATH/"
 
 say "installing migrations to $SHARE_DIR/Migrations"
 install -d -m 0755 "$SHARE_DIR/Migrations"

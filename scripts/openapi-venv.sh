@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Creates (or reuses) a Python virtual environment with openapi-spec-validator and jsonschema
-# from PyPI, for Tests/ServerTests/OpenAPIDocumentTests.swift (the OpenAPI document is valid
-# and real responses match it), and prints the path of its python on the last line of standard
-# output.
+# from PyPI (PyYAML comes with them), for Tests/ServerTests/OpenAPIDocumentTests.swift (the
+# OpenAPI document is valid, real responses match it, and PyYAML reads Sources/API/openapi.yaml
+# as the same document that /openapi.json serves), and prints the path of its python on the
+# last line of standard output.
 #
 #   python="$(bash scripts/openapi-venv.sh | tail -n 1)"
 #   RECORDKEEPER_OPENAPI_VALIDATOR="$python" swift test --filter OpenAPI

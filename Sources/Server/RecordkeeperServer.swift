@@ -1,3 +1,4 @@
+import API
 public import Hummingbird
 public import LedgerStore
 public import Logging
@@ -58,8 +59,16 @@ public enum RecordkeeperServer {
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        // The API description (Sources/API/openapi.yaml); `serve` has loaded it before, so that a
+        // missing or broken resource stops the service at startup with its message.
+        let spec: OpenAPISpec
+        do {
+            spec = try OpenAPISpec.bundled()
+        } catch {
+            preconditionFailure(error.description)
+        }
         let router = Router(context: RecordkeeperRequestContext.self)
-        router.middlewares.add(SecurityHeadersMiddleware(logger: logger))
+        router.middlewares.add(SecurityHeadersMiddleware(logger: logger, spec: spec))
         router.middlewares.add(LogRequestsMiddleware(.debug))
         let metrics = ServiceMetrics()
         router.middlewares.add(HTTPMetricsMiddleware(metrics: metrics))
@@ -98,7 +107,7 @@ public enum RecordkeeperServer {
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
         router.addGraphProxyRoutes(proxy: proxy, registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
         router.addAnalyticsRoutes(store: store, settings: conversations, analytics: analytics, metrics: metrics, logger: logger)
-        router.addOpenAPIRoute()
+        router.addOpenAPIRoute(spec: spec)
         if let directory = relay.directory { services.append(directory) }
         if conversations.runProjections {
             let workers = WorkerSettings(

@@ -1,3 +1,4 @@
+public import API
 import Foundation
 public import Hummingbird
 import HTTPTypes
@@ -27,16 +28,20 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
     static var referrerPolicy: HTTPField.Name { HTTPField.Name("Referrer-Policy")! }
 
     private let logger: Logger
+    private let spec: OpenAPISpec
 
-    /// - Parameter logger: receives unexpected errors (answered 500 without their text).
-    public init(logger: Logger) {
+    /// - Parameters:
+    ///   - logger: receives unexpected errors (answered 500 without their text).
+    ///   - spec: the API description, whose methods for a path a 405 lists in `Allow`.
+    public init(logger: Logger, spec: OpenAPISpec) {
         self.logger = logger
+        self.spec = spec
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         if !Self.servedMethods.contains(request.method) {
-            response = try Self.methodNotAllowed(request, context: context)
+            response = try Self.methodNotAllowed(request, context: context, documented: spec.documentedMethods(forPath: request.uri.path))
         } else {
             do {
                 response = try await next(request, context)
@@ -52,18 +57,18 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
             }
         }
         // No route for this method, but the path is one of the document's: 405 with its methods.
-        if response.status == .notFound, let methods = OpenAPIDocument.documentedMethods(forPath: request.uri.path),
+        if response.status == .notFound, let methods = spec.documentedMethods(forPath: request.uri.path),
            !methods.contains(request.method.rawValue), !(request.method == .head && methods.contains("GET")) {
-            response = try Self.methodNotAllowed(request, context: context)
+            response = try Self.methodNotAllowed(request, context: context, documented: methods)
         }
         Self.addHeaders(to: &response)
         return response
     }
 
     /// 405 `method_not_allowed`, with `Allow` listing the methods /openapi.json documents for the
-    /// path (the methods of the service's routes when it documents none).
-    static func methodNotAllowed(_ request: Request, context: Context) throws -> Response {
-        let allow = OpenAPIDocument.documentedMethods(forPath: request.uri.path)?.joined(separator: ", ") ?? allowed
+    /// path (`documented`; the methods of the service's routes when it documents none).
+    static func methodNotAllowed(_ request: Request, context: Context, documented: [String]?) throws -> Response {
+        let allow = documented?.joined(separator: ", ") ?? allowed
         var refusal = ProblemDetails(
             status: .methodNotAllowed, code: "method_not_allowed", title: "Method not allowed",
             detail: "\(request.method.rawValue) is not served here: this path answers \(allow) (see docs/api.md or /openapi.json)")

@@ -1,3 +1,4 @@
+import API
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -210,7 +211,7 @@ struct AutomationRoutesTests {
             try await record(.get, "/v1/search", "/v1/search?q=permit", as: admin)
             #expect(exchanges.map(\.status) == [200, 422, 400, 200, 200, 401, 200, 200, 400, 400, 403])
 
-            let document = Array(OpenAPIDocument.json.utf8)
+            let document = Array(try OpenAPISpec.bundled().json.utf8)
             try await withTemporaryDirectory { work in
                 let documentFile = work.appendingPathComponent("openapi.json")
                 try Data(document).write(to: documentFile)

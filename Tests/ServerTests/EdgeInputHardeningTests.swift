@@ -1,3 +1,4 @@
+import API
 import Dispatch
 import Foundation
 import RecordkeeperCore
@@ -180,7 +181,7 @@ struct EdgeInputHardeningTests {
     func unexpectedError() async throws {
         struct Leaky: Error, CustomStringConvertible { var description: String { "relation \"secret_table\" does not exist" } }
         let router = Router()
-        router.middlewares.add(SecurityHeadersMiddleware<BasicRequestContext>(logger: testLogger))
+        router.middlewares.add(SecurityHeadersMiddleware<BasicRequestContext>(logger: testLogger, spec: try OpenAPISpec.bundled()))
         router.get("boom") { _, _ -> String in throw Leaky() }
         try await Application(router: router).test(.router) { app in
             try await app.execute(uri: "/boom", method: .get) { response in

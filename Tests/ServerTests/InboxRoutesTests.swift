@@ -1,3 +1,4 @@
+import API
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -193,7 +194,7 @@ struct InboxRoutesTests {
             all.append(try await call(.post, "/v1/conversations/{id}/read", "/v1/conversations/d2EvMS9wOjI/read", expect: .notFound))
             return all
         }
-        let document = Array(OpenAPIDocument.json.utf8)
+        let document = Array(try OpenAPISpec.bundled().json.utf8)
         try await withTemporaryDirectory { work in
             let documentFile = work.appendingPathComponent("openapi.json")
             try Data(document).write(to: documentFile)

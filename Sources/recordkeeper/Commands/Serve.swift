@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -31,6 +32,12 @@ struct Serve: AsyncParsableCommand {
             throw CLIError("serve --no-workers needs DATABASE_URL: the workers (`recordkeeper work`) must share its PostgreSQL, which the embedded default does not offer")
         }
         let logger = Output.makeLogger(defaultLevel: .info)
+        // The API description ships as a resource next to the binary: without it, stop here.
+        do {
+            _ = try OpenAPISpec.bundled()
+        } catch {
+            throw CLIError("\(error.description); the resource bundle recordkeeper_API.resources, next to the binary, holds it (deploy/install.sh installs it)")
+        }
         let host = host ?? env["RECORDKEEPER_HTTP_HOST"] ?? "127.0.0.1"
         let port = port ?? env["RECORDKEEPER_HTTP_PORT"].flatMap(Int.init) ?? 8080
         let process = try await ServiceProcess.prepare(role: noWorkers ? "serve (no workers)" : "serve", env: env, logger: logger)

@@ -8,8 +8,12 @@
         status (or "default"), a media type matching its Content-Type, and a body valid against
         that media type's schema (JSON Schema 2020-12, $refs resolved in the document). Prints
         one JSON line per exchange: {"ok": true} or {"ok": false, "error": "..."}.
+    python openapi_check.py same-as-yaml DOCUMENT YAML
+        Reads YAML with PyYAML's safe_load and compares it with DOCUMENT (JSON) as values;
+        prints "OK" or where they first differ.
 
-Runs in the venv of scripts/openapi-venv.sh (openapi-spec-validator and jsonschema from PyPI).
+Runs in the venv of scripts/openapi-venv.sh (openapi-spec-validator and jsonschema from PyPI;
+PyYAML, for same-as-yaml, comes with openapi-spec-validator).
 """
 import json
 import sys
@@ -98,6 +102,29 @@ def check(document, registry, exchange):
     return None
 
 
+def first_difference(left, right, at):
+    """The JSON pointer of the first place where two values differ (types included), or None."""
+    if type(left) is not type(right):
+        return f"{at} ({type(left).__name__} in the YAML, {type(right).__name__} in the JSON)"
+    if isinstance(left, dict):
+        for key in sorted(set(left) | set(right), key=str):
+            if key not in left or key not in right:
+                return f"{at}/{key} (only in the {'YAML' if key in left else 'JSON'})"
+            found = first_difference(left[key], right[key], f"{at}/{key}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(left, list):
+        if len(left) != len(right):
+            return f"{at} ({len(left)} items in the YAML, {len(right)} in the JSON)"
+        for index, (a, b) in enumerate(zip(left, right)):
+            found = first_difference(a, b, f"{at}/{index}")
+            if found is not None:
+                return found
+        return None
+    return None if left == right else f"{at} ({left!r} in the YAML, {right!r} in the JSON)"
+
+
 def main():
     command, path = sys.argv[1], sys.argv[2]
     with open(path, encoding="utf-8") as file:
@@ -117,6 +144,14 @@ def main():
             return 1
         print("OK")
         return 0
+    if command == "same-as-yaml":
+        import yaml
+
+        with open(sys.argv[3], encoding="utf-8") as file:
+            from_yaml = yaml.safe_load(file)
+        difference = first_difference(from_yaml, document, "")
+        print("OK" if difference is None else f"differs at {difference or '/'}")
+        return 0 if difference is None else 1
     if command == "responses":
         with open(sys.argv[3], encoding="utf-8") as file:
             exchanges = json.load(file)
