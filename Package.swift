@@ -6,6 +6,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    // Zero warnings, enforced: a warning in our code fails the build (dependencies are not affected).
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
@@ -227,7 +229,8 @@ let package = Package(
         .testTarget(
             name: "DomainTests",
             dependencies: [
-                "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "TestGraphServer", "RecordsTestSupport",
+                "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "TestGraphServer",
+                "RecordsTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -339,7 +342,8 @@ let package = Package(
         .executableTarget(
             name: "recordkeeper-bench",
             dependencies: [
-                "Ledger", "LedgerStore", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers", "RecordkeeperRuntime", "Server", "WhatsApp",
+                "Ledger", "LedgerStore", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
+                "RecordkeeperRuntime", "Server", "WhatsApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -370,7 +374,8 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "LoopbackHTTP",
-                "API", "Server", "LedgerStore", "Ledger", "LocalTSA", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers", "WhatsApp", "TestGraphServer", "RecordsTestSupport",
+                "API", "Server", "LedgerStore", "Ledger", "LocalTSA", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
+                "Checkpoints", "Workers", "WhatsApp", "TestGraphServer", "RecordsTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -3,7 +3,8 @@
 # PostgreSQL 15 cluster, runs the whole test suite against it and removes the
 # cluster again, exiting with the test run's exit code.
 #
-#   scripts/test.sh                      # everything
+#   scripts/test.sh                      # lint, then everything
+#   scripts/test.sh --fast               # lint, then the fast tier only: no database, seconds
 #   scripts/test.sh --filter LedgerTests # extra arguments go to `swift test`
 #
 # Works from any directory. The suite creates and drops its own databases in
@@ -31,6 +32,14 @@ cd "$repo_root"
 
 run_start="$(now_us)"
 
+# The fast tier: the test targets that need no database (docs/architecture.md, "Tests").
+readonly FAST_TIER='^(LedgerTests|ZstdTests|WhatsAppTests|TimestampingTests|ClassificationTests|AccessTests|MessagingTests|InboxUnitTests)\.'
+fast=false
+if [[ "${1:-}" == "--fast" ]]; then
+    fast=true
+    shift
+fi
+
 say "setup"
 phase_start="$(now_us)"
 bash scripts/setup.sh
@@ -57,6 +66,25 @@ python_tool() {
     fi
     report_elapsed "${label%% *}" "$phase_start"
 }
+
+say "lint (scripts/lint.sh: formatting and the module map)"
+phase_start="$(now_us)"
+bash scripts/lint.sh || die "lint failed (see above)"
+report_elapsed "lint" "$phase_start"
+
+if $fast; then
+    say "build (swift build --build-tests)"
+    phase_start="$(now_us)"
+    swift build --build-tests
+    report_elapsed "build" "$phase_start"
+    say "test, fast tier (swift test --skip-build --filter '$FAST_TIER')"
+    phase_start="$(now_us)"
+    test_rc=0
+    swift test --skip-build --filter "$FAST_TIER" "$@" || test_rc=$?
+    report_elapsed "test" "$phase_start"
+    report_elapsed "total" "$run_start"
+    exit "$test_rc"
+fi
 
 python_tool "pywa (the real WhatsApp client the recording-proxy test drives, from PyPI)" scripts/pywa-venv.sh RECORDKEEPER_PYWA_PYTHON
 python_tool "openapi (openapi-spec-validator and jsonschema from PyPI, for the OpenAPI document tests)" \

@@ -91,7 +91,10 @@ public struct OpenAPISpec: Sendable {
             var matches = true
             for (pattern, segment) in zip(template, segments) {
                 if pattern.hasPrefix("{") && pattern.hasSuffix("}") {
-                    if segment.isEmpty { matches = false; break }
+                    if segment.isEmpty {
+                        matches = false
+                        break
+                    }
                 } else if pattern == segment {
                     literals += 1
                 } else {

@@ -45,7 +45,8 @@ public struct CheckpointPublisher: Sendable {
                         try CheckpointFiles.writeExclusively(Data(token), to: url)
                     }
                 } catch {
-                    logger.warning("timestamping a checkpoint failed; will retry", metadata: ["checkpoint": "\(checkpoint.id)", "error": "\(describeError(error))"])
+                    logger.warning(
+                        "timestamping a checkpoint failed; will retry", metadata: ["checkpoint": "\(checkpoint.id)", "error": "\(describeError(error))"])
                     break
                 }
             }
@@ -71,7 +72,8 @@ public struct CheckpointPublisher: Sendable {
                     try await store.recordPublication(checkpointID: checkpoint.id, sink: "http", location: postURL.absoluteString)
                     deliveries.append(CheckpointDelivery(checkpointID: checkpoint.id, sink: "http", location: postURL.absoluteString))
                 } catch {
-                    logger.warning("posting a checkpoint failed; will retry", metadata: ["url": "\(postURL.absoluteString)", "error": "\(describeError(error))"])
+                    logger.warning(
+                        "posting a checkpoint failed; will retry", metadata: ["url": "\(postURL.absoluteString)", "error": "\(describeError(error))"])
                     break
                 }
             }

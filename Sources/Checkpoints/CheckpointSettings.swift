@@ -28,11 +28,15 @@ public struct CheckpointSettings: Sendable {
         var settings = CheckpointSettings()
         func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
         if let text = value("RECORDKEEPER_CHECKPOINT_ENTRIES") {
-            guard let entries = Int64(text), entries >= 1 else { throw CheckpointSettingsError("RECORDKEEPER_CHECKPOINT_ENTRIES must be a whole number ≥ 1, got \"\(text)\"") }
+            guard let entries = Int64(text), entries >= 1 else {
+                throw CheckpointSettingsError("RECORDKEEPER_CHECKPOINT_ENTRIES must be a whole number ≥ 1, got \"\(text)\"")
+            }
             settings.everyEntries = entries
         }
         if let text = value("RECORDKEEPER_CHECKPOINT_INTERVAL") {
-            guard let seconds = Double(text), seconds > 0 else { throw CheckpointSettingsError("RECORDKEEPER_CHECKPOINT_INTERVAL must be a number of seconds > 0, got \"\(text)\"") }
+            guard let seconds = Double(text), seconds > 0 else {
+                throw CheckpointSettingsError("RECORDKEEPER_CHECKPOINT_INTERVAL must be a number of seconds > 0, got \"\(text)\"")
+            }
             settings.interval = .milliseconds(Int64(seconds * 1000))
         }
         if let name = value("RECORDKEEPER_LOG_NAME") { settings.logName = name }

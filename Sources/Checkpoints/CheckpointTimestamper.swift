@@ -19,9 +19,11 @@ struct CheckpointTimestamper: Sendable {
         try await store.recordTimestamp(
             checkpointID: checkpoint.id, tsaURL: url.absoluteString, token: token.der, genTime: token.generationTime,
             serial: token.serialNumber)
-        logger.info("checkpoint timestamped", metadata: [
-            "checkpoint": "\(checkpoint.id)", "ledger": "\(checkpoint.ledger)", "gen_time": "\(token.generationTime)",
-        ])
+        logger.info(
+            "checkpoint timestamped",
+            metadata: [
+                "checkpoint": "\(checkpoint.id)", "ledger": "\(checkpoint.ledger)", "gen_time": "\(token.generationTime)",
+            ])
         return token.der
     }
 }

@@ -1,9 +1,9 @@
+import Events
 import Ledger
 public import LedgerStore
 public import Logging
 public import PostgresNIO
 import RecordkeeperCore
-import Events
 
 /// The `classification` projection (docs/classification.md): one row per message (received or
 /// sent), pending until a `record.classified` entry names it; then its category, the kinds that
@@ -32,7 +32,7 @@ public struct ClassificationProjection: Projection {
                 continue
             }
             guard let header = try? JSONValue.parse(Array(fields.header.utf8)), let target = header["target_position"]?.integer,
-                  let category = header["category"]?.integer
+                let category = header["category"]?.integer
             else {
                 logger.warning("skipping a record.classified whose header does not fit", metadata: ["position": "\(fields.position)"])
                 continue

@@ -1,6 +1,6 @@
 import Foundation
-package import Ledger
-public import LedgerStore
+import Ledger
+package import LedgerStore
 
 /// The event types and retained headers of docs/whatsapp-ingest.md that projections read.
 package enum ContractEvent {
@@ -93,7 +93,7 @@ package struct ContractPayload {
 
     package init?(_ payload: LedgerRecord.Payload?) {
         guard case .bytes(let bytes) = payload,
-              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
         else { return nil }
         self.object = object
     }

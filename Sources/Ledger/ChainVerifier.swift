@@ -47,7 +47,7 @@ public struct ChainVerifier: Sendable {
         switch payload {
         case .opened(let salt, let bytes):
             guard let commitment = try? PayloadCommitment.commit(salt: salt, payload: bytes),
-                  commitment == fields.payloadCommitment
+                commitment == fields.payloadCommitment
             else {
                 return VerificationFailure(position: fields.position, reason: .payloadCommitmentMismatch)
             }

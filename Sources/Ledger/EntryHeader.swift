@@ -75,7 +75,7 @@ public enum EntryLimits {
                 || c == UInt8(ascii: ".") || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
         }
         guard (1...ledgerName).contains(bytes.count), bytes.allSatisfy(allowed),
-              let first = bytes.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_"), first != UInt8(ascii: "-")
+            let first = bytes.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_"), first != UInt8(ascii: "-")
         else { throw LedgerFormatError.invalidLedgerName(name) }
     }
 

@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 
 /// A 32-byte SHA-256 value: an entry hash, a payload commitment or a chain head.
 public struct LedgerDigest: Hashable, Sendable, CustomStringConvertible {

@@ -29,7 +29,10 @@ public struct LedgerTimestamp: Hashable, Comparable, Sendable, CustomStringConve
     public var monthPeriod: String {
         // Floor division without overflow (Int64.min has no positive counterpart).
         var (days, rest) = microseconds.quotientAndRemainder(dividingBy: 86_400_000_000)
-        if rest < 0 { days -= 1; rest += 86_400_000_000 }
+        if rest < 0 {
+            days -= 1
+            rest += 86_400_000_000
+        }
         let (year, month, _) = Self.civil(days: days)
         let yearText = String(year)
         let paddedYear = year >= 0 && yearText.count < 4 ? String(repeating: "0", count: 4 - yearText.count) + yearText : yearText
@@ -57,9 +60,15 @@ public struct LedgerTimestamp: Hashable, Comparable, Sendable, CustomStringConve
     public var description: String {
         // Floor division without overflow (Int64.min has no positive counterpart).
         var (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
-        if fraction < 0 { seconds -= 1; fraction += 1_000_000 }
+        if fraction < 0 {
+            seconds -= 1
+            fraction += 1_000_000
+        }
         var (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
-        if secondOfDay < 0 { days -= 1; secondOfDay += 86_400 }
+        if secondOfDay < 0 {
+            days -= 1
+            secondOfDay += 86_400
+        }
         let (year, month, day) = Self.civil(days: days)
         func padded(_ value: Int64, _ width: Int) -> String {
             let text = String(value)

@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 
 /// The agency's master key: 32 bytes that wrap every payload data key (AES-256-GCM).
 ///

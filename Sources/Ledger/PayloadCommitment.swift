@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 
 /// The salted commitment the chain keeps to a payload: SHA-256(salt ‖ payload bytes).
 ///

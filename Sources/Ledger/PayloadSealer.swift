@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 
 /// A payload as stored: AES-256-GCM over (salt ‖ payload bytes) under a data key, bound to its
 /// ledger and event id by the associated data, so a sealed payload cannot be moved to another entry.

@@ -125,9 +125,10 @@ extension LedgerStore {
         for try await (id, ledger, size, root, head, keyID, note, created)
             in rows.decode((Int64, String, Int64, ByteBuffer, ByteBuffer, Int32, String, Date).self)
         {
-            result.append(StoredCheckpoint(
-                id: id, ledger: ledger, treeSize: size, rootHash: try LedgerDigest(bytes: root.readableBytesView),
-                chainHead: try LedgerDigest(bytes: head.readableBytesView), signingKeyID: keyID, note: note, createdAt: created))
+            result.append(
+                StoredCheckpoint(
+                    id: id, ledger: ledger, treeSize: size, rootHash: try LedgerDigest(bytes: root.readableBytesView),
+                    chainHead: try LedgerDigest(bytes: head.readableBytesView), signingKeyID: keyID, note: note, createdAt: created))
         }
         return result
     }

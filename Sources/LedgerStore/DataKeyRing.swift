@@ -1,9 +1,9 @@
 import Foundation
 public import Ledger
 public import Logging
-public import PostgresNIO
 import NIOConcurrencyHelpers
 import NIOCore
+public import PostgresNIO
 
 /// Finds, creates and unwraps payload data keys, one per ledger, stream and UTC month, and
 /// caches the unwrapped keys in memory (never on disk, never in the database unwrapped).

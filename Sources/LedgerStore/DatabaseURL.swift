@@ -1,6 +1,6 @@
 import Foundation
-public import PostgresNIO
 import NIOSSL
+public import PostgresNIO
 
 /// A PostgreSQL connection URL (`postgres://user:password@host:port/database?sslmode=…`),
 /// parsed into a PostgresNIO client configuration.
@@ -30,7 +30,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     /// - Throws: ``DatabaseURLError`` with a message that says what is wrong (never the password).
     public init(_ text: String) throws {
         guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme.lowercased())
+            let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme.lowercased())
         else { throw DatabaseURLError("a database URL must look like postgres://user:password@host:5432/database") }
         guard let user = components.percentEncodedUser?.removingPercentEncoding, !user.isEmpty else {
             throw DatabaseURLError("the database URL names no user")

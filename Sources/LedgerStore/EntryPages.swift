@@ -100,8 +100,8 @@ enum EntryPages {
             var data_key_ids: [Int64]
         }
         guard destruction.authorisingType == "record.destroyed",
-              let header = destruction.authorisingHeader?.data(using: .utf8),
-              let decoded = try? JSONDecoder().decode(DestructionHeader.self, from: header)
+            let header = destruction.authorisingHeader?.data(using: .utf8),
+            let decoded = try? JSONDecoder().decode(DestructionHeader.self, from: header)
         else { return false }
         return decoded.data_key_ids.contains(destruction.dataKeyID)
     }

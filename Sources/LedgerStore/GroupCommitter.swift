@@ -171,9 +171,12 @@ final class GroupCommitter: Sendable {
                 // but another writer can no longer move the head under us, so we progress.
                 if attempt > Self.optimisticAttempts, head == nil {
                     let (ids, keys, after) = (knownIDs, knownKeys, stale)
-                    if let receipts = try await withDeadline(limits.statementTimeout, {
-                        try await self.commitLocked(batch, after: after, knownIDs: ids, knownKeys: keys)
-                    }) {
+                    if let receipts = try await withDeadline(
+                        limits.statementTimeout,
+                        {
+                            try await self.commitLocked(batch, after: after, knownIDs: ids, knownKeys: keys)
+                        })
+                    {
                         head = receipts.head
                         finish(batch, receipts: receipts.receipts)
                         return
@@ -207,12 +210,14 @@ final class GroupCommitter: Sendable {
                 head = nil
                 // A short random pause, so that two writers do not keep colliding in step.
                 try? await Task.sleep(for: .microseconds(Int.random(in: 0...(500 * attempt))))
-            } catch where error.sqlState == "23505" && error.constraintName == "merkle_nodes_pkey" {
+            } catch  where error.sqlState == "23505" && error.constraintName == "merkle_nodes_pkey" {
                 // Only a row planted in merkle_nodes beyond the head (tampering) collides here.
-                fail(batch, with: LedgerStoreError.treeIncomplete(
-                    "merkle_nodes holds a node beyond the ledger head, so no entry can be appended after it"))
+                fail(
+                    batch,
+                    with: LedgerStoreError.treeIncomplete(
+                        "merkle_nodes holds a node beyond the ledger head, so no entry can be appended after it"))
                 return
-            } catch where error.sqlState == "23505" {
+            } catch  where error.sqlState == "23505" {
                 stale = head
                 head = nil
                 do {

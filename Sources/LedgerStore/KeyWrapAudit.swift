@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
-import PostgresNIO
 import NIOCore
+import PostgresNIO
 
 extension VerificationFinding {
     /// One of the ledger's live data keys names the configured master key but its wrap does not
@@ -31,9 +31,10 @@ extension LedgerStore {
         for try await (keyID, stream, period, wrapped) in rows.decode((Int64, String, String, ByteBuffer).self) {
             let scope = DataKeyScope(ledger: ledger.name, stream: stream, period: period)
             if (try? DataKey.unwrap(Array(wrapped.readableBytesView), master: masterKey, scope: scope)) != nil { continue }
-            findings.append(VerificationFinding(
-                code: VerificationFinding.dataKeyWrapUnopenable, position: nil,
-                reason: "data key \(keyID) (\(stream), \(period)) names master key \(masterKey.identifier) but its wrap does not open with it"))
+            findings.append(
+                VerificationFinding(
+                    code: VerificationFinding.dataKeyWrapUnopenable, position: nil,
+                    reason: "data key \(keyID) (\(stream), \(period)) names master key \(masterKey.identifier) but its wrap does not open with it"))
         }
         return findings
     }

@@ -62,7 +62,9 @@ public struct LedgerRecordSequence: AsyncSequence, Sendable {
             if index == buffer.count {
                 if exhausted { return nil }
                 let ref: LedgerRef
-                if let ledgerRef { ref = ledgerRef } else {
+                if let ledgerRef {
+                    ref = ledgerRef
+                } else {
                     ref = try await sequence.store.ledger(named: sequence.ledger, create: false)
                     ledgerRef = ref
                 }

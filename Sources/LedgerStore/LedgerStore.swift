@@ -1,8 +1,8 @@
 import Foundation
 public import Ledger
 public import Logging
-public import PostgresNIO
 import NIOConcurrencyHelpers
+public import PostgresNIO
 public import ServiceLifecycle
 
 /// The ledger in PostgreSQL: ledgers, the group-commit append path, reads and payload keys.
@@ -211,8 +211,8 @@ public final class LedgerStore: Service, Sendable {
 enum HeaderValidation {
     static func validate(_ header: String) throws {
         guard let data = header.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-              object is [String: Any]
+            let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+            object is [String: Any]
         else { throw HeaderError.notAJSONObject }
     }
 

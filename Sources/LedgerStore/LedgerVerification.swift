@@ -183,9 +183,10 @@ extension LedgerStore {
         var report = LedgerVerificationReport(
             ledger: name, level: level, entries: 0, payloadsVerified: 0, payloadsDestroyed: 0, headPosition: head?.position ?? 0)
         if head == nil {
-            report.add(VerificationFinding(
-                code: VerificationFinding.headMissing, position: nil,
-                reason: "ledger \(name) has no head row in ledger_heads (it was deleted): the entries were verified without it"))
+            report.add(
+                VerificationFinding(
+                    code: VerificationFinding.headMissing, position: nil,
+                    reason: "ledger \(name) has no head row in ledger_heads (it was deleted): the entries were verified without it"))
         }
         for finding in try await unopenableKeyWraps(ledger: ledger, in: db) { report.add(finding) }  // KeyWrapAudit.swift
         var verifier: ChainVerifier
@@ -214,7 +215,8 @@ extension LedgerStore {
                 client: db, ledger: ledger, after: after, through: nil, stream: nil, limit: pageSize, logger: logger
             )
             guard let last = page.last else { break }
-            var storedNodes = checksTree
+            var storedNodes =
+                checksTree
                 ? try await storedNodes(ledger: ledger, after: after, through: last.entry.fields.position, in: db) : [:]
             for row in page {
                 let evidence: PayloadEvidence
@@ -223,9 +225,10 @@ extension LedgerStore {
                     evidence = found
                 case .keyUnavailable(let why):
                     // Not a chain failure: the entry's hash is still checked, its payload cannot be.
-                    report.add(VerificationFinding(
-                        code: VerificationFinding.payloadKeyUnavailable, position: row.entry.fields.position,
-                        reason: "entry \(row.entry.fields.position)'s payload cannot be checked: \(why)"))
+                    report.add(
+                        VerificationFinding(
+                            code: VerificationFinding.payloadKeyUnavailable, position: row.entry.fields.position,
+                            reason: "entry \(row.entry.fields.position)'s payload cannot be checked: \(why)"))
                     evidence = .notChecked
                 }
                 if let failure = verifier.check(row.entry, payload: evidence) {
@@ -315,7 +318,9 @@ extension LedgerStore {
             let (position, keyID) = try row.decode((Int64, Int64).self)
             return VerificationFinding(
                 code: VerificationFinding.orphanPayload, position: position,
-                reason: "ledger_payloads has a row at position \(position) (data key \(keyID)) but ledger \(ledger.name) has no entry there: no entry commits to it, and only a writer bypassing rk_append can have inserted it")
+                reason:
+                    "ledger_payloads has a row at position \(position) (data key \(keyID)) but ledger \(ledger.name) has no entry there: no entry commits to it, and only a writer bypassing rk_append can have inserted it"
+            )
         }
     }
 

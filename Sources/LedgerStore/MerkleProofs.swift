@@ -29,8 +29,9 @@ public struct InclusionProof: Sendable, Hashable, Codable {
     /// `expectedRoot` (a trusted checkpoint's root).
     public func verifies(againstRoot expectedRoot: LedgerDigest) -> Bool {
         guard let entry = try? LedgerDigest(hex: entryHash), let leaf = try? LedgerDigest(hex: leafHash),
-              MerkleHash.leaf(entryHash: entry) == leaf, position >= 1, leafIndex == position - 1,
-              let path = try? proof.map({ try LedgerDigest(hex: $0) }) else { return false }
+            MerkleHash.leaf(entryHash: entry) == leaf, position >= 1, leafIndex == position - 1,
+            let path = try? proof.map({ try LedgerDigest(hex: $0) })
+        else { return false }
         return MerkleVerifier.verifyInclusion(
             leafHash: leaf, index: UInt64(leafIndex), treeSize: UInt64(treeSize), proof: path, root: expectedRoot)
     }

@@ -1,8 +1,8 @@
+import Crypto
 public import Foundation
+import Ledger
 public import Logging
 public import PostgresNIO
-import Crypto
-import Ledger
 
 /// One numbered SQL file from `Migrations/`: `NNNN_description.sql`.
 public struct Migration: Sendable, Hashable {
@@ -254,7 +254,7 @@ public struct Migrator: Sendable {
         guard let statement = try rows.first?.decode(String.self) else { return false }
         do {
             try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: logger)
-        } catch where ["42710", "23505"].contains(error.sqlState ?? "") {
+        } catch  where ["42710", "23505"].contains(error.sqlState ?? "") {
             // Roles are cluster-wide: a migrator of another database created it meanwhile.
             return false
         } catch {

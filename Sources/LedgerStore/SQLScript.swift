@@ -24,30 +24,46 @@ public enum SQLScript {
             let c = chars[index]
             let next: Unicode.Scalar? = index + 1 < chars.count ? chars[index + 1] : nil
             if c == "-" && next == "-" {
-                while index < chars.count && chars[index] != "\n" { current.append(chars[index]); index += 1 }
+                while index < chars.count && chars[index] != "\n" {
+                    current.append(chars[index])
+                    index += 1
+                }
                 continue
             }
             if c == "/" && next == "*" {
                 var depth = 0
                 repeat {
                     if chars[index] == "/" && index + 1 < chars.count && chars[index + 1] == "*" {
-                        depth += 1; current.append(contentsOf: [chars[index], chars[index + 1]]); index += 2; continue
+                        depth += 1
+                        current.append(contentsOf: [chars[index], chars[index + 1]])
+                        index += 2
+                        continue
                     }
                     if chars[index] == "*" && index + 1 < chars.count && chars[index + 1] == "/" {
-                        depth -= 1; current.append(contentsOf: [chars[index], chars[index + 1]]); index += 2; continue
+                        depth -= 1
+                        current.append(contentsOf: [chars[index], chars[index + 1]])
+                        index += 2
+                        continue
                     }
-                    current.append(chars[index]); index += 1
+                    current.append(chars[index])
+                    index += 1
                 } while depth > 0 && index < chars.count
                 continue
             }
             if c == "'" || c == "\"" {
                 hasContent = true
-                current.append(c); index += 1
+                current.append(c)
+                index += 1
                 while index < chars.count {
                     current.append(chars[index])
                     if chars[index] == c {
-                        if index + 1 < chars.count && chars[index + 1] == c { current.append(chars[index + 1]); index += 2; continue }
-                        index += 1; break
+                        if index + 1 < chars.count && chars[index + 1] == c {
+                            current.append(chars[index + 1])
+                            index += 2
+                            continue
+                        }
+                        index += 1
+                        break
                     }
                     index += 1
                 }
@@ -55,18 +71,27 @@ public enum SQLScript {
             }
             if c == "$", let tag = dollarTag(chars, at: index) {
                 hasContent = true
-                current.append(contentsOf: tag); index += tag.count
+                current.append(contentsOf: tag)
+                index += tag.count
                 while index < chars.count {
                     if chars[index] == "$", Array(chars[index..<min(chars.count, index + tag.count)]) == tag {
-                        current.append(contentsOf: tag); index += tag.count; break
+                        current.append(contentsOf: tag)
+                        index += tag.count
+                        break
                     }
-                    current.append(chars[index]); index += 1
+                    current.append(chars[index])
+                    index += 1
                 }
                 continue
             }
-            if c == ";" { flush(); index += 1; continue }
+            if c == ";" {
+                flush()
+                index += 1
+                continue
+            }
             if !c.properties.isWhitespace { hasContent = true }
-            current.append(c); index += 1
+            current.append(c)
+            index += 1
         }
         flush()
         return statements

@@ -28,10 +28,12 @@ extension LedgerStore {
     ) async throws -> [SelectedRecord] {
         let rows: [RawEntryRow]
         if let connection {
-            rows = try await page(from: connection, ledger: ledger, after: after, through: through, eventTypes: eventTypes, payloadTypes: payloadTypes, limit: limit)
+            rows = try await page(
+                from: connection, ledger: ledger, after: after, through: through, eventTypes: eventTypes, payloadTypes: payloadTypes, limit: limit)
         } else {
             try refuseInsideTransaction("selectedRecords")
-            rows = try await page(from: client, ledger: ledger, after: after, through: through, eventTypes: eventTypes, payloadTypes: payloadTypes, limit: limit)
+            rows = try await page(
+                from: client, ledger: ledger, after: after, through: through, eventTypes: eventTypes, payloadTypes: payloadTypes, limit: limit)
         }
         var records: [SelectedRecord] = []
         records.reserveCapacity(rows.count)

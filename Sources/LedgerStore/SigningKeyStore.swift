@@ -1,8 +1,8 @@
 public import Foundation
 public import Ledger
 public import Logging
-public import PostgresNIO
 import NIOCore
+public import PostgresNIO
 
 /// A checkpoint signing key as listed by ``SigningKeyStore``: public parts only.
 public struct SigningKeyInfo: Sendable, Hashable {
@@ -68,8 +68,9 @@ public enum SigningKeyStore {
                 passedOver.append("\(id) (wrapped by master key \(masterID))")
                 continue
             }
-            guard let key = try? NoteSigningKey.unwrap(
-                Array(wrapped.readableBytesView), publicKey: Array(publicKey.readableBytesView), master: masterKey)
+            guard
+                let key = try? NoteSigningKey.unwrap(
+                    Array(wrapped.readableBytesView), publicKey: Array(publicKey.readableBytesView), master: masterKey)
             else {
                 passedOver.append("\(id) (its wrap does not open)")
                 continue
@@ -80,7 +81,8 @@ public enum SigningKeyStore {
             return (id, key)
         }
         throw LedgerStoreError.database(
-            "no signing key opens with the configured master key \(masterKey.identifier): \(passedOver.joined(separator: ", ")); configure the master key they were wrapped with, or run `recordkeeper keys rotate`")
+            "no signing key opens with the configured master key \(masterKey.identifier): \(passedOver.joined(separator: ", ")); configure the master key they were wrapped with, or run `recordkeeper keys rotate`"
+        )
     }
 
     /// Re-wraps every signing key wrapped by `old` under `new` (part of a master key rotation).

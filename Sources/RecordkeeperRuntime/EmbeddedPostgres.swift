@@ -54,21 +54,25 @@ public struct EmbeddedPostgres: Sendable {
             defer { try? fm.removeItem(at: passwordFile) }
             try chownToPostgres(clusterDirectory)
             try chownToPostgres(passwordFile)
-            try ProcessRunner.run("\(bin)/initdb", [
-                "-D", clusterDirectory.path, "-U", Self.ownerRole, "--pwfile=\(passwordFile.path)",
-                "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C",
-            ])
+            try ProcessRunner.run(
+                "\(bin)/initdb",
+                [
+                    "-D", clusterDirectory.path, "-U", Self.ownerRole, "--pwfile=\(passwordFile.path)",
+                    "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C",
+                ])
         }
         var startedHere = false
         if !isRunning(bin: bin) {
             startedHere = true
             logger.notice("starting the embedded PostgreSQL cluster", metadata: ["port": "\(port)"])
             do {
-                try ProcessRunner.run("\(bin)/pg_ctl", [
-                    "-D", clusterDirectory.path, "-l", logFile.path, "-w", "-t", "60",
-                    "-o", "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories=''",
-                    "start",
-                ])
+                try ProcessRunner.run(
+                    "\(bin)/pg_ctl",
+                    [
+                        "-D", clusterDirectory.path, "-l", logFile.path, "-w", "-t", "60",
+                        "-o", "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories=''",
+                        "start",
+                    ])
             } catch {
                 let log = (try? String(contentsOf: logFile, encoding: .utf8)).map { String($0.suffix(2000)) } ?? ""
                 throw CLIError("the embedded PostgreSQL did not start: \(error)\n\(log)")

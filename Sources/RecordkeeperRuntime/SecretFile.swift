@@ -21,7 +21,7 @@ public enum SecretFile {
             throw CLIError("cannot read the master key file \(path)")
         }
         if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-           let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0
+            let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0
         {
             warn("the master key file \(path) is readable by other users (mode \(String(mode, radix: 8))): chmod 600 it")
         }

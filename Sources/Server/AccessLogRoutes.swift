@@ -1,10 +1,8 @@
+import Access
 import Foundation
 import Hummingbird
 import LedgerStore
-import Access
 import Messaging
-
-
 
 struct AccessLogResponse: ResponseEncodable {
     var items: [AccessLogEntry]

@@ -1,10 +1,10 @@
+import Access
 import Foundation
 import Hummingbird
+import Inbox
 import LedgerStore
 import Logging
 import Prometheus
-import Inbox
-import Access
 
 /// `GET /v1/analytics`: the answer (docs/api.md, "Analytics").
 struct AnalyticsResponse: ResponseEncodable {

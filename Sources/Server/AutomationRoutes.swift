@@ -1,12 +1,12 @@
+import Access
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
+import Inbox
 import LedgerStore
 import NIOCore
-import Inbox
 import RecordkeeperCore
 import WhatsApp
-import Access
 
 extension Router where Context == RecordkeeperRequestContext {
     /// The automation rules (docs/api.md, "Automation rules"), for supervisors and admins

@@ -23,7 +23,7 @@ public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: "these routes need an admin token: set RECORDKEEPER_ADMIN_TOKEN and restart the service")
         }
         guard let presented = Self.bearerToken(request.headers[.authorization]),
-              Self.constantTimeEqual(SHA256.hash(data: Array(presented.utf8)), expected)
+            Self.constantTimeEqual(SHA256.hash(data: Array(presented.utf8)), expected)
         else {
             throw Unauthorized()
         }

@@ -1,9 +1,9 @@
+import Access
+import Classification
 import Foundation
 import Hummingbird
 import LedgerStore
-import Classification
 import Messaging
-import Access
 
 /// `PUT /v1/conversations/{id}/messages/{position}/classification`.
 struct ClassificationChangeRequest: ClosedJSONBody {
@@ -36,7 +36,8 @@ extension Router where Context == RecordkeeperRequestContext {
             let id = try context.conversationID(ids)
             try await scope.require(id, in: context)
             guard let text = context.parameters.get("position"), let position = Int64(text), position > 0 else {
-                throw ProblemDetails(status: .badRequest, code: "invalid_position", title: "Invalid position", detail: "the position must be a whole number ≥ 1")
+                throw ProblemDetails(
+                    status: .badRequest, code: "invalid_position", title: "Invalid position", detail: "the position must be a whole number ≥ 1")
             }
             let body = try await request.decodeJSON(ClassificationChangeRequest.self)
             guard let category = DataCategory(rawValue: body.category) else {
@@ -53,7 +54,9 @@ extension Router where Context == RecordkeeperRequestContext {
                 switch error {
                 case .noMessage: throw ProblemDetails(status: .notFound, code: "no_message", title: "No such message", detail: error.description)
                 case .missingReason:
-                    throw ProblemDetails(status: .unprocessableContent, code: "invalid_field", title: "Invalid field", detail: error.description, extensions: ["field": "reason"])
+                    throw ProblemDetails(
+                        status: .unprocessableContent, code: "invalid_field", title: "Invalid field", detail: error.description, extensions: ["field": "reason"]
+                    )
                 }
             } catch LedgerStoreError.ledgerNotFound {
                 throw ProblemDetails.noConversation

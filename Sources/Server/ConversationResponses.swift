@@ -1,9 +1,9 @@
+import Classification
 import Foundation
 import Hummingbird
 import Messaging
 import RecordkeeperCore
 import WhatsApp
-import Classification
 
 /// Wire formats of the conversations read API (docs/api.md). Times are RFC 3339 UTC strings;
 /// absent values are omitted.
@@ -145,7 +145,8 @@ struct ContentResponse: Encodable {
             reason = why
         case .withheld(let category):
             state = "withheld"
-            reason = category == nil
+            reason =
+                category == nil
                 ? "not classified yet: until the classifier decides, it counts as category 4 (see docs/access.md)"
                 : "not shown at your clearance: see docs/access.md"
         }

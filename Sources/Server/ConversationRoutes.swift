@@ -1,8 +1,8 @@
+import Access
 import Foundation
 import Hummingbird
 import LedgerStore
 import Messaging
-import Access
 
 extension Router where Context == RecordkeeperRequestContext {
     /// The conversations read API (docs/api.md), for staff within their scope (docs/access.md):
@@ -41,9 +41,11 @@ extension Router where Context == RecordkeeperRequestContext {
             let parameters = request.uri.queryParameters
             let limit = try parameters.limit()
             let cursor = parameters["cursor"].map(String.init)
-            guard let page = try await mapConversationErrors({
-                try await queries.messages(ledger: ledger, conversation: id, limit: limit, cursor: cursor)
-            }) else {
+            guard
+                let page = try await mapConversationErrors({
+                    try await queries.messages(ledger: ledger, conversation: id, limit: limit, cursor: cursor)
+                })
+            else {
                 throw ProblemDetails.noConversation
             }
             let shown = page.items.map { ContentMasking.apply($0, clearance: clearance) }
@@ -81,9 +83,11 @@ extension ConversationIDCodec {
     /// Whether `text` has the form of an API id (base64url: `^[A-Za-z0-9_-]+$`) but does not
     /// open as one this service made: the id of no conversation (404), not a malformed one (400).
     func isUnknown(_ text: String) -> Bool {
-        let wellFormed = !text.isEmpty && text.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
-        }
+        let wellFormed =
+            !text.isEmpty
+            && text.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
+            }
         return wellFormed && !opens(text)
     }
 }

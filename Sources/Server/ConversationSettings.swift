@@ -1,5 +1,6 @@
 import Foundation
 import RecordkeeperCore
+
 /// The conversations read API and the projections behind it.
 public struct ConversationSettings: Sendable {
     /// The bearer token the `/v1/conversations` routes require (`RECORDKEEPER_ADMIN_TOKEN`);

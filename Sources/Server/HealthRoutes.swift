@@ -1,6 +1,6 @@
 public import Hummingbird
-import Logging
 public import LedgerStore
+import Logging
 
 /// What `/readyz` reports.
 public struct ReadinessReport: Sendable, Codable {

@@ -1,8 +1,8 @@
+import Access
 import Foundation
 import Hummingbird
-import LedgerStore
-import Access
 import Inbox
+import LedgerStore
 import Messaging
 
 extension Router where Context == RecordkeeperRequestContext {
@@ -84,14 +84,17 @@ extension Router where Context == RecordkeeperRequestContext {
             context.accessNote.viewed("conversation:\(item.conversationID)")
             return NoteListResponse(
                 conversation: ids.apiID(item.conversationID),
-                items: notes.map { NoteResponse(noteID: $0.noteID, position: $0.position, author: $0.author, createdAt: RFC3339.format($0.createdAt), text: $0.text) })
+                items: notes.map {
+                    NoteResponse(noteID: $0.noteID, position: $0.position, author: $0.author, createdAt: RFC3339.format($0.createdAt), text: $0.text)
+                })
         }
         conversations.post(":id/notes") { request, context -> EditedResponse<NoteResponse> in
             let (item, principal) = try await scoped(context)
             let note = try await mapInboxErrors { try await commands.addNote(item, body: try await body(request), by: principal) }
             return EditedResponse(
                 status: .created,
-                response: NoteResponse(noteID: note.noteID, position: note.position, author: note.author, createdAt: RFC3339.format(note.createdAt), text: note.text))
+                response: NoteResponse(
+                    noteID: note.noteID, position: note.position, author: note.author, createdAt: RFC3339.format(note.createdAt), text: note.text))
         }
         conversations.post(":id/read") { request, context -> ReadMarkResponse in
             let (item, principal) = try await scoped(context)
@@ -132,7 +135,8 @@ func mapInboxErrors<T>(_ body: () async throws -> T) async throws -> T {
         switch error {
         case .notJSON: throw ProblemDetails(status: .badRequest, code: "invalid_json", title: "Not JSON", detail: error.description)
         case .invalid(let field, _):
-            throw ProblemDetails(status: .unprocessableContent, code: "invalid_field", title: "Invalid field", detail: error.description, extensions: ["field": field])
+            throw ProblemDetails(
+                status: .unprocessableContent, code: "invalid_field", title: "Invalid field", detail: error.description, extensions: ["field": field])
         case .notAllowed:
             throw ProblemDetails(status: .forbidden, code: "assignment_not_allowed", title: "Not allowed", detail: error.description)
         }

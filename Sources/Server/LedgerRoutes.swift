@@ -47,8 +47,9 @@ extension Router {
         ledgers.get("checkpoint") { _, context -> Response in
             let ledger = try context.ledgerName()
             guard let checkpoint = try await mapStoreErrors({ try await store.latestCheckpoint(ledger: ledger) }) else {
-                throw ProblemDetails(status: .notFound, code: "no_checkpoint", title: "No checkpoint yet",
-                                     detail: "ledger \(ledger) has no signed checkpoint yet")
+                throw ProblemDetails(
+                    status: .notFound, code: "no_checkpoint", title: "No checkpoint yet",
+                    detail: "ledger \(ledger) has no signed checkpoint yet")
             }
             return Response(
                 status: .ok,
@@ -70,12 +71,14 @@ extension Router {
         ledgers.get("entries/:position") { _, context -> EntryHeaderResponse in
             let ledger = try context.ledgerName()
             guard let text = context.parameters.get("position"), let position = Int64(text), position >= 1 else {
-                throw ProblemDetails(status: .badRequest, code: "invalid_position", title: "Invalid position",
-                                     detail: "the position must be a whole number ≥ 1")
+                throw ProblemDetails(
+                    status: .badRequest, code: "invalid_position", title: "Invalid position",
+                    detail: "the position must be a whole number ≥ 1")
             }
             guard let entry = try await mapStoreErrors({ try await store.entry(ledger: ledger, position: position) }) else {
-                throw ProblemDetails(status: .notFound, code: "no_entry", title: "No such entry",
-                                     detail: "ledger \(ledger) has no entry at position \(position)")
+                throw ProblemDetails(
+                    status: .notFound, code: "no_entry", title: "No such entry",
+                    detail: "ledger \(ledger) has no entry at position \(position)")
             }
             let fields = entry.fields
             return EntryHeaderResponse(
@@ -91,8 +94,9 @@ extension Router {
 extension RequestContext {
     func ledgerName() throws -> String {
         guard let name = parameters.get("ledger"), (try? EntryLimits.validateLedgerName(name)) != nil else {
-            throw ProblemDetails(status: .badRequest, code: "invalid_ledger", title: "Invalid ledger name",
-                                 detail: "ledger names are 1–63 characters of a–z, 0–9, '.', '_' and '-'")
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid_ledger", title: "Invalid ledger name",
+                detail: "ledger names are 1–63 characters of a–z, 0–9, '.', '_' and '-'")
         }
         return name
     }
@@ -101,8 +105,9 @@ extension RequestContext {
 extension Parameters {
     func requiredInteger(_ name: String) throws -> Int64 {
         guard let value = try optionalInteger(name) else {
-            throw ProblemDetails(status: .badRequest, code: "missing_parameter", title: "Missing parameter",
-                                 detail: "the query parameter \"\(name)\" is required")
+            throw ProblemDetails(
+                status: .badRequest, code: "missing_parameter", title: "Missing parameter",
+                detail: "the query parameter \"\(name)\" is required")
         }
         return value
     }
@@ -110,8 +115,9 @@ extension Parameters {
     func optionalInteger(_ name: String) throws -> Int64? {
         guard let text = self[name[...]] else { return nil }
         guard let value = Int64(text), value >= 0 else {
-            throw ProblemDetails(status: .badRequest, code: "invalid_parameter", title: "Invalid parameter",
-                                 detail: "the query parameter \"\(name)\" must be a whole number ≥ 0, got \"\(text)\"")
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid_parameter", title: "Invalid parameter",
+                detail: "the query parameter \"\(name)\" must be a whole number ≥ 0, got \"\(text)\"")
         }
         return value
     }

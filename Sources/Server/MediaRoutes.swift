@@ -1,11 +1,11 @@
+import Access
+import Classification
 import Foundation
 import HTTPTypes
 import Hummingbird
 import LedgerStore
-import NIOCore
 import Messaging
-import Classification
-import Access
+import NIOCore
 
 extension Router where Context == RecordkeeperRequestContext {
     /// `GET /v1/media/{media_id}` for staff (docs/access.md; every download is recorded as
@@ -40,7 +40,9 @@ extension Router where Context == RecordkeeperRequestContext {
                     context.accessNote.refused("media:\(mediaID)")
                     throw ProblemDetails(
                         status: .forbidden, code: "content_withheld", title: "Content withheld",
-                        detail: "the message carrying this media is category \(category.rawValue) (or not classified yet), above what you may see: see docs/access.md")
+                        detail:
+                            "the message carrying this media is category \(category.rawValue) (or not classified yet), above what you may see: see docs/access.md"
+                    )
                 }
                 context.accessNote.viewed("media:\(mediaID)")
                 let extensionHint = media.metadata.mimeType.flatMap { MediaFileName.extension(forMimeType: $0) } ?? "bin"

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import Messaging
 import RecordkeeperCore
 import WhatsApp

@@ -1,6 +1,6 @@
-public import Hummingbird
 import Foundation
 import HTTPTypes
+public import Hummingbird
 
 /// An RFC 9457 problem details response (`application/problem+json`).
 public struct ProblemDetails: Error, Sendable, HTTPResponseError {

@@ -1,7 +1,7 @@
-public import Hummingbird
-public import NIOCore
 public import Access
 public import Classification
+public import Hummingbird
+public import NIOCore
 
 /// The request context of every Recordkeeper route: Hummingbird's core context, the
 /// connection's remote address (recorded with rejected webhook deliveries), and what the

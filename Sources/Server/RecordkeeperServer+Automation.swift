@@ -1,7 +1,7 @@
 import Hummingbird
+import Inbox
 import LedgerStore
 import Logging
-import Inbox
 import ServiceLifecycle
 
 extension Router where Context == RecordkeeperRequestContext {

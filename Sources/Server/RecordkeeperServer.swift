@@ -1,16 +1,16 @@
 import API
+public import Access
+public import Checkpoints
+import Classification
 public import Hummingbird
+import Inbox
 public import LedgerStore
 public import Logging
+import Messaging
 public import PostgresNIO
-public import Access
-public import Classification
-public import Inbox
-public import Messaging
 import ServiceLifecycle
-public import Workers
-public import Checkpoints
 public import WhatsApp
+public import Workers
 
 /// Where the HTTP server listens.
 public struct ServerConfiguration: Sendable {
@@ -88,7 +88,8 @@ public enum RecordkeeperServer {
         router.addAccessLogRoutes(store: store, settings: conversations)
         var services: [any Service] = [client, store]
         if store.appendClient !== client { services.insert(store.appendClient, at: 1) }
-        let relay = WebhookRelayParts.make(relaySettings, client: client, store: store, ledger: conversations.ledger, runService: conversations.runProjections, logger: logger)
+        let relay = WebhookRelayParts.make(
+            relaySettings, client: client, store: store, ledger: conversations.ledger, runService: conversations.runProjections, logger: logger)
         if let whatsApp {
             router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, relays: relay.directory)
         }

@@ -111,8 +111,9 @@ extension Request {
         // Decoded as JSON whatever it was declared as: refuse NUL here too.
         try Self.refuseNUL(inJSON: bytes)
         if let closed = T.self as? any ClosedJSONBody.Type,
-           let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-           let unknown = object.keys.filter({ !closed.members.contains($0) }).sorted().first {
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+            let unknown = object.keys.filter({ !closed.members.contains($0) }).sorted().first
+        {
             throw ProblemDetails(
                 status: .badRequest, code: "invalid_json", title: "Invalid JSON",
                 detail: "the member \"\(unknown.prefix(64))\" is not one this route reads (it reads \(closed.members.sorted().joined(separator: ", ")))")
@@ -125,7 +126,8 @@ extension Request {
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw ProblemDetails(status: .badRequest, code: "invalid_json", title: "Invalid JSON", detail: "the member \"\(path)\" has the wrong type")
         } catch {
-            throw ProblemDetails(status: .badRequest, code: "invalid_json", title: "Invalid JSON", detail: "the body must be a JSON object as docs/api.md describes")
+            throw ProblemDetails(
+                status: .badRequest, code: "invalid_json", title: "Invalid JSON", detail: "the body must be a JSON object as docs/api.md describes")
         }
     }
 }

@@ -1,9 +1,9 @@
+import Classification
 import Foundation
 import Hummingbird
-import LedgerStore
 import Inbox
+import LedgerStore
 import Messaging
-import Classification
 
 extension Router where Context == RecordkeeperRequestContext {
     /// Content search (docs/api.md, "Search"): `GET /v1/search?q=…&conversation=…&limit=…&cursor=…`

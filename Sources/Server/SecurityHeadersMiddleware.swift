@@ -1,7 +1,7 @@
 public import API
 import Foundation
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 public import Logging
 
 /// The outermost middleware: every answer leaves through it, so every answer carries the same
@@ -58,7 +58,8 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         }
         // No route for this method, but the path is one of the document's: 405 with its methods.
         if response.status == .notFound, let methods = spec.documentedMethods(forPath: request.uri.path),
-           !methods.contains(request.method.rawValue), !(request.method == .head && methods.contains("GET")) {
+            !methods.contains(request.method.rawValue), !(request.method == .head && methods.contains("GET"))
+        {
             response = try Self.methodNotAllowed(request, context: context, documented: methods)
         }
         Self.addHeaders(to: &response)

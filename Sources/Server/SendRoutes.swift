@@ -1,9 +1,9 @@
+import Access
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import LedgerStore
 import Messaging
-import Access
 
 extension Router where Context == RecordkeeperRequestContext {
     /// The send API (docs/api.md, "Sending"), for staff (docs/access.md), acting as the caller:
@@ -80,7 +80,8 @@ extension ProblemDetails {
     init(_ error: SendRequestError) {
         switch error {
         case let .invalid(field, _):
-            self.init(status: .unprocessableContent, code: "invalid_field", title: "Invalid send request", detail: error.description, extensions: ["field": field])
+            self.init(
+                status: .unprocessableContent, code: "invalid_field", title: "Invalid send request", detail: error.description, extensions: ["field": field])
         case .windowClosed(let closedAt):
             var extensions: [String: String] = [:]
             if let closedAt { extensions["window_closed_at"] = RFC3339.format(closedAt) }

@@ -1,7 +1,7 @@
+import Access
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Access
 
 /// A sign-in: name, password and, when enrolled, the authenticator code.
 struct SignInRequest: ClosedJSONBody {
@@ -20,7 +20,8 @@ extension Router where Context == RecordkeeperRequestContext {
         let group = group("v1")
         group.post("session") { request, context -> Response in
             guard let directory else {
-                throw ProblemDetails(status: .serviceUnavailable, code: "not_configured", title: "Not configured", detail: "staff sign-in is not configured in this process")
+                throw ProblemDetails(
+                    status: .serviceUnavailable, code: "not_configured", title: "Not configured", detail: "staff sign-in is not configured in this process")
             }
             // Only JSON: a page of another site can post a form (`text/plain`, urlencoded,
             // multipart) to this route without a CORS preflight, but not `application/json`.
@@ -55,7 +56,8 @@ extension Router where Context == RecordkeeperRequestContext {
         }
         group.delete("session") { request, context -> Response in
             let principal = try context.staff()
-            if case .session = principal.credential, let directory, let id = AccessControlMiddleware.cookie(AccessControlMiddleware.sessionCookie, in: request) {
+            if case .session = principal.credential, let directory, let id = AccessControlMiddleware.cookie(AccessControlMiddleware.sessionCookie, in: request)
+            {
                 try await directory.endSession(id, user: principal.name)
             }
             var response = Response(status: .noContent)

@@ -1,8 +1,7 @@
-import Foundation
-public import Hummingbird
 public import Access
 import Classification
-
+import Foundation
+public import Hummingbird
 
 extension StaffUser: ResponseEncodable {}
 extension StaffTokenInfo: ResponseEncodable {}

@@ -1,7 +1,7 @@
-import Foundation
-import Hummingbird
 import Access
 import Classification
+import Foundation
+import Hummingbird
 
 /// `POST /v1/staff/users`.
 struct CreateUserRequest: ClosedJSONBody {
@@ -49,7 +49,8 @@ extension Router where Context == RecordkeeperRequestContext {
         let group = group("v1/staff")
         let staff: @Sendable () throws -> StaffDirectory = {
             guard let directory else {
-                throw ProblemDetails(status: .serviceUnavailable, code: "not_configured", title: "Not configured", detail: "staff accounts are not configured in this process")
+                throw ProblemDetails(
+                    status: .serviceUnavailable, code: "not_configured", title: "Not configured", detail: "staff accounts are not configured in this process")
             }
             return directory
         }
@@ -64,7 +65,8 @@ extension Router where Context == RecordkeeperRequestContext {
                     name: body.name, roles: roles, teams: Set(body.teams ?? []), password: body.password, enrollTOTP: body.enrollTOTP ?? false,
                     actor: try context.staff().actor)
             }
-            return EditedResponse(status: .created, headers: [.cacheControl: "no-store"], response: CreatedUserResponse(user: created.user, totpURL: created.totp?.url))
+            return EditedResponse(
+                status: .created, headers: [.cacheControl: "no-store"], response: CreatedUserResponse(user: created.user, totpURL: created.totp?.url))
         }
         group.put("users/:name/roles/:role") { _, context -> StaffUser in
             let (name, role) = (try context.pathName("name"), try Self.roles([context.parameters.get("role") ?? ""]).first!)
@@ -107,7 +109,8 @@ extension Router where Context == RecordkeeperRequestContext {
                 return category
             }
             guard !body.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw ProblemDetails(status: .unprocessableContent, code: "invalid_field", title: "Invalid field", detail: "give the reason for the clearance as \"reason\"")
+                throw ProblemDetails(
+                    status: .unprocessableContent, code: "invalid_field", title: "Invalid field", detail: "give the reason for the clearance as \"reason\"")
             }
             return try await mapStaffErrors {
                 try await staff().setClearance(category, reason: body.reason, user: name, actor: try context.staff().actor)
@@ -121,7 +124,9 @@ extension Router where Context == RecordkeeperRequestContext {
             let body = try await request.decodeJSON(IssueTokenRequest.self)
             let scopes = try body.scopes.map { try Self.roles($0) }
             if let seconds = body.expiresInSeconds, !(60...(366 * 86400)).contains(seconds) {
-                throw ProblemDetails(status: .unprocessableContent, code: "invalid_field", title: "Invalid field", detail: "expires_in_seconds must be from 60 to 31622400 (366 days)")
+                throw ProblemDetails(
+                    status: .unprocessableContent, code: "invalid_field", title: "Invalid field",
+                    detail: "expires_in_seconds must be from 60 to 31622400 (366 days)")
             }
             let issued = try await mapStaffErrors {
                 try await staff().issueToken(

@@ -56,7 +56,7 @@ enum ASN1Values {
             return value
         }
         guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
-              let hour = number(8..<10), let minute = number(10..<12), let second = number(12..<14)
+            let hour = number(8..<10), let minute = number(10..<12), let second = number(12..<14)
         else { return nil }
         var fraction = 0.0
         let rest = text[14..<(text.count - 1)]

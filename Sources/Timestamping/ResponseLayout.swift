@@ -10,7 +10,7 @@ enum ResponseLayout {
     static func tokenBytes(in response: [UInt8]) -> ArraySlice<UInt8>? {
         var index = 0
         guard let outer = header(response, at: &index), outer.tag == 0x30, index + outer.length == response.count,
-              let status = header(response, at: &index), status.tag == 0x30
+            let status = header(response, at: &index), status.tag == 0x30
         else { return nil }
         index += status.length
         guard index < response.count else { return nil }

@@ -46,7 +46,7 @@ public struct TimestampRequest: Hashable, Sendable {
         defer { X509_ALGOR_free(algorithm) }
         // SHA-256 with NULL parameters, as `openssl ts -query` writes it. The object is static.
         guard X509_ALGOR_set0(algorithm, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, nil) == 1,
-              TS_MSG_IMPRINT_set_algo(imprint, algorithm) == 1  // copies
+            TS_MSG_IMPRINT_set_algo(imprint, algorithm) == 1  // copies
         else { throw failed("setting the imprint algorithm") }
         var digest = sha256Digest
         let setMessage = digest.withUnsafeMutableBufferPointer {

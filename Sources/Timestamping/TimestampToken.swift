@@ -1,5 +1,5 @@
-public import Foundation
 import COpenSSL
+public import Foundation
 
 /// An RFC 3161 `TimeStampToken`, the signed proof that a digest existed at a time, and what it says.
 ///

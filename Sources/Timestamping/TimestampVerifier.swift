@@ -1,5 +1,5 @@
-import Foundation
 import COpenSSL
+import Foundation
 
 /// Verifies RFC 3161 time-stamp tokens against trusted CA certificates.
 ///

@@ -53,7 +53,8 @@ public struct WebhookSignatureVerifier: Sendable {
         guard let header else { throw .missingSignature }
         let trimmed = header.trimmingCharacters(in: .whitespaces)
         guard trimmed.count == 71, trimmed.lowercased().hasPrefix("sha256="),
-              let claimed = Self.decodeHex(trimmed.dropFirst(7)) else {
+            let claimed = Self.decodeHex(trimmed.dropFirst(7))
+        else {
             throw .malformedSignature
         }
         for secret in secrets {

@@ -1,6 +1,6 @@
 import Foundation
-import RecordkeeperCore
 public import Messaging
+import RecordkeeperCore
 
 /// How the dispatcher sends (docs/operations.md, "Sending messages").
 public struct SendDispatcherSettings: Sendable, Equatable {

@@ -1,6 +1,6 @@
+import Access
 public import Checkpoints
 import Classification
-import Access
 import Inbox
 public import LedgerStore
 public import Logging
@@ -81,7 +81,10 @@ public enum WorkerSet {
         var wakeAutomation: @Sendable () -> Void = { automation.wake() }
         if let indexer = try? SearchIndexer(ledger: settings.ledger, store: store, logger: logger) {
             services.append(indexer)
-            wakeAutomation = { automation.wake(); indexer.wake() }
+            wakeAutomation = {
+                automation.wake()
+                indexer.wake()
+            }
         } else {
             logger.notice("content search is off: it needs the master key (RECORDKEEPER_MASTER_KEY)")
         }
@@ -90,7 +93,10 @@ public enum WorkerSet {
             let router = InboxRouter(ledger: settings.ledger, store: store, logger: logger)
             for name in [ConversationsProjection().name, InboxProjection().name] {
                 let previous = wakers[name]
-                wakers[name] = { previous?(); router.wake() }
+                wakers[name] = {
+                    previous?()
+                    router.wake()
+                }
             }
             services.append(router)
         }

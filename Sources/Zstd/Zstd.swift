@@ -59,7 +59,8 @@ public enum Zstd {
         guard !input.isEmpty else { throw ZstdError.truncatedFrame }
         let declared = input.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
         // ZSTD_CONTENTSIZE_UNKNOWN and ZSTD_CONTENTSIZE_ERROR (macros Swift does not import).
-        let unknown = UInt64.max, notAFrame = UInt64.max - 1
+        let unknown = UInt64.max
+        let notAFrame = UInt64.max - 1
         if declared != unknown, declared != notAFrame, declared > UInt64(maxOutputBytes) {
             throw ZstdError.outputTooLarge(limit: maxOutputBytes)
         }

@@ -82,10 +82,12 @@ struct BenchAppend: Benchmark {
             ],
             lines: [
                 "recordkeeper-bench append: \(events) events of \(payloadBytes) B, \(concurrency) appenders, \(batch) per call, \(build) build",
-                String(format: "  chained (hash chain, AES-GCM, group commit): %9.0f events/s  p50 %.2f ms  p99 %.2f ms  (%.1f events per commit)",
-                       chainedRate, chained.percentile(0.50), chained.percentile(0.99), perCommit),
-                String(format: "  plain multi-row INSERT baseline:            %9.0f events/s  p50 %.2f ms  p99 %.2f ms",
-                       plainRate, plain.percentile(0.50), plain.percentile(0.99)),
+                String(
+                    format: "  chained (hash chain, AES-GCM, group commit): %9.0f events/s  p50 %.2f ms  p99 %.2f ms  (%.1f events per commit)",
+                    chainedRate, chained.percentile(0.50), chained.percentile(0.99), perCommit),
+                String(
+                    format: "  plain multi-row INSERT baseline:            %9.0f events/s  p50 %.2f ms  p99 %.2f ms",
+                    plainRate, plain.percentile(0.50), plain.percentile(0.99)),
                 String(format: "  ratio chained/plain: %.3f", chainedRate / plainRate),
             ])
     }

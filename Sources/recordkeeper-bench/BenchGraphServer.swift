@@ -3,8 +3,8 @@ import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
-import WhatsApp
 import RecordkeeperCore
+import WhatsApp
 
 /// A stand-in for Meta's Graph API `POST /{version}/{phone-number-id}/messages`, on loopback, for
 /// `recordkeeper bench send`: it reads each message and accepts it at once with Meta's success

@@ -74,7 +74,8 @@ struct BenchIngest: Benchmark {
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
             migrations: runtime.migrations, whatsApp: settings,
             // The classifier is off: its decisions are entries of their own, which would change what is measured.
-            conversations: ConversationSettings(ledger: ledger, runProjections: projections, runClassifier: false, runRouter: false), logger: quiet, onServerRunning: announcer.announce
+            conversations: ConversationSettings(ledger: ledger, runProjections: projections, runClassifier: false, runRouter: false), logger: quiet,
+            onServerRunning: announcer.announce
         )
         let (ingest, head) = try await Self.withServer(app, port: announcer.port) { port in
             let url = "http://127.0.0.1:\(port)/webhooks/whatsapp"
@@ -85,7 +86,8 @@ struct BenchIngest: Benchmark {
         }
         if showProgress { Output.endProgress() }
         guard ingest.failures == 0 else {
-            throw CLIError("\(ingest.failures) of \(deliveries) deliveries were not answered 200 (first: \(ingest.firstFailure ?? "?")): the figures would be meaningless")
+            throw CLIError(
+                "\(ingest.failures) of \(deliveries) deliveries were not answered 200 (first: \(ingest.firstFailure ?? "?")): the figures would be meaningless")
         }
         let ingestRate = Double(deliveries) / ingest.seconds
         let bareRate = Double(deliveries) / bare.seconds
@@ -101,10 +103,12 @@ struct BenchIngest: Benchmark {
             ],
             lines: [
                 "recordkeeper-bench ingest: \(deliveries) signed deliveries of \(bodySize) B, \(concurrency) clients, projections \(projections ? "on" : "off"), \(build) build",
-                String(format: "  webhook (verify, parse, group commit, 200): %8.0f deliveries/s  p50 %.2f ms  p99 %.2f ms",
-                       ingestRate, ingest.percentile(0.50), ingest.percentile(0.99)),
-                String(format: "  bare route (read body, 200):               %8.0f requests/s    p50 %.2f ms  p99 %.2f ms",
-                       bareRate, bare.percentile(0.50), bare.percentile(0.99)),
+                String(
+                    format: "  webhook (verify, parse, group commit, 200): %8.0f deliveries/s  p50 %.2f ms  p99 %.2f ms",
+                    ingestRate, ingest.percentile(0.50), ingest.percentile(0.99)),
+                String(
+                    format: "  bare route (read body, 200):               %8.0f requests/s    p50 %.2f ms  p99 %.2f ms",
+                    bareRate, bare.percentile(0.50), bare.percentile(0.99)),
                 String(format: "  ratio webhook/bare: %.3f", ingestRate / bareRate),
             ])
     }
@@ -130,10 +134,12 @@ struct BenchIngest: Benchmark {
     /// ``withServer(_:port:_:)`` waits on `port`.
     static func portAnnouncer() -> (announce: @Sendable (Int) async -> Void, port: AsyncStream<Int>) {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        return ({ port in
-            continuation.yield(port)
-            continuation.finish()
-        }, stream)
+        return (
+            { port in
+                continuation.yield(port)
+                continuation.finish()
+            }, stream
+        )
     }
 
     /// Runs `app` until `body` returns, handing `body` the port the server listens on.

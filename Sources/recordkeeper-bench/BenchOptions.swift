@@ -7,10 +7,12 @@ import RecordkeeperRuntime
 /// The options every benchmark takes, declared once (each subcommand includes them with
 /// `@OptionGroup`).
 struct BenchOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: "The service role's connection (default: DATABASE_URL; with neither URL set, the embedded default cluster).")
+    @Option(
+        name: .customLong("database-url"), help: "The service role's connection (default: DATABASE_URL; with neither URL set, the embedded default cluster).")
     var databaseURL: String?
 
-    @Option(name: .customLong("owner-url"), help: "The schema owner's connection, for the baseline table (default: DATABASE_OWNER_URL, else the service role's).")
+    @Option(
+        name: .customLong("owner-url"), help: "The schema owner's connection, for the baseline table (default: DATABASE_OWNER_URL, else the service role's).")
     var ownerURL: String?
 
     @Option(help: "The ledger the benchmark writes to (default: the benchmark's own).")

@@ -1,3 +1,4 @@
+import Access
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
@@ -8,7 +9,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
-import Access
 import RecordkeeperRuntime
 import Server
 import WhatsApp

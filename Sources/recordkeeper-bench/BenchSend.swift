@@ -12,7 +12,8 @@ import RecordkeeperRuntime
 struct BenchSend: Benchmark {
     static let configuration = CommandConfiguration(
         commandName: "send",
-        abstract: "Post N send requests from C concurrent clients over K conversations, sent on to a fake Graph API; compare with a bare route measured in the same run.",
+        abstract:
+            "Post N send requests from C concurrent clients over K conversations, sent on to a fake Graph API; compare with a bare route measured in the same run.",
         discussion: """
             The dispatcher sends one message per conversation at a time, in request order (up to 64 \
             conversations per round), so end-to-end sends/s depend on --conversations.
@@ -73,13 +74,17 @@ struct BenchSendFigures: Sendable {
         [
             "recordkeeper-bench send: \(plan.requests) text send requests of \(bodyBytes) B over \(plan.conversations) conversations, "
                 + "\(plan.concurrency) clients, \(RecordkeeperBench.buildKind) build",
-            String(format: "  send API (check, compose, group commit, 202): %8.0f requests/s  p50 %.2f ms  p99 %.2f ms",
-                   acceptedPerSecond, accept.percentile(0.50), accept.percentile(0.99)),
-            String(format: "  bare route (read body, 202):                 %8.0f requests/s  p50 %.2f ms  p99 %.2f ms",
-                   barePerSecond, bare.percentile(0.50), bare.percentile(0.99)),
+            String(
+                format: "  send API (check, compose, group commit, 202): %8.0f requests/s  p50 %.2f ms  p99 %.2f ms",
+                acceptedPerSecond, accept.percentile(0.50), accept.percentile(0.99)),
+            String(
+                format: "  bare route (read body, 202):                 %8.0f requests/s  p50 %.2f ms  p99 %.2f ms",
+                barePerSecond, bare.percentile(0.50), bare.percentile(0.99)),
             String(format: "  ratio send API/bare: %.3f", acceptedPerSecond / barePerSecond),
-            String(format: "  end to end (dispatcher → fake Graph API → accepted recorded): %.0f sends/s, %d sent in %.2f s; request → accepted p50 %.0f ms  p99 %.0f ms",
-                   outcome.sentPerSecond(requests: plan.requests), outcome.sent, outcome.seconds, outcome.p50Ms, outcome.p99Ms),
+            String(
+                format:
+                    "  end to end (dispatcher → fake Graph API → accepted recorded): %.0f sends/s, %d sent in %.2f s; request → accepted p50 %.0f ms  p99 %.0f ms",
+                outcome.sentPerSecond(requests: plan.requests), outcome.sent, outcome.seconds, outcome.p50Ms, outcome.p99Ms),
             "  (the dispatcher sends one message per conversation at a time, in order: sends/s depend on --conversations)",
         ]
     }

@@ -1,3 +1,4 @@
+import Access
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
@@ -8,7 +9,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
-import Access
 import RecordkeeperRuntime
 import Server
 import WhatsApp
@@ -56,12 +56,14 @@ struct BenchSendPlan: Sendable {
         return try await BenchIngest.withServer(graphApp, port: graphAnnouncer.port) { graphPort in
             let graph = try GraphAPIConfiguration(baseURL: "http://127.0.0.1:\(graphPort)/v23.0", accessToken: "bench-" + token)
             return try await plan.measureSends(
-                client: client, store: store, migrations: migrations, http: http, logger: logger, graph: graph, run: run, bodies: bodies, bare: bare, received: received)
+                client: client, store: store, migrations: migrations, http: http, logger: logger, graph: graph, run: run, bodies: bodies, bare: bare,
+                received: received)
         }
     }
 
     private func measureSends(
-        client: PostgresClient, store: LedgerStore, migrations: [Migration], http: HTTPClient, logger: Logger, graph: GraphAPIConfiguration, run: String, bodies: [[UInt8]],
+        client: PostgresClient, store: LedgerStore, migrations: [Migration], http: HTTPClient, logger: Logger, graph: GraphAPIConfiguration, run: String,
+        bodies: [[UInt8]],
         bare: Measurement, received: NIOLockedValueBox<Int>
     ) async throws -> BenchSendFigures {
         let secret = SystemRandomNumberGenerator.randomHex(24)
@@ -98,7 +100,9 @@ struct BenchSendPlan: Sendable {
             let started = LedgerTimestamp.now()
             let accept = try await plan.post(http: http, token: token, urls: urls, bodies: bodies)
             guard accept.failures == 0 else {
-                throw CLIError("\(accept.failures) of \(plan.requests) send requests were not answered 202 (first: \(accept.firstFailure ?? "?")): the figures would be meaningless")
+                throw CLIError(
+                    "\(accept.failures) of \(plan.requests) send requests were not answered 202 (first: \(accept.firstFailure ?? "?")): the figures would be meaningless"
+                )
             }
             let outcome = try await outbox.waitUntilSent(after: from, count: plan.requests, since: started)
             if plan.showProgress { Output.endProgress() }

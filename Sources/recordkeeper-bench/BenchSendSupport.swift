@@ -5,9 +5,9 @@ import LedgerStore
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
+import RecordkeeperCore
 import RecordkeeperRuntime
 import WhatsApp
-import RecordkeeperCore
 
 /// Opens `bench send`'s conversations: one signed text delivery from each of `count` citizens to a
 /// phone number id of this run (so every run's conversations are new and their 24-hour windows

@@ -12,7 +12,8 @@ struct BenchVerify: Benchmark {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify a ledger of N entries; compare with streaming and hashing the same rows; time inclusion proofs.",
-        discussion: "The ledger is filled up to --entries first (kept between runs), by --concurrency appenders. Peak memory is the process's peak resident set, the fill included (the fill holds a few batches at a time)."
+        discussion:
+            "The ledger is filled up to --entries first (kept between runs), by --concurrency appenders. Peak memory is the process's peak resident set, the fill included (the fill holds a few batches at a time)."
     )
     static let defaultLedger = "bench-verify"
     static let defaultConcurrency = 8

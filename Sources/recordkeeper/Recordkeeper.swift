@@ -14,6 +14,9 @@ struct Recordkeeper: AsyncParsableCommand {
             cluster under RECORDKEEPER_DATA_DIR (default ./.recordkeeper). See docs/operations.md.
             """,
         version: RecordkeeperServer.version,
-        subcommands: [Serve.self, Work.self, Migrate.self, Verify.self, CheckpointCommand.self, ProofCommand.self, VerifyProof.self, Keys.self, Projections.self, Relays.self, Integrations.self, Users.self, Tokens.self, Demo.self]
+        subcommands: [
+            Serve.self, Work.self, Migrate.self, Verify.self, CheckpointCommand.self, ProofCommand.self, VerifyProof.self, Keys.self, Projections.self,
+            Relays.self, Integrations.self, Users.self, Tokens.self, Demo.self,
+        ]
     )
 }

@@ -9,10 +9,12 @@ import Testing
 struct TOTPTests {
     /// RFC 6238 Appendix B, SHA-1 rows: the secret "12345678901234567890"; 8-digit codes there,
     /// whose last 6 digits are the 6-digit codes apps show.
-    @Test("the RFC 6238 SHA-1 test vectors, as 6-digit codes", arguments: [
-        (59.0, "287082"), (1_111_111_109, "081804"), (1_111_111_111, "050471"), (1_234_567_890, "005924"),
-        (2_000_000_000, "279037"), (20_000_000_000, "353130"),
-    ])
+    @Test(
+        "the RFC 6238 SHA-1 test vectors, as 6-digit codes",
+        arguments: [
+            (59.0, "287082"), (1_111_111_109, "081804"), (1_111_111_111, "050471"), (1_234_567_890, "005924"),
+            (2_000_000_000, "279037"), (20_000_000_000, "353130"),
+        ])
     func rfcVectors(time: Double, code: String) {
         #expect(TOTPEnrollment.code(secret: "12345678901234567890", at: Date(timeIntervalSince1970: time)) == code)
     }

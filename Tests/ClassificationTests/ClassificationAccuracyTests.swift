@@ -1,5 +1,5 @@
-import Foundation
 import Classification
+import Foundation
 import Testing
 
 /// Detection accuracy on the labelled sample `Fixtures/classification-sample.jsonl`: one JSON
@@ -47,8 +47,9 @@ struct ClassificationAccuracyTests {
         for kind in SensitiveDataKind.allCases {
             let score = scores[kind] ?? Score()
             let name = kind.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
-            print("\(name) \(pad(score.truePositives)) \(pad(score.falsePositives)) \(pad(score.falseNegatives))  "
-                + "\(String(format: "%.3f", score.precision))      \(String(format: "%.3f", score.recall))")
+            print(
+                "\(name) \(pad(score.truePositives)) \(pad(score.falsePositives)) \(pad(score.falseNegatives))  "
+                    + "\(String(format: "%.3f", score.precision))      \(String(format: "%.3f", score.recall))")
         }
         // Floors: identifiers with check digits or fixed shapes must be near perfect; context
         // rules (accounts, dates of birth, licences) and word lists (health) a little less.

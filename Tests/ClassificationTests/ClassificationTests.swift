@@ -1,6 +1,6 @@
+import Classification
 import Foundation
 import LedgerStore
-import Classification
 import RecordkeeperCore
 import Testing
 
@@ -77,11 +77,13 @@ struct ClassificationTests {
     @Test func masking() {
         let text = "SSN 123-45-6789, card 4111-1111-1111-1111, acct 0045678912, routing 021000021, DOB 03/14/1985, I have diabetes, DL WDL1A2B3C4D5"
         let masked = SensitiveDataMasker.mask(text, findings: SensitiveDataClassifier.findings(in: text))
-        #expect(masked == "SSN •••-••-6789, card •••• 1111, acct ••••8912, routing [routing number], DOB [date of birth], I have [health], DL [driver's licence]")
+        #expect(
+            masked == "SSN •••-••-6789, card •••• 1111, acct ••••8912, routing [routing number], DOB [date of birth], I have [health], DL [driver's licence]")
         #expect(SensitiveDataMasker.mask("nada aquí", findings: []) == "nada aquí")
         // Non-ASCII text before a finding keeps its bytes.
         let spanish = "Número de seguro social: 457-55-5462 ¿está bien?"
-        #expect(SensitiveDataMasker.mask(spanish, findings: SensitiveDataClassifier.findings(in: spanish)) == "Número de seguro social: •••-••-5462 ¿está bien?")
+        #expect(
+            SensitiveDataMasker.mask(spanish, findings: SensitiveDataClassifier.findings(in: spanish)) == "Número de seguro social: •••-••-5462 ¿está bien?")
     }
 
     @Test func eventHeaderNeverHoldsTheMatchedText() throws {
@@ -128,23 +130,32 @@ struct ClassificationTests {
     }
 
     @Test func classifiableTextFromWhatsAppMessages() throws {
-        let inbound = try JSONValue.parse(Array(#"""
-            {"from":"16505551234","id":"wamid.X","timestamp":"1764590400","type":"text","text":{"body":"my ssn is 123-45-6789"}}
-            """#.utf8))
+        let inbound = try JSONValue.parse(
+            Array(
+                #"""
+                {"from":"16505551234","id":"wamid.X","timestamp":"1764590400","type":"text","text":{"body":"my ssn is 123-45-6789"}}
+                """#.utf8))
         #expect(ClassifiableText.extract(from: inbound) == "my ssn is 123-45-6789")
-        let image = try JSONValue.parse(Array(#"{"type":"image","image":{"id":"123456789","mime_type":"image/jpeg","sha256":"abc","caption":"tengo diabetes"}}"#.utf8))
+        let image = try JSONValue.parse(
+            Array(#"{"type":"image","image":{"id":"123456789","mime_type":"image/jpeg","sha256":"abc","caption":"tengo diabetes"}}"#.utf8))
         #expect(ClassifiableText.extract(from: image) == "tengo diabetes")
-        let contacts = try JSONValue.parse(Array(#"{"type":"contacts","contacts":[{"birthday":"1980-08-18","name":{"formatted_name":"Ana Diaz"},"phones":[{"phone":"+1 (360) 555-0100","wa_id":"13605550100"}]}]}"#.utf8))
+        let contacts = try JSONValue.parse(
+            Array(
+                #"{"type":"contacts","contacts":[{"birthday":"1980-08-18","name":{"formatted_name":"Ana Diaz"},"phones":[{"phone":"+1 (360) 555-0100","wa_id":"13605550100"}]}]}"#
+                    .utf8))
         let contactText = ClassifiableText.extract(from: contacts)
         #expect(contactText.contains("birthday: 1980-08-18"))
         #expect(!contactText.contains("555"))
         #expect(SensitiveDataClassifier.classify(contactText).reasons.map(\.kind) == [.dateOfBirth])
-        let reply = try JSONValue.parse(Array(#"{"type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"x","title":"Yes, confirm"}}}"#.utf8))
+        let reply = try JSONValue.parse(
+            Array(#"{"type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"x","title":"Yes, confirm"}}}"#.utf8))
         #expect(ClassifiableText.extract(from: reply) == "Yes, confirm")
-        let template = try JSONValue.parse(Array(#"""
-            {"messaging_product":"whatsapp","to":"16505551234","type":"template","template":{"name":"case_update","language":{"code":"en_US"},
-             "components":[{"type":"body","parameters":[{"type":"text","text":"acct 0045678912"}]}]}}
-            """#.utf8))
+        let template = try JSONValue.parse(
+            Array(
+                #"""
+                {"messaging_product":"whatsapp","to":"16505551234","type":"template","template":{"name":"case_update","language":{"code":"en_US"},
+                 "components":[{"type":"body","parameters":[{"type":"text","text":"acct 0045678912"}]}]}}
+                """#.utf8))
         #expect(SensitiveDataClassifier.classify(ClassifiableText.extract(from: template)).reasons.map(\.kind) == [.bankAccount])
     }
 

@@ -1,8 +1,8 @@
+import Events
 import Foundation
+import Inbox
 import Ledger
 import LedgerStore
-import Events
-import Inbox
 import Messaging
 import RecordsTestSupport
 import Testing
@@ -27,7 +27,8 @@ enum AnalyticsScenario {
     }
 
     static func outbound(_ citizen: String, via: OutboundVia, at time: LedgerTimestamp, markRead: Bool = false) throws -> [NewEvent] {
-        let json = markRead
+        let json =
+            markRead
             ? #"{"messaging_product":"whatsapp","status":"read","message_id":"wamid.any"}"#
             : #"{"messaging_product":"whatsapp","to":"\#(citizen)","type":"text","text":{"body":"Thank you"}}"#
         let body = Array(json.utf8)
@@ -53,7 +54,11 @@ enum AnalyticsScenario {
 
     /// Appends the scenario, conversation by conversation, each in time order.
     static func record(_ store: LedgerStore) async throws {
-        let a = "100", b = "200", c = "300", d = "400", e = "500"
+        let a = "100"
+        let b = "200"
+        let c = "300"
+        let d = "400"
+        let e = "500"
         var events: [NewEvent] = []
         // A (permits): routed just after its first message; an automated acknowledgement and a
         // proxied mark-as-read are no response; 600 s; closed; reopened by the citizen on day 2, 1800 s.
@@ -153,8 +158,9 @@ struct AnalyticsTests {
                 _ = try await runner.rebuild(AnalyticsProjection(), ledger: mediaLedger)
                 _ = try await runner.rebuild(ConversationsProjection(), ledger: mediaLedger)
                 #expect(try await dumpProjections(client) == live)
-                #expect(try await queries.report(ledger: mediaLedger, from: "2026-03-02", to: "2026-03-03", now: AnalyticsScenario.now).days
-                    == AnalyticsScenario.expectedUTC)
+                #expect(
+                    try await queries.report(ledger: mediaLedger, from: "2026-03-02", to: "2026-03-03", now: AnalyticsScenario.now).days
+                        == AnalyticsScenario.expectedUTC)
             }
         }
     }

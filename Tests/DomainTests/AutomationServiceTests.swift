@@ -1,15 +1,15 @@
+import Events
 import Foundation
+import Inbox
 import Ledger
 import LedgerStore
+import Messaging
 import PostgresNIO
-import Events
-import Inbox
 import RecordkeeperCore
 import RecordsTestSupport
 import TestGraphServer
 import Testing
 import WhatsApp
-import Messaging
 
 /// Automatic acknowledgements and out-of-hours replies (issue 6, item 6): each reply goes
 /// through the send path with the rule as actor, once, whatever restarts.
@@ -20,8 +20,10 @@ struct AutomationServiceTests {
     /// Monday to Friday, 08:00–17:00 in Olympia.
     static let hours = try! BusinessHours(
         timezone: "America/Los_Angeles",
-        weekly: [.monday: [.init(open: 480, close: 1020)], .tuesday: [.init(open: 480, close: 1020)], .wednesday: [.init(open: 480, close: 1020)],
-                 .thursday: [.init(open: 480, close: 1020)], .friday: [.init(open: 480, close: 1020)]])
+        weekly: [
+            .monday: [.init(open: 480, close: 1020)], .tuesday: [.init(open: 480, close: 1020)], .wednesday: [.init(open: 480, close: 1020)],
+            .thursday: [.init(open: 480, close: 1020)], .friday: [.init(open: 480, close: 1020)],
+        ])
 
     static func service(_ store: LedgerStore, at clock: @escaping @Sendable () -> Date) -> AutomationService {
         AutomationService(ledger: mediaLedger, store: store, clock: clock, logger: MigratedDatabase.logger)
@@ -42,51 +44,53 @@ struct AutomationServiceTests {
         return receipts[index].position
     }
 
-    @Test("an acknowledgement answers a new conversation once, as rule:<id> via automation, and the dispatcher sends it; not the second message, not again after a restart")
+    @Test(
+        "an acknowledgement answers a new conversation once, as rule:<id> via automation, and the dispatcher sends it; not the second message, not again after a restart"
+    )
     func acknowledgesOnce() async throws {
         try await TestGraphServer.with { graph in
-          try await withMigratedDatabase { database in
-            try await database.withStore { _, store in
-            let start = LedgerTimestamp.now()
-            let runner = makeRunner(store)
-            try await AutomationRules(store: store, ledger: mediaLedger).set(AutomationRuleSet(rules: [Self.acknowledgement]), actor: "staff:sam")
-            let first = try await Self.receive("wamid.in-1", at: start, store: store, runner: runner)
-            let clock: @Sendable () -> Date = { start.plus(seconds: 5).date }
-            #expect(try await Self.service(store, at: clock).runRound() == 1)
+            try await withMigratedDatabase { database in
+                try await database.withStore { _, store in
+                    let start = LedgerTimestamp.now()
+                    let runner = makeRunner(store)
+                    try await AutomationRules(store: store, ledger: mediaLedger).set(AutomationRuleSet(rules: [Self.acknowledgement]), actor: "staff:sam")
+                    let first = try await Self.receive("wamid.in-1", at: start, store: store, runner: runner)
+                    let clock: @Sendable () -> Date = { start.plus(seconds: 5).date }
+                    #expect(try await Self.service(store, at: clock).runRound() == 1)
 
-            var replies = try await Self.replies(store)
-            try #require(replies.count == 1)
-            #expect(replies[0].actor == "rule:ack")
-            #expect(replies[0].header.text("via") == "automation")
-            #expect(replies[0].header.text("idempotency_key") == "auto:ack:\(first)")
-            #expect(replies[0].body["text"]?.text("body") == Self.acknowledgement.text)
-            try await runner.catchUpAll()
-            let dispatcher = try SendFixture.dispatcher(graph, store: store)
-            #expect(try await dispatcher.runRound(now: { start.plus(seconds: 6) }).count == 1)
-            let sent = await graph.sentMessages()
-            try #require(sent.count == 1)
-            #expect(try JSONValue.parse(sent[0].body)["text"]?.text("body") == Self.acknowledgement.text)
-            #expect(try JSONValue.parse(sent[0].body).text("to") == SendFixture.citizen)
+                    var replies = try await Self.replies(store)
+                    try #require(replies.count == 1)
+                    #expect(replies[0].actor == "rule:ack")
+                    #expect(replies[0].header.text("via") == "automation")
+                    #expect(replies[0].header.text("idempotency_key") == "auto:ack:\(first)")
+                    #expect(replies[0].body["text"]?.text("body") == Self.acknowledgement.text)
+                    try await runner.catchUpAll()
+                    let dispatcher = try SendFixture.dispatcher(graph, store: store)
+                    #expect(try await dispatcher.runRound(now: { start.plus(seconds: 6) }).count == 1)
+                    let sent = await graph.sentMessages()
+                    try #require(sent.count == 1)
+                    #expect(try JSONValue.parse(sent[0].body)["text"]?.text("body") == Self.acknowledgement.text)
+                    #expect(try JSONValue.parse(sent[0].body).text("to") == SendFixture.citizen)
 
-            // The citizen writes again: no second acknowledgement, from a new service (a restart) too.
-            _ = try await Self.receive("wamid.in-2", at: start.plus(seconds: 30), store: store, runner: runner)
-            #expect(try await Self.service(store, at: { start.plus(seconds: 35).date }).runRound() == 1)
-            #expect(try await Self.replies(store).count == 1)
+                    // The citizen writes again: no second acknowledgement, from a new service (a restart) too.
+                    _ = try await Self.receive("wamid.in-2", at: start.plus(seconds: 30), store: store, runner: runner)
+                    #expect(try await Self.service(store, at: { start.plus(seconds: 35).date }).runRound() == 1)
+                    #expect(try await Self.replies(store).count == 1)
 
-            // A crash after recording the reply but before saving progress: looked at again, nothing new.
-            try await database.asSuperuser { owner in
-                try await owner.perform("UPDATE automation_progress SET last_position = 0", logger: MigratedDatabase.logger)
-                try await owner.perform("DELETE FROM automation_replies", logger: MigratedDatabase.logger)
+                    // A crash after recording the reply but before saving progress: looked at again, nothing new.
+                    try await database.asSuperuser { owner in
+                        try await owner.perform("UPDATE automation_progress SET last_position = 0", logger: MigratedDatabase.logger)
+                        try await owner.perform("DELETE FROM automation_replies", logger: MigratedDatabase.logger)
+                    }
+                    #expect(try await Self.service(store, at: { start.plus(seconds: 40).date }).runRound() == 2)
+                    replies = try await Self.replies(store)
+                    #expect(replies.count == 1, "the idempotency key auto:ack:\(first) recorded it once")
+                    #expect(try await scalar(store.client, "SELECT count(*) FROM automation_replies", as: Int64.self) == 1)
+                    try await runner.catchUpAll()
+                    #expect(try await dispatcher.runRound(now: { start.plus(seconds: 45) }).isEmpty)
+                    #expect(await graph.sentMessages().count == 1)
+                }
             }
-            #expect(try await Self.service(store, at: { start.plus(seconds: 40).date }).runRound() == 2)
-            replies = try await Self.replies(store)
-            #expect(replies.count == 1, "the idempotency key auto:ack:\(first) recorded it once")
-            #expect(try await scalar(store.client, "SELECT count(*) FROM automation_replies", as: Int64.self) == 1)
-            try await runner.catchUpAll()
-            #expect(try await dispatcher.runRound(now: { start.plus(seconds: 45) }).isEmpty)
-            #expect(await graph.sentMessages().count == 1)
-            }
-          }
         }
     }
 
@@ -200,7 +204,8 @@ struct AutomationServiceTests {
             // No rules: progress moves to the projection's position.
             #expect(try await Self.service(store, at: { start.plus(seconds: 5).date }).runRound() == 0)
             let progress = try await scalar(store.client, "SELECT last_position FROM automation_progress", as: Int64.self)
-            #expect(progress == (try await scalar(store.client, "SELECT last_position FROM projection_state WHERE projection = 'conversations'", as: Int64.self)))
+            #expect(
+                progress == (try await scalar(store.client, "SELECT last_position FROM projection_state WHERE projection = 'conversations'", as: Int64.self)))
 
             var disabled = Self.acknowledgement
             disabled.enabled = false

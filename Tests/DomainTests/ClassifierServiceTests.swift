@@ -1,14 +1,14 @@
+import Classification
 import Foundation
 import Ledger
 import LedgerStore
+import Messaging
 import PostgresNIO
-import Classification
+import RecordkeeperCore
 import RecordsTestSupport
 import TestGraphServer
 import Testing
 import WhatsApp
-import RecordkeeperCore
-import Messaging
 
 /// The classifier over a real database: every recorded message, received or sent, gets one
 /// `record.classified` decision with its category and reasons; the projection shows it.
@@ -17,7 +17,8 @@ struct ClassifierServiceTests {
     @Test("an SSN message is category 3 (ssn), health 4, plain text 1, a sent card number 3; each once; rebuild equals live")
     func classifiesEveryMessage() async throws {
         try await SendFixture.with { _, store, runner, start in
-            _ = try await store.append(try SendFixture.inbound(at: start, id: "wamid.ssn", text: "My SSN is 536-22-4187, please update my file"), to: mediaLedger)
+            _ = try await store.append(
+                try SendFixture.inbound(at: start, id: "wamid.ssn", text: "My SSN is 536-22-4187, please update my file"), to: mediaLedger)
             _ = try await store.append(try SendFixture.inbound(at: start, id: "wamid.health", text: "I was diagnosed with diabetes last year"), to: mediaLedger)
             try await runner.catchUpAll()
             let sent = try await SendFixture.requestText("Card 4111 1111 1111 1111 is on file", store: store, runner: runner)
@@ -33,14 +34,15 @@ struct ClassifierServiceTests {
                 "SELECT message_position, category, reasons FROM message_classifications ORDER BY message_position", logger: MigratedDatabase.logger)
             var categories: [Int64: (Int16?, String?)] = [:]
             for try await (position, category, reasons) in rows.decode((Int64, Int16?, String?).self) { categories[position] = (category, reasons) }
-            #expect(categories.values.map(\.0) .sorted { ($0 ?? 0) < ($1 ?? 0) } == [1, 3, 3, 4])
+            #expect(categories.values.map(\.0).sorted { ($0 ?? 0) < ($1 ?? 0) } == [1, 3, 3, 4])
             let ssn = try #require(categories.first { $0.value.1 == "ssn" })
             #expect(ssn.value.0 == 3)
             #expect(byTarget[ssn.key]?["reasons"]?.array?.first?.text("kind") == "ssn")
             #expect(byTarget[ssn.key]?.text("detector_version") == SensitiveDataClassifier.detectorVersion)
             #expect(categories[sent.position]?.0 == 3, "the outbound Graph body is classified too")
-            #expect(decisions.allSatisfy { !String(describing: $0).contains("536-22-4187") && !String(describing: $0).contains("4111") },
-                    "decisions never hold the matched text")
+            #expect(
+                decisions.allSatisfy { !String(describing: $0).contains("536-22-4187") && !String(describing: $0).contains("4111") },
+                "decisions never hold the matched text")
 
             // Another process (or a restart) records nothing twice.
             try await store.client.query("UPDATE message_classifications SET state = 'pending'", logger: MigratedDatabase.logger)

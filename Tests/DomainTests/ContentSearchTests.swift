@@ -1,14 +1,14 @@
+import Access
+import Classification
+import Events
 import Foundation
+import Inbox
 import Ledger
 import LedgerStore
 import PostgresNIO
-import Classification
-import Events
-import Inbox
 import RecordsTestSupport
 import Testing
 import WhatsApp
-import Access
 
 /// Teams fixed by the test (the team inbox routes them in the service).
 struct FixedTeams: ConversationTeamLookup {
@@ -145,7 +145,9 @@ struct ContentSearchTests {
             #expect(clear == 0)
             try await database.asSuperuser { owner in
                 try await owner.perform("UPDATE search_index_state SET key_id = 'an-older-key'", logger: MigratedDatabase.logger)
-                try await owner.perform("INSERT INTO search_terms SELECT ledger_id, '\\x00000000000000000000000000000000', 1 FROM search_index_state", logger: MigratedDatabase.logger)
+                try await owner.perform(
+                    "INSERT INTO search_terms SELECT ledger_id, '\\x00000000000000000000000000000000', 1 FROM search_index_state",
+                    logger: MigratedDatabase.logger)
             }
             let indexer = try SearchIndexer(ledger: mediaLedger, store: store, logger: MigratedDatabase.logger)
             #expect(try await indexer.runRound() == 3)

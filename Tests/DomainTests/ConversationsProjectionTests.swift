@@ -1,8 +1,8 @@
 import Foundation
 import Ledger
 import LedgerStore
-import PostgresNIO
 import Messaging
+import PostgresNIO
 import RecordsTestSupport
 import Testing
 
@@ -16,11 +16,12 @@ struct ConversationsProjectionTests {
     func inboundMessages() async throws {
         try await withMigratedDatabase { db in
             try await db.withStore { client, store in
-                _ = try await store.append([
-                    F.message("wamid.A", from: Self.sheena, at: 100),
-                    F.image("wamid.B", from: Self.sheena, at: 200, mediaID: "media-1"),
-                    F.message("wamid.C", from: Self.sheena, at: 300, type: "location", body: ["latitude": 47.6, "longitude": -122.3]),
-                ], to: Self.ledger)
+                _ = try await store.append(
+                    [
+                        F.message("wamid.A", from: Self.sheena, at: 100),
+                        F.image("wamid.B", from: Self.sheena, at: 200, mediaID: "media-1"),
+                        F.message("wamid.C", from: Self.sheena, at: 300, type: "location", body: ["latitude": 47.6, "longitude": -122.3]),
+                    ], to: Self.ledger)
                 try await makeRunner(store).catchUpAll()
 
                 let page = try await ConversationQueries(store: store).conversations(ledger: Self.ledger)
@@ -50,20 +51,21 @@ struct ConversationsProjectionTests {
         try await withMigratedDatabase { db in
             try await db.withStore { client, store in
                 let c = Self.sheena
-                _ = try await store.append([
-                    F.message("wamid.in", from: c, at: 10),
+                _ = try await store.append(
+                    [
+                        F.message("wamid.in", from: c, at: 10)
                     ] + F.sent("wamid.A", to: c, at: 20, text: "your permit is ready") + [
-                    F.status("read", of: "wamid.A", to: c, at: 40),
-                    F.status("delivered", of: "wamid.A", to: c, at: 30),   // late: read implies delivered
-                    F.status("sent", of: "wamid.A", to: c, at: 21),
+                        F.status("read", of: "wamid.A", to: c, at: 40),
+                        F.status("delivered", of: "wamid.A", to: c, at: 30),  // late: read implies delivered
+                        F.status("sent", of: "wamid.A", to: c, at: 21),
                     ] + F.sent("wamid.B", to: c, at: 50, text: "b") + [
-                    F.status("failed", of: "wamid.B", to: c, at: 52),
-                    F.status("sent", of: "wamid.B", to: c, at: 51),        // late sent: still failed
+                        F.status("failed", of: "wamid.B", to: c, at: 52),
+                        F.status("sent", of: "wamid.B", to: c, at: 51),  // late sent: still failed
                     ] + F.sent("wamid.C", to: c, at: 60, text: "c") + [
-                    F.status("delivered", of: "wamid.C", to: c, at: 61),
-                    F.status("failed", of: "wamid.C", to: c, at: 62),      // delivered proves it arrived
-                    F.status("delivered", of: "wamid.D", to: c, at: 71),   // before its message is recorded
-                ], to: Self.ledger)
+                        F.status("delivered", of: "wamid.C", to: c, at: 61),
+                        F.status("failed", of: "wamid.C", to: c, at: 62),  // delivered proves it arrived
+                        F.status("delivered", of: "wamid.D", to: c, at: 71),  // before its message is recorded
+                    ], to: Self.ledger)
                 let runner = makeRunner(store, batchSize: 3)
                 try await runner.catchUpAll()
                 _ = try await store.append(F.sent("wamid.D", to: c, at: 70, text: "d"), to: Self.ledger)
@@ -106,20 +108,21 @@ struct ConversationsProjectionTests {
                 let byBSUID = FixtureCitizen(userID: "US.13491208655302741918")
                 let both = FixtureCitizen(userID: "US.13491208655302741918", waID: "16505551234")
                 let other = FixtureCitizen(waID: "16505550000")
-                _ = try await store.append([
-                    F.message("wamid.1", from: byPhone, at: 100),
-                    F.message("wamid.x", from: other, at: 150, profileName: "Someone Else"),
-                    F.message("wamid.2", from: byBSUID, at: 200, profileName: "Sheena N."),
-                ], to: Self.ledger)
+                _ = try await store.append(
+                    [
+                        F.message("wamid.1", from: byPhone, at: 100),
+                        F.message("wamid.x", from: other, at: 150, profileName: "Someone Else"),
+                        F.message("wamid.2", from: byBSUID, at: 200, profileName: "Sheena N."),
+                    ], to: Self.ledger)
                 let runner = makeRunner(store)
                 try await runner.catchUpAll()
                 let queries = ConversationQueries(store: store)
                 #expect(try await queries.conversations(ledger: Self.ledger).items.count == 3)
 
-                _ = try await store.append([
-                    ] + F.sent("wamid.out", to: byBSUID, at: 250, text: "hi") + [
-                    F.status("delivered", of: "wamid.out", to: both, at: 260),
-                ], to: Self.ledger)
+                _ = try await store.append(
+                    [] + F.sent("wamid.out", to: byBSUID, at: 250, text: "hi") + [
+                        F.status("delivered", of: "wamid.out", to: both, at: 260)
+                    ], to: Self.ledger)
                 try await runner.catchUpAll()
 
                 let items = try await queries.conversations(ledger: Self.ledger).items
@@ -150,11 +153,12 @@ struct ConversationsProjectionTests {
     func noContentInProjections() async throws {
         try await withMigratedDatabase { db in
             try await db.withStore { client, store in
-                _ = try await store.append([
-                    F.message("wamid.s", from: Self.sheena, at: 10, body: ["body": "my case number is SECRET-4711"]),
+                _ = try await store.append(
+                    [
+                        F.message("wamid.s", from: Self.sheena, at: 10, body: ["body": "my case number is SECRET-4711"])
                     ] + F.sent("wamid.r", to: Self.sheena, at: 20, text: "reply SECRET-4712") + [
-                    F.image("wamid.i", from: Self.sheena, at: 30, mediaID: "m-1"),
-                ], to: Self.ledger)
+                        F.image("wamid.i", from: Self.sheena, at: 30, mediaID: "m-1")
+                    ], to: Self.ledger)
                 try await makeRunner(store).catchUpAll()
                 let dump = try await dumpProjections(client).joined(separator: "\n")
                 #expect(dump.contains("wamid.s"))

@@ -1,10 +1,10 @@
+import Access
 import Foundation
+import Inbox
 import Ledger
 import LedgerStore
-import PostgresNIO
-import Access
-import Inbox
 import Messaging
+import PostgresNIO
 import RecordkeeperCore
 import RecordsTestSupport
 import TestGraphServer
@@ -61,13 +61,14 @@ struct InboxTests {
             let commands = InboxCommands(store: store, ledger: mediaLedger)
             _ = try await commands.setRoutingRules(body: Array(Self.rules.utf8), by: Self.supervisor)
             let afternoon: Int64 = 20 * 3600  // 13:00 on Saturday in Los Angeles
-            _ = try await store.append([
-                Self.message("wamid.a", from: 1, text: "hello", at: afternoon, number: "2222"),
-                Self.message("wamid.b", from: 2, text: "Necesito una LICÉNCIA, por favor", at: afternoon),
-                Self.message("wamid.c", from: 3, text: "Where do I get a Building-Permit?", at: afternoon),
-                Self.message("wamid.d", from: 4, text: "hello", at: 5 * 3600),  // 22:00 on Friday in Los Angeles
-                Self.message("wamid.e", from: 5, text: "permits for building?", at: afternoon),
-            ], to: mediaLedger)
+            _ = try await store.append(
+                [
+                    Self.message("wamid.a", from: 1, text: "hello", at: afternoon, number: "2222"),
+                    Self.message("wamid.b", from: 2, text: "Necesito una LICÉNCIA, por favor", at: afternoon),
+                    Self.message("wamid.c", from: 3, text: "Where do I get a Building-Permit?", at: afternoon),
+                    Self.message("wamid.d", from: 4, text: "hello", at: 5 * 3600),  // 22:00 on Friday in Los Angeles
+                    Self.message("wamid.e", from: 5, text: "permits for building?", at: afternoon),
+                ], to: mediaLedger)
             try await runner.catchUpAll()
             let router = Self.router(store)
             #expect(try await router.runRound() == 5)
@@ -75,7 +76,10 @@ struct InboxTests {
 
             let queries = InboxQueries(store: store)
             var teams: [String?] = []
-            for (n, number) in [(1, "2222"), (2, WhatsAppFixtures.phoneNumberID), (3, WhatsAppFixtures.phoneNumberID), (4, WhatsAppFixtures.phoneNumberID), (5, WhatsAppFixtures.phoneNumberID)] {
+            for (n, number) in [
+                (1, "2222"), (2, WhatsAppFixtures.phoneNumberID), (3, WhatsAppFixtures.phoneNumberID), (4, WhatsAppFixtures.phoneNumberID),
+                (5, WhatsAppFixtures.phoneNumberID),
+            ] {
                 teams.append(try await queries.team(ledger: mediaLedger, conversation: Self.conversation(n, number: number)))
             }
             #expect(teams == ["licensing", "permits", "permits", "night", "front-desk"])
@@ -188,7 +192,8 @@ struct InboxTests {
 
             // Staff: pending, then closed, then open again by hand.
             for state in ["pending", "closed", "open"] {
-                let outcome = try await commands.changeState(try await Self.item(store, conversation), body: Array(#"{"state":"\#(state)"}"#.utf8), by: Self.supervisor)
+                let outcome = try await commands.changeState(
+                    try await Self.item(store, conversation), body: Array(#"{"state":"\#(state)"}"#.utf8), by: Self.supervisor)
                 #expect(outcome.positions.count == 1, "\(state)")
                 try await runner.catchUpAll()
             }
@@ -265,7 +270,8 @@ struct InboxTests {
             let mark = try await commands.markRead(try await Self.item(store, conversation, user: "alice"), body: [], latest: latest, by: Self.alice)
             #expect(mark.read == latest)
             await #expect(throws: InboxCommandError.self) {
-                try await commands.markRead(try await Self.item(store, conversation, user: "bob"), body: Array(#"{"position":\#(latest + 100)}"#.utf8), latest: latest, by: Self.bob)
+                try await commands.markRead(
+                    try await Self.item(store, conversation, user: "bob"), body: Array(#"{"position":\#(latest + 100)}"#.utf8), latest: latest, by: Self.bob)
             }
             _ = try await store.append(Self.message("wamid.2", from: 1, text: "and", at: 200), to: mediaLedger)
             _ = try await store.append(Self.message("wamid.3", from: 1, text: "more", at: 201), to: mediaLedger)
@@ -274,16 +280,21 @@ struct InboxTests {
             let queries = InboxQueries(store: store)
             #expect(try await Self.item(store, conversation, user: "alice").unread == 2)
             #expect(try await Self.item(store, conversation, user: "bob").unread == 3)
-            let unreadForAlice = try await queries.list(ledger: mediaLedger, scope: Self.alice.scope(for: .inboxRead), user: "alice", filter: InboxFilter(unreadOnly: true))
+            let unreadForAlice = try await queries.list(
+                ledger: mediaLedger, scope: Self.alice.scope(for: .inboxRead), user: "alice", filter: InboxFilter(unreadOnly: true))
             #expect(unreadForAlice.items.map(\.conversationID).sorted() == [conversation, Self.conversation(2)].sorted())
-            _ = try await commands.markRead(try await Self.item(store, conversation, user: "alice"), body: [], latest: try await queries.latestMessagePosition(ledger: mediaLedger, conversation: conversation), by: Self.alice)
+            _ = try await commands.markRead(
+                try await Self.item(store, conversation, user: "alice"), body: [],
+                latest: try await queries.latestMessagePosition(ledger: mediaLedger, conversation: conversation), by: Self.alice)
             try await runner.catchUpAll()
-            let after = try await queries.list(ledger: mediaLedger, scope: Self.alice.scope(for: .inboxRead), user: "alice", filter: InboxFilter(unreadOnly: true))
+            let after = try await queries.list(
+                ledger: mediaLedger, scope: Self.alice.scope(for: .inboxRead), user: "alice", filter: InboxFilter(unreadOnly: true))
             #expect(after.items.map(\.conversationID) == [Self.conversation(2)])
             #expect(try await Self.item(store, conversation, user: "bob").unread == 3)
 
             // Filters: assignee none, state, paging.
-            let firstPage = try await queries.list(ledger: mediaLedger, scope: .all, user: "sam", filter: InboxFilter(state: "open", assignee: .nobody), limit: 1)
+            let firstPage = try await queries.list(
+                ledger: mediaLedger, scope: .all, user: "sam", filter: InboxFilter(state: "open", assignee: .nobody), limit: 1)
             #expect(firstPage.items.count == 1)
             let secondPage = try await queries.list(
                 ledger: mediaLedger, scope: .all, user: "sam", filter: InboxFilter(state: "open", assignee: .nobody), limit: 1, cursor: firstPage.nextCursor)

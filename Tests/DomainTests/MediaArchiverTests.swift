@@ -11,8 +11,9 @@ import WhatsApp
 /// and read back.
 @Suite("Media archiver")
 struct MediaArchiverTests {
-    @Test("stored: the event reads back, its payload opens to the original bytes; compressible media as zstd, random as none",
-          arguments: [true, false])
+    @Test(
+        "stored: the event reads back, its payload opens to the original bytes; compressible media as zstd, random as none",
+        arguments: [true, false])
     func stored(compressible: Bool) async throws {
         try await TestGraphServer.with { graph in
             let original = compressible ? compressibleMedia() : randomMedia()
@@ -152,7 +153,8 @@ struct MediaArchiverTests {
                     var pending = try await appendMediaMessage(media, store: store)
                     pending.attempts = 1
                     let outcome = try await mediaArchiver(graph, timeout: .milliseconds(300)).archive(pending, now: now)
-                    #expect(outcome.result == .fetchFailed(attempt: 2, reason: "timeout", retryAt: LedgerTimestamp(microseconds: now.microseconds + 120_000_000)))
+                    #expect(
+                        outcome.result == .fetchFailed(attempt: 2, reason: "timeout", retryAt: LedgerTimestamp(microseconds: now.microseconds + 120_000_000)))
                     _ = try await store.append(outcome.event, to: mediaLedger)
                     let event = try #require(try await recordedEvents(MediaEvents.fetchFailed, store: store).first)
                     #expect(event.entry.dedupeKey == "wa:media-try:\(media.id):2")

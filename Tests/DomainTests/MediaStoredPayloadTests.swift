@@ -56,8 +56,11 @@ struct MediaStoredPayloadTests {
         let original = compressibleMedia(20_000)
         let encoded = try Self.payload(original).encoded()
         #expect(throws: MediaPayloadError.missingSeparator) { try StoredMedia(payload: Array("{\"v\":1}".utf8)) }
-        #expect(throws: MediaPayloadError.storedSizeMismatch(declared: encoded.count - encoded.firstIndex(of: 0x0A)! - 1,
-                                                             actual: encoded.count - encoded.firstIndex(of: 0x0A)! - 2)) {
+        #expect(
+            throws: MediaPayloadError.storedSizeMismatch(
+                declared: encoded.count - encoded.firstIndex(of: 0x0A)! - 1,
+                actual: encoded.count - encoded.firstIndex(of: 0x0A)! - 2)
+        ) {
             try StoredMedia(payload: Array(encoded.dropLast()))
         }
         var flipped = encoded

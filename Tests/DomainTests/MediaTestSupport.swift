@@ -45,10 +45,12 @@ func appendMediaMessage(
     let messageID = "wamid.\(UUID().uuidString)"
     let stream = "wa/106540352242922/p:16505551234"
     let header = #"{"v":1,"direction":"inbound","message_id":"\#(messageID)","message_type":"image","media_id":"\#(media.id)"}"#
-    let payload = #"{"v":1,"message":{"id":"\#(messageID)","type":"image","image":{"id":"\#(media.id)","sha256":"\#(media.sha256Base64)","mime_type":"\#(media.mimeType)"}}}"#
+    let payload =
+        #"{"v":1,"message":{"id":"\#(messageID)","type":"image","image":{"id":"\#(media.id)","sha256":"\#(media.sha256Base64)","mime_type":"\#(media.mimeType)"}}}"#
     let receipt = try await store.append(
-        NewEvent(stream: stream, eventType: "whatsapp.message.received", occurredAt: receivedAt, actor: "whatsapp:default",
-                 dedupeKey: "wa:msg:\(messageID)", header: header, payload: Array(payload.utf8)),
+        NewEvent(
+            stream: stream, eventType: "whatsapp.message.received", occurredAt: receivedAt, actor: "whatsapp:default",
+            dedupeKey: "wa:msg:\(messageID)", header: header, payload: Array(payload.utf8)),
         to: mediaLedger
     )
     return PendingMedia(

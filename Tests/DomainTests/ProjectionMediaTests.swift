@@ -1,8 +1,8 @@
 import Foundation
 import Ledger
 import LedgerStore
-import PostgresNIO
 import Messaging
+import PostgresNIO
 import RecordsTestSupport
 import Testing
 
@@ -17,16 +17,19 @@ struct ProjectionMediaTests {
             try await db.withStore { client, store in
                 let citizen = FixtureCitizen(waID: "16505551234")
                 let stream = F.stream(citizen)
-                let receipts = try await store.append([
-                    F.image("wamid.1", from: citizen, at: 100, mediaID: "media-1"),
-                    F.image("wamid.2", from: citizen, at: 200, mediaID: "media-2"),
-                    F.message("wamid.3", from: citizen, at: 300),
-                    F.message(
-                        "wamid.4", from: citizen, at: 400, type: "edit",
-                        body: ["original_message_id": "wamid.2",
-                               "message": ["type": "document", "document": ["id": "media-4", "mime_type": "application/pdf", "sha256": "c2hh"]]],
-                        mediaID: "media-4"),
-                ], to: Self.ledger)
+                let receipts = try await store.append(
+                    [
+                        F.image("wamid.1", from: citizen, at: 100, mediaID: "media-1"),
+                        F.image("wamid.2", from: citizen, at: 200, mediaID: "media-2"),
+                        F.message("wamid.3", from: citizen, at: 300),
+                        F.message(
+                            "wamid.4", from: citizen, at: 400, type: "edit",
+                            body: [
+                                "original_message_id": "wamid.2",
+                                "message": ["type": "document", "document": ["id": "media-4", "mime_type": "application/pdf", "sha256": "c2hh"]],
+                            ],
+                            mediaID: "media-4"),
+                    ], to: Self.ledger)
                 let runner = makeRunner(store)
                 let queue = PendingMediaQueue(store: store)
                 try await runner.catchUpAll()
@@ -41,15 +44,16 @@ struct ProjectionMediaTests {
                 #expect(first.metaSHA256 == "V5OPpLD/gEG6Xjg0MbmQDLFgcKsL+j5LfY4ny/pZ4MY=")
                 #expect(first.webhookURL?.hasPrefix("https://lookaside.fbsbx.com/") == true)
                 #expect(first.attempts == 0 && first.lastAttemptAt == nil)
-                #expect(due.last?.mimeType == "application/pdf")   // the edit's new media
+                #expect(due.last?.mimeType == "application/pdf")  // the edit's new media
                 #expect(try await queue.due(ledger: Self.ledger, now: F.time(1000), limit: 1).count == 1)
 
-                _ = try await store.append([
-                    F.mediaFetchFailed("media-1", message: "wamid.1", stream: stream, attempt: 1, retryAt: 2000),
-                    F.mediaFetchFailed("media-1", message: "wamid.1", stream: stream, attempt: 2, retryAt: 5000),
-                    F.mediaOutcome("media-2", message: "wamid.2", position: receipts[1].position, stream: stream, stored: true),
-                    F.mediaOutcome("media-4", message: "wamid.4", position: receipts[3].position, stream: stream, stored: false),
-                ], to: Self.ledger)
+                _ = try await store.append(
+                    [
+                        F.mediaFetchFailed("media-1", message: "wamid.1", stream: stream, attempt: 1, retryAt: 2000),
+                        F.mediaFetchFailed("media-1", message: "wamid.1", stream: stream, attempt: 2, retryAt: 5000),
+                        F.mediaOutcome("media-2", message: "wamid.2", position: receipts[1].position, stream: stream, stored: true),
+                        F.mediaOutcome("media-4", message: "wamid.4", position: receipts[3].position, stream: stream, stored: false),
+                    ], to: Self.ledger)
                 try await runner.catchUpAll()
 
                 #expect(try await queue.due(ledger: Self.ledger, now: F.time(4999), limit: 10).isEmpty)
@@ -73,10 +77,11 @@ struct ProjectionMediaTests {
         try await withMigratedDatabase { db in
             try await db.withStore { _, store in
                 let citizen = FixtureCitizen(waID: "16505551234")
-                let receipts = try await store.append([
-                    F.image("wamid.1", from: citizen, at: 100, mediaID: "media-1"),
-                    F.status("read", of: "wamid.0", to: citizen, at: 150),
-                ], to: Self.ledger)
+                let receipts = try await store.append(
+                    [
+                        F.image("wamid.1", from: citizen, at: 100, mediaID: "media-1"),
+                        F.status("read", of: "wamid.0", to: citizen, at: 150),
+                    ], to: Self.ledger)
                 _ = try await store.append(
                     F.mediaOutcome("media-1", message: "wamid.1", position: receipts[0].position, stream: F.stream(citizen), stored: true),
                     to: Self.ledger)

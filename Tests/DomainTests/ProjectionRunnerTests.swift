@@ -1,8 +1,8 @@
 import Foundation
 import LedgerStore
 import Logging
-import PostgresNIO
 import Messaging
+import PostgresNIO
 import RecordsTestSupport
 import Testing
 
@@ -21,7 +21,7 @@ struct ProjectionRunnerTests {
             F.message("wamid.\(round).1", from: phone, at: base + 1),
             F.image("wamid.\(round).2", from: phone, at: base + 2, mediaID: "media-\(round)"),
             F.message("wamid.\(round).3", from: bsuid, at: base + 3),
-            ] + F.sent("wamid.\(round).4", to: bsuid, at: base + 4, text: "reply") + [
+        ] + F.sent("wamid.\(round).4", to: bsuid, at: base + 4, text: "reply") + [
             F.status("read", of: "wamid.\(round).4", to: both, at: base + 6),
             F.status("delivered", of: "wamid.\(round).4", to: both, at: base + 5),
             F.mediaFetchFailed("media-\(round)", message: "wamid.\(round).2", stream: F.stream(phone), attempt: 1, retryAt: base + 60),
@@ -38,8 +38,9 @@ struct ProjectionRunnerTests {
                     if round % 2 == 0 {
                         let imagePosition = receipts[1].position
                         _ = try await store.append(
-                            F.mediaOutcome("media-\(round)", message: "wamid.\(round).2", position: imagePosition,
-                                           stream: F.stream(FixtureCitizen(waID: "1650555\(round)")), stored: round == 2),
+                            F.mediaOutcome(
+                                "media-\(round)", message: "wamid.\(round).2", position: imagePosition,
+                                stream: F.stream(FixtureCitizen(waID: "1650555\(round)")), stored: round == 2),
                             to: Self.ledger)
                     }
                     try await runner.catchUpAll()

@@ -1,11 +1,11 @@
-import Foundation
-import LedgerStore
-import Logging
-import PostgresNIO
 import Access
 import Classification
+import Foundation
 import Inbox
+import LedgerStore
+import Logging
 import Messaging
+import PostgresNIO
 import RecordsTestSupport
 
 /// Every row of every projection table of the test database, ordered, one line each: what
@@ -33,7 +33,11 @@ func dumpProjections(_ client: PostgresClient) async throws -> [String] {
 /// A runner of the service's projections over a store.
 func makeRunner(_ store: LedgerStore, batchSize: Int = 500, pollInterval: Duration = .seconds(30)) -> ProjectionRunner {
     ProjectionRunner(
-        store: store, projections: [ConversationsProjection(), MediaProjection(), OutboxProjection(), ClassificationProjection(), AutomationRulesProjection(), AccessLogProjection(), AnalyticsProjection(), InboxProjection()], batchSize: batchSize, pollInterval: pollInterval,
+        store: store,
+        projections: [
+            ConversationsProjection(), MediaProjection(), OutboxProjection(), ClassificationProjection(), AutomationRulesProjection(), AccessLogProjection(),
+            AnalyticsProjection(), InboxProjection(),
+        ], batchSize: batchSize, pollInterval: pollInterval,
         logger: MigratedDatabase.logger)
 }
 

@@ -1,9 +1,9 @@
+import Events
 import Foundation
 import Ledger
 import LedgerStore
-import PostgresNIO
-import Events
 import Messaging
+import PostgresNIO
 import RecordkeeperCore
 import RecordsTestSupport
 import TestGraphServer
@@ -132,7 +132,8 @@ struct SendDispatcherTests {
             let wamid = try #require(await graph.sentMessages().first?.answeredID)
 
             // Meta's status for the first send carries the request's callback data.
-            _ = try await store.append(try SendFixture.status("sent", wamid: wamid, callback: "rk1:\(receipt.requestID)", at: start.plus(seconds: 5)), to: mediaLedger)
+            _ = try await store.append(
+                try SendFixture.status("sent", wamid: wamid, callback: "rk1:\(receipt.requestID)", at: start.plus(seconds: 5)), to: mediaLedger)
             try await runner.catchUpAll()
             #expect(try await dispatcher.runRound(now: { start.plus(seconds: 61) }) == [.accepted(messageID: wamid)])
             #expect(await graph.sentMessages().count == 1, "the status proved the first send: no second one")

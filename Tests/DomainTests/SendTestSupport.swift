@@ -80,8 +80,11 @@ enum SendFixture {
         return receipt
     }
 
-    static func dispatcher(_ graph: TestGraphServer, store: LedgerStore, timeout: Duration = .seconds(10), hold: Duration = .seconds(120)) throws -> SendDispatcher {
-        SendDispatcher(ledger: mediaLedger, store: store, client: try client(graph, timeout: timeout), policy: policy, claimHold: hold, logger: MigratedDatabase.logger)
+    static func dispatcher(
+        _ graph: TestGraphServer, store: LedgerStore, timeout: Duration = .seconds(10), hold: Duration = .seconds(120)
+    ) throws -> SendDispatcher {
+        SendDispatcher(
+            ledger: mediaLedger, store: store, client: try client(graph, timeout: timeout), policy: policy, claimHold: hold, logger: MigratedDatabase.logger)
     }
 
     /// The JSON header of every entry of `type`.

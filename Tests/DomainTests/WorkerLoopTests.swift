@@ -1,8 +1,9 @@
 import Logging
 import NIOConcurrencyHelpers
-@testable import LedgerStore
 import ServiceLifecycle
 import Testing
+
+@testable import LedgerStore
 
 /// A worker whose database call never answers neither stops for good nor holds the process at
 /// shutdown.

@@ -52,9 +52,16 @@ struct AutomationRuleTests {
         #expect(Self.field(#"{"rules":[{"id":"n","kind":"out_of_hours","text":"x"}]}"#) == "business_hours")
         #expect(Self.field(#"{"rules":[],"business_hours":{"timezone":"Mars/Olympus","weekly":{}}}"#) == "business_hours.timezone")
         #expect(Self.field(#"{"rules":[],"business_hours":{"timezone":"UTC","weekly":{"funday":[]}}}"#) == "business_hours.weekly.funday")
-        #expect(Self.field(#"{"rules":[],"business_hours":{"timezone":"UTC","weekly":{"monday":[{"open":"17:00","close":"08:00"}]}}}"#) == "business_hours.weekly.monday[0]")
-        #expect(Self.field(#"{"rules":[],"business_hours":{"timezone":"UTC","weekly":{"monday":[{"open":"8:00","close":"12:00"}]}}}"#) == "business_hours.weekly.monday[0]")
-        #expect(Self.field(#"{"rules":[],"business_hours":{"timezone":"UTC","weekly":{"monday":[{"open":"08:00","close":"12:00"},{"open":"11:00","close":"13:00"}]}}}"#) == "business_hours.weekly.monday")
+        #expect(
+            Self.field(#"{"rules":[],"business_hours":{"timezone":"UTC","weekly":{"monday":[{"open":"17:00","close":"08:00"}]}}}"#)
+                == "business_hours.weekly.monday[0]")
+        #expect(
+            Self.field(#"{"rules":[],"business_hours":{"timezone":"UTC","weekly":{"monday":[{"open":"8:00","close":"12:00"}]}}}"#)
+                == "business_hours.weekly.monday[0]")
+        #expect(
+            Self.field(
+                #"{"rules":[],"business_hours":{"timezone":"UTC","weekly":{"monday":[{"open":"08:00","close":"12:00"},{"open":"11:00","close":"13:00"}]}}}"#)
+                == "business_hours.weekly.monday")
         #expect(Self.field(#"{"rulez":[]}"#) == "rulez")
         #expect(Self.field(#"[]"#) == "")
     }
@@ -63,10 +70,10 @@ struct AutomationRuleTests {
     func localTime() throws {
         let hours = try BusinessHours(timezone: "America/Los_Angeles", weekly: [.monday: [.init(open: 8 * 60, close: 17 * 60)]])
         func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
-        #expect(hours.isOpen(at: utc("2026-11-30T16:00:00Z")))   // Monday 08:00 PST
+        #expect(hours.isOpen(at: utc("2026-11-30T16:00:00Z")))  // Monday 08:00 PST
         #expect(!hours.isOpen(at: utc("2026-11-30T15:59:00Z")))  // Monday 07:59 PST
         #expect(!hours.isOpen(at: utc("2026-12-01T01:00:00Z")))  // Monday 17:00 PST: closed
-        #expect(hours.isOpen(at: utc("2026-06-01T15:00:00Z")))   // Monday 08:00 PDT
+        #expect(hours.isOpen(at: utc("2026-06-01T15:00:00Z")))  // Monday 08:00 PDT
         #expect(!hours.isOpen(at: utc("2026-12-01T17:00:00Z")))  // Tuesday: closed all day
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 @Suite("Append: positions, chain, idempotency, group commit")
 struct AppendTests {

@@ -1,7 +1,8 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import Testing
+
+@testable import LedgerStore
 
 /// docs/ledger-format.md section 1: upper-case hex MUST be accepted when parsing, so a signed
 /// checkpoint whose chain-head line is upper case verifies like the lower-case one.
@@ -33,9 +34,11 @@ struct CheckpointFormatAgreementTests {
                 let body = checkpoint.body.replacingOccurrences(of: head.hash.hex, with: head.hash.hex.uppercased())
                 let key = NoteSigningKey.generate()
                 let note = try key.signNote(body, name: origin).rendered
-                let report = try await store.verify(ledger: "t", trust: CheckpointTrust(
-                    notes: [(source: "upper.checkpoint", note: note)], trustedKeys: [try key.verifierKey(name: origin)],
-                    logName: TreeTestSupport.logName, includeStored: false))
+                let report = try await store.verify(
+                    ledger: "t",
+                    trust: CheckpointTrust(
+                        notes: [(source: "upper.checkpoint", note: note)], trustedKeys: [try key.verifierKey(name: origin)],
+                        logName: TreeTestSupport.logName, includeStored: false))
                 let result = try #require(report.checkpoints.first)
                 #expect(result.verified == true, "\(result.reason)")
                 #expect(result.failure == nil, "\(result.reason)")

@@ -1,9 +1,10 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import NIOCore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 /// Signed checkpoints (docs/ledger-format.md sections 12 and 10.3): the note has the C2SP form
 /// and verifies with the published key, and a ledger is held against checkpoints kept outside the
@@ -154,12 +155,14 @@ struct CheckpointVerificationTests {
             let (ledgerID, hash30) = try await db.withStore { store in
                 (try await TreeTestSupport.ledgerID(store, "t"), try #require(try await store.entry(ledger: "t", position: 30)).entryHash)
             }
-            try await TreeTestSupport.tamper(db, [
-                "DELETE FROM ledger_payloads WHERE ledger_id = \(ledgerID) AND position > 30",
-                "DELETE FROM ledger_entries WHERE ledger_id = \(ledgerID) AND position > 30",
-                "DELETE FROM merkle_nodes WHERE ledger_id = \(ledgerID) AND last_position > 30",
-                "UPDATE ledger_heads SET position = 30, head_hash = '\\x\(hash30.hex)' WHERE ledger_id = \(ledgerID)",
-            ])
+            try await TreeTestSupport.tamper(
+                db,
+                [
+                    "DELETE FROM ledger_payloads WHERE ledger_id = \(ledgerID) AND position > 30",
+                    "DELETE FROM ledger_entries WHERE ledger_id = \(ledgerID) AND position > 30",
+                    "DELETE FROM merkle_nodes WHERE ledger_id = \(ledgerID) AND last_position > 30",
+                    "UPDATE ledger_heads SET position = 30, head_hash = '\\x\(hash30.hex)' WHERE ledger_id = \(ledgerID)",
+                ])
 
             let alone = try await Self.verify(db, keys: [verifierKey])
             #expect(alone.ok, "the chain alone cannot see a consistent truncation: \(Self.describe(alone))")
@@ -268,8 +271,9 @@ struct CheckpointVerificationTests {
             let report = try await Self.verify(db, notes: [forged.note], keys: [verifierKey], includeStored: true)
             let outside = try #require(report.checkpoints.first)
             #expect(outside.source == "outside-0.checkpoint")
-            #expect(outside.failure == .signatureInvalid,
-                    "the outside note is signed only by a key the caller does not trust: \(outside.reason)")
+            #expect(
+                outside.failure == .signatureInvalid,
+                "the outside note is signed only by a key the caller does not trust: \(outside.reason)")
         }
     }
 
@@ -323,9 +327,11 @@ struct CheckpointVerificationTests {
             let (checkpoint, verifierKey) = try await Self.seed(db)
             let ledgerID = try await db.withStore { store in try await TreeTestSupport.ledgerID(store, "t") }
 
-            try await TreeTestSupport.tamper(db, [
-                "UPDATE merkle_nodes SET hash = sha256('forged') WHERE ledger_id = \(ledgerID) AND level = 4 AND last_position = 32",
-            ])
+            try await TreeTestSupport.tamper(
+                db,
+                [
+                    "UPDATE merkle_nodes SET hash = sha256('forged') WHERE ledger_id = \(ledgerID) AND level = 4 AND last_position = 32"
+                ])
             let altered = try await Self.verify(db, notes: [checkpoint.note], keys: [verifierKey])
             #expect(altered.failure == nil, "the chain is intact")
             let problem = try #require(altered.firstProblem, "the doctored node was not detected")
@@ -337,9 +343,11 @@ struct CheckpointVerificationTests {
             let proof = try await db.withStore { store in try await store.inclusionProof(ledger: "t", position: 3, treeSize: 40) }
             #expect(!proof.verifies(againstRoot: checkpoint.rootHash))
 
-            try await TreeTestSupport.tamper(db, [
-                "DELETE FROM merkle_nodes WHERE ledger_id = \(ledgerID) AND level = 4 AND last_position = 32",
-            ])
+            try await TreeTestSupport.tamper(
+                db,
+                [
+                    "DELETE FROM merkle_nodes WHERE ledger_id = \(ledgerID) AND level = 4 AND last_position = 32"
+                ])
             let missing = try await Self.verify(db, keys: [verifierKey])
             #expect(missing.firstProblem?.code == "tree_node_mismatch", "\(Self.describe(missing))")
             #expect(missing.firstProblem?.position == 32)
@@ -352,9 +360,11 @@ struct CheckpointVerificationTests {
             let (_, verifierKey) = try await Self.seed(db)
             let ledgerID = try await db.withStore { store in try await TreeTestSupport.ledgerID(store, "t") }
             // Head is 40; the level-4 node ending at 48 cannot exist yet.
-            try await TreeTestSupport.tamper(db, [
-                "INSERT INTO merkle_nodes (ledger_id, last_position, level, hash) VALUES (\(ledgerID), 48, 4, sha256('planted'))",
-            ])
+            try await TreeTestSupport.tamper(
+                db,
+                [
+                    "INSERT INTO merkle_nodes (ledger_id, last_position, level, hash) VALUES (\(ledgerID), 48, 4, sha256('planted'))"
+                ])
             let report = try await Self.verify(db, keys: [verifierKey])
             #expect(report.firstProblem?.code == "tree_node_mismatch", "\(Self.describe(report))")
             #expect(report.firstProblem?.position == 48, "\(Self.describe(report))")

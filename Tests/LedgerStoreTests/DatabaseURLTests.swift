@@ -1,6 +1,7 @@
-@testable import LedgerStore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 @Suite("DATABASE_URL parsing")
 struct DatabaseURLTests {
@@ -32,9 +33,11 @@ struct DatabaseURLTests {
         #expect(try url.clientConfiguration().unixSocketPath == "/var/run/postgresql/.s.PGSQL.5432")
     }
 
-    @Test("malformed URLs get a message that says what is missing", arguments: [
-        "mysql://u:p@h/db", "postgres://h/db", "postgres://u:p@h:5432", "postgres://u:p@h/db?sslmode=sometimes", "postgres://u:p@h/db?foo=1",
-    ])
+    @Test(
+        "malformed URLs get a message that says what is missing",
+        arguments: [
+            "mysql://u:p@h/db", "postgres://h/db", "postgres://u:p@h:5432", "postgres://u:p@h/db?sslmode=sometimes", "postgres://u:p@h/db?foo=1",
+        ])
     func malformed(text: String) {
         #expect(throws: DatabaseURLError.self) { try DatabaseURL(text) }
     }

@@ -1,8 +1,9 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 @Suite("The narrow door for lawful destruction")
 struct DestructionTests {
@@ -27,8 +28,9 @@ struct DestructionTests {
                 }
                 // A record.destroyed entry that names another key: refused.
                 let wrong = try await store.append(
-                    NewEvent(stream: "retention", eventType: "record.destroyed", actor: "records-officer",
-                             header: #"{"data_key_ids":[\#(key + 100)]}"#, payload: []), to: "l")
+                    NewEvent(
+                        stream: "retention", eventType: "record.destroyed", actor: "records-officer",
+                        header: #"{"data_key_ids":[\#(key + 100)]}"#, payload: []), to: "l")
                 do {
                     try await store.client.perform("SELECT rk_destroy_data_key(\(key), \(wrong.position))", logger: TestDatabase.logger)
                     Issue.record("destruction without the key in data_key_ids was allowed")
@@ -37,8 +39,9 @@ struct DestructionTests {
                 }
                 // The authorising entry: two payloads removed, the chain still verifies.
                 let authorising = try await store.append(
-                    NewEvent(stream: "retention", eventType: "record.destroyed", actor: "records-officer",
-                             header: #"{"data_key_ids":[\#(key)],"disposition_authority":"GS2016-009"}"#, payload: []), to: "l")
+                    NewEvent(
+                        stream: "retention", eventType: "record.destroyed", actor: "records-officer",
+                        header: #"{"data_key_ids":[\#(key)],"disposition_authority":"GS2016-009"}"#, payload: []), to: "l")
                 let rows = try await store.client.query(
                     "SELECT rk_destroy_data_key(\(key), \(authorising.position))", logger: TestDatabase.logger
                 ).collect()

@@ -1,7 +1,8 @@
 import Foundation
-@testable import LedgerStore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 /// The service role's privileges come from one definition, `Migrations/repeatable/grants.sql`,
 /// re-applied by every migrate; a migrated database holds no benchmark object (migration 15).
@@ -97,7 +98,9 @@ struct GrantsAndBenchmarkObjectsTests {
             let before = try await Self.functionSource(db, "rk_grant_service_role")
             let broken = RepeatableMigration(
                 name: "grants",
-                sql: "CREATE OR REPLACE FUNCTION rk_grant_service_role(p_role text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN PERFORM no_such_function(); END $$;")
+                sql:
+                    "CREATE OR REPLACE FUNCTION rk_grant_service_role(p_role text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN PERFORM no_such_function(); END $$;"
+            )
             await #expect(throws: MigrationError.self) {
                 _ = try await TestDatabase.withClient(db.owner) { client in
                     try await Migrator(migrations: try TestDatabase.migrations(), repeatable: [broken], logger: TestDatabase.logger)
@@ -118,8 +121,9 @@ struct GrantsAndBenchmarkObjectsTests {
         #expect(!defined.isEmpty)
         for migration in try TestDatabase.migrations() where migration.version >= 15 {
             for name in defined {
-                #expect(!migration.sql.contains("CREATE FUNCTION \(name)(") && !migration.sql.contains("CREATE OR REPLACE FUNCTION \(name)("),
-                        "migration \(migration.version) (\(migration.name)) redefines \(name): change Migrations/repeatable/ instead")
+                #expect(
+                    !migration.sql.contains("CREATE FUNCTION \(name)(") && !migration.sql.contains("CREATE OR REPLACE FUNCTION \(name)("),
+                    "migration \(migration.version) (\(migration.name)) redefines \(name): change Migrations/repeatable/ instead")
             }
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
-@testable import LedgerStore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 @Suite("Migrations")
 struct MigrationTests {
@@ -37,7 +38,9 @@ struct MigrationTests {
         #expect(second.repeatable == ["grants"], "the repeatable files are applied on every migrate")
         #expect(second.alreadyApplied == migrations.map(\.version))
         let checksums = try await db.asSuperuser { client in
-            try await client.query("SELECT sha256 FROM schema_migrations ORDER BY version", logger: TestDatabase.logger).collect().map { try $0.decode(String.self) }
+            try await client.query("SELECT sha256 FROM schema_migrations ORDER BY version", logger: TestDatabase.logger).collect().map {
+                try $0.decode(String.self)
+            }
         }
         #expect(checksums == migrations.map(\.checksum))
         let pending = try await TestDatabase.withClient(db.service) { client in
@@ -72,9 +75,10 @@ struct MigrationTests {
     func failingMigrationRollsBack() async throws {
         let db = try await TestDatabase.createEmpty()
         defer { Task { await db.drop() } }
-        let broken = try TestDatabase.migrations() + [
-            Migration(version: 99, name: "broken", sql: "CREATE TABLE half_done (id int);\nSELECT no_such_function();")
-        ]
+        let broken =
+            try TestDatabase.migrations() + [
+                Migration(version: 99, name: "broken", sql: "CREATE TABLE half_done (id int);\nSELECT no_such_function();")
+            ]
         await #expect(throws: MigrationError.self) {
             _ = try await TestDatabase.withClient(db.owner) { client in
                 try await Migrator(migrations: broken, logger: TestDatabase.logger).migrate(owner: client)

@@ -1,7 +1,8 @@
 import Foundation
-@testable import LedgerStore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 /// `describeError` shows what PostgreSQL said (SQLSTATE, message, names), never PostgresNIO's
 /// "Generic description…", and leaves out row values.

@@ -1,5 +1,6 @@
-@testable import LedgerStore
 import Testing
+
+@testable import LedgerStore
 
 @Suite("Splitting migration files into statements")
 struct SQLScriptTests {

@@ -1,9 +1,10 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import NIOCore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 /// Checkpoint signing keys (docs/ledger-format.md section 12.4): the newest signs, old ones keep
 /// verifying what they signed, private halves are stored only wrapped under the master key, and
@@ -18,12 +19,18 @@ struct SigningKeyTests {
             try await db.withStore { store in
                 _ = try await store.append(sampleEvent(1), to: "t")
                 let error = await #expect(throws: LedgerStoreError.self) { try await store.makeCheckpoint(ledger: "t", logName: Self.logName) }
-                guard case .noSigningKey? = error else { Issue.record("\(String(describing: error))"); return }
+                guard case .noSigningKey? = error else {
+                    Issue.record("\(String(describing: error))")
+                    return
+                }
                 _ = try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
             }
             try await db.withStore(masterKey: nil) { store in
                 let error = await #expect(throws: LedgerStoreError.self) { try await store.makeCheckpoint(ledger: "t", logName: Self.logName) }
-                guard case .noMasterKey? = error else { Issue.record("\(String(describing: error))"); return }
+                guard case .noMasterKey? = error else {
+                    Issue.record("\(String(describing: error))")
+                    return
+                }
                 let checkpoints = try await store.checkpoints(ledger: "t")
                 #expect(checkpoints.isEmpty)
             }
@@ -172,19 +179,23 @@ struct SigningKeyTests {
 
             // The whole row as text (bytea shown as hex) and as stored bytes.
             let text = try await db.asSuperuser { client in
-                try #require(try await client.query(
-                    "SELECT row_to_json(k)::text FROM signing_keys k WHERE id = \(key.id)", logger: TestDatabase.logger
-                ).collect().first).decode(String.self)
+                try #require(
+                    try await client.query(
+                        "SELECT row_to_json(k)::text FROM signing_keys k WHERE id = \(key.id)", logger: TestDatabase.logger
+                    ).collect().first
+                ).decode(String.self)
             }
             let hex = Hex.encode(seed)
             #expect(!text.lowercased().contains(hex), "the row shows the seed in hex")
             #expect(!text.contains(Data(seed).base64EncodedString()), "the row shows the seed in base64")
             #expect(!Self.contains(Array(text.utf8), seed))
             let columns = try await db.asSuperuser { client in
-                try #require(try await client.query(
-                    "SELECT public_key || wrapped_seed || convert_to(master_key_id, 'UTF8') FROM signing_keys WHERE id = \(key.id)",
-                    logger: TestDatabase.logger
-                ).collect().first).decode(ByteBuffer.self)
+                try #require(
+                    try await client.query(
+                        "SELECT public_key || wrapped_seed || convert_to(master_key_id, 'UTF8') FROM signing_keys WHERE id = \(key.id)",
+                        logger: TestDatabase.logger
+                    ).collect().first
+                ).decode(ByteBuffer.self)
             }
             #expect(!Self.contains(Array(columns.readableBytesView), seed))
 

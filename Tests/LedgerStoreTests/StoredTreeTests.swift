@@ -1,9 +1,10 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import NIOCore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 /// The Merkle tree the store keeps in `merkle_nodes` (docs/ledger-format.md section 11.1) must be
 /// the RFC 9162 tree of the entry hashes: roots and proofs served from it must equal the ones the
@@ -42,8 +43,9 @@ struct StoredTreeTests {
                         let head = try await appender.head(of: appender.ledger(named: "t", create: false)).position
                         let stored = try await TreeTestSupport.storedNodes(
                             appender.client, ledgerID: TreeTestSupport.ledgerID(appender, "t"))
-                        #expect(stored.count == nodeCount(size: Int(head)),
-                                "after appending up to \(head), merkle_nodes must hold every complete subtree of level 4 or more")
+                        #expect(
+                            stored.count == nodeCount(size: Int(head)),
+                            "after appending up to \(head), merkle_nodes must hold every complete subtree of level 4 or more")
                     }
                     _ = try await store.append(
                         (0..<otherBatches[session]).map { sampleEvent(10_000 + $0, stream: "other") }, to: "o")
@@ -133,9 +135,10 @@ struct StoredTreeTests {
                         #expect(proof.leafHash == leaves[position - 1].hex, "\(label)")
                         #expect(proof.rootHash == root.hex, "\(label)")
                         #expect(proof.verifies(againstRoot: root), "\(label)")
-                        #expect(MerkleVerifier.verifyInclusion(
-                            leafHash: leaves[position - 1], index: UInt64(position - 1), treeSize: UInt64(size),
-                            proof: try proof.proof.map { try LedgerDigest(hex: $0) }, root: root), "\(label)")
+                        #expect(
+                            MerkleVerifier.verifyInclusion(
+                                leafHash: leaves[position - 1], index: UInt64(position - 1), treeSize: UInt64(size),
+                                proof: try proof.proof.map { try LedgerDigest(hex: $0) }, root: root), "\(label)")
                         if size > 1 {
                             // The same proof does not prove anything about another tree.
                             #expect(!proof.verifies(againstRoot: MerkleTree.root(of: leaves[0..<(size - 1)])), "\(label)")
@@ -211,22 +214,34 @@ struct StoredTreeTests {
                     let error = await #expect(throws: LedgerStoreError.self) {
                         try await store.consistencyProof(ledger: "t", from: from, to: to)
                     }
-                    guard case .invalidArgument? = error else { Issue.record("\(from) → \(to): \(String(describing: error))"); continue }
+                    guard case .invalidArgument? = error else {
+                        Issue.record("\(from) → \(to): \(String(describing: error))")
+                        continue
+                    }
                 }
                 let negative = await #expect(throws: LedgerStoreError.self) { try await store.treeRoot(ledger: "t", size: -1) }
-                guard case .invalidArgument? = negative else { Issue.record("\(String(describing: negative))"); return }
+                guard case .invalidArgument? = negative else {
+                    Issue.record("\(String(describing: negative))")
+                    return
+                }
 
                 // The empty ledger has the empty tree and no position.
                 #expect(try await store.treeRoot(ledger: "empty", size: 0) == MerkleHash.emptyRoot)
                 let noPosition = await #expect(throws: LedgerStoreError.self) {
                     try await store.inclusionProof(ledger: "empty", position: 1)
                 }
-                guard case .positionOutOfRange(1, 0)? = noPosition else { Issue.record("\(String(describing: noPosition))"); return }
+                guard case .positionOutOfRange(1, 0)? = noPosition else {
+                    Issue.record("\(String(describing: noPosition))")
+                    return
+                }
                 let empty = try await store.consistencyProof(ledger: "empty", from: 0, to: 0)
                 #expect(empty.proof.isEmpty && empty.fromRoot == MerkleHash.emptyRoot.hex && empty.toRoot == MerkleHash.emptyRoot.hex)
 
                 let unknown = await #expect(throws: LedgerStoreError.self) { try await store.treeRoot(ledger: "nope", size: 0) }
-                guard case .ledgerNotFound("nope")? = unknown else { Issue.record("\(String(describing: unknown))"); return }
+                guard case .ledgerNotFound("nope")? = unknown else {
+                    Issue.record("\(String(describing: unknown))")
+                    return
+                }
             }
         }
     }

@@ -1,9 +1,10 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import NIOCore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 /// Tampering as the PostgreSQL superuser, with the append-only triggers bypassed: `verify`
 /// must name the first bad position and the right reason for every kind.
@@ -19,28 +20,49 @@ struct TamperTests {
     }
 
     static let sqlTampers: [SQLTamper] = [
-        .init(name: "change the actor", statements: ["UPDATE ledger_entries SET actor = 'mallory' WHERE position = 7"], position: 7, reason: "entry_hash_mismatch"),
-        .init(name: "change the retained header", statements: [#"UPDATE ledger_entries SET header = '{"direction":"outbound"}' WHERE position = 7"#], position: 7, reason: "entry_hash_mismatch"),
-        .init(name: "change occurred-at by one microsecond", statements: ["UPDATE ledger_entries SET occurred_at_us = occurred_at_us + 1 WHERE position = 7"], position: 7, reason: "entry_hash_mismatch"),
-        .init(name: "change the event type", statements: ["UPDATE ledger_entries SET event_type = 'note.added' WHERE position = 7"], position: 7, reason: "entry_hash_mismatch"),
-        .init(name: "change the payload commitment", statements: ["UPDATE ledger_entries SET payload_commitment = sha256('x') WHERE position = 7"], position: 7, reason: "entry_hash_mismatch"),
-        .init(name: "change the payload ciphertext", statements: ["UPDATE ledger_payloads SET sealed = set_byte(sealed, 20, get_byte(sealed, 20) # 1) WHERE position = 9"], position: 9, reason: "payload_unreadable"),
-        .init(name: "move a payload to another entry", statements: [
-            "UPDATE ledger_payloads SET position = position + 1000000 WHERE position IN (9, 10)",
-            "UPDATE ledger_payloads SET position = CASE position WHEN 1000009 THEN 10 ELSE 9 END WHERE position > 1000000",
-        ], position: 9, reason: "payload_unreadable"),
-        .init(name: "delete an entry", statements: [
-            "DELETE FROM ledger_payloads WHERE position = 5", "DELETE FROM ledger_entries WHERE position = 5",
-        ], position: 5, reason: "missing_entry"),
-        .init(name: "swap two entries", statements: [
-            "UPDATE ledger_entries SET position = position + 1000000 WHERE position IN (8, 12)",
-            "UPDATE ledger_entries SET position = CASE position WHEN 1000008 THEN 12 ELSE 8 END WHERE position > 1000000",
-            "UPDATE ledger_payloads SET position = position + 1000000 WHERE position IN (8, 12)",
-            "UPDATE ledger_payloads SET position = CASE position WHEN 1000008 THEN 12 ELSE 8 END WHERE position > 1000000",
-        ], position: 8, reason: "broken_link"),
-        .init(name: "cut the tail off", statements: [
-            "DELETE FROM ledger_payloads WHERE position >= 18", "DELETE FROM ledger_entries WHERE position >= 18",
-        ], position: 18, reason: "missing_entry"),
+        .init(
+            name: "change the actor", statements: ["UPDATE ledger_entries SET actor = 'mallory' WHERE position = 7"], position: 7, reason: "entry_hash_mismatch"
+        ),
+        .init(
+            name: "change the retained header", statements: [#"UPDATE ledger_entries SET header = '{"direction":"outbound"}' WHERE position = 7"#], position: 7,
+            reason: "entry_hash_mismatch"),
+        .init(
+            name: "change occurred-at by one microsecond", statements: ["UPDATE ledger_entries SET occurred_at_us = occurred_at_us + 1 WHERE position = 7"],
+            position: 7, reason: "entry_hash_mismatch"),
+        .init(
+            name: "change the event type", statements: ["UPDATE ledger_entries SET event_type = 'note.added' WHERE position = 7"], position: 7,
+            reason: "entry_hash_mismatch"),
+        .init(
+            name: "change the payload commitment", statements: ["UPDATE ledger_entries SET payload_commitment = sha256('x') WHERE position = 7"], position: 7,
+            reason: "entry_hash_mismatch"),
+        .init(
+            name: "change the payload ciphertext",
+            statements: ["UPDATE ledger_payloads SET sealed = set_byte(sealed, 20, get_byte(sealed, 20) # 1) WHERE position = 9"], position: 9,
+            reason: "payload_unreadable"),
+        .init(
+            name: "move a payload to another entry",
+            statements: [
+                "UPDATE ledger_payloads SET position = position + 1000000 WHERE position IN (9, 10)",
+                "UPDATE ledger_payloads SET position = CASE position WHEN 1000009 THEN 10 ELSE 9 END WHERE position > 1000000",
+            ], position: 9, reason: "payload_unreadable"),
+        .init(
+            name: "delete an entry",
+            statements: [
+                "DELETE FROM ledger_payloads WHERE position = 5", "DELETE FROM ledger_entries WHERE position = 5",
+            ], position: 5, reason: "missing_entry"),
+        .init(
+            name: "swap two entries",
+            statements: [
+                "UPDATE ledger_entries SET position = position + 1000000 WHERE position IN (8, 12)",
+                "UPDATE ledger_entries SET position = CASE position WHEN 1000008 THEN 12 ELSE 8 END WHERE position > 1000000",
+                "UPDATE ledger_payloads SET position = position + 1000000 WHERE position IN (8, 12)",
+                "UPDATE ledger_payloads SET position = CASE position WHEN 1000008 THEN 12 ELSE 8 END WHERE position > 1000000",
+            ], position: 8, reason: "broken_link"),
+        .init(
+            name: "cut the tail off",
+            statements: [
+                "DELETE FROM ledger_payloads WHERE position >= 18", "DELETE FROM ledger_entries WHERE position >= 18",
+            ], position: 18, reason: "missing_entry"),
     ]
 
     @Test("verify names the first bad position", arguments: sqlTampers)
@@ -70,9 +92,12 @@ struct TamperTests {
                 let key = try await store.keyRing.key(id: keyID)
                 let opened = try PayloadSealer.open(Array(sealed.readableBytesView), key: key, ledger: "t", eventID: eventID)
                 let resealed = try PayloadSealer.seal(payload: opened.payload, salt: PayloadCommitment.randomSalt(), key: key, ledger: "t", eventID: eventID)
-                try await Self.tamper(db, [], then: { client in
-                    try await client.perform("UPDATE ledger_payloads SET sealed = \(ByteBuffer(bytes: resealed)) WHERE position = 11", logger: TestDatabase.logger)
-                })
+                try await Self.tamper(
+                    db, [],
+                    then: { client in
+                        try await client.perform(
+                            "UPDATE ledger_payloads SET sealed = \(ByteBuffer(bytes: resealed)) WHERE position = 11", logger: TestDatabase.logger)
+                    })
                 let failure = try #require(try await store.verify(ledger: "t").failure)
                 #expect(failure.position == 11)
                 #expect(failure.reason == .payloadCommitmentMismatch)
@@ -95,36 +120,40 @@ struct TamperTests {
                         occurredAt: previous.entry.fields.occurredAt, recordedAt: previous.entry.fields.recordedAt, actor: "whatsapp",
                         dedupeKey: nil, header: #"{"direction":"inbound"}"#, payloadCommitment: try PayloadCommitment.commit(salt: salt, payload: payload)
                     )
-                    let hash = validHash
+                    let hash =
+                        validHash
                         ? EntryEncoding.entryHash(fields, previousHash: previous.entry.entryHash)
                         : LedgerDigest.sha256(Array("not the hash".utf8))
                     let (keyID, key) = try await store.keyRing.key(
                         for: DataKeyScope(ledger: "t", stream: "conversation/1", period: fields.occurredAt.monthPeriod), ledgerID: ledger.id
                     )
                     let sealed = try PayloadSealer.seal(payload: payload, salt: salt, key: key, ledger: "t", eventID: fields.eventID)
-                    try await Self.tamper(db, [
-                        "UPDATE ledger_payloads SET position = position + 1000000 WHERE position >= 10",
-                        "UPDATE ledger_entries SET position = position + 1000000 WHERE position >= 10",
-                        "UPDATE ledger_entries SET position = position - 999999 WHERE position > 1000000",
-                        "UPDATE ledger_payloads SET position = position - 999999 WHERE position > 1000000",
-                        "UPDATE ledger_heads SET position = position + 1",
-                    ], then: { client in
-                        try await client.perform(
-                            """
-                            INSERT INTO ledger_entries (ledger_id, position, event_id, stream, event_type, occurred_at_us, recorded_at_us,
-                                                        actor, dedupe_key, header, payload_commitment, prev_hash, entry_hash)
-                            VALUES (\(ledger.id), 10, \(fields.eventID), \(fields.stream), \(fields.eventType), \(fields.occurredAt.microseconds),
-                                    \(fields.recordedAt.microseconds), \(fields.actor), NULL, \(fields.header),
-                                    \(ByteBuffer(bytes: fields.payloadCommitment.bytes)), \(ByteBuffer(bytes: previous.entry.entryHash.bytes)),
-                                    \(ByteBuffer(bytes: hash.bytes)))
-                            """,
-                            logger: TestDatabase.logger
-                        )
-                        try await client.perform(
-                            "INSERT INTO ledger_payloads (ledger_id, position, data_key_id, sealed) VALUES (\(ledger.id), 10, \(keyID), \(ByteBuffer(bytes: sealed)))",
-                            logger: TestDatabase.logger
-                        )
-                    })
+                    try await Self.tamper(
+                        db,
+                        [
+                            "UPDATE ledger_payloads SET position = position + 1000000 WHERE position >= 10",
+                            "UPDATE ledger_entries SET position = position + 1000000 WHERE position >= 10",
+                            "UPDATE ledger_entries SET position = position - 999999 WHERE position > 1000000",
+                            "UPDATE ledger_payloads SET position = position - 999999 WHERE position > 1000000",
+                            "UPDATE ledger_heads SET position = position + 1",
+                        ],
+                        then: { client in
+                            try await client.perform(
+                                """
+                                INSERT INTO ledger_entries (ledger_id, position, event_id, stream, event_type, occurred_at_us, recorded_at_us,
+                                                            actor, dedupe_key, header, payload_commitment, prev_hash, entry_hash)
+                                VALUES (\(ledger.id), 10, \(fields.eventID), \(fields.stream), \(fields.eventType), \(fields.occurredAt.microseconds),
+                                        \(fields.recordedAt.microseconds), \(fields.actor), NULL, \(fields.header),
+                                        \(ByteBuffer(bytes: fields.payloadCommitment.bytes)), \(ByteBuffer(bytes: previous.entry.entryHash.bytes)),
+                                        \(ByteBuffer(bytes: hash.bytes)))
+                                """,
+                                logger: TestDatabase.logger
+                            )
+                            try await client.perform(
+                                "INSERT INTO ledger_payloads (ledger_id, position, data_key_id, sealed) VALUES (\(ledger.id), 10, \(keyID), \(ByteBuffer(bytes: sealed)))",
+                                logger: TestDatabase.logger
+                            )
+                        })
                     let failure = try #require(try await store.verify(ledger: "t").failure)
                     if validHash {
                         #expect(failure.position == 11, "\(failure)")

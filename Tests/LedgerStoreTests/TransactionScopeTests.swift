@@ -1,8 +1,9 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 /// A transaction's work gets only its own connection (issue 12, finding A): asking the pool for
 /// a second one from inside ``LedgerStore/withTransaction(_:)`` is refused, not left to deadlock

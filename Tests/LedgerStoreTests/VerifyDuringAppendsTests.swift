@@ -1,9 +1,10 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import NIOCore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 /// An auditor's scheduled `verify` runs while `serve` appends: it must verify one consistent
 /// snapshot (up to the head it read) and never raise a false alarm, while entries beyond the head
@@ -55,9 +56,11 @@ struct VerifyDuringAppendsTests {
         try await withMigratedDatabase { db in
             try await TamperTests.seed(db)
             // Entry 20 stays, the head says 19: the row lies beyond the head the snapshot holds.
-            try await TamperTests.tamper(db, [
-                "UPDATE ledger_heads SET position = 19, head_hash = (SELECT entry_hash FROM ledger_entries WHERE position = 19)",
-            ])
+            try await TamperTests.tamper(
+                db,
+                [
+                    "UPDATE ledger_heads SET position = 19, head_hash = (SELECT entry_hash FROM ledger_entries WHERE position = 19)"
+                ])
             try await db.withStore { store in
                 let report = try await store.verify(ledger: "t", pageSize: 7)
                 let failure = try #require(report.failure)

@@ -1,9 +1,10 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import NIOCore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 /// Verification must not stop where tampering could hide: a deleted head row or a data key
 /// that no longer unwraps is reported as a finding, and the rest of the ledger is still checked
@@ -67,10 +68,12 @@ struct VerifyTamperReportingTests {
     func dataKeyMasterChangedAndEntryAltered() async throws {
         try await withMigratedDatabase { db in
             try await TamperTests.seed(db)
-            try await TamperTests.tamper(db, [
-                "UPDATE data_keys SET master_key_id = 'tampered' WHERE stream = 'conversation/1'",
-                "UPDATE ledger_entries SET actor = 'mallory' WHERE position = 18",
-            ])
+            try await TamperTests.tamper(
+                db,
+                [
+                    "UPDATE data_keys SET master_key_id = 'tampered' WHERE stream = 'conversation/1'",
+                    "UPDATE ledger_entries SET actor = 'mallory' WHERE position = 18",
+                ])
             try await db.withStore { store in
                 let report = try await store.verify(ledger: "t")
                 let failure = try #require(report.failure)

@@ -46,7 +46,8 @@ struct ChainFixture {
 
     /// An honestly hashed entry at `position` linked to `previous`.
     static func row(position: Int64, previous: LedgerDigest, actor: String = "staff:alice") -> Row {
-        let salt = salt(position), payload = payload(position)
+        let salt = salt(position)
+        let payload = payload(position)
         let fields = fields(position: position, salt: salt, payload: payload, actor: actor)
         let entry = StoredEntry(fields: fields, previousHash: previous, entryHash: EntryEncoding.entryHash(fields, previousHash: previous))
         return Row(entry: entry, evidence: .opened(salt: salt, payload: payload))

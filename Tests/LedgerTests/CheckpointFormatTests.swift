@@ -1,6 +1,7 @@
 import Foundation
-@testable import Ledger
 import Testing
+
+@testable import Ledger
 
 /// C2SP signed-note and tlog-checkpoint formats.
 ///
@@ -41,14 +42,16 @@ struct CheckpointFormatTests {
         #expect(try signer.signNote(Self.goText, name: "PeterNeumann").rendered == Self.goNote)
     }
 
-    @Test("verifier keys with a wrong key ID, type, length or name are refused", arguments: [
-        "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-        "PeterNeumann+c74f20a3+AhpjZHFBwwUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-        "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10",
-        "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-        "PeterNeumann+c74f20a3",
-        "",
-    ])
+    @Test(
+        "verifier keys with a wrong key ID, type, length or name are refused",
+        arguments: [
+            "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+            "PeterNeumann+c74f20a3+AhpjZHFBwwUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+            "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10",
+            "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+            "PeterNeumann+c74f20a3",
+            "",
+        ])
     func badVerifierKeys(_ text: String) {
         #expect(throws: CheckpointError.self) { try NoteVerifierKey(parsing: text) }
     }
@@ -71,15 +74,17 @@ struct CheckpointFormatTests {
         #expect(try Checkpoint(parsingBody: checkpoint.body) == checkpoint)
     }
 
-    @Test("malformed checkpoint bodies are refused", arguments: [
-        "origin\n06\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
-        "origin\n6\nAAAA\n",
-        "origin\n6\n",
-        "origin\n6\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-        "origin\r\n6\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
-        "origin\n6\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nrecordkeeper-chain-head 1234\n",
-        "\n6\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
-    ])
+    @Test(
+        "malformed checkpoint bodies are refused",
+        arguments: [
+            "origin\n06\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+            "origin\n6\nAAAA\n",
+            "origin\n6\n",
+            "origin\n6\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            "origin\r\n6\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+            "origin\n6\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nrecordkeeper-chain-head 1234\n",
+            "\n6\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+        ])
     func malformedBodies(_ body: String) {
         #expect(throws: CheckpointError.self) { try Checkpoint(parsingBody: body) }
     }
@@ -119,7 +124,8 @@ struct CheckpointFormatTests {
         func note(size: Int, root: LedgerDigest? = nil, origin: String = origin, by signer: NoteSigningKey? = nil) throws -> String {
             let body = Checkpoint(
                 origin: origin, treeSize: UInt64(size), rootHash: root ?? MerkleTree.root(of: leaves[0..<size]),
-                chainHead: nil, createdAt: 1).body
+                chainHead: nil, createdAt: 1
+            ).body
             return try (signer ?? key).signNote(body, name: origin).rendered
         }
         var audit = CheckpointAudit(

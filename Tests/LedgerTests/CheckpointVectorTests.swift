@@ -1,6 +1,7 @@
 import Foundation
-@testable import Ledger
 import Testing
+
+@testable import Ledger
 
 /// The `checkpoints` section of docs/test-vectors.json (docs/ledger-format.md sections 11–13).
 struct CheckpointVectors: Decodable, Sendable {
@@ -87,19 +88,21 @@ struct CheckpointVectorTests {
             let proof = try vector.proof.map { try LedgerDigest(hex: $0) }
             let ranges = MerkleRanges.inclusionPath(index: vector.position - 1, size: vector.treeSize)
             #expect(ranges.map { MerkleRanges.root(of: $0, subtreeHash: hash) } == proof)
-            #expect(MerkleVerifier.verifyInclusion(
-                leafHash: leaves[Int(vector.position) - 1], index: vector.position - 1, treeSize: vector.treeSize, proof: proof,
-                root: MerkleTree.root(of: leaves[0..<Int(vector.treeSize)])))
+            #expect(
+                MerkleVerifier.verifyInclusion(
+                    leafHash: leaves[Int(vector.position) - 1], index: vector.position - 1, treeSize: vector.treeSize, proof: proof,
+                    root: MerkleTree.root(of: leaves[0..<Int(vector.treeSize)])))
         }
         #expect(vectors.consistencyProofs.count == 28)
         for vector in vectors.consistencyProofs {
             let proof = try vector.proof.map { try LedgerDigest(hex: $0) }
             let ranges = MerkleRanges.consistencyPath(oldSize: vector.fromSize, newSize: vector.toSize)
             #expect(ranges.map { MerkleRanges.root(of: $0, subtreeHash: hash) } == proof)
-            #expect(MerkleVerifier.verifyConsistency(
-                oldSize: vector.fromSize, newSize: vector.toSize,
-                oldRoot: MerkleTree.root(of: leaves[0..<Int(vector.fromSize)]),
-                newRoot: MerkleTree.root(of: leaves[0..<Int(vector.toSize)]), proof: proof))
+            #expect(
+                MerkleVerifier.verifyConsistency(
+                    oldSize: vector.fromSize, newSize: vector.toSize,
+                    oldRoot: MerkleTree.root(of: leaves[0..<Int(vector.fromSize)]),
+                    newRoot: MerkleTree.root(of: leaves[0..<Int(vector.toSize)]), proof: proof))
         }
     }
 }

@@ -95,7 +95,9 @@ struct LedgerTimestampTests {
 
     @Test("timestamps order by microseconds")
     func ordering() {
-        let a = LedgerTimestamp(microseconds: -1), b = LedgerTimestamp(microseconds: 0), c = LedgerTimestamp(microseconds: 1)
+        let a = LedgerTimestamp(microseconds: -1)
+        let b = LedgerTimestamp(microseconds: 0)
+        let c = LedgerTimestamp(microseconds: 1)
         #expect(a < b && b < c)
         #expect([c, a, b].sorted() == [a, b, c])
         let now = LedgerTimestamp.now()

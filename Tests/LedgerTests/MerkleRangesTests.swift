@@ -1,5 +1,6 @@
-@testable import Ledger
 import Testing
+
+@testable import Ledger
 
 /// The range form of RFC 9162 proofs, which the store uses to fetch O(log n) rows, must give
 /// exactly the proofs of the recursive reference definitions.
@@ -32,10 +33,11 @@ struct MerkleRangesTests {
                 let proof = ranges.map { MerkleRanges.root(of: $0, subtreeHash: Self.hash) }
                 let reference = try #require(MerkleTree.consistencyProof(from: oldSize, to: newSize, leafHashes: Self.leaves))
                 #expect(proof == reference, "\(oldSize) → \(newSize)")
-                #expect(MerkleVerifier.verifyConsistency(
-                    oldSize: oldSize, newSize: newSize,
-                    oldRoot: MerkleTree.root(of: Self.leaves[0..<Int(oldSize)]),
-                    newRoot: MerkleTree.root(of: Self.leaves[0..<Int(newSize)]), proof: proof))
+                #expect(
+                    MerkleVerifier.verifyConsistency(
+                        oldSize: oldSize, newSize: newSize,
+                        oldRoot: MerkleTree.root(of: Self.leaves[0..<Int(oldSize)]),
+                        newRoot: MerkleTree.root(of: Self.leaves[0..<Int(newSize)]), proof: proof))
             }
         }
     }

@@ -1,5 +1,6 @@
-@testable import Ledger
 import Testing
+
+@testable import Ledger
 
 // RFC 9162 Merkle tree tests.
 //
@@ -50,47 +51,63 @@ private struct ConsistencyVector: Sendable, CustomStringConvertible {
 
 private let ctInclusion: [InclusionVector] = [
     InclusionVector(index: 0, size: 1, proof: []),
-    InclusionVector(index: 0, size: 8, proof: [
-        d("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
-        d("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-        d("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
-    ]),
-    InclusionVector(index: 5, size: 8, proof: [
-        d("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
-        d("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
-        d("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
-    ]),
-    InclusionVector(index: 2, size: 3, proof: [
-        d("fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"),
-    ]),
-    InclusionVector(index: 1, size: 5, proof: [
-        d("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"),
-        d("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-        d("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
-    ]),
+    InclusionVector(
+        index: 0, size: 8,
+        proof: [
+            d("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
+            d("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+            d("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
+        ]),
+    InclusionVector(
+        index: 5, size: 8,
+        proof: [
+            d("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
+            d("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
+            d("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
+        ]),
+    InclusionVector(
+        index: 2, size: 3,
+        proof: [
+            d("fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125")
+        ]),
+    InclusionVector(
+        index: 1, size: 5,
+        proof: [
+            d("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"),
+            d("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+            d("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
+        ]),
 ]
 
 private let ctConsistency: [ConsistencyVector] = [
     ConsistencyVector(old: 1, new: 1, proof: []),
-    ConsistencyVector(old: 1, new: 8, proof: [
-        d("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
-        d("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-        d("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
-    ]),
-    ConsistencyVector(old: 6, new: 8, proof: [
-        d("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
-        d("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
-        d("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
-    ]),
-    ConsistencyVector(old: 2, new: 5, proof: [
-        d("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-        d("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
-    ]),
-    ConsistencyVector(old: 6, new: 7, proof: [
-        d("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
-        d("b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f"),
-        d("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
-    ]),
+    ConsistencyVector(
+        old: 1, new: 8,
+        proof: [
+            d("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
+            d("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+            d("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
+        ]),
+    ConsistencyVector(
+        old: 6, new: 8,
+        proof: [
+            d("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
+            d("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
+            d("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
+        ]),
+    ConsistencyVector(
+        old: 2, new: 5,
+        proof: [
+            d("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+            d("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
+        ]),
+    ConsistencyVector(
+        old: 6, new: 7,
+        proof: [
+            d("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
+            d("b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f"),
+            d("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
+        ]),
 ]
 
 /// 64 leaves whose inputs are the single bytes 0x00 … 0x3f.
@@ -111,7 +128,8 @@ struct MerkleTests {
         #expect(MerkleHash.emptyRoot == ctRoots[0])
         // Leaf hash of the empty input is SHA-256(0x00); node hash is SHA-256(0x01 ‖ l ‖ r).
         #expect(MerkleHash.leaf([]) == LedgerDigest.sha256([UInt8(0)]))
-        let l = ctLeafHashes[0], r = ctLeafHashes[1]
+        let l = ctLeafHashes[0]
+        let r = ctLeafHashes[1]
         #expect(MerkleHash.node(l, r) == LedgerDigest.sha256([UInt8(1)] + l.bytes + r.bytes))
         #expect(MerkleHash.leaf(entryHash: r) == MerkleHash.leaf(r.bytes))
     }
@@ -130,17 +148,19 @@ struct MerkleTests {
     @Test(arguments: ctInclusion)
     fileprivate func referenceInclusion(_ v: InclusionVector) {
         #expect(MerkleTree.inclusionProof(index: v.index, size: v.size, leafHashes: ctLeafHashes) == v.proof)
-        #expect(MerkleVerifier.verifyInclusion(
-            leafHash: ctLeafHashes[Int(v.index)], index: v.index, treeSize: v.size, proof: v.proof,
-            root: ctRoots[Int(v.size)]))
+        #expect(
+            MerkleVerifier.verifyInclusion(
+                leafHash: ctLeafHashes[Int(v.index)], index: v.index, treeSize: v.size, proof: v.proof,
+                root: ctRoots[Int(v.size)]))
     }
 
     @Test(arguments: ctConsistency)
     fileprivate func referenceConsistency(_ v: ConsistencyVector) {
         #expect(MerkleTree.consistencyProof(from: v.old, to: v.new, leafHashes: ctLeafHashes) == v.proof)
-        #expect(MerkleVerifier.verifyConsistency(
-            oldSize: v.old, newSize: v.new, oldRoot: ctRoots[Int(v.old)], newRoot: ctRoots[Int(v.new)],
-            proof: v.proof))
+        #expect(
+            MerkleVerifier.verifyConsistency(
+                oldSize: v.old, newSize: v.new, oldRoot: ctRoots[Int(v.old)], newRoot: ctRoots[Int(v.new)],
+                proof: v.proof))
     }
 
     /// Larger trees, against values computed independently in Python only.
@@ -203,8 +223,9 @@ struct MerkleExhaustiveMerkleTests {
         for n in UInt64(1)...64 {
             for i in 0..<n {
                 let proof = try #require(MerkleTree.inclusionProof(index: i, size: n, leafHashes: bigLeafHashes))
-                #expect(MerkleVerifier.verifyInclusion(
-                    leafHash: bigLeafHashes[Int(i)], index: i, treeSize: n, proof: proof, root: Self.roots[Int(n)]),
+                #expect(
+                    MerkleVerifier.verifyInclusion(
+                        leafHash: bigLeafHashes[Int(i)], index: i, treeSize: n, proof: proof, root: Self.roots[Int(n)]),
                     "leaf \(i) of \(n)")
             }
         }
@@ -214,8 +235,9 @@ struct MerkleExhaustiveMerkleTests {
         for n in UInt64(0)...64 {
             for m in 0...n {
                 let proof = try #require(MerkleTree.consistencyProof(from: m, to: n, leafHashes: bigLeafHashes))
-                #expect(MerkleVerifier.verifyConsistency(
-                    oldSize: m, newSize: n, oldRoot: Self.roots[Int(m)], newRoot: Self.roots[Int(n)], proof: proof),
+                #expect(
+                    MerkleVerifier.verifyConsistency(
+                        oldSize: m, newSize: n, oldRoot: Self.roots[Int(m)], newRoot: Self.roots[Int(n)], proof: proof),
                     "\(m) -> \(n)")
             }
         }
@@ -232,8 +254,9 @@ struct MerkleExhaustiveMerkleTests {
                     _ what: String, leaf l: LedgerDigest? = nil, index x: UInt64? = nil, size s: UInt64? = nil,
                     proof p: [LedgerDigest]? = nil, root r: LedgerDigest? = nil
                 ) {
-                    #expect(!MerkleVerifier.verifyInclusion(
-                        leafHash: l ?? leaf, index: x ?? i, treeSize: s ?? n, proof: p ?? proof, root: r ?? root),
+                    #expect(
+                        !MerkleVerifier.verifyInclusion(
+                            leafHash: l ?? leaf, index: x ?? i, treeSize: s ?? n, proof: p ?? proof, root: r ?? root),
                         "leaf \(i) of \(n): \(what)")
                 }
                 // Bytes spread over every proof element, and the leaf and the root.
@@ -280,14 +303,16 @@ struct MerkleExhaustiveMerkleTests {
         for n in UInt64(2)...64 {
             for m in 1..<n {
                 let proof = try #require(MerkleTree.consistencyProof(from: m, to: n, leafHashes: bigLeafHashes))
-                let oldRoot = roots[Int(m)], newRoot = roots[Int(n)]
+                let oldRoot = roots[Int(m)]
+                let newRoot = roots[Int(n)]
                 func rejects(
                     _ what: String, old o: UInt64? = nil, new s: UInt64? = nil, oldRoot r1: LedgerDigest? = nil,
                     newRoot r2: LedgerDigest? = nil, proof p: [LedgerDigest]? = nil
                 ) {
-                    #expect(!MerkleVerifier.verifyConsistency(
-                        oldSize: o ?? m, newSize: s ?? n, oldRoot: r1 ?? oldRoot, newRoot: r2 ?? newRoot,
-                        proof: p ?? proof),
+                    #expect(
+                        !MerkleVerifier.verifyConsistency(
+                            oldSize: o ?? m, newSize: s ?? n, oldRoot: r1 ?? oldRoot, newRoot: r2 ?? newRoot,
+                            proof: p ?? proof),
                         "\(m) -> \(n): \(what)")
                 }
                 for k in proof.indices {
@@ -339,16 +364,19 @@ struct MerkleEdgeCaseMerkleTests {
         #expect(!MerkleVerifier.verifyInclusion(leafHash: leaf, index: 0, treeSize: 1, proof: [leaf], root: leaf))
         // Index >= size, including the empty tree.
         for (index, size) in [(0, 0), (1, 0), (1, 1), (2, 1), (UInt64.max, UInt64.max), (UInt64.max, 0)] as [(UInt64, UInt64)] {
-            #expect(!MerkleVerifier.verifyInclusion(
-                leafHash: leaf, index: index, treeSize: size, proof: [], root: MerkleHash.emptyRoot))
+            #expect(
+                !MerkleVerifier.verifyInclusion(
+                    leafHash: leaf, index: index, treeSize: size, proof: [], root: MerkleHash.emptyRoot))
             #expect(!MerkleVerifier.verifyInclusion(leafHash: leaf, index: index, treeSize: size, proof: [], root: leaf))
         }
         // Huge trees: shapes that are fine, proofs that are not.
-        #expect(!MerkleVerifier.verifyInclusion(
-            leafHash: leaf, index: UInt64.max - 1, treeSize: .max, proof: Array(repeating: someHash, count: 64),
-            root: someHash))
-        #expect(!MerkleVerifier.verifyInclusion(
-            leafHash: leaf, index: 0, treeSize: .max, proof: Array(repeating: someHash, count: 65), root: someHash))
+        #expect(
+            !MerkleVerifier.verifyInclusion(
+                leafHash: leaf, index: UInt64.max - 1, treeSize: .max, proof: Array(repeating: someHash, count: 64),
+                root: someHash))
+        #expect(
+            !MerkleVerifier.verifyInclusion(
+                leafHash: leaf, index: 0, treeSize: .max, proof: Array(repeating: someHash, count: 65), root: someHash))
         // Generator bounds.
         #expect(MerkleTree.inclusionProof(index: 8, size: 8, leafHashes: ctLeafHashes) == nil)
         #expect(MerkleTree.inclusionProof(index: 0, size: 9, leafHashes: ctLeafHashes) == nil)
@@ -376,16 +404,20 @@ struct MerkleEdgeCaseMerkleTests {
             #expect(!MerkleVerifier.verifyConsistency(oldSize: n + 1, newSize: n, oldRoot: r, newRoot: r, proof: []))
         }
         // 0 < old < new with an empty proof.
-        #expect(!MerkleVerifier.verifyConsistency(
-            oldSize: 1, newSize: 2, oldRoot: ctRoots[1], newRoot: ctRoots[2], proof: []))
+        #expect(
+            !MerkleVerifier.verifyConsistency(
+                oldSize: 1, newSize: 2, oldRoot: ctRoots[1], newRoot: ctRoots[2], proof: []))
         // Extreme sizes never trap.
         let many = Array(repeating: someHash, count: 64)
-        #expect(!MerkleVerifier.verifyConsistency(
-            oldSize: .max - 1, newSize: .max, oldRoot: someHash, newRoot: someHash, proof: many))
-        #expect(!MerkleVerifier.verifyConsistency(
-            oldSize: 1 << 63, newSize: .max, oldRoot: someHash, newRoot: someHash, proof: many))
-        #expect(!MerkleVerifier.verifyConsistency(
-            oldSize: 1, newSize: .max, oldRoot: someHash, newRoot: someHash, proof: many + many))
+        #expect(
+            !MerkleVerifier.verifyConsistency(
+                oldSize: .max - 1, newSize: .max, oldRoot: someHash, newRoot: someHash, proof: many))
+        #expect(
+            !MerkleVerifier.verifyConsistency(
+                oldSize: 1 << 63, newSize: .max, oldRoot: someHash, newRoot: someHash, proof: many))
+        #expect(
+            !MerkleVerifier.verifyConsistency(
+                oldSize: 1, newSize: .max, oldRoot: someHash, newRoot: someHash, proof: many + many))
         // Generator bounds.
         #expect(MerkleTree.consistencyProof(from: 5, to: 4, leafHashes: ctLeafHashes) == nil)
         #expect(MerkleTree.consistencyProof(from: 1, to: 9, leafHashes: ctLeafHashes) == nil)
@@ -397,26 +429,30 @@ struct MerkleEdgeCaseMerkleTests {
     /// doubled and halved size with the original root.
     @Test(arguments: ctInclusion.filter { !$0.proof.isEmpty })
     fileprivate func publishedInclusionProbes(_ v: InclusionVector) {
-        let leaf = ctLeafHashes[Int(v.index)], root = ctRoots[Int(v.size)]
+        let leaf = ctLeafHashes[Int(v.index)]
+        let root = ctRoots[Int(v.size)]
         let probes: [(UInt64, UInt64)] = [
             (v.index &- 1, v.size), (v.index + 1, v.size), (v.index ^ 2, v.size),
             (v.index, v.size * 2), (v.index, v.size / 2),
         ]
         for (index, size) in probes {
-            #expect(!MerkleVerifier.verifyInclusion(leafHash: leaf, index: index, treeSize: size, proof: v.proof, root: root),
-                    "\(v): index \(index) size \(size)")
+            #expect(
+                !MerkleVerifier.verifyInclusion(leafHash: leaf, index: index, treeSize: size, proof: v.proof, root: root),
+                "\(v): index \(index) size \(size)")
         }
     }
 
     @Test(arguments: ctConsistency.filter { !$0.proof.isEmpty })
     fileprivate func publishedConsistencyProbes(_ v: ConsistencyVector) {
-        let r1 = ctRoots[Int(v.old)], r2 = ctRoots[Int(v.new)]
+        let r1 = ctRoots[Int(v.old)]
+        let r2 = ctRoots[Int(v.new)]
         let probes: [(UInt64, UInt64)] = [
             (v.old - 1, v.new), (v.old + 1, v.new), (v.old ^ 2, v.new), (v.old, v.new * 2), (v.old, v.new / 2),
         ]
         for (old, new) in probes {
-            #expect(!MerkleVerifier.verifyConsistency(oldSize: old, newSize: new, oldRoot: r1, newRoot: r2, proof: v.proof),
-                    "\(v): \(old) -> \(new)")
+            #expect(
+                !MerkleVerifier.verifyConsistency(oldSize: old, newSize: new, oldRoot: r1, newRoot: r2, proof: v.proof),
+                "\(v): \(old) -> \(new)")
         }
     }
 }

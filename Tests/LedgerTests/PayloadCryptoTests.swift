@@ -1,6 +1,7 @@
 import Foundation
-@testable import Ledger
 import Testing
+
+@testable import Ledger
 
 @Suite("Payload commitment, sealing and data-key wrapping")
 struct PayloadCryptoTests {
@@ -34,7 +35,8 @@ struct PayloadCryptoTests {
 
     @Test("random salts are 32 bytes and differ")
     func randomSalt() {
-        let a = PayloadCommitment.randomSalt(), b = PayloadCommitment.randomSalt()
+        let a = PayloadCommitment.randomSalt()
+        let b = PayloadCommitment.randomSalt()
         #expect(a.count == 32)
         #expect(b.count == 32)
         #expect(a != b)
@@ -184,7 +186,8 @@ struct PayloadCryptoTests {
 
     @Test("generated master keys differ and have 16-hex-digit identifiers")
     func masterKeyGenerate() throws {
-        let a = MasterKey.generate(), b = MasterKey.generate()
+        let a = MasterKey.generate()
+        let b = MasterKey.generate()
         #expect(a.identifier != b.identifier)
         #expect(a.identifier.count == 16)
         #expect(a.identifier.allSatisfy { "0123456789abcdef".contains($0) })

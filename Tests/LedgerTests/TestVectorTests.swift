@@ -1,6 +1,7 @@
 import Foundation
-@testable import Ledger
 import Testing
+
+@testable import Ledger
 
 // Reproduces every vector in docs/test-vectors.json (written by tools/gen_test_vectors.py, an
 // independent Python implementation of docs/ledger-format.md) from the Swift implementation.
@@ -361,13 +362,15 @@ struct TestVectorTests {
     func lookAlikes() throws {
         let file = try VectorFile.load()
         func vector(_ name: String) throws -> EntryVector { try #require(file.entries.first { $0.name == name }) }
-        let nfc = try vector("stream-nfc"), nfd = try vector("stream-nfd")
+        let nfc = try vector("stream-nfc")
+        let nfd = try vector("stream-nfd")
         #expect(nfc.inputs.stream == nfd.inputs.stream)  // Swift: canonically equivalent …
         #expect(!nfc.inputs.stream.utf8.elementsEqual(nfd.inputs.stream.utf8))  // … but different bytes
         #expect(nfc.expected.entryHash != nfd.expected.entryHash)
         #expect(try nfc.fields().payloadCommitment == nfd.fields().payloadCommitment)
 
-        let present = try vector("dedupe-key-present"), absent = try vector("dedupe-key-absent")
+        let present = try vector("dedupe-key-present")
+        let absent = try vector("dedupe-key-absent")
         #expect(present.expected.entryHash != absent.expected.entryHash)
         let key = try #require(present.inputs.dedupeKey)
         #expect(present.expected.encodingLength == absent.expected.encodingLength + 4 + key.utf8.count)
@@ -376,7 +379,12 @@ struct TestVectorTests {
     @Test("each look-alike twin differs from its twin in one input only, as its description says")
     func twinsDifferInOneInputOnly() throws {
         let file = try VectorFile.load()
-        func vector(_ name: String) throws -> EntryVector { try #require(file.entries.first { $0.name == name }) }
+        func vector(_ name: String) throws -> EntryVector {
+            guard let found = file.entries.first(where: { $0.name == name }) else {
+                throw MissingVector(name: name)
+            }
+            return found
+        }
         /// Every input, text compared as bytes, keyed by name.
         func inputs(_ v: EntryVector) throws -> [String: [UInt8]?] {
             let i = v.inputs
@@ -390,9 +398,11 @@ struct TestVectorTests {
             ]
         }
         for (twin, original, differing) in [("stream-nfd", "stream-nfc", "stream"), ("dedupe-key-absent", "dedupe-key-present", "dedupe_key")] {
-            let a = try vector(twin), b = try vector(original)
+            let a = try vector(twin)
+            let b = try vector(original)
             #expect(a.description.contains("Every other input"))
-            let left = try inputs(a), right = try inputs(b)
+            let left = try inputs(a)
+            let right = try inputs(b)
             let different = Set(left.keys.filter { left[$0]! != right[$0]! })
             #expect(different == [differing], "\(twin) differs from \(original) in \(different.sorted())")
         }
@@ -463,7 +473,10 @@ struct TestVectorTests {
             #expect(throws: LedgerFormatError.invalidLedgerName(value)) { try EntryLimits.validateLedgerName(value) }
             return
         }
-        var stream = "s", eventType = "t", actor = "a", header = "{}"
+        var stream = "s"
+        var eventType = "t"
+        var actor = "a"
+        var header = "{}"
         var dedupeKey: String? = nil
         switch rejection.field {
         case "stream": stream = value
@@ -492,4 +505,10 @@ struct TestVectorTests {
             try EntryLimits.validate(stream: stream, eventType: eventType, actor: actor, dedupeKey: dedupeKey, header: header)
         }
     }
+}
+
+/// A vector the test names is not in docs/test-vectors.json.
+struct MissingVector: Error, CustomStringConvertible {
+    var name: String
+    var description: String { "docs/test-vectors.json has no entry vector named \(name)" }
 }

@@ -36,29 +36,33 @@ struct MediaRetryPolicyTests {
         #expect(decision == .retry(at: Self.seconds(after: Self.now, 900)))
     }
 
-    @Test("non-retryable failures give up at once with their reason", arguments: [
-        (GraphError.Kind.notFound, MediaUnavailableReason.notFound),
-        (.expired, .expired),
-        (.tooLarge, .tooLarge),
-        (.rejected, .rejected),
-        (.invalidMediaID, .invalidMediaID),
-    ])
+    @Test(
+        "non-retryable failures give up at once with their reason",
+        arguments: [
+            (GraphError.Kind.notFound, MediaUnavailableReason.notFound),
+            (.expired, .expired),
+            (.tooLarge, .tooLarge),
+            (.rejected, .rejected),
+            (.invalidMediaID, .invalidMediaID),
+        ])
     func giveUp(kind: GraphError.Kind, reason: MediaUnavailableReason) {
         #expect(Self.policy.decide(after: Self.error(kind), attempt: 1, receivedAt: Self.receivedAt, now: Self.now) == .giveUp(reason))
     }
 
     @Test("a token problem is retried, not given up")
     func unauthorized() {
-        #expect(Self.policy.decide(after: Self.error(.unauthorized), attempt: 9, receivedAt: Self.receivedAt, now: Self.now)
-            == .retry(at: Self.seconds(after: Self.now, 3600)))
+        #expect(
+            Self.policy.decide(after: Self.error(.unauthorized), attempt: 9, receivedAt: Self.receivedAt, now: Self.now)
+                == .retry(at: Self.seconds(after: Self.now, 3600)))
     }
 
     @Test("a hash mismatch is retried twice, then the media is unavailable")
     func hashMismatch() {
         let decisions = (1...3).map { Self.policy.decide(after: Self.error(.hashMismatch), attempt: $0, receivedAt: Self.receivedAt, now: Self.now) }
-        #expect(decisions == [
-            .retry(at: Self.seconds(after: Self.now, 30)), .retry(at: Self.seconds(after: Self.now, 120)), .giveUp(.hashMismatch),
-        ])
+        #expect(
+            decisions == [
+                .retry(at: Self.seconds(after: Self.now, 30)), .retry(at: Self.seconds(after: Self.now, 120)), .giveUp(.hashMismatch),
+            ])
     }
 
     @Test("a retry that would fall after the 7-day expiry is not scheduled: expired")

@@ -61,9 +61,10 @@ struct WhatsAppIngestTests {
         let whole = try Self.ingest.events(for: delivery, body: body, app: "default", contentType: nil, receivedAt: Self.receivedAt)
         // The message alone in a delivery of its own: another body, another digest.
         guard case .object(var root) = try JSONValue.parse(Array(Self.imageWithBothIDs.utf8)),
-              case .array(var entries) = root["entry"], case .object(var entry) = entries[0],
-              case .array(var changes) = entry["changes"], case .object(var change) = changes[0],
-              case .object(var value) = change["value"] else { throw Unexpected() }
+            case .array(var entries) = root["entry"], case .object(var entry) = entries[0],
+            case .array(var changes) = entry["changes"], case .object(var change) = changes[0],
+            case .object(var value) = change["value"]
+        else { throw Unexpected() }
         value["statuses"] = nil
         change["value"] = .object(value)
         changes[0] = .object(change)
@@ -126,7 +127,10 @@ struct WhatsAppIngestTests {
         let events = try Self.ingest.events(for: delivery, body: body, app: "default", contentType: nil, receivedAt: Self.receivedAt)
         #expect((events[0].dedupeKey?.utf8.count ?? 999) <= 512)
         #expect(events[0].dedupeKey?.hasPrefix("wa:msg:h:") == true)
-        #expect(try EntryLimits.validate(stream: events[0].stream, eventType: events[0].eventType, actor: events[0].actor, dedupeKey: events[0].dedupeKey, header: events[0].header) == ())
+        #expect(
+            try EntryLimits.validate(
+                stream: events[0].stream, eventType: events[0].eventType, actor: events[0].actor, dedupeKey: events[0].dedupeKey, header: events[0].header)
+                == ())
     }
 
     @Test("an implausible timestamp falls back to the receive time")

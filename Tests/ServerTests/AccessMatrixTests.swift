@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,7 +6,6 @@ import HummingbirdTesting
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import Access
 import RecordsTestSupport
 import Server
 import Testing
@@ -68,7 +68,9 @@ struct AccessMatrixTests {
         #expect(tabled.subtracting(registered).sorted() == [], "AccessRoutes.table names routes the application does not have")
 
         let conversation = try #require(
-            try await get(app, "/v1/conversations", token: bootstrap, reason: "matrix test").1["items"].flatMap { ($0 as? [[String: Any]])?.first?["id"] as? String })
+            try await get(app, "/v1/conversations", token: bootstrap, reason: "matrix test").1["items"].flatMap {
+                ($0 as? [[String: Any]])?.first?["id"] as? String
+            })
 
         var checked = 0
         for route in routes.sorted() {

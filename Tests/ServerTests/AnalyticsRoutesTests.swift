@@ -1,15 +1,15 @@
+import Access
+import Events
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Inbox
 import Ledger
 import LedgerStore
+import Messaging
 import NIOCore
 import PostgresNIO
-import Access
-import Events
-import Inbox
-import Messaging
 import RecordkeeperCore
 import RecordsTestSupport
 import Server
@@ -127,7 +127,8 @@ struct AnalyticsRoutesTests {
             let days = json["days"]?.array ?? []
             #expect(days.map { $0.text("team") } == ["benefits", "permits"])
             #expect(days.allSatisfy { $0.text("date") == today })
-            let benefits = try #require(days.first), permits = try #require(days.last)
+            let benefits = try #require(days.first)
+            let permits = try #require(days.last)
             #expect(benefits["inbound"]?.integer == 1 && benefits["outbound"]?.integer == 0)
             #expect(benefits["first_response"] == .object(["count": .integer(0), "p50_seconds": .null, "p90_seconds": .null]))
             #expect(benefits["backlog"]?["open"]?.integer == 1)

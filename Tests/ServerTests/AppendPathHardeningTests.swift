@@ -35,7 +35,8 @@ struct AppendPathHardeningTests {
                             while ContinuousClock.now < stop {
                                 index += 1
                                 let citizen = FixtureCitizen(waID: "1650555\(String(format: "%02d%04d", sender, index))")
-                                let event = F.message("wamid.load-\(sender)-\(index)", from: citizen, at: Int64(index), body: ["body": "permit question \(index)"])
+                                let event = F.message(
+                                    "wamid.load-\(sender)-\(index)", from: citizen, at: Int64(index), body: ["body": "permit question \(index)"])
                                 do {
                                     _ = try await withDeadline(.seconds(30)) { try await store.append(event, to: "main") }
                                     appended += 1
@@ -109,7 +110,8 @@ struct AppendPathHardeningTests {
             limits.maxSubmissionEvents = 50
             // 120 statuses in one delivery: more than the 50 one append may hold.
             let statuses = (1...120).map { #"{"id":"wamid.big-\#($0)","status":"delivered","timestamp":"1764590400","recipient_id":"16505551234"}"# }
-            let body = Array("""
+            let body = Array(
+                """
                 {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp",\
                 "metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},\
                 "statuses":[\(statuses.joined(separator: ","))]},"field":"messages"}]}]}

@@ -1,4 +1,5 @@
 import API
+import Access
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
@@ -9,9 +10,7 @@ import LedgerStore
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import NIOHTTP1
 import PostgresNIO
-import Access
 import RecordkeeperCore
 import RecordsTestSupport
 import Server
@@ -161,9 +160,10 @@ struct AuthenticationHardeningTests {
             try await db.withStore { _, store in
                 let directory = TestStaff.directory(store)
                 // Set: NUL (bcrypt would keep only "ab"), too long, common (any case).
-                for refused in ["ab\u{0}cdefghijklmnop", "correct horse battery\u{0}", String(repeating: "x", count: 73), "Password1234", "123456789012", "QWERTYUIOPAS",
-                    "passwordpassword", "Correct Horse Battery Staple"]
-                {
+                for refused in [
+                    "ab\u{0}cdefghijklmnop", "correct horse battery\u{0}", String(repeating: "x", count: 73), "Password1234", "123456789012", "QWERTYUIOPAS",
+                    "passwordpassword", "Correct Horse Battery Staple",
+                ] {
                     await #expect(throws: StaffError.self, "\(refused.debugDescription)") {
                         _ = try await directory.addUser(name: "refused.user", roles: [.agent], password: refused, actor: "test")
                     }
@@ -189,11 +189,13 @@ struct AuthenticationHardeningTests {
             // too (422 here, or 400 invalid_text where the body's JSON is refused for it first).
             try await withConversationApp(db, token: nil, bootstrapToken: Self.bootstrap) { app in
                 for password in ["password1234", "abc\u{0}defghijklmnop"] {
-                    let body = String(decoding: try JSONSerialization.data(withJSONObject: ["name": "api.user", "roles": ["agent"], "password": password]), as: UTF8.self)
+                    let body = String(
+                        decoding: try JSONSerialization.data(withJSONObject: ["name": "api.user", "roles": ["agent"], "password": password]), as: UTF8.self)
                     let (status, _, problem) = try await Self.call(app, .post, "/v1/staff/users", token: Self.bootstrap, body: body)
                     let code = problem["code"] as? String
                     #expect(
-                        (status == .unprocessableContent && code == "invalid_field") || (password.contains("\u{0}") && status == .badRequest && code == "invalid_text"),
+                        (status == .unprocessableContent && code == "invalid_field")
+                            || (password.contains("\u{0}") && status == .badRequest && code == "invalid_text"),
                         "\(password.debugDescription): \(status) \(problem)")
                 }
                 let (_, _, users) = try await Self.call(app, .get, "/v1/staff/users", token: Self.bootstrap)
@@ -237,14 +239,19 @@ struct AuthenticationHardeningTests {
                 let statuses = answers.map(\.0)
                 let busy = answers.filter { $0.0 == 429 && $0.1 == "sign_in_busy" }
                 #expect(statuses.allSatisfy { $0 == 401 || $0 == 429 }, "\(statuses)")
-                #expect(!busy.isEmpty, "past \(StaffDirectory.passwordChecksRunning) running and \(StaffDirectory.passwordChecksWaiting) waiting, sign-ins are refused: \(statuses)")
+                #expect(
+                    !busy.isEmpty,
+                    "past \(StaffDirectory.passwordChecksRunning) running and \(StaffDirectory.passwordChecksWaiting) waiting, sign-ins are refused: \(statuses)"
+                )
                 #expect(busy.allSatisfy { $0.2 != nil }, "429 sign_in_busy carries Retry-After")
                 #expect(statuses.filter { $0 == 401 }.count >= StaffDirectory.passwordChecksRunning, "\(statuses)")
                 // /healthz answered while the sign-ins ran, and quickly: not queued behind bcrypt.
                 let baselineMedian = Self.median(baseline)
                 #expect(!during.isEmpty, "no /healthz answered during the sign-ins")
                 let limit = max(0.5, 20 * baselineMedian)
-                #expect(Self.median(during) < limit, "healthz during the sign-ins: \(during.map { Int($0 * 1000) }) ms; baseline \(baseline.map { Int($0 * 1000) }) ms")
+                #expect(
+                    Self.median(during) < limit,
+                    "healthz during the sign-ins: \(during.map { Int($0 * 1000) }) ms; baseline \(baseline.map { Int($0 * 1000) }) ms")
             }
         }
     }
@@ -274,7 +281,9 @@ struct AuthenticationHardeningTests {
                     unknown.append(Self.seconds(ContinuousClock.now - start))
                 }
                 let ratio = Self.median(unknown) / Self.median(known)
-                #expect((0.67...1.5).contains(ratio), "unknown/known = \(ratio); known \(known.map { Int($0 * 1000) }) ms, unknown \(unknown.map { Int($0 * 1000) }) ms")
+                #expect(
+                    (0.67...1.5).contains(ratio),
+                    "unknown/known = \(ratio); known \(known.map { Int($0 * 1000) }) ms, unknown \(unknown.map { Int($0 * 1000) }) ms")
             }
         }
     }
@@ -293,7 +302,10 @@ struct AuthenticationHardeningTests {
                     var headers: HTTPFields = [:]
                     if let contentType { headers[.contentType] = contentType }
                     let (status, type, problem) = try await app.execute(uri: "/v1/session", method: .post, headers: headers, body: ByteBuffer(string: json)) {
-                        ($0.status, $0.headers[.contentType], (try? JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8))) as? [String: Any] ?? [:])
+                        (
+                            $0.status, $0.headers[.contentType],
+                            (try? JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8))) as? [String: Any] ?? [:]
+                        )
                     }
                     #expect(status == .unsupportedMediaType, "\(contentType ?? "no Content-Type"): \(status)")
                     #expect(type == "application/problem+json")
@@ -328,7 +340,9 @@ struct AuthenticationHardeningTests {
         }
     }
 
-    @Test("the new answers (415, 429 locked_out, 403 self_change_forbidden) match the OpenAPI document", .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason))
+    @Test(
+        "the new answers (415, 429 locked_out, 403 self_change_forbidden) match the OpenAPI document",
+        .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason))
     func newAnswersMatchTheDocument() async throws {
         _ = try OpenAPIValidatorEnvironment.requirePython()
         let exchanges = try await withMigratedDatabase { db in
@@ -336,11 +350,12 @@ struct AuthenticationHardeningTests {
             return try await withConversationApp(db, token: nil) { app in
                 var exchanges: [RecordedExchange] = []
                 func record(_ method: HTTPRequest.Method, _ template: String, _ uri: String, headers: HTTPFields, body: String?) async throws {
-                    exchanges.append(try await app.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
-                        RecordedExchange(
-                            method: method.rawValue, path: template, status: Int(response.status.code), contentType: response.headers[.contentType],
-                            body: String(buffer: response.body))
-                    })
+                    exchanges.append(
+                        try await app.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+                            RecordedExchange(
+                                method: method.rawValue, path: template, status: Int(response.status.code), contentType: response.headers[.contentType],
+                                body: String(buffer: response.body))
+                        })
                 }
                 let signIn = #"{"name":"nobody","password":"wrong-password-1"}"#
                 try await record(.post, "/v1/session", "/v1/session", headers: [.contentType: "text/plain"], body: signIn)

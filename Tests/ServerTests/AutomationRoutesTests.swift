@@ -1,15 +1,15 @@
 import API
+import Access
+import Classification
+import Events
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Inbox
 import Ledger
 import LedgerStore
 import NIOCore
-import Access
-import Classification
-import Events
-import Inbox
 import RecordkeeperCore
 import RecordsTestSupport
 import Server
@@ -65,7 +65,9 @@ struct AutomationRoutesTests {
         {"rules":[{"id":"ack","kind":"acknowledgement","text":"Thank you, we received your message."}],"business_hours":null}
         """#
 
-    @Test("PUT records the rule set as the caller and GET shows it; a wrong field is 422 naming it; a new conversation is acknowledged through the dispatcher as rule:ack")
+    @Test(
+        "PUT records the rule set as the caller and GET shows it; a wrong field is 422 naming it; a new conversation is acknowledged through the dispatcher as rule:ack"
+    )
     func acknowledgementThroughTheApp() async throws {
         try await Self.withLiveApp { graph, db, app in
             let (empty, none) = try await Self.call(app, .get, "/v1/automation-rules")
@@ -114,7 +116,9 @@ struct AutomationRoutesTests {
         }
     }
 
-    @Test("a search finds a message whatever its accents; a records officer sees an SSN, a clearance-2 reader sees it masked, an agent nothing outside their teams; each search is recorded as access.viewed")
+    @Test(
+        "a search finds a message whatever its accents; a records officer sees an SSN, a clearance-2 reader sees it masked, an agent nothing outside their teams; each search is recorded as access.viewed"
+    )
     func searchThroughTheApp() async throws {
         try await Self.withLiveApp { _, db, app in
             let body = WebhookDeliveries.textDelivery(
@@ -179,23 +183,28 @@ struct AutomationRoutesTests {
         try await Self.withLiveApp { _, db, app in
             let admin = try await Self.user(db, "ada", roles: [.admin])
             var exchanges: [RecordedExchange] = []
-            func record(_ method: HTTPRequest.Method, _ template: String, _ uri: String, body: String? = nil, as token: String? = nil, auth: Bool = true) async throws {
+            func record(
+                _ method: HTTPRequest.Method, _ template: String, _ uri: String, body: String? = nil, as token: String? = nil, auth: Bool = true
+            ) async throws {
                 var headers: HTTPFields = [:]
                 if auth { headers[.authorization] = token.map { "Bearer \($0)" } ?? TestStaff.header(Self.token) }
                 if body != nil { headers[.contentType] = "application/json" }
-                exchanges.append(try await app.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
-                    RecordedExchange(
-                        method: method.rawValue, path: template, status: Int(response.status.code), contentType: response.headers[.contentType],
-                        body: String(decoding: response.body.readableBytesView, as: UTF8.self))
-                })
+                exchanges.append(
+                    try await app.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+                        RecordedExchange(
+                            method: method.rawValue, path: template, status: Int(response.status.code), contentType: response.headers[.contentType],
+                            body: String(decoding: response.body.readableBytesView, as: UTF8.self))
+                    })
             }
             try await record(.get, "/v1/automation-rules", "/v1/automation-rules")
             try await record(.put, "/v1/automation-rules", "/v1/automation-rules", body: #"{"rules":[{"id":"x","kind":"nope","text":"t"}]}"#)
             try await record(.put, "/v1/automation-rules", "/v1/automation-rules", body: "{")
-            try await record(.put, "/v1/automation-rules", "/v1/automation-rules", body: #"""
-                {"rules":[{"id":"ack","kind":"acknowledgement","text":"Thanks."},{"id":"night","kind":"out_of_hours","text":"Closed.","phone_number_id":"106540352242922","enabled":false}],
-                 "business_hours":{"timezone":"America/Los_Angeles","weekly":{"monday":[{"open":"08:00","close":"17:00"}]}}}
-                """#)
+            try await record(
+                .put, "/v1/automation-rules", "/v1/automation-rules",
+                body: #"""
+                    {"rules":[{"id":"ack","kind":"acknowledgement","text":"Thanks."},{"id":"night","kind":"out_of_hours","text":"Closed.","phone_number_id":"106540352242922","enabled":false}],
+                     "business_hours":{"timezone":"America/Los_Angeles","weekly":{"monday":[{"open":"08:00","close":"17:00"}]}}}
+                    """#)
             try await record(.get, "/v1/automation-rules", "/v1/automation-rules")
             try await record(.get, "/v1/automation-rules", "/v1/automation-rules", auth: false)
             let delivery = WebhookDeliveries.textDelivery(

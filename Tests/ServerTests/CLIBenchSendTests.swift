@@ -49,8 +49,9 @@ struct CLIBenchSendTests {
         }
     }
 
-    @Test("--requests, --conversations and --concurrency must be positive: exit 64 with a message, before any database is touched",
-          arguments: ["--requests", "--conversations", "--concurrency"])
+    @Test(
+        "--requests, --conversations and --concurrency must be positive: exit 64 with a message, before any database is touched",
+        arguments: ["--requests", "--conversations", "--concurrency"])
     func badOptions(option: String) async throws {
         try await withTemporaryDirectory { work in
             let cli = try RecordkeeperCLI(workDirectory: work, environment: [:])

@@ -72,7 +72,9 @@ struct CLICheckpointTests {
                     let inclusion = try await cli.run(["proof", "inclusion", "--ledger", "demo", "--position", "3", "--size", "13"])
                     try #require(inclusion.exitCode == 0, "\(inclusion.transcript)")
                     try inclusion.stdout.write(to: work.appendingPathComponent("inclusion.json"), atomically: true, encoding: .utf8)
-                    let valid = try await cli.run(["verify-proof", "--proof", "inclusion.json", "--checkpoint", "cp7.checkpoint", "--public-key-file", "keys.txt"])
+                    let valid = try await cli.run([
+                        "verify-proof", "--proof", "inclusion.json", "--checkpoint", "cp7.checkpoint", "--public-key-file", "keys.txt",
+                    ])
                     #expect(valid.exitCode == 0, "\(valid.transcript)")
                     // …a doctored one does not…
                     var doctored = try JSONSerialization.jsonObject(with: Data(inclusion.stdout.utf8)) as! [String: Any]
@@ -80,7 +82,9 @@ struct CLICheckpointTests {
                     path[0] = String(repeating: "ab", count: 32)
                     doctored["proof"] = path
                     try JSONSerialization.data(withJSONObject: doctored).write(to: work.appendingPathComponent("doctored.json"))
-                    let invalid = try await cli.run(["verify-proof", "--proof", "doctored.json", "--checkpoint", "cp7.checkpoint", "--public-key-file", "keys.txt"])
+                    let invalid = try await cli.run([
+                        "verify-proof", "--proof", "doctored.json", "--checkpoint", "cp7.checkpoint", "--public-key-file", "keys.txt",
+                    ])
                     #expect(invalid.exitCode == 1, "\(invalid.transcript)")
                     // …and a key nobody published is refused.
                     let stranger = try NoteSigningKey.generate().verifierKey(name: "\(Self.logName)/ledgers/demo").description

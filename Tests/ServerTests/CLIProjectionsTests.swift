@@ -37,18 +37,22 @@ struct CLIProjectionsTests {
                 let citizen = FixtureCitizen(waID: "16505551234")
                 try await withPostgresClient(database.serviceURL) { client in
                     try await LedgerStore.withStore(client: client, masterKey: try MasterKey(base64: key), logger: testLogger) { store in
-                        _ = try await store.append([
-                            WhatsAppFixtures.message("wamid.1", from: citizen, at: 1),
-                            WhatsAppFixtures.image("wamid.2", from: citizen, at: 2, mediaID: "media-1"),
-                            WhatsAppFixtures.status("read", of: "wamid.0", to: citizen, at: 3),
-                        ], to: "main")
+                        _ = try await store.append(
+                            [
+                                WhatsAppFixtures.message("wamid.1", from: citizen, at: 1),
+                                WhatsAppFixtures.image("wamid.2", from: citizen, at: 2, mediaID: "media-1"),
+                                WhatsAppFixtures.status("read", of: "wamid.0", to: citizen, at: 3),
+                            ], to: "main")
                     }
                 }
 
                 let before = try await cli.run(["projections", "status", "--json"])
                 try #require(before.exitCode == 0, "\(before.transcript)")
                 let statuses = try before.json([Status].self)
-                #expect(statuses.map(\.projection) == ["conversations", "media", "outbox", "relay_queue", "classification", "automation_rules", "access_log", "analytics", "inbox"])
+                #expect(
+                    statuses.map(\.projection) == [
+                        "conversations", "media", "outbox", "relay_queue", "classification", "automation_rules", "access_log", "analytics", "inbox",
+                    ])
                 #expect(statuses.allSatisfy { $0.ledger == "main" && $0.storedVersion == nil && $0.behind == 3 && $0.headPosition == 3 })
 
                 let rebuild = try await cli.run(["projections", "rebuild", "conversations", "--json"])

@@ -41,7 +41,9 @@ struct CLIRelaysTests {
                 #expect(again.exitCode == 1, "\(again.transcript)")
                 #expect(again.stderr.contains("exists already"), "\(again.transcript)")
 
-                let insecure = try await cli.run(["relays", "add", "plain", "--phone-number-id", "1", "--url", "http://bot.example/hook", "--secret-file", secretFile.path])
+                let insecure = try await cli.run([
+                    "relays", "add", "plain", "--phone-number-id", "1", "--url", "http://bot.example/hook", "--secret-file", secretFile.path,
+                ])
                 #expect(insecure.exitCode == 2, "\(insecure.transcript)")
                 #expect(insecure.stderr.contains("relay URL"), "\(insecure.transcript)")
 
@@ -73,10 +75,12 @@ struct CLIRelaysTests {
                         SELECT count(*)::int8 FROM webhook_relays t
                         WHERE position(convert_to(\(secret), 'UTF8') in t.sealed_secret) > 0 OR t::text LIKE '%' || \(secret) || '%'
                            OR encode(t.sealed_secret, 'escape') LIKE '%' || \(secret) || '%'
-                        """, logger: testLogger).collect()
+                        """, logger: testLogger
+                    ).collect()
                     #expect(try rows.first?.decode(Int64.self) == 0, "the secret is not stored in clear")
                     let headers = try await client.query(
-                        "SELECT count(*)::int8 FROM ledger_entries WHERE header LIKE '%' || \(secret) || '%'", logger: testLogger).collect()
+                        "SELECT count(*)::int8 FROM ledger_entries WHERE header LIKE '%' || \(secret) || '%'", logger: testLogger
+                    ).collect()
                     #expect(try headers.first?.decode(Int64.self) == 0, "nor in a retained header")
                 }
 

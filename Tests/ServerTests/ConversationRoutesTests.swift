@@ -3,9 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import Ledger
 import LedgerStore
+import Messaging
 import NIOCore
 import PostgresNIO
-import Messaging
 import RecordsTestSupport
 import Server
 import Testing
@@ -21,11 +21,16 @@ struct ConversationRoutesTests {
     @Test("every route needs a staff credential: 401 with a wrong or missing bearer, 200 with a staff token")
     func authentication() async throws {
         try await withMigratedDatabase { db in
-            let routes = ["/v1/conversations", "/v1/conversations/\(apiID("wa/1/p:2"))",
-                          "/v1/conversations/\(apiID("wa/1/p:2"))/messages"]
+            let routes = [
+                "/v1/conversations", "/v1/conversations/\(apiID("wa/1/p:2"))",
+                "/v1/conversations/\(apiID("wa/1/p:2"))/messages",
+            ]
             try await withConversationApp(db, token: Self.token) { app in
                 for uri in routes {
-                    for header in [nil, "Bearer wrong-token", "Basic \(TestStaff.resolve(Self.token))", "Bearer \(TestStaff.resolve(Self.token))x", "Bearer", "Bearer rkt_unknown"] {
+                    for header in [
+                        nil, "Bearer wrong-token", "Basic \(TestStaff.resolve(Self.token))", "Bearer \(TestStaff.resolve(Self.token))x", "Bearer",
+                        "Bearer rkt_unknown",
+                    ] {
                         try await app.execute(uri: uri, method: .get, headers: header.map { [.authorization: $0] } ?? [:]) { response in
                             #expect(response.status == .unauthorized, "\(uri) \(header ?? "none")")
                             #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
@@ -67,10 +72,11 @@ struct ConversationRoutesTests {
                     pages += 1
                 } while cursor != nil && pages < 10
                 #expect(pages == 3)
-                #expect(seen == [
-                    "wa/\(F.phoneNumberID)/p:16505550005", "wa/\(F.phoneNumberID)/p:16505550004", "wa/\(F.phoneNumberID)/p:16505550003",
-                    "wa/999000111/p:16505550009", "wa/\(F.phoneNumberID)/p:16505550002", "wa/\(F.phoneNumberID)/p:16505550001",
-                ])
+                #expect(
+                    seen == [
+                        "wa/\(F.phoneNumberID)/p:16505550005", "wa/\(F.phoneNumberID)/p:16505550004", "wa/\(F.phoneNumberID)/p:16505550003",
+                        "wa/999000111/p:16505550009", "wa/\(F.phoneNumberID)/p:16505550002", "wa/\(F.phoneNumberID)/p:16505550001",
+                    ])
 
                 let (_, other) = try await get(app, "/v1/conversations?phone_number_id=999000111", token: Self.token)
                 let otherItems = try #require(other["items"] as? [[String: Any]])
@@ -82,9 +88,10 @@ struct ConversationRoutesTests {
                 let until = "2025-11-01T00:06:40Z"  // 400 s
                 let (_, ranged) = try await get(app, "/v1/conversations?phone_number_id=\(F.phoneNumberID)&since=\(since)&until=\(until)", token: Self.token)
                 let rangedItems = try #require(ranged["items"] as? [[String: Any]])
-                #expect(rangedItems.compactMap { $0["stream"] as? String } == [
-                    "wa/\(F.phoneNumberID)/p:16505550003", "wa/\(F.phoneNumberID)/p:16505550002",
-                ])
+                #expect(
+                    rangedItems.compactMap { $0["stream"] as? String } == [
+                        "wa/\(F.phoneNumberID)/p:16505550003", "wa/\(F.phoneNumberID)/p:16505550002",
+                    ])
 
                 for (uri, code) in [
                     ("/v1/conversations?cursor=bm90LWEtY3Vyc29y", "invalid_cursor"),
@@ -109,21 +116,24 @@ struct ConversationRoutesTests {
             let citizen = FixtureCitizen(userID: "US.1349", waID: "16505551234")
             let stream = F.stream(citizen)
             try await db.withStore { client, store in
-                _ = try await store.append([
-                    // An old message, in a month whose data key retention destroys below.
-                    F.message("wamid.old", from: citizen, at: -40 * 86_400, body: ["body": "an old question"]),
-                    F.message("wamid.q", from: citizen, at: 100, body: ["body": "when is my permit ready?"]),
+                _ = try await store.append(
+                    [
+                        // An old message, in a month whose data key retention destroys below.
+                        F.message("wamid.old", from: citizen, at: -40 * 86_400, body: ["body": "an old question"]),
+                        F.message("wamid.q", from: citizen, at: 100, body: ["body": "when is my permit ready?"]),
                     ] + F.sent("wamid.a", to: citizen, at: 200, text: "tomorrow") + [
-                    F.status("read", of: "wamid.a", to: citizen, at: 260),
-                    F.status("delivered", of: "wamid.a", to: citizen, at: 230),
-                    F.message("wamid.t", from: citizen, at: 300, body: ["body": "thanks"]),
-                ], to: "main")
-                let key = try #require(try await client.query(
-                    "SELECT id FROM data_keys WHERE stream = \(stream) AND period = '2025-09'", logger: testLogger
-                ).collect().first?.decode(Int64.self))
+                        F.status("read", of: "wamid.a", to: citizen, at: 260),
+                        F.status("delivered", of: "wamid.a", to: citizen, at: 230),
+                        F.message("wamid.t", from: citizen, at: 300, body: ["body": "thanks"]),
+                    ], to: "main")
+                let key = try #require(
+                    try await client.query(
+                        "SELECT id FROM data_keys WHERE stream = \(stream) AND period = '2025-09'", logger: testLogger
+                    ).collect().first?.decode(Int64.self))
                 let destruction = try await store.append(
-                    NewEvent(stream: "retention", eventType: "record.destroyed", actor: "records-officer",
-                             header: #"{"data_key_ids":[\#(key)]}"#, payload: []), to: "main")
+                    NewEvent(
+                        stream: "retention", eventType: "record.destroyed", actor: "records-officer",
+                        header: #"{"data_key_ids":[\#(key)]}"#, payload: []), to: "main")
                 _ = try await client.query("SELECT rk_destroy_data_key(\(key), \(destruction.position))", logger: testLogger).collect()
                 try await makeRunner(store).catchUpAll()
             }
@@ -196,8 +206,10 @@ struct ConversationRoutesTests {
     @Test("docs/api.md documents every conversation route and error code")
     func documented() throws {
         let text = try String(contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("docs/api.md"), encoding: .utf8)
-        for needle in ["GET /v1/conversations", "/v1/conversations/{id}", "/v1/conversations/{id}/messages", "RECORDKEEPER_ADMIN_TOKEN",
-                       "docs/access.md", "unauthorized", "invalid_cursor", "no_conversation", "invalid_conversation_id", "destroyed"] {
+        for needle in [
+            "GET /v1/conversations", "/v1/conversations/{id}", "/v1/conversations/{id}/messages", "RECORDKEEPER_ADMIN_TOKEN",
+            "docs/access.md", "unauthorized", "invalid_cursor", "no_conversation", "invalid_conversation_id", "destroyed",
+        ] {
             #expect(text.contains(needle), "docs/api.md does not mention \(needle)")
         }
     }

@@ -56,8 +56,9 @@ struct DatabaseDoorTests {
                     #expect(lines.contains { $0.hasPrefix("refused: \(attempt): ") }, "not refused: \(attempt)\n\(transcript)")
                 }
                 for (attempt, code) in Self.detected {
-                    #expect(lines.contains { $0.hasPrefix("detected by verify: \(attempt): \(code): ") },
-                            "not detected as \(code): \(attempt)\n\(transcript)")
+                    #expect(
+                        lines.contains { $0.hasPrefix("detected by verify: \(attempt): \(code): ") },
+                        "not detected as \(code): \(attempt)\n\(transcript)")
                 }
                 #expect(lines.last == "\(Self.refused.count + Self.detected.count) attempts, 0 neither refused nor detected", "\(transcript)")
             }

@@ -1,17 +1,18 @@
 import API
 import Dispatch
 import Foundation
-import RecordkeeperCore
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Server
-import Workers
 import Messaging
 import NIOCore
+import RecordkeeperCore
 import RecordsTestSupport
+import Server
 import Testing
 import WhatsApp
+import Workers
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

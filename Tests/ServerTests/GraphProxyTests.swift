@@ -1,16 +1,16 @@
+import Access
+import Events
 import Foundation
 import Ledger
 import LedgerStore
+import Messaging
 import NIOHTTP1
 import PostgresNIO
-import Events
-import Messaging
+import RecordkeeperCore
 import RecordsTestSupport
 import TestGraphServer
 import Testing
 import WhatsApp
-import RecordkeeperCore
-import Access
 
 /// The recording proxy over real loopback HTTP, against the fake Graph API: what Meta receives is
 /// what the integration sent, what the integration receives is what Meta answered, and the ledger
@@ -30,7 +30,8 @@ struct GraphProxyTests {
                 let token = try await addIntegration(db, name: "bot")
                 try await withProxyApp(db, graph: try Self.configuration(graph)) { root in
                     // Odd key order, white space, raw UTF-8 and fields Meta may add tomorrow.
-                    let body = Array("""
+                    let body = Array(
+                        """
                         { "to":"+1 650 555 1234","messaging_product":"whatsapp", "type":"text",\
                         "text":{"body":"Grüße — مرحبا 👋","preview_url":false},"x_future_field":{"nested":[1,2.50,null]} }
                         """.utf8)
@@ -243,11 +244,12 @@ struct GraphProxyTests {
                     #expect(missing.json?["error"]?["code"]?.integer == 100)
 
                     let records = try await mainRecords(db).filter { ProxyMediaEvents.all.contains($0.entry.fields.eventType) }
-                    #expect(records.map(\.entry.fields.eventType) == [
-                        ProxyMediaEvents.uploadRequested, ProxyMediaEvents.uploadAccepted,
-                        ProxyMediaEvents.metadataRequested, ProxyMediaEvents.metadataAnswered,
-                        ProxyMediaEvents.metadataRequested, ProxyMediaEvents.metadataAnswered,
-                    ])
+                    #expect(
+                        records.map(\.entry.fields.eventType) == [
+                            ProxyMediaEvents.uploadRequested, ProxyMediaEvents.uploadAccepted,
+                            ProxyMediaEvents.metadataRequested, ProxyMediaEvents.metadataAnswered,
+                            ProxyMediaEvents.metadataRequested, ProxyMediaEvents.metadataAnswered,
+                        ])
                     #expect(try records[0].payloadBytes() == body)
                     #expect(try records[0].headerJSON().text("content_type") == contentType)
                     #expect(try records[1].headerJSON().text("media_id") == mediaID)

@@ -1,14 +1,14 @@
 import API
+import Access
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Inbox
 import Ledger
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import Access
-import Inbox
 import RecordkeeperCore
 import RecordsTestSupport
 import Server
@@ -43,7 +43,9 @@ struct InboxRoutesTests {
         return answer["items"]?.array ?? []
     }
 
-    static func withInboxApp<T: Sendable>(_ body: @escaping @Sendable (TestGraphServer, MigratedDatabase, any TestClientProtocol) async throws -> T) async throws -> T {
+    static func withInboxApp<T: Sendable>(
+        _ body: @escaping @Sendable (TestGraphServer, MigratedDatabase, any TestClientProtocol) async throws -> T
+    ) async throws -> T {
         try await TestGraphServer.with { graph in
             try await withMigratedDatabase { db in
                 let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
@@ -70,7 +72,8 @@ struct InboxRoutesTests {
     func inboxFlow() async throws {
         try await Self.withInboxApp { graph, db, app in
             // Routing rules: validated (422 naming the field), supervisors only.
-            let bad = try await Self.call(app, .put, "/v1/routing/rules", as: "sam", body: #"{"rules":[{"id":"p","team":"permits","from":"8am","to":"17:00"}]}"#)
+            let bad = try await Self.call(
+                app, .put, "/v1/routing/rules", as: "sam", body: #"{"rules":[{"id":"p","team":"permits","from":"8am","to":"17:00"}]}"#)
             #expect(bad.0 == .unprocessableContent && bad.1.text("field") == "rules[0].from", "\(bad.1)")
             let rules = #"{"default_team":"general","rules":[{"id":"p","team":"permits","keywords":["permit"]}]}"#
             #expect(try await Self.call(app, .put, "/v1/routing/rules", as: "alice", body: rules).0 == .forbidden)
@@ -140,8 +143,10 @@ struct InboxRoutesTests {
             // On the record: the events, their actors and the notes' read audit; nothing sent to Meta.
             let records = try await SendAPITests.records(db)
             let types = records.map(\.entry.fields.eventType)
-            for type in [InboxEventType.rulesSet, InboxEventType.routed, InboxEventType.assigned, InboxEventType.noteAdded, InboxEventType.readMarked,
-                         InboxEventType.closed, InboxEventType.reopened] {
+            for type in [
+                InboxEventType.rulesSet, InboxEventType.routed, InboxEventType.assigned, InboxEventType.noteAdded, InboxEventType.readMarked,
+                InboxEventType.closed, InboxEventType.reopened,
+            ] {
                 #expect(types.contains(type), "\(type)")
             }
             let reopened = try #require(records.first { $0.entry.fields.eventType == InboxEventType.reopened })
@@ -151,11 +156,15 @@ struct InboxRoutesTests {
             #expect(await graph.receivedRequests().isEmpty, "a note is never sent")
         }
     }
-    @Test("the inbox routes' answers match the OpenAPI document's schemas", .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason))
+    @Test(
+        "the inbox routes' answers match the OpenAPI document's schemas", .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason)
+    )
     func answersMatchDocument() async throws {
         _ = try OpenAPIValidatorEnvironment.requirePython()
         let exchanges: [RecordedExchange] = try await Self.withInboxApp { _, _, app in
-            func call(_ method: HTTPRequest.Method, _ template: String, _ uri: String, as user: String = "sam", body: String? = nil, expect: HTTPResponse.Status) async throws -> RecordedExchange {
+            func call(
+                _ method: HTTPRequest.Method, _ template: String, _ uri: String, as user: String = "sam", body: String? = nil, expect: HTTPResponse.Status
+            ) async throws -> RecordedExchange {
                 var headers: HTTPFields = [.authorization: "Bearer \(Self.tokens[user] ?? "none")"]
                 if body != nil { headers[.contentType] = "application/json" }
                 let exchange = try await app.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
@@ -168,7 +177,10 @@ struct InboxRoutesTests {
             }
             var all: [RecordedExchange] = []
             all.append(try await call(.get, "/v1/routing/rules", "/v1/routing/rules", expect: .ok))
-            all.append(try await call(.put, "/v1/routing/rules", "/v1/routing/rules", body: #"{"rules":[{"id":"p","team":"permits","keywords":["permit"],"days":["mon"],"from":"08:00","to":"17:00"}]}"#, expect: .ok))
+            all.append(
+                try await call(
+                    .put, "/v1/routing/rules", "/v1/routing/rules",
+                    body: #"{"rules":[{"id":"p","team":"permits","keywords":["permit"],"days":["mon"],"from":"08:00","to":"17:00"}]}"#, expect: .ok))
             all.append(try await call(.put, "/v1/routing/rules", "/v1/routing/rules", body: #"{"rules":[{"id":"p"}]}"#, expect: .unprocessableContent))
             all.append(try await call(.put, "/v1/routing/rules", "/v1/routing/rules", as: "alice", body: "{}", expect: .forbidden))
             try await Self.deliver(app, wamid: "wamid.o1", from: "16505550009", text: "hello")
@@ -181,10 +193,13 @@ struct InboxRoutesTests {
             all.append(try await call(.get, "/v1/inbox", "/v1/inbox?state=open&assignee=none", expect: .ok))
             all.append(try await call(.get, "/v1/inbox", "/v1/inbox?cursor=nonsense", expect: .badRequest))
             let base = "/v1/conversations/\(conversation)"
-            all.append(try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", body: #"{"assignee":"alice","team":"permits"}"#, expect: .ok))
-            all.append(try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", body: #"{"assignee":5}"#, expect: .unprocessableContent))
+            all.append(
+                try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", body: #"{"assignee":"alice","team":"permits"}"#, expect: .ok))
+            all.append(
+                try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", body: #"{"assignee":5}"#, expect: .unprocessableContent))
             try await SendAPITests.eventually { try await Self.inbox(app, as: "alice").count == 1 }  // the transfer applied
-            all.append(try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", as: "alice", body: #"{"assignee":"bob"}"#, expect: .forbidden))
+            all.append(
+                try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", as: "alice", body: #"{"assignee":"bob"}"#, expect: .forbidden))
             all.append(try await call(.post, "/v1/conversations/{id}/state", "\(base)/state", body: #"{"state":"pending"}"#, expect: .ok))
             all.append(try await call(.post, "/v1/conversations/{id}/state", "\(base)/state", body: "not json", expect: .badRequest))
             all.append(try await call(.post, "/v1/conversations/{id}/notes", "\(base)/notes", body: #"{"text":"a note"}"#, expect: .created))

@@ -155,108 +155,141 @@ struct IndependentVerifierTests {
             "DELETE FROM merkle_nodes WHERE ledger_id = \(ledgerID) AND last_position > 300",
             "UPDATE ledger_heads SET position = 300, head_hash = (SELECT entry_hash FROM ledger_entries WHERE \(at(300))) WHERE ledger_id = \(ledgerID)",
         ]
-        let copyColumns = ["event_id", "stream", "event_type", "occurred_at_us", "recorded_at_us", "actor", "dedupe_key", "header",
-                           "payload_commitment", "prev_hash", "entry_hash"]
-            .map { "\($0) = o.\($0)" }.joined(separator: ", ")
+        let copyColumns = [
+            "event_id", "stream", "event_type", "occurred_at_us", "recorded_at_us", "actor", "dedupe_key", "header",
+            "payload_commitment", "prev_hash", "entry_hash",
+        ]
+        .map { "\($0) = o.\($0)" }.joined(separator: ", ")
         return [
             Scenario(name: "intact", statements: [], expected: .intact, chainOnly: .intact, stored: .intact),
             // Section 10.4.
-            Scenario(name: "actor of entry 100 altered", statements: ["UPDATE ledger_entries SET actor = 'mallory' WHERE \(at(100))"],
-                     expected: .fails("entry_hash_mismatch", at: 100), chainOnly: .fails("entry_hash_mismatch", at: 100)),
-            Scenario(name: "header of entry 101 altered", statements: ["UPDATE ledger_entries SET header = header || ' ' WHERE \(at(101))"],
-                     expected: .fails("entry_hash_mismatch", at: 101)),
-            Scenario(name: "occurred_at of entry 102 moved by 1 µs",
-                     statements: ["UPDATE ledger_entries SET occurred_at_us = occurred_at_us + 1 WHERE \(at(102))"],
-                     expected: .fails("entry_hash_mismatch", at: 102)),
-            Scenario(name: "commitment of entry 103 altered",
-                     statements: ["UPDATE ledger_entries SET payload_commitment = sha256(payload_commitment) WHERE \(at(103))"],
-                     expected: .fails("entry_hash_mismatch", at: 103)),
-            Scenario(name: "entry_hash column of entry 104 altered",
-                     statements: ["UPDATE ledger_entries SET entry_hash = sha256(entry_hash) WHERE \(at(104))"],
-                     expected: .fails("entry_hash_mismatch", at: 104)),
-            Scenario(name: "entry 120 deleted", statements: ["DELETE FROM ledger_entries WHERE \(at(120))"],
-                     expected: .fails("missing_entry", at: 120)),
-            Scenario(name: "entry 120 deleted, later rows renumbered down",
-                     statements: [
-                        "DELETE FROM ledger_entries WHERE \(at(120))",
-                        "UPDATE ledger_entries SET position = position + 1000000 WHERE ledger_id = \(ledgerID) AND position > 120",
-                        "UPDATE ledger_entries SET position = position - 1000001 WHERE ledger_id = \(ledgerID) AND position > 1000000",
-                     ],
-                     expected: .fails("broken_link", at: 120)),
-            Scenario(name: "entries from 440 deleted, head left",
-                     statements: ["DELETE FROM ledger_entries WHERE ledger_id = \(ledgerID) AND position >= 440"],
-                     expected: .fails("missing_entry", at: 440)),
-            Scenario(name: "contents of rows 130 and 131 swapped, positions kept",
-                     statements: [
-                        "DROP INDEX ledger_entries_event_id", "DROP INDEX ledger_entries_dedupe_key",
-                        "UPDATE ledger_entries e SET \(copyColumns) FROM ledger_entries o WHERE e.ledger_id = \(ledgerID) "
-                            + "AND o.ledger_id = e.ledger_id AND ((e.position = 130 AND o.position = 131) OR (e.position = 131 AND o.position = 130))",
-                     ],
-                     expected: .fails("broken_link", at: 130)),
-            Scenario(name: "forged entry inserted at 150 with a correct hash, rows renumbered up, 151's prev_hash left",
-                     statements: gen("forged-inserted-next-prev-left"),
-                     expected: .fails("broken_link", at: 151)),
-            Scenario(name: "forged entry inserted at 150 with a correct hash, 151's prev_hash rewritten",
-                     statements: gen("forged-inserted-next-prev-rewritten"), expected: .fails("entry_hash_mismatch", at: 151)),
-            Scenario(name: "forged entry inserted at 150 with a wrong hash",
-                     statements: gen("forged-inserted-wrong-hash"), expected: .fails("entry_hash_mismatch", at: 150)),
-            Scenario(name: "forged entry (with a valid payload) appended after the head, head left",
-                     statements: gen("forged-appended-head-left"),
-                     expected: .fails("entries_beyond_head", at: head + 1)),
+            Scenario(
+                name: "actor of entry 100 altered", statements: ["UPDATE ledger_entries SET actor = 'mallory' WHERE \(at(100))"],
+                expected: .fails("entry_hash_mismatch", at: 100), chainOnly: .fails("entry_hash_mismatch", at: 100)),
+            Scenario(
+                name: "header of entry 101 altered", statements: ["UPDATE ledger_entries SET header = header || ' ' WHERE \(at(101))"],
+                expected: .fails("entry_hash_mismatch", at: 101)),
+            Scenario(
+                name: "occurred_at of entry 102 moved by 1 µs",
+                statements: ["UPDATE ledger_entries SET occurred_at_us = occurred_at_us + 1 WHERE \(at(102))"],
+                expected: .fails("entry_hash_mismatch", at: 102)),
+            Scenario(
+                name: "commitment of entry 103 altered",
+                statements: ["UPDATE ledger_entries SET payload_commitment = sha256(payload_commitment) WHERE \(at(103))"],
+                expected: .fails("entry_hash_mismatch", at: 103)),
+            Scenario(
+                name: "entry_hash column of entry 104 altered",
+                statements: ["UPDATE ledger_entries SET entry_hash = sha256(entry_hash) WHERE \(at(104))"],
+                expected: .fails("entry_hash_mismatch", at: 104)),
+            Scenario(
+                name: "entry 120 deleted", statements: ["DELETE FROM ledger_entries WHERE \(at(120))"],
+                expected: .fails("missing_entry", at: 120)),
+            Scenario(
+                name: "entry 120 deleted, later rows renumbered down",
+                statements: [
+                    "DELETE FROM ledger_entries WHERE \(at(120))",
+                    "UPDATE ledger_entries SET position = position + 1000000 WHERE ledger_id = \(ledgerID) AND position > 120",
+                    "UPDATE ledger_entries SET position = position - 1000001 WHERE ledger_id = \(ledgerID) AND position > 1000000",
+                ],
+                expected: .fails("broken_link", at: 120)),
+            Scenario(
+                name: "entries from 440 deleted, head left",
+                statements: ["DELETE FROM ledger_entries WHERE ledger_id = \(ledgerID) AND position >= 440"],
+                expected: .fails("missing_entry", at: 440)),
+            Scenario(
+                name: "contents of rows 130 and 131 swapped, positions kept",
+                statements: [
+                    "DROP INDEX ledger_entries_event_id", "DROP INDEX ledger_entries_dedupe_key",
+                    "UPDATE ledger_entries e SET \(copyColumns) FROM ledger_entries o WHERE e.ledger_id = \(ledgerID) "
+                        + "AND o.ledger_id = e.ledger_id AND ((e.position = 130 AND o.position = 131) OR (e.position = 131 AND o.position = 130))",
+                ],
+                expected: .fails("broken_link", at: 130)),
+            Scenario(
+                name: "forged entry inserted at 150 with a correct hash, rows renumbered up, 151's prev_hash left",
+                statements: gen("forged-inserted-next-prev-left"),
+                expected: .fails("broken_link", at: 151)),
+            Scenario(
+                name: "forged entry inserted at 150 with a correct hash, 151's prev_hash rewritten",
+                statements: gen("forged-inserted-next-prev-rewritten"), expected: .fails("entry_hash_mismatch", at: 151)),
+            Scenario(
+                name: "forged entry inserted at 150 with a wrong hash",
+                statements: gen("forged-inserted-wrong-hash"), expected: .fails("entry_hash_mismatch", at: 150)),
+            Scenario(
+                name: "forged entry (with a valid payload) appended after the head, head left",
+                statements: gen("forged-appended-head-left"),
+                expected: .fails("entries_beyond_head", at: head + 1)),
             Scenario(name: "head row moved back to 400", statements: [headBackTo400], expected: .fails("entries_beyond_head", at: 401)),
-            Scenario(name: "tail rewritten with recomputed hashes, head left",
-                     statements: gen("tail-rewritten-head-left"), expected: .fails("head_hash_mismatch", at: head)),
-            Scenario(name: "payload of entry 205 deleted", statements: ["DELETE FROM ledger_payloads WHERE \(at(205))"],
-                     expected: .fails("payload_missing", at: 205), chainOnly: .fails("payload_missing", at: 205)),
-            Scenario(name: "sealed payload of entry 207 copied to entry 206",
-                     statements: [
-                        "UPDATE ledger_payloads SET sealed = (SELECT sealed FROM ledger_payloads WHERE \(at(207))), "
-                            + "data_key_id = (SELECT data_key_id FROM ledger_payloads WHERE \(at(207))) WHERE \(at(206))",
-                     ],
-                     expected: .fails("payload_unreadable", at: 206), chainOnly: .intact),
-            Scenario(name: "payload of entry 210 replaced under the right key",
-                     statements: gen("payload-replaced-under-right-key"),
-                     expected: .fails("payload_commitment_mismatch", at: 210)),
+            Scenario(
+                name: "tail rewritten with recomputed hashes, head left",
+                statements: gen("tail-rewritten-head-left"), expected: .fails("head_hash_mismatch", at: head)),
+            Scenario(
+                name: "payload of entry 205 deleted", statements: ["DELETE FROM ledger_payloads WHERE \(at(205))"],
+                expected: .fails("payload_missing", at: 205), chainOnly: .fails("payload_missing", at: 205)),
+            Scenario(
+                name: "sealed payload of entry 207 copied to entry 206",
+                statements: [
+                    "UPDATE ledger_payloads SET sealed = (SELECT sealed FROM ledger_payloads WHERE \(at(207))), "
+                        + "data_key_id = (SELECT data_key_id FROM ledger_payloads WHERE \(at(207))) WHERE \(at(206))"
+                ],
+                expected: .fails("payload_unreadable", at: 206), chainOnly: .intact),
+            Scenario(
+                name: "payload of entry 210 replaced under the right key",
+                statements: gen("payload-replaced-under-right-key"),
+                expected: .fails("payload_commitment_mismatch", at: 210)),
             // Section 12.6: only the checkpoint catches these.
-            Scenario(name: "tail truncated consistently (entries, payloads, merkle_nodes, head)", statements: truncateTo300,
-                     expected: .fails("checkpoint_beyond_head", at: 301), chainOnly: .fails("checkpoint_beyond_head", at: 301),
-                     stored: .fails("checkpoint_beyond_head", at: 301)),
-            Scenario(name: "chain rewritten consistently from 200 (hashes, merkle_nodes, head)",
-                     statements: gen("rewritten-consistently-from-200"),
-                     expected: .fails("checkpoint_root_mismatch", at: checkpointSize),
-                     chainOnly: .fails("checkpoint_root_mismatch", at: checkpointSize)),
-            Scenario(name: "last 10 entries rewritten consistently: beyond the checkpoint, undetectable",
-                     statements: gen("rewritten-consistently-last-10"), expected: .intact),
-            Scenario(name: "checkpoint of another log name", statements: [], checkpoints: ["other-log.checkpoint"],
-                     expected: .fails("checkpoint_origin_mismatch", at: nil)),
-            Scenario(name: "checkpoint whose signed body was altered", statements: [], checkpoints: ["bad.checkpoint"],
-                     expected: .fails("checkpoint_signature_invalid", at: nil)),
+            Scenario(
+                name: "tail truncated consistently (entries, payloads, merkle_nodes, head)", statements: truncateTo300,
+                expected: .fails("checkpoint_beyond_head", at: 301), chainOnly: .fails("checkpoint_beyond_head", at: 301),
+                stored: .fails("checkpoint_beyond_head", at: 301)),
+            Scenario(
+                name: "chain rewritten consistently from 200 (hashes, merkle_nodes, head)",
+                statements: gen("rewritten-consistently-from-200"),
+                expected: .fails("checkpoint_root_mismatch", at: checkpointSize),
+                chainOnly: .fails("checkpoint_root_mismatch", at: checkpointSize)),
+            Scenario(
+                name: "last 10 entries rewritten consistently: beyond the checkpoint, undetectable",
+                statements: gen("rewritten-consistently-last-10"), expected: .intact),
+            Scenario(
+                name: "checkpoint of another log name", statements: [], checkpoints: ["other-log.checkpoint"],
+                expected: .fails("checkpoint_origin_mismatch", at: nil)),
+            Scenario(
+                name: "checkpoint whose signed body was altered", statements: [], checkpoints: ["bad.checkpoint"],
+                expected: .fails("checkpoint_signature_invalid", at: nil)),
             // Section 11.1.
-            Scenario(name: "level-4 Merkle node ending at 160 altered", statements: [alterNode160],
-                     expected: .fails("tree_node_mismatch", at: 160), chainOnly: .fails("tree_node_mismatch", at: 160)),
-            Scenario(name: "level-8 Merkle node ending at 256 altered",
-                     statements: ["UPDATE merkle_nodes SET hash = sha256(hash) WHERE ledger_id = \(ledgerID) AND last_position = 256 AND level = 8"],
-                     expected: .fails("tree_node_mismatch", at: 256)),
-            Scenario(name: "level-4 Merkle node ending at 48 deleted",
-                     statements: ["DELETE FROM merkle_nodes WHERE ledger_id = \(ledgerID) AND last_position = 48 AND level = 4"],
-                     expected: .fails("tree_node_mismatch", at: 48)),
-            Scenario(name: "Merkle node stored beyond the head",
-                     statements: [
-                        "INSERT INTO merkle_nodes (ledger_id, last_position, level, hash) VALUES (\(ledgerID), \(head / 16 * 16 + 16), 4, sha256('x'::bytea))",
-                     ],
-                     expected: .fails("tree_node_mismatch", at: head / 16 * 16 + 16)),
+            Scenario(
+                name: "level-4 Merkle node ending at 160 altered", statements: [alterNode160],
+                expected: .fails("tree_node_mismatch", at: 160), chainOnly: .fails("tree_node_mismatch", at: 160)),
+            Scenario(
+                name: "level-8 Merkle node ending at 256 altered",
+                statements: ["UPDATE merkle_nodes SET hash = sha256(hash) WHERE ledger_id = \(ledgerID) AND last_position = 256 AND level = 8"],
+                expected: .fails("tree_node_mismatch", at: 256)),
+            Scenario(
+                name: "level-4 Merkle node ending at 48 deleted",
+                statements: ["DELETE FROM merkle_nodes WHERE ledger_id = \(ledgerID) AND last_position = 48 AND level = 4"],
+                expected: .fails("tree_node_mismatch", at: 48)),
+            Scenario(
+                name: "Merkle node stored beyond the head",
+                statements: [
+                    "INSERT INTO merkle_nodes (ledger_id, last_position, level, hash) VALUES (\(ledgerID), \(head / 16 * 16 + 16), 4, sha256('x'::bytea))"
+                ],
+                expected: .fails("tree_node_mismatch", at: head / 16 * 16 + 16)),
             // Section 12.6's order: chain, then checkpoints in the order given, then the tree.
-            Scenario(name: "order: head moved back and a bad checkpoint → the chain failure", statements: [headBackTo400],
-                     checkpoints: ["bad.checkpoint"], expected: .fails("entries_beyond_head", at: 401)),
-            Scenario(name: "order: a Merkle node altered and a checkpoint of another log → the checkpoint", statements: [alterNode160],
-                     checkpoints: ["big.checkpoint", "other-log.checkpoint"], expected: .fails("checkpoint_origin_mismatch", at: nil)),
-            Scenario(name: "order: truncated, bad checkpoint first → the first checkpoint given", statements: truncateTo300,
-                     checkpoints: ["bad.checkpoint", "big.checkpoint"], expected: .fails("checkpoint_signature_invalid", at: nil)),
-            Scenario(name: "order: truncated, good checkpoint first → the first checkpoint given", statements: truncateTo300,
-                     checkpoints: ["big.checkpoint", "bad.checkpoint"], expected: .fails("checkpoint_beyond_head", at: 301)),
+            Scenario(
+                name: "order: head moved back and a bad checkpoint → the chain failure", statements: [headBackTo400],
+                checkpoints: ["bad.checkpoint"], expected: .fails("entries_beyond_head", at: 401)),
+            Scenario(
+                name: "order: a Merkle node altered and a checkpoint of another log → the checkpoint", statements: [alterNode160],
+                checkpoints: ["big.checkpoint", "other-log.checkpoint"], expected: .fails("checkpoint_origin_mismatch", at: nil)),
+            Scenario(
+                name: "order: truncated, bad checkpoint first → the first checkpoint given", statements: truncateTo300,
+                checkpoints: ["bad.checkpoint", "big.checkpoint"], expected: .fails("checkpoint_signature_invalid", at: nil)),
+            Scenario(
+                name: "order: truncated, good checkpoint first → the first checkpoint given", statements: truncateTo300,
+                checkpoints: ["big.checkpoint", "bad.checkpoint"], expected: .fails("checkpoint_beyond_head", at: 301)),
             // Section 12.6 step 2: a checkpoint naming another ledger of the same log.
-            Scenario(name: "checkpoint of another ledger of this log", statements: [], checkpoints: ["demo.checkpoint"],
-                     expected: .fails("checkpoint_origin_mismatch", at: nil)),
+            Scenario(
+                name: "checkpoint of another ledger of this log", statements: [], checkpoints: ["demo.checkpoint"],
+                expected: .fails("checkpoint_origin_mismatch", at: nil)),
         ]
     }
 
@@ -369,10 +402,14 @@ struct IndependentVerifierTests {
 
         var runs: [Run] = []
         for (label, expected, withKey, stored) in modes {
-            let swiftArguments = ["verify", "--ledger", ledger, "--json", "--public-key-file", "keys"]
+            let swiftArguments =
+                ["verify", "--ledger", ledger, "--json", "--public-key-file", "keys"]
                 + (stored ? [] : checkpointArguments + ["--no-stored-checkpoints"])
-            var pythonArguments = [verifierScript, "--database", service, "--ledger", ledger, "--public-key-file", "keys",
-                                   "--log-name", logName, "--json"]
+            var pythonArguments =
+                [
+                    verifierScript, "--database", service, "--ledger", ledger, "--public-key-file", "keys",
+                    "--log-name", logName, "--json",
+                ]
                 + (stored ? ["--stored-checkpoints"] : checkpointArguments)
             if withKey { pythonArguments += ["--master-key-file", context.masterKeyFile] }
             async let swift = context.cli.run(

@@ -1,12 +1,12 @@
+import Access
 import Foundation
 import Ledger
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import Access
+import RecordkeeperCore
 import Testing
 import WhatsApp
-import RecordkeeperCore
 
 /// `recordkeeper integrations add|revoke|list`, against a real database as an operator runs them.
 @Suite("integrations CLI", .timeLimit(.minutes(5)))

@@ -24,17 +24,18 @@ struct LedgerRoutesTests {
             try await database.migrate(migrations)
             // Forty entries, a signing key and a checkpoint, as the service would make them.
             let (verifier, checkpoint) = try await withPostgresClient(database.serviceURL) { client in
-              try await LedgerStore.withStore(client: client, masterKey: masterKey, logger: testLogger) { store in
-                for i in 0..<40 {
-                    _ = try await store.append(
-                        NewEvent(stream: "conversation/\(i % 3)", eventType: "note.added", actor: "agent-\(i)", header: #"{"n":\#(i)}"#,
-                                 payload: Array("secret payload \(i)".utf8)),
-                        to: "routes")
+                try await LedgerStore.withStore(client: client, masterKey: masterKey, logger: testLogger) { store in
+                    for i in 0..<40 {
+                        _ = try await store.append(
+                            NewEvent(
+                                stream: "conversation/\(i % 3)", eventType: "note.added", actor: "agent-\(i)", header: #"{"n":\#(i)}"#,
+                                payload: Array("secret payload \(i)".utf8)),
+                            to: "routes")
+                    }
+                    let key = try await SigningKeyStore.create(client: client, masterKey: masterKey, logger: testLogger)
+                    let checkpoint = try await store.makeCheckpoint(ledger: "routes", logName: Self.logName)
+                    return (try key.verifierKey(logName: Self.logName, ledger: "routes"), checkpoint)
                 }
-                let key = try await SigningKeyStore.create(client: client, masterKey: masterKey, logger: testLogger)
-                let checkpoint = try await store.makeCheckpoint(ledger: "routes", logName: Self.logName)
-                return (try key.verifierKey(logName: Self.logName, ledger: "routes"), checkpoint)
-              }
             }
             try await withRecordkeeperApp(databaseURL: database.serviceURL, migrations: migrations, masterKey: masterKey, adminToken: Self.adminToken) { app in
                 // The latest checkpoint, as text, verifiable with the published key.
@@ -49,7 +50,8 @@ struct LedgerRoutesTests {
                 #expect(signed.rootHash == checkpoint.rootHash)
 
                 // An inclusion proof leads to the signed root.
-                let proof = try await app.execute(uri: "/v1/ledgers/routes/proofs/inclusion?position=17&size=40", method: .get, headers: Self.auth) { response in
+                let proof = try await app.execute(uri: "/v1/ledgers/routes/proofs/inclusion?position=17&size=40", method: .get, headers: Self.auth) {
+                    response in
                     #expect(response.status == .ok)
                     return try JSONDecoder().decode(InclusionProof.self, from: Data(String(buffer: response.body).utf8))
                 }
@@ -68,7 +70,8 @@ struct LedgerRoutesTests {
                 }
 
                 // A consistency proof from an earlier size to the signed one.
-                let consistency = try await app.execute(uri: "/v1/ledgers/routes/proofs/consistency?from=13&to=40", method: .get, headers: Self.auth) { response in
+                let consistency = try await app.execute(uri: "/v1/ledgers/routes/proofs/consistency?from=13&to=40", method: .get, headers: Self.auth) {
+                    response in
                     #expect(response.status == .ok)
                     return try JSONDecoder().decode(ConsistencyProof.self, from: Data(String(buffer: response.body).utf8))
                 }

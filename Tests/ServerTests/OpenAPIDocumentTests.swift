@@ -3,8 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
 import Inbox
+import NIOCore
 import RecordkeeperCore
 import RecordsTestSupport
 import Server
@@ -99,7 +99,9 @@ struct RecordedExchange: Encodable {
 struct OpenAPIDocumentTests {
     static let token = SendAPITests.token
 
-    @Test("GET /openapi.json serves a valid OpenAPI 3.1 document (openapi-spec-validator), without auth, cacheable", .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason))
+    @Test(
+        "GET /openapi.json serves a valid OpenAPI 3.1 document (openapi-spec-validator), without auth, cacheable",
+        .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason))
     func validDocument() async throws {
         try await withMigratedDatabase { db in
             try await withConversationApp(db, token: Self.token) { app in
@@ -145,7 +147,9 @@ struct OpenAPIDocumentTests {
         #expect(documented.subtracting(registered).sorted() == [], "in the document but not registered")
     }
 
-    @Test("real answers (200/201/202 bodies, problem details, text) match the document's schema for their status and content type", .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason))
+    @Test(
+        "real answers (200/201/202 bodies, problem details, text) match the document's schema for their status and content type",
+        .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason))
     func responsesMatch() async throws {
         _ = try OpenAPIValidatorEnvironment.requirePython()
         let (document, exchanges) = try await Self.exchanges()
@@ -160,7 +164,9 @@ struct OpenAPIDocumentTests {
             try #require(lines.count == exchanges.count, "one verdict per exchange: \(result.output)")
             for (exchange, line) in zip(exchanges, lines) {
                 let verdict = try JSONValue.parse(Array(line.utf8))
-                #expect(verdict["ok"] == .bool(true), "\(exchange.method) \(exchange.path) → \(exchange.status): \(verdict.text("error") ?? "?")\nbody: \(exchange.body.prefix(600))")
+                #expect(
+                    verdict["ok"] == .bool(true),
+                    "\(exchange.method) \(exchange.path) → \(exchange.status): \(verdict.text("error") ?? "?")\nbody: \(exchange.body.prefix(600))")
             }
         }
     }
@@ -197,16 +203,20 @@ struct OpenAPIDocumentTests {
                     exchanges.append(try await call(.get, "/readyz", "/readyz", auth: false, expect: .ok))
 
                     // Meta's webhook: the handshake, a signed delivery, an unsigned one.
-                    exchanges.append(try await call(
-                        .get, "/webhooks/whatsapp", "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=\(WebhookDeliveries.verifyToken)&hub.challenge=42",
-                        auth: false, expect: .ok))
+                    exchanges.append(
+                        try await call(
+                            .get, "/webhooks/whatsapp",
+                            "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=\(WebhookDeliveries.verifyToken)&hub.challenge=42",
+                            auth: false, expect: .ok))
                     let delivery = WebhookDeliveries.textDelivery(
                         wamid: "wamid.openapi-1", waID: SendAPITests.citizen, text: "Is my permit ready?", timestamp: Int64(Date().timeIntervalSince1970))
                     var signed = json
                     signed[HTTPField.Name("X-Hub-Signature-256")!] = WebhookDeliveries.signature(delivery)
-                    exchanges.append(try await call(.post, "/webhooks/whatsapp", "/webhooks/whatsapp", auth: false, headers: signed, body: delivery, expect: .ok))
-                    exchanges.append(try await call(
-                        .post, "/webhooks/whatsapp", "/webhooks/whatsapp", auth: false, headers: json, body: delivery, expect: .unauthorized))
+                    exchanges.append(
+                        try await call(.post, "/webhooks/whatsapp", "/webhooks/whatsapp", auth: false, headers: signed, body: delivery, expect: .ok))
+                    exchanges.append(
+                        try await call(
+                            .post, "/webhooks/whatsapp", "/webhooks/whatsapp", auth: false, headers: json, body: delivery, expect: .unauthorized))
 
                     // Conversations.
                     var conversation: String?
@@ -219,20 +229,27 @@ struct OpenAPIDocumentTests {
                     exchanges.append(try await call(.get, "/v1/conversations", "/v1/conversations", auth: false, expect: .unauthorized))
                     exchanges.append(try await call(.get, "/v1/conversations", "/v1/conversations?limit=0", expect: .badRequest))
                     exchanges.append(try await call(.get, "/v1/conversations/{id}", "/v1/conversations/\(id)", expect: .ok))
-                    exchanges.append(try await call(.get, "/v1/conversations/{id}", "/v1/conversations/d2EvMTA2NTQwMzUyMjQyOTIyL3A6MTk5OTU1NTAwMDA", expect: .notFound))
+                    exchanges.append(
+                        try await call(.get, "/v1/conversations/{id}", "/v1/conversations/d2EvMTA2NTQwMzUyMjQyOTIyL3A6MTk5OTU1NTAwMDA", expect: .notFound))
 
                     // Sending: 202, its status, the problems.
                     let text = Array(#"{"type":"text","text":{"body":"Your permit is ready."}}"#.utf8)
                     var keyed = json
                     keyed[HTTPField.Name("Idempotency-Key")!] = "openapi-test-1"
-                    let accepted = try await call(.post, "/v1/conversations/{id}/messages", "/v1/conversations/\(id)/messages", headers: keyed, body: text, expect: .accepted)
+                    let accepted = try await call(
+                        .post, "/v1/conversations/{id}/messages", "/v1/conversations/\(id)/messages", headers: keyed, body: text, expect: .accepted)
                     exchanges.append(accepted)
-                    exchanges.append(try await call(.post, "/v1/conversations/{id}/messages", "/v1/conversations/\(id)/messages", headers: keyed, body: text, expect: .accepted))
-                    exchanges.append(try await call(
-                        .post, "/v1/conversations/{id}/messages", "/v1/conversations/\(id)/messages", headers: json,
-                        body: Array(#"{"type":"text","text":{"body":""}}"#.utf8), expect: .unprocessableContent))
-                    exchanges.append(try await call(
-                        .post, "/v1/conversations/{id}/messages", "/v1/conversations/\(id)/messages", headers: json, body: Array("not json".utf8), expect: .badRequest))
+                    exchanges.append(
+                        try await call(
+                            .post, "/v1/conversations/{id}/messages", "/v1/conversations/\(id)/messages", headers: keyed, body: text, expect: .accepted))
+                    exchanges.append(
+                        try await call(
+                            .post, "/v1/conversations/{id}/messages", "/v1/conversations/\(id)/messages", headers: json,
+                            body: Array(#"{"type":"text","text":{"body":""}}"#.utf8), expect: .unprocessableContent))
+                    exchanges.append(
+                        try await call(
+                            .post, "/v1/conversations/{id}/messages", "/v1/conversations/\(id)/messages", headers: json, body: Array("not json".utf8),
+                            expect: .badRequest))
                     let statusURL = try #require(try JSONValue.parse(Array(accepted.body.utf8)).text("status_url"))
                     try await SendAPITests.eventually {
                         try await SendAPITests.get(app, statusURL).1.text("message_id") != nil
@@ -243,9 +260,10 @@ struct OpenAPIDocumentTests {
 
                     // Media: an upload to (fake) Meta, an unknown media.
                     let image: HTTPFields = [.contentType: "image/png"]
-                    exchanges.append(try await call(
-                        .post, "/v1/media", "/v1/media?phone_number_id=106540352242922&filename=map.png", headers: image,
-                        body: (0..<64).map { UInt8($0) }, expect: .created))
+                    exchanges.append(
+                        try await call(
+                            .post, "/v1/media", "/v1/media?phone_number_id=106540352242922&filename=map.png", headers: image,
+                            body: (0..<64).map { UInt8($0) }, expect: .created))
                     exchanges.append(try await call(.post, "/v1/media", "/v1/media?filename=map.png", headers: image, body: [1, 2, 3], expect: .badRequest))
                     exchanges.append(try await call(.get, "/v1/media/{media_id}", "/v1/media/1234567890", expect: .notFound))
 
@@ -253,29 +271,37 @@ struct OpenAPIDocumentTests {
                     exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/entries/{position}", "/v1/ledgers/main/entries/1", expect: .ok))
                     exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/entries/{position}", "/v1/ledgers/main/entries/0", expect: .badRequest))
                     exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/entries/{position}", "/v1/ledgers/nope/entries/1", expect: .notFound))
-                    exchanges.append(try await call(
-                        .get, "/v1/ledgers/{ledger}/proofs/inclusion", "/v1/ledgers/main/proofs/inclusion?position=1", expect: .ok))
-                    exchanges.append(try await call(
-                        .get, "/v1/ledgers/{ledger}/proofs/inclusion", "/v1/ledgers/main/proofs/inclusion?position=99999",
-                        expect: .unprocessableContent))
-                    exchanges.append(try await call(
-                        .get, "/v1/ledgers/{ledger}/proofs/consistency", "/v1/ledgers/main/proofs/consistency?from=1&to=2", expect: .ok))
+                    exchanges.append(
+                        try await call(
+                            .get, "/v1/ledgers/{ledger}/proofs/inclusion", "/v1/ledgers/main/proofs/inclusion?position=1", expect: .ok))
+                    exchanges.append(
+                        try await call(
+                            .get, "/v1/ledgers/{ledger}/proofs/inclusion", "/v1/ledgers/main/proofs/inclusion?position=99999",
+                            expect: .unprocessableContent))
+                    exchanges.append(
+                        try await call(
+                            .get, "/v1/ledgers/{ledger}/proofs/consistency", "/v1/ledgers/main/proofs/consistency?from=1&to=2", expect: .ok))
                     exchanges.append(try await call(.get, "/v1/ledgers/{ledger}/checkpoint", "/v1/ledgers/main/checkpoint", expect: .notFound))
 
                     // Staff, sessions, the read audit and classification changes (the tester is a supervisor and records officer).
                     exchanges.append(try await call(.get, "/v1/session", "/v1/session", expect: .ok))
                     exchanges.append(try await call(.get, "/v1/staff/users", "/v1/staff/users", expect: .ok))
-                    exchanges.append(try await call(
-                        .post, "/v1/staff/users", "/v1/staff/users", headers: json, body: Array(#"{"name":"x","roles":["agent"]}"#.utf8), expect: .forbidden))
+                    exchanges.append(
+                        try await call(
+                            .post, "/v1/staff/users", "/v1/staff/users", headers: json, body: Array(#"{"name":"x","roles":["agent"]}"#.utf8), expect: .forbidden
+                        ))
                     exchanges.append(try await call(.get, "/v1/staff/tokens", "/v1/staff/tokens", expect: .ok))
                     exchanges.append(try await call(.get, "/v1/access", "/v1/access?limit=5", expect: .ok))
                     exchanges.append(try await call(.get, "/v1/access", "/v1/access?cursor=nope", expect: .badRequest))
-                    exchanges.append(try await call(
-                        .put, "/v1/conversations/{id}/messages/{position}/classification", "/v1/conversations/\(id)/messages/999999/classification",
-                        headers: json, body: Array(#"{"category":3,"reason":"test"}"#.utf8), expect: .notFound))
-                    exchanges.append(try await call(
-                        .post, "/v1/session", "/v1/session", auth: false, headers: json, body: Array(#"{"name":"nobody","password":"wrong-password-1"}"#.utf8),
-                        expect: .unauthorized))
+                    exchanges.append(
+                        try await call(
+                            .put, "/v1/conversations/{id}/messages/{position}/classification", "/v1/conversations/\(id)/messages/999999/classification",
+                            headers: json, body: Array(#"{"category":3,"reason":"test"}"#.utf8), expect: .notFound))
+                    exchanges.append(
+                        try await call(
+                            .post, "/v1/session", "/v1/session", auth: false, headers: json,
+                            body: Array(#"{"name":"nobody","password":"wrong-password-1"}"#.utf8),
+                            expect: .unauthorized))
                     let today = AnalyticsCalendar.utc.date(of: Date())
                     exchanges.append(try await call(.get, "/v1/analytics", "/v1/analytics?from=\(today)&to=\(today)", expect: .ok))
                     exchanges.append(try await call(.get, "/v1/analytics", "/v1/analytics?from=\(today)", expect: .badRequest))
@@ -283,9 +309,10 @@ struct OpenAPIDocumentTests {
                     exchanges.append(try await call(.get, "/metrics", "/metrics", auth: false, expect: .unauthorized))
 
                     // The Graph proxy's own error (no integration token).
-                    exchanges.append(try await call(
-                        .post, "/graph/{version}/{id}/messages", "/graph/v23.0/106540352242922/messages", auth: false, headers: json,
-                        body: Array("{}".utf8), expect: .unauthorized))
+                    exchanges.append(
+                        try await call(
+                            .post, "/graph/{version}/{id}/messages", "/graph/v23.0/106540352242922/messages", auth: false, headers: json,
+                            body: Array("{}".utf8), expect: .unauthorized))
                     return (Array(documentExchange.body.utf8), exchanges)
                 }
             }

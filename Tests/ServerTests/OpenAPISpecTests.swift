@@ -4,11 +4,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import RecordkeeperCore
 import RecordsTestSupport
 import Server
 import Testing
 import WhatsApp
-import RecordkeeperCore
 
 /// `Sources/API/openapi.yaml` is the one description of the HTTP API: `/openapi.json` serves it
 /// converted, byte for byte, and every reader of the file sees the same document.
@@ -46,7 +46,9 @@ struct OpenAPISpecTests {
         }
     }
 
-    @Test("PyYAML's safe_load of openapi.yaml is the same JSON value as the served document", .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason))
+    @Test(
+        "PyYAML's safe_load of openapi.yaml is the same JSON value as the served document",
+        .enabled(if: OpenAPIValidatorEnvironment.runs, OpenAPIValidatorEnvironment.skipReason))
     func pythonReadsTheSameDocument() async throws {
         let served = try await withMigratedDatabase { db in
             try await withConversationApp(db, token: SendAPITests.token) { app in
@@ -94,7 +96,9 @@ struct OpenAPISpecTests {
         #expect(refusal("openapi: 3.1.0\ninfo:\n  title: t\npaths: {}\n")?.contains("info.version") == true)
         #expect(refusal("openapi: 3.0.3\ninfo:\n  version: '1'\npaths: {}\n")?.contains("3.1") == true)
         #expect(refusal(valid + "openapi: 3.1.1\n")?.contains("'openapi'") == true)
-        #expect(refusal(valid.replacingOccurrences(of: "title: t", with: "title: 2026-12-06")).map { $0.contains("/info/title") && $0.contains("timestamp") } == true)
+        #expect(
+            refusal(valid.replacingOccurrences(of: "title: t", with: "title: 2026-12-06")).map { $0.contains("/info/title") && $0.contains("timestamp") }
+                == true)
         #expect(refusal("") != nil)
     }
 }

@@ -1,13 +1,13 @@
+import Access
+import Events
 import Foundation
 import Ledger
 import LedgerStore
-import Events
+import RecordkeeperCore
 import RecordsTestSupport
 import TestGraphServer
 import Testing
 import WhatsApp
-import RecordkeeperCore
-import Access
 
 /// Where the pywa virtual environment is (`scripts/pywa-venv.sh`, run by `scripts/test.sh`).
 enum PywaEnvironment {
@@ -49,7 +49,9 @@ struct PywaProxyTests {
 
     @Test(
         "pywa sends text, template, reaction and mark-as-read through Recordkeeper; its exceptions carry Meta's errors exactly",
-        .enabled(if: PywaEnvironment.runs, "RECORDKEEPER_PYWA_PYTHON is not set: run `bash scripts/pywa-venv.sh` (scripts/test.sh does) and export the python it prints")
+        .enabled(
+            if: PywaEnvironment.runs,
+            "RECORDKEEPER_PYWA_PYTHON is not set: run `bash scripts/pywa-venv.sh` (scripts/test.sh does) and export the python it prints")
     )
     func pywaThroughTheProxy() async throws {
         guard let python = PywaEnvironment.python else {
@@ -108,10 +110,11 @@ struct PywaProxyTests {
                     #expect(try requests.map { try $0.headerJSON().text("kind") } == ["text", "template", "reaction", "mark_read", "text", "text"])
                     #expect(try requests.map { try $0.payloadBytes() } == sent.map(\.body), "the ledger holds the exact bodies Meta received")
                     #expect(try requests.allSatisfy { try $0.headerJSON().text("via") == "proxy" && $0.headerJSON().text("integration") == "pywa-bot" })
-                    #expect(outcomes.map(\.entry.fields.eventType) == [
-                        OutboundEventType.sendAccepted, OutboundEventType.sendAccepted, OutboundEventType.sendAccepted,
-                        OutboundEventType.sendAccepted, OutboundEventType.sendFailed, OutboundEventType.sendFailed,
-                    ])
+                    #expect(
+                        outcomes.map(\.entry.fields.eventType) == [
+                            OutboundEventType.sendAccepted, OutboundEventType.sendAccepted, OutboundEventType.sendAccepted,
+                            OutboundEventType.sendAccepted, OutboundEventType.sendFailed, OutboundEventType.sendFailed,
+                        ])
                     for (request, outcome) in zip(requests, outcomes) {
                         #expect(try outcome.headerJSON()["request_position"]?.integer == request.entry.fields.position)
                     }

@@ -1,15 +1,15 @@
+import Access
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Ledger
 import LedgerStore
 import PostgresNIO
-import Access
+import RecordkeeperCore
 import RecordsTestSupport
 import Server
 import Testing
 import WhatsApp
-import RecordkeeperCore
 
 /// Unauthenticated callers cannot grow the ledger at will (issue 12, finding 17): forged
 /// deliveries past a budget are counted, not recorded one by one.

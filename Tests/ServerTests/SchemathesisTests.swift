@@ -2,10 +2,10 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import RecordkeeperCore
 import TestGraphServer
 import Testing
 import WhatsApp
-import RecordkeeperCore
 
 /// Where the schemathesis venv is (`scripts/schemathesis.sh --install-only`, run by
 /// `scripts/test.sh`).
@@ -52,42 +52,42 @@ struct SchemathesisTests {
     func documentAndServiceAgree() async throws {
         _ = try SchemathesisEnvironment.requirePython()
         try await TestGraphServer.with { graph in
-        try await withScratchDatabase(servicePrefix: "rk_schemathesis") { database in
-            try await withTemporaryDirectory { work in
-                var cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
-                cli.environment["WHATSAPP_APP_SECRET"] = WebhookDeliveries.appSecret
-                cli.environment["WHATSAPP_VERIFY_TOKEN"] = WebhookDeliveries.verifyToken
-                cli.environment["WHATSAPP_ACCESS_TOKEN"] = TestGraphServer.accessToken
-                cli.environment["WHATSAPP_GRAPH_URL"] = graph.baseURL
-                try await CLICheckpointTests.succeed(cli, ["migrate"])
-                try await CLICheckpointTests.succeed(cli, ["users", "add", "desk", "--role", "agent"])
-                let issued = try await cli.run(["tokens", "issue", "desk", "--expires", "1d", "--json"])
-                #expect(issued.exitCode == 0, "\(issued.transcript)")
-                let agentToken = try #require(try JSONValue.parse(Array(issued.stdout.utf8)).text("token"))
+            try await withScratchDatabase(servicePrefix: "rk_schemathesis") { database in
+                try await withTemporaryDirectory { work in
+                    var cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
+                    cli.environment["WHATSAPP_APP_SECRET"] = WebhookDeliveries.appSecret
+                    cli.environment["WHATSAPP_VERIFY_TOKEN"] = WebhookDeliveries.verifyToken
+                    cli.environment["WHATSAPP_ACCESS_TOKEN"] = TestGraphServer.accessToken
+                    cli.environment["WHATSAPP_GRAPH_URL"] = graph.baseURL
+                    try await CLICheckpointTests.succeed(cli, ["migrate"])
+                    try await CLICheckpointTests.succeed(cli, ["users", "add", "desk", "--role", "agent"])
+                    let issued = try await cli.run(["tokens", "issue", "desk", "--expires", "1d", "--json"])
+                    #expect(issued.exitCode == 0, "\(issued.transcript)")
+                    let agentToken = try #require(try JSONValue.parse(Array(issued.stdout.utf8)).text("token"))
 
-                var serveEnvironment = cli.environment
-                serveEnvironment["RECORDKEEPER_ADMIN_TOKEN"] = Self.adminToken
-                let port = try freeLocalPort()
-                let serve = try ChildProcess.spawn(
-                    cli.binary, ["serve", "--port", String(port)], environment: serveEnvironment, workingDirectory: work.path,
-                    outputDirectory: work, label: "serve")
-                let base = "http://127.0.0.1:\(port)"
-                do {
-                    _ = try await waitForHTTP("\(base)/readyz", from: serve, within: .seconds(60))
-                    try await Self.seedConversation(base)
-                    let run = try await Self.runSchemathesis(base: base, agentToken: agentToken, work: work)
-                    #expect(run.exitCode == 0, "scripts/schemathesis.sh found disagreements (its summary is at the end):\n\(run.output.suffix(16000))")
-                } catch {
-                    serve.send(SIGKILL)
-                    _ = try? await serve.waitForExit(timeout: .seconds(30))
-                    throw error
+                    var serveEnvironment = cli.environment
+                    serveEnvironment["RECORDKEEPER_ADMIN_TOKEN"] = Self.adminToken
+                    let port = try freeLocalPort()
+                    let serve = try ChildProcess.spawn(
+                        cli.binary, ["serve", "--port", String(port)], environment: serveEnvironment, workingDirectory: work.path,
+                        outputDirectory: work, label: "serve")
+                    let base = "http://127.0.0.1:\(port)"
+                    do {
+                        _ = try await waitForHTTP("\(base)/readyz", from: serve, within: .seconds(60))
+                        try await Self.seedConversation(base)
+                        let run = try await Self.runSchemathesis(base: base, agentToken: agentToken, work: work)
+                        #expect(run.exitCode == 0, "scripts/schemathesis.sh found disagreements (its summary is at the end):\n\(run.output.suffix(16000))")
+                    } catch {
+                        serve.send(SIGKILL)
+                        _ = try? await serve.waitForExit(timeout: .seconds(30))
+                        throw error
+                    }
+                    serve.send(SIGTERM)
+                    let termination = try await serve.waitForExit(timeout: .seconds(60))
+                    #expect(termination == .exited(0), "serve ended with \(termination); stderr:\n\(serve.stderr.suffix(4000))")
+                    #expect(!serve.stderr.contains("answered 500"), "serve logged an unexpected error:\n\(serve.stderr.suffix(4000))")
                 }
-                serve.send(SIGTERM)
-                let termination = try await serve.waitForExit(timeout: .seconds(60))
-                #expect(termination == .exited(0), "serve ended with \(termination); stderr:\n\(serve.stderr.suffix(4000))")
-                #expect(!serve.stderr.contains("answered 500"), "serve logged an unexpected error:\n\(serve.stderr.suffix(4000))")
             }
-        }
         }
     }
 

@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,7 +6,6 @@ import HummingbirdTesting
 import Ledger
 import LedgerStore
 import NIOCore
-import Access
 import RecordkeeperCore
 import RecordsTestSupport
 import Testing
@@ -45,8 +45,10 @@ struct ScopeHardeningTests {
                 let id = try #require(found)
                 // Finding 4: the id is opaque: it carries no phone number, and the old form of an id
                 // (the base64 of the conversation's stream) names no conversation.
-                let decoded = Data(base64Encoded: id.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-                    + String(repeating: "=", count: (4 - id.count % 4) % 4)) ?? Data()
+                let decoded =
+                    Data(
+                        base64Encoded: id.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+                            + String(repeating: "=", count: (4 - id.count % 4) % 4)) ?? Data()
                 #expect(!String(decoding: decoded, as: UTF8.self).contains(Self.citizen.waID!), "the conversation id reveals the phone number")
                 let oldForm = Data(F.stream(Self.citizen).utf8).base64EncodedString()
                     .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
@@ -90,8 +92,11 @@ struct ScopeHardeningTests {
             let denied = try await StaffAccessTests.headers(db, type: AccessEvents.denied)
             for user in ["agent-auditor", "agent-admin"] {
                 let theirs = denied.filter { $0.text("user") == user }
-                #expect(theirs.contains { $0.text("route") == "GET /v1/conversations/{id}/messages" && Self.records($0).contains { $0.hasPrefix("conversation:") } },
-                        "no access.denied for \(user)'s probe: \(theirs)")
+                #expect(
+                    theirs.contains {
+                        $0.text("route") == "GET /v1/conversations/{id}/messages" && Self.records($0).contains { $0.hasPrefix("conversation:") }
+                    },
+                    "no access.denied for \(user)'s probe: \(theirs)")
             }
             #expect(denied.contains { $0.text("user") == "agent-auditor" && Self.records($0).contains { $0.hasPrefix("send:") } })
         }

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,7 +6,6 @@ import HummingbirdTesting
 import Ledger
 import LedgerStore
 import NIOCore
-import Events
 import RecordkeeperCore
 import RecordsTestSupport
 import Server
@@ -24,11 +24,20 @@ struct SendAPITests {
     /// One request of each kind the send API takes, and what Meta must receive in it.
     static let requests: [(kind: String, body: String)] = [
         ("text", #"{"type":"text","text":{"body":"Your permit is ready — مرحبا 👋","preview_url":false}}"#),
-        ("template", #"{"type":"template","template":{"name":"appointment_reminder","language":{"code":"en_US"},"components":[{"type":"body","parameters":[{"type":"text","text":"Ana"}]}]}}"#),
+        (
+            "template",
+            #"{"type":"template","template":{"name":"appointment_reminder","language":{"code":"en_US"},"components":[{"type":"body","parameters":[{"type":"text","text":"Ana"}]}]}}"#
+        ),
         ("image", #"{"type":"image","image":{"id":"1013859600285441","caption":"Map"}}"#),
         ("document", #"{"type":"document","document":{"link":"https://example.org/permit.pdf","filename":"permit.pdf"}}"#),
-        ("interactive", #"{"type":"interactive","interactive":{"type":"button","body":{"text":"Confirm your appointment?"},"action":{"buttons":[{"type":"reply","reply":{"id":"yes","title":"Confirm"}},{"type":"reply","reply":{"id":"no","title":"Cancel"}}]}}}"#),
-        ("interactive", #"{"type":"interactive","interactive":{"type":"list","body":{"text":"Pick a department"},"action":{"button":"Departments","sections":[{"title":"City","rows":[{"id":"housing","title":"Housing"}]}]}}}"#),
+        (
+            "interactive",
+            #"{"type":"interactive","interactive":{"type":"button","body":{"text":"Confirm your appointment?"},"action":{"buttons":[{"type":"reply","reply":{"id":"yes","title":"Confirm"}},{"type":"reply","reply":{"id":"no","title":"Cancel"}}]}}}"#
+        ),
+        (
+            "interactive",
+            #"{"type":"interactive","interactive":{"type":"list","body":{"text":"Pick a department"},"action":{"button":"Departments","sections":[{"title":"City","rows":[{"id":"housing","title":"Housing"}]}]}}}"#
+        ),
         ("reaction", #"{"type":"reaction","reaction":{"message_id":"wamid.citizen-1","emoji":"👍"}}"#),
         ("location", #"{"type":"location","location":{"latitude":47.6,"longitude":-122.3,"name":"City Hall"}}"#),
         ("mark_read", #"{"type":"mark_read","message_id":"wamid.citizen-1"}"#),
@@ -57,10 +66,12 @@ struct SendAPITests {
             let sent = await graph.sentMessages()
             let records = try await Self.records(db)
             let requested = records.filter { $0.entry.fields.eventType == OutboundEventType.sendRequested }
-            #expect(sent.map(\.body) == requested.map { record -> [UInt8] in
-                if case .bytes(let bytes) = record.payload { return bytes }
-                return []
-            })
+            #expect(
+                sent.map(\.body)
+                    == requested.map { record -> [UInt8] in
+                        if case .bytes(let bytes) = record.payload { return bytes }
+                        return []
+                    })
             let markRead = try JSONValue.parse(try #require(sent.last).body)
             #expect(markRead == .object(["messaging_product": .string("whatsapp"), "status": .string("read"), "message_id": .string("wamid.citizen-1")]))
 
@@ -193,8 +204,10 @@ struct SendAPITests {
                     (#"{"type":"text","text":{"body":"\#(String(repeating: "a", count: 4097))"}}"#, .unprocessableContent, "invalid_field", "text.body"),
                     (#"{"type":"image","image":{"id":"1","link":"https://x.org/a.png"}}"#, .unprocessableContent, "invalid_field", "image.id"),
                     (#"{"type":"image","image":{"link":"http://x.org/a.png"}}"#, .unprocessableContent, "invalid_field", "image.link"),
-                    (#"{"type":"interactive","interactive":{"type":"button","body":{"text":"?"},"action":{"buttons":[{"type":"reply","reply":{"id":"a","title":"This title is far too long"}}]}}}"#,
-                     .unprocessableContent, "invalid_field", "interactive.action.buttons[0].reply.title"),
+                    (
+                        #"{"type":"interactive","interactive":{"type":"button","body":{"text":"?"},"action":{"buttons":[{"type":"reply","reply":{"id":"a","title":"This title is far too long"}}]}}}"#,
+                        .unprocessableContent, "invalid_field", "interactive.action.buttons[0].reply.title"
+                    ),
                     (#"{"type":"text","text":{"body":"x"},"to":"15550001111"}"#, .unprocessableContent, "invalid_field", "to"),
                 ]
                 for item in cases {

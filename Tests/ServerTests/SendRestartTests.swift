@@ -3,10 +3,10 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
+import RecordkeeperCore
 import TestGraphServer
 import Testing
 import WhatsApp
-import RecordkeeperCore
 
 /// `recordkeeper serve` killed (SIGKILL) in the middle of a send queue, then started again: every
 /// request is sent exactly once. Requests that were in flight when it died (Meta got them, the
@@ -73,7 +73,9 @@ struct SendRestartTests {
         for (index, citizen) in citizens.enumerated() {
             let body = WebhookDeliveries.textDelivery(
                 wamid: "wamid.restart-in-\(index)", waID: citizen, timestamp: Int64(Date().timeIntervalSince1970))
-            #expect(try await request(http, serve.base, "/webhooks/whatsapp", body: body, headers: ["X-Hub-Signature-256": WebhookDeliveries.signature(body)]).status == 200)
+            #expect(
+                try await request(http, serve.base, "/webhooks/whatsapp", body: body, headers: ["X-Hub-Signature-256": WebhookDeliveries.signature(body)])
+                    .status == 200)
         }
         var conversations: [String] = []
         for _ in 0..<300 where conversations.count < citizens.count {
@@ -104,7 +106,9 @@ struct SendRestartTests {
             let json = try JSONValue.parse(sent.body)
             guard let wamid = sent.answeredID, let callback = json.text("biz_opaque_callback_data"), let to = json.text("to") else { continue }
             let body = statusDelivery(wamid: wamid, to: to, callback: callback)
-            #expect(try await request(http, serve.base, "/webhooks/whatsapp", body: body, headers: ["X-Hub-Signature-256": WebhookDeliveries.signature(body)]).status == 200)
+            #expect(
+                try await request(http, serve.base, "/webhooks/whatsapp", body: body, headers: ["X-Hub-Signature-256": WebhookDeliveries.signature(body)])
+                    .status == 200)
         }
         var statuses: [String] = []
         for _ in 0..<600 {

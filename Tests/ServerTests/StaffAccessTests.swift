@@ -1,3 +1,5 @@
+import Access
+import Classification
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,8 +8,6 @@ import Ledger
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import Access
-import Classification
 import RecordkeeperCore
 import RecordsTestSupport
 import Server
@@ -71,7 +71,8 @@ struct StaffAccessTests {
                 let forged = try await app.execute(uri: "/v1/session", method: .delete, headers: [.cookie: sessionCookie]) { $0.status }
                 #expect(forged == .forbidden)
                 let signOut = try await app.execute(
-                    uri: "/v1/session", method: .delete, headers: [.cookie: sessionCookie, AccessControlMiddleware.csrfHeader: "fetch"]) { $0.status }
+                    uri: "/v1/session", method: .delete, headers: [.cookie: sessionCookie, AccessControlMiddleware.csrfHeader: "fetch"]
+                ) { $0.status }
                 #expect(signOut == .noContent)
                 let after = try await app.execute(uri: "/v1/session", method: .get, headers: [.cookie: sessionCookie]) { $0.status }
                 #expect(after == .unauthorized)
@@ -119,7 +120,8 @@ struct StaffAccessTests {
 
                 // Revoked through the API by an admin: refused from the next request.
                 let revocation = try await app.execute(
-                    uri: "/v1/staff/tokens/\(tokenID)", method: .delete, headers: [.authorization: "Bearer \(Self.bootstrap)"]) { $0.status }
+                    uri: "/v1/staff/tokens/\(tokenID)", method: .delete, headers: [.authorization: "Bearer \(Self.bootstrap)"]
+                ) { $0.status }
                 #expect(revocation == .ok)
                 #expect(try await Self.status(app, "/v1/conversations", token: revoked) == .unauthorized)
 
@@ -139,7 +141,9 @@ struct StaffAccessTests {
 
     // MARK: Masking and the read audit
 
-    @Test("an SSN is category 3 with its reason; shown to a records officer, masked for a reader without clearance, withheld from an auditor; every view listed for the auditor")
+    @Test(
+        "an SSN is category 3 with its reason; shown to a records officer, masked for a reader without clearance, withheld from an auditor; every view listed for the auditor"
+    )
     func maskingAndReadAudit() async throws {
         try await withMigratedDatabase { db in
             let (tokens, position, otherTeam) = try await db.withStore { _, store in
@@ -207,9 +211,10 @@ struct StaffAccessTests {
                 let raised = try await app.execute(
                     uri: "/v1/conversations/\(id)/messages/\(position)/classification", method: .put,
                     headers: [.authorization: "Bearer \(tokens[.supervisor]!)", .contentType: "application/json"],
-                    body: ByteBuffer(string: #"{"category":4,"reason":"medical context in the thread"}"#)) { response in
-                        (response.status, try JSONValue.parse(Array(response.body.readableBytesView)))
-                    }
+                    body: ByteBuffer(string: #"{"category":4,"reason":"medical context in the thread"}"#)
+                ) { response in
+                    (response.status, try JSONValue.parse(Array(response.body.readableBytesView)))
+                }
                 #expect(raised.0 == .ok && raised.1["previous_category"]?.integer == 3)
                 try await SendAPITests.eventually {
                     try await Self.firstItem(app, timeline, headers: [.authorization: "Bearer \(tokens[.recordsOfficer]!)"])["category"] as? Int == 4
@@ -230,7 +235,8 @@ struct StaffAccessTests {
                 let viewers = Set(entries.compactMap { $0["user"] as? String })
                 #expect(viewers.isSuperset(of: ["records-officer", "bootstrap-admin", "agent-general"]))
                 let breakGlass = entries.filter { $0["break_glass"] as? Bool == true }
-                #expect(breakGlass.contains { $0["reason"] as? String == "records request 2026-114" && ($0["masked"] as? [Int])?.contains(Int(position)) == true })
+                #expect(
+                    breakGlass.contains { $0["reason"] as? String == "records request 2026-114" && ($0["masked"] as? [Int])?.contains(Int(position)) == true })
                 let (_, byUser) = try await get(app, "/v1/access?user=auditor", token: tokens[.auditor]!)
                 let denied = (byUser["items"] as? [[String: Any]] ?? []).filter { $0["outcome"] as? String == "denied" }
                 #expect(denied.contains { $0["route"] as? String == "GET /v1/conversations/{id}/messages" })

@@ -37,16 +37,19 @@ struct VerifierOrphanAndExportTests {
 
     static let demo = "(SELECT id FROM ledgers WHERE name = 'demo')"
 
-
     /// `recordkeeper verify --ledger NAME --json`, with or without the master key.
-    func recordkeeper(_ cli: RecordkeeperCLI, ledger: String, masterKey: Bool = true) async throws -> (exitCode: Int32?, output: SwiftOutput?, transcript: String) {
+    func recordkeeper(
+        _ cli: RecordkeeperCLI, ledger: String, masterKey: Bool = true
+    ) async throws -> (exitCode: Int32?, output: SwiftOutput?, transcript: String) {
         let result = try await cli.run(
             ["verify", "--json", "--ledger", ledger], overrides: masterKey ? [:] : ["RECORDKEEPER_MASTER_KEY": nil])
         return (result.exitCode, try? result.json(SwiftOutput.self), result.transcript)
     }
 
     /// `tools/verify_ledger.py --database … --ledger NAME --json` (it exports as section 15 says).
-    func independent(_ database: ScratchDatabase, work: URL, ledger: String, masterKey: Bool = true) async throws -> (exitCode: Int32?, output: PythonOutput?, transcript: String) {
+    func independent(
+        _ database: ScratchDatabase, work: URL, ledger: String, masterKey: Bool = true
+    ) async throws -> (exitCode: Int32?, output: PythonOutput?, transcript: String) {
         let python = try await Python.find(work: work)
         let script = TestEnvironment.repositoryRoot.appendingPathComponent("tools/verify_ledger.py").path
         var arguments = [script, "--database", database.serviceURL, "--ledger", ledger, "--json"]

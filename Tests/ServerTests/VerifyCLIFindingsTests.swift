@@ -39,7 +39,6 @@ struct VerifyCLIFindingsTests {
         var findings: [Finding]?
     }
 
-
     /// `tools/verify_ledger.py` on the demo ledger, with the master key.
     func independent(_ database: ScratchDatabase, work: URL) async throws -> (exitCode: Int32?, output: PythonOutput, transcript: String) {
         let python = try await Python.find(work: work)

@@ -22,7 +22,10 @@ struct WebhookDatabaseOutageTests {
             await EmbeddedCluster.stopIfRunning(serve.clusterDirectory, scratch: serve.work)
             let verify = try await RecordkeeperCLI(workDirectory: serve.work, environment: serve.environment).run(["verify", "--ledger", "main", "--json"])
             #expect(verify.exitCode == 0, "\(verify.transcript)")
-            struct Report: Decodable { var ok: Bool; var entries: Int }
+            struct Report: Decodable {
+                var ok: Bool
+                var entries: Int
+            }
             let report = try verify.json(Report.self)
             #expect(report.ok)
             #expect(report.entries == 7, "3 before the outage + 4 retried after it, each once")
@@ -45,10 +48,11 @@ struct WebhookDatabaseOutageTests {
             }
             #expect(during.allSatisfy { $0 == 503 }, "while PostgreSQL is down every delivery is answered 503, got \(during)")
             // PostgreSQL is back; Meta retries the same deliveries.
-            try await pgCtl([
-                "-D", cluster.path, "-l", cluster.appendingPathComponent("restart.log").path, "-w",
-                "-o", "-c listen_addresses=127.0.0.1 -p \(pgPort) -c unix_socket_directories=''", "start",
-            ], work: work)
+            try await pgCtl(
+                [
+                    "-D", cluster.path, "-l", cluster.appendingPathComponent("restart.log").path, "-w",
+                    "-o", "-c listen_addresses=127.0.0.1 -p \(pgPort) -c unix_socket_directories=''", "start",
+                ], work: work)
             var after: [Int] = []
             for attempt in 0..<20 {
                 after = []

@@ -1,17 +1,17 @@
+import Events
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Ledger
 import LedgerStore
+import Messaging
 import NIOCore
 import PostgresNIO
-import Events
-import Messaging
+import RecordkeeperCore
 import RecordsTestSupport
 import Server
 import Testing
 import WhatsApp
-import RecordkeeperCore
 import Workers
 
 /// The webhook relay (issue 5, item 5): through the real webhook route and application, a
@@ -214,9 +214,12 @@ struct WebhookRelayTests {
         let policy = RelayRetryPolicy(random: { 0.5 })
         #expect((1...10).map { policy.delay(afterAttempt: $0) } == [10, 20, 40, 80, 160, 320, 640, 1280, 2560, 3600].map { Duration.seconds($0) })
         let queued = LedgerTimestamp(microseconds: 1_000_000_000_000)
-        #expect(policy.retryTime(afterAttempt: 1, retryAfter: nil, queuedAt: queued, now: queued) == LedgerTimestamp(microseconds: queued.microseconds + 10_000_000))
-        #expect(policy.retryTime(afterAttempt: 1, retryAfter: .seconds(120), queuedAt: queued, now: queued)
-            == LedgerTimestamp(microseconds: queued.microseconds + 120_000_000), "a longer Retry-After is honoured")
+        #expect(
+            policy.retryTime(afterAttempt: 1, retryAfter: nil, queuedAt: queued, now: queued) == LedgerTimestamp(microseconds: queued.microseconds + 10_000_000)
+        )
+        #expect(
+            policy.retryTime(afterAttempt: 1, retryAfter: .seconds(120), queuedAt: queued, now: queued)
+                == LedgerTimestamp(microseconds: queued.microseconds + 120_000_000), "a longer Retry-After is honoured")
         let low = RelayRetryPolicy(random: { 0 }).retryTime(afterAttempt: 1, retryAfter: nil, queuedAt: queued, now: queued)
         #expect(low == LedgerTimestamp(microseconds: queued.microseconds + 8_000_000), "jitter: 20 % shorter at the low end")
         let late = LedgerTimestamp(microseconds: queued.microseconds + 7 * 24 * 3_600_000_000 - 1_000_000)

@@ -33,11 +33,13 @@ struct WhatsAppEndToEndTests {
                         for change in entry["changes"]?.array ?? [] {
                             let value = change["value"]
                             for message in value?["messages"]?.array ?? [] {
-                                let contact = value?["contacts"]?.array?.first { $0.text("wa_id") == message.text("from") }
+                                let contact =
+                                    value?["contacts"]?.array?.first { $0.text("wa_id") == message.text("from") }
                                     ?? value?["contacts"]?.array?.first { $0.text("user_id") == message.text("from_user_id") }
                                 expected[message.text("id") ?? ""] = (
                                     message, value?["metadata"]?.text("phone_number_id"), value?["metadata"]?.text("display_phone_number"),
-                                    contact?["profile"])
+                                    contact?["profile"]
+                                )
                             }
                         }
                     }
@@ -96,7 +98,8 @@ struct WhatsAppEndToEndTests {
                 try await db.withStore { client, store in
                     let rows = try await client.query(
                         "SELECT count(*) FROM ledger_payloads WHERE position(\(ByteBuffer(bytes: original.prefix(64))) in sealed) > 0",
-                        logger: MigratedDatabase.logger).collect()
+                        logger: MigratedDatabase.logger
+                    ).collect()
                     #expect(try rows.first?.decode(Int64.self) == 0, "no payload holds the media bytes in clear")
                     let report = try await store.verify(ledger: "main")
                     #expect(report.failure == nil)

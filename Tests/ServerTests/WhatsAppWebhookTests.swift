@@ -5,10 +5,10 @@ import HummingbirdTesting
 import Ledger
 import LedgerStore
 import NIOCore
+import RecordkeeperCore
 import Server
 import Testing
 import WhatsApp
-import RecordkeeperCore
 
 /// `GET/POST /webhooks/whatsapp` over real HTTP on loopback and a real database: the handshake,
 /// authentication, every item recorded once before 200, nothing authentic lost.
@@ -119,7 +119,9 @@ struct WhatsAppWebhookTests {
             let batched = try JSONValue.parse(try WebhookDeliveries.fixture("batched"))
             for entry in batched["entry"]?.array ?? [] {
                 for change in entry["changes"]?.array ?? [] {
-                    let single: JSONValue = .object(["object": .string("whatsapp_business_account"), "entry": .array([.object(["id": entry["id"] ?? .null, "changes": .array([change])])])])
+                    let single: JSONValue = .object([
+                        "object": .string("whatsapp_business_account"), "entry": .array([.object(["id": entry["id"] ?? .null, "changes": .array([change])])]),
+                    ])
                     let body = try single.encoded()
                     try await client.deliver(body, signature: WebhookDeliveries.signature(body)) { #expect($0.status == .ok) }
                 }

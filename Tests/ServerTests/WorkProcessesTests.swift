@@ -18,13 +18,19 @@ struct WorkProcessesTests {
         let masterKey = TestEnvironment.randomMasterKeyBase64()
         let apart = try await Self.run(masterKey: masterKey, label: "apart") { cli, work, port in
             [
-                try ChildProcess.spawn(cli.binary, ["serve", "--no-workers", "--port", String(port)], environment: cli.environment, workingDirectory: work.path, outputDirectory: work, label: "serve-http"),
+                try ChildProcess.spawn(
+                    cli.binary, ["serve", "--no-workers", "--port", String(port)], environment: cli.environment, workingDirectory: work.path,
+                    outputDirectory: work, label: "serve-http"),
                 try ChildProcess.spawn(cli.binary, ["work"], environment: cli.environment, workingDirectory: work.path, outputDirectory: work, label: "work-1"),
                 try ChildProcess.spawn(cli.binary, ["work"], environment: cli.environment, workingDirectory: work.path, outputDirectory: work, label: "work-2"),
             ]
         }
         let together = try await Self.run(masterKey: masterKey, label: "together") { cli, work, port in
-            [try ChildProcess.spawn(cli.binary, ["serve", "--port", String(port)], environment: cli.environment, workingDirectory: work.path, outputDirectory: work, label: "serve")]
+            [
+                try ChildProcess.spawn(
+                    cli.binary, ["serve", "--port", String(port)], environment: cli.environment, workingDirectory: work.path, outputDirectory: work,
+                    label: "serve")
+            ]
         }
         #expect(apart.eventCounts == together.eventCounts, "the same events, each as often")
         #expect(apart.eventCounts["conversation.routed"] == Self.citizens.count, "each conversation routed once")
@@ -100,12 +106,13 @@ struct WorkProcessesTests {
             var last: [String: Int] = [:]
             for _ in 0..<600 {
                 let counts = try await eventCounts(client)
-                let behind = try await client.query(
-                    """
-                    SELECT count(*)::int8 FROM projection_state s JOIN ledger_heads h ON h.ledger_id = s.ledger_id
-                    WHERE s.last_position < h.position
-                    """, logger: testLogger
-                ).collect().first?.decode(Int64.self) ?? 1
+                let behind =
+                    try await client.query(
+                        """
+                        SELECT count(*)::int8 FROM projection_state s JOIN ledger_heads h ON h.ledger_id = s.ledger_id
+                        WHERE s.last_position < h.position
+                        """, logger: testLogger
+                    ).collect().first?.decode(Int64.self) ?? 1
                 if behind == 0, counts == last, counts["conversation.routed"] == citizens.count {
                     break
                 }
@@ -117,9 +124,10 @@ struct WorkProcessesTests {
             request.headers.add(name: "X-Recordkeeper-Access-Reason", value: "test comparison")
             let response = try await http.execute(request, timeout: .seconds(30))
             let body = try JSONValue.parse(Array(try await response.body.collect(upTo: 1 << 20).readableBytesView))
-            let conversations = body["items"]?.array?.map { item in
-                "\(item.text("id") ?? "?") team=\(item.text("team") ?? "-") state=\(item.text("state") ?? "-")"
-            } ?? []
+            let conversations =
+                body["items"]?.array?.map { item in
+                    "\(item.text("id") ?? "?") team=\(item.text("team") ?? "-") state=\(item.text("state") ?? "-")"
+                } ?? []
             return Outcome(eventCounts: try await eventCounts(client), conversations: conversations.sorted())
         }
     }

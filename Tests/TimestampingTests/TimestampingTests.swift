@@ -1,7 +1,7 @@
-import LocalTSA
 import AsyncHTTPClient
 import Crypto
 import Foundation
+import LocalTSA
 import Testing
 import Timestamping
 

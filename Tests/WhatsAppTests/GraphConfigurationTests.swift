@@ -1,5 +1,5 @@
-import Testing
 import TestGraphServer
+import Testing
 import WhatsApp
 
 /// TLS for every remote connection; the token required and never shown.

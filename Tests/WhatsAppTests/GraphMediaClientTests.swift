@@ -1,5 +1,5 @@
-import Testing
 import TestGraphServer
+import Testing
 import WhatsApp
 
 /// The media client against the fake Graph API: the paths that end with bytes.
@@ -61,7 +61,8 @@ struct GraphMediaClientTests {
         try await TestGraphServer.with { graph in
             let bytes = sampleMedia()
             let media = await graph.register(bytes: bytes)
-            let fetched = try await graphClient(graph).fetch(mediaID: media.id, webhookURL: media.url, metaSHA256: media.sha256Hex.uppercased(), maxBytes: 1 << 20)
+            let fetched = try await graphClient(graph).fetch(
+                mediaID: media.id, webhookURL: media.url, metaSHA256: media.sha256Hex.uppercased(), maxBytes: 1 << 20)
             #expect(fetched.bytes == bytes)
         }
     }

@@ -1,5 +1,5 @@
-import Testing
 import TestGraphServer
+import Testing
 import WhatsApp
 
 /// Each way a media fetch fails becomes a Graph error of its own kind.

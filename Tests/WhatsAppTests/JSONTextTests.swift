@@ -1,7 +1,7 @@
 import Foundation
+import RecordkeeperCore
 import Testing
 import WhatsApp
-import RecordkeeperCore
 
 /// The JSON parser and writer behind the archived form of webhook items.
 @Suite("JSON text")
@@ -30,26 +30,33 @@ struct JSONTextTests {
     @Test("numbers keep their kind and value")
     func numbers() throws {
         let value = try JSONValue.parse(Array(#"[0,-1,9223372036854775807,1.5,-122.9007,1e3,2.0,9223372036854775808,1E-7]"#.utf8))
-        #expect(value == .array([
-            .integer(0), .integer(-1), .integer(Int64.max), .double(1.5), .double(-122.9007), .double(1000), .double(2),
-            .double(9_223_372_036_854_775_808), .double(1e-7),
-        ]))
-        #expect(String(decoding: try JSONValue.array([.double(-122.9007), .double(47.0379), .integer(3)]).encoded(), as: UTF8.self)
+        #expect(
+            value
+                == .array([
+                    .integer(0), .integer(-1), .integer(Int64.max), .double(1.5), .double(-122.9007), .double(1000), .double(2),
+                    .double(9_223_372_036_854_775_808), .double(1e-7),
+                ]))
+        #expect(
+            String(decoding: try JSONValue.array([.double(-122.9007), .double(47.0379), .integer(3)]).encoded(), as: UTF8.self)
                 == "[-122.9007,47.0379,3]")
     }
 
-    @Test("keys are written sorted; control characters escaped", arguments: [
-        (#"{"b":1,"a":{"d":null,"c":[true,false]}}"#, #"{"a":{"c":[true,false],"d":null},"b":1}"#),
-        ("[\"\\u0001\"]", #"["\u0001"]"#),
-    ])
+    @Test(
+        "keys are written sorted; control characters escaped",
+        arguments: [
+            (#"{"b":1,"a":{"d":null,"c":[true,false]}}"#, #"{"a":{"c":[true,false],"d":null},"b":1}"#),
+            ("[\"\\u0001\"]", #"["\u0001"]"#),
+        ])
     func writing(input: String, expected: String) throws {
         #expect(String(decoding: try JSONValue.parse(Array(input.utf8)).encoded(), as: UTF8.self) == expected)
     }
 
-    @Test("what is not JSON is refused", arguments: [
-        "", " ", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "+1", ".5", "1e", "tru", "nul", "\"abc", "\"\\x\"", "\"\\ud83d\"",
-        "\"a\u{01}b\"", "{a:1}", "[1 2]", "1 2", "{\"a\" 1}", "NaN", "[1e999]",
-    ])
+    @Test(
+        "what is not JSON is refused",
+        arguments: [
+            "", " ", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "+1", ".5", "1e", "tru", "nul", "\"abc", "\"\\x\"", "\"\\ud83d\"",
+            "\"a\u{01}b\"", "{a:1}", "[1 2]", "1 2", "{\"a\" 1}", "NaN", "[1e999]",
+        ])
     func invalid(text: String) {
         #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(Array(text.utf8)) }
     }

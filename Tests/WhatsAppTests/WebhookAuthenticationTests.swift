@@ -14,8 +14,10 @@ struct WebhookAuthenticationTests {
         #expect(WebhookSignatureVerifier.signatureHeader(for: Self.rfc4231Body, secret: "Jefe") == Self.rfc4231Header)
         let verifier = WebhookSignatureVerifier(secrets: [.init(app: "app-a", secret: "other"), .init(app: "app-b", secret: "Jefe")])
         #expect(try verifier.verify(signatureHeader: Self.rfc4231Header, body: Self.rfc4231Body) == "app-b")
-        #expect(try verifier.verify(signatureHeader: Self.rfc4231Header.uppercased().replacingOccurrences(of: "SHA256=", with: "sha256="),
-                                    body: Self.rfc4231Body) == "app-b", "hex case does not matter")
+        #expect(
+            try verifier.verify(
+                signatureHeader: Self.rfc4231Header.uppercased().replacingOccurrences(of: "SHA256=", with: "sha256="),
+                body: Self.rfc4231Body) == "app-b", "hex case does not matter")
     }
 
     @Test("the exact bytes are signed: Meta's escaped form and a re-serialised form differ")
@@ -30,15 +32,17 @@ struct WebhookAuthenticationTests {
         }
     }
 
-    @Test("missing, malformed and wrong signatures are rejected with their reason", arguments: [
-        (nil, WebhookSignatureVerifier.Rejection.missingSignature),
-        ("", .malformedSignature),
-        ("sha1=5bdcc146bf60754e6a042426089575c75a003f08", .malformedSignature),
-        ("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec384", .malformedSignature),
-        ("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec384z", .malformedSignature),
-        ("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", .malformedSignature),
-        ("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3844", .signatureMismatch),
-    ] as [(String?, WebhookSignatureVerifier.Rejection)])
+    @Test(
+        "missing, malformed and wrong signatures are rejected with their reason",
+        arguments: [
+            (nil, WebhookSignatureVerifier.Rejection.missingSignature),
+            ("", .malformedSignature),
+            ("sha1=5bdcc146bf60754e6a042426089575c75a003f08", .malformedSignature),
+            ("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec384", .malformedSignature),
+            ("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec384z", .malformedSignature),
+            ("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", .malformedSignature),
+            ("sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3844", .signatureMismatch),
+        ] as [(String?, WebhookSignatureVerifier.Rejection)])
     func rejections(header: String?, expected: WebhookSignatureVerifier.Rejection) {
         let verifier = WebhookSignatureVerifier(secrets: [.init(app: "app", secret: "Jefe")])
         #expect(throws: expected) { try verifier.verify(signatureHeader: header, body: Self.rfc4231Body) }

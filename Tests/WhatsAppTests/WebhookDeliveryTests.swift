@@ -1,7 +1,7 @@
 import Foundation
+import RecordkeeperCore
 import Testing
 import WhatsApp
-import RecordkeeperCore
 
 @Suite("Webhook delivery parsing")
 struct WebhookDeliveryTests {
@@ -85,9 +85,11 @@ struct WebhookDeliveryTests {
         #expect(names == ["Sheena Nelson", "Lee", "Kim"])
     }
 
-    @Test("statuses, value errors and other fields", arguments: [
-        ("status_sent", "sent"), ("status_delivered", "delivered"), ("status_read", "read"), ("status_played", "played"), ("status_failed", "failed"),
-    ])
+    @Test(
+        "statuses, value errors and other fields",
+        arguments: [
+            ("status_sent", "sent"), ("status_delivered", "delivered"), ("status_read", "read"), ("status_played", "played"), ("status_failed", "failed"),
+        ])
     func statuses(fixture: String, state: String) throws {
         let delivery = try WebhookDelivery.parse(try Fixtures.bytes(fixture))
         #expect(delivery.problems.isEmpty)
@@ -133,7 +135,8 @@ struct WebhookDeliveryTests {
         #expect(unknown.items.isEmpty)
         #expect(unknown.problems.count == 1)
         #expect(unknown.problems[0].contains("brand_new_field_2027"))
-        let noID = #"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"2"},"messages":[{"from":"3","type":"text","text":{"body":"x"}}]}}]}]}"#
+        let noID =
+            #"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"2"},"messages":[{"from":"3","type":"text","text":{"body":"x"}}]}}]}]}"#
         let partial = try WebhookDelivery.parse(Array(noID.utf8))
         #expect(partial.items.isEmpty)
         #expect(partial.problems.first?.contains("has no id") == true)

@@ -36,8 +36,9 @@ struct ZstdCommandLineTests {
 
     /// Runs the `zstd` tool with `input` on standard input and returns standard output.
     static func runZstd(_ arguments: [String], input: [UInt8]) throws -> [UInt8] {
-        guard let tool = ["/usr/bin/zstd", "/usr/local/bin/zstd", "/opt/homebrew/bin/zstd"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        guard
+            let tool = ["/usr/bin/zstd", "/usr/local/bin/zstd", "/opt/homebrew/bin/zstd"]
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
         else {
             throw ToolMissing()
         }

@@ -1,5 +1,5 @@
-public import LedgerStore
 public import Ledger
+public import LedgerStore
 import RecordkeeperCore
 
 /// What one staff access showed or was refused, for ``AccessEvents``.

@@ -18,7 +18,7 @@ public struct AccessLogProjection: Projection {
         for record in records {
             let fields = record.entry.fields
             guard let header = try? JSONValue.parse(Array(fields.header.utf8)), let user = header.text("user"), let action = header.text("action"),
-                  let route = header.text("route"), let credential = header.text("credential")
+                let route = header.text("route"), let credential = header.text("credential")
             else {
                 logger.warning("skipping an access event whose header does not fit", metadata: ["position": "\(fields.position)"])
                 continue

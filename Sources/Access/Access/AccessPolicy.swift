@@ -1,4 +1,5 @@
 public import Classification
+
 /// The role × action matrix (docs/access.md), in one place. The server asks it for every
 /// request; `AccessMatrixTests` checks every route against it for every role, and that
 /// docs/access.md shows the same table.
@@ -58,7 +59,9 @@ public enum AccessPolicy {
     }()
 
     /// The actions an auditor with a granted content clearance may also perform.
-    public static let contentGrantActions: Set<StaffAction> = [.conversationsList, .conversationRead, .messagesRead, .mediaDownload, .contentSearch, .notesRead]
+    public static let contentGrantActions: Set<StaffAction> = [
+        .conversationsList, .conversationRead, .messagesRead, .mediaDownload, .contentSearch, .notesRead,
+    ]
 
     /// The grant of one role for one action; nil: refused.
     public static func grant(_ role: StaffRole, _ action: StaffAction) -> Grant? {

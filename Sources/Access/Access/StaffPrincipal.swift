@@ -1,4 +1,5 @@
 public import Classification
+
 /// Who is asking: a signed-in staff member (session), a staff API token, or the bootstrap admin
 /// token (`RECORDKEEPER_ADMIN_TOKEN`).
 public struct StaffPrincipal: Sendable, Hashable {

@@ -1,5 +1,5 @@
-public import LedgerStore
 import Ledger
+public import LedgerStore
 import RecordkeeperCore
 
 /// The ledger events of integrations: an integration added (a token issued) and revoked.

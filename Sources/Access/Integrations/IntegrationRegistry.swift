@@ -98,7 +98,7 @@ public struct IntegrationRegistry: Sendable {
             "SELECT name, token_sha256 FROM integrations WHERE token_id = \(ByteBuffer(bytes: digest.id)) AND revoked_at IS NULL", logger: logger)
         var match: String?
         for try await (name, stored) in rows.decode((String, ByteBuffer).self)
-            where digest.constantTimeEquals(TokenDigest(bytes: Array(stored.readableBytesView))) {
+        where digest.constantTimeEquals(TokenDigest(bytes: Array(stored.readableBytesView))) {
             match = name
         }
         return match

@@ -1,12 +1,11 @@
+public import Classification
 import Foundation
 public import Ledger
 public import LedgerStore
 public import Logging
-public import PostgresNIO
 import NIOCore
-
+public import PostgresNIO
 import RecordkeeperCore
-public import Classification
 
 /// Staff accounts, roles, teams, API tokens and their authentication (tables of migration
 /// 0009), each change recorded in the ledger (``StaffEvents``).
@@ -115,7 +114,8 @@ public struct StaffDirectory: StaffAuthenticating {
     @discardableResult
     public func setRole(_ role: StaffRole, granted: Bool, user name: String, actor: String) async throws -> Bool {
         try await change(user: name) { connection, userID in
-            let rows = granted
+            let rows =
+                granted
                 ? try await connection.query(
                     "INSERT INTO staff_roles (user_id, role) VALUES (\(userID), \(role.rawValue)) ON CONFLICT DO NOTHING RETURNING 1", logger: logger)
                 : try await connection.query(
@@ -124,7 +124,10 @@ public struct StaffDirectory: StaffAuthenticating {
             for try await _ in rows.decode(Int.self) { changed = true }
             guard changed else { return false }
             try await record(
-                [try StaffEvents.event(granted ? StaffEvents.roleGranted : StaffEvents.roleRevoked, user: name, actor: actor, fields: ["role": .string(role.rawValue)])],
+                [
+                    try StaffEvents.event(
+                        granted ? StaffEvents.roleGranted : StaffEvents.roleRevoked, user: name, actor: actor, fields: ["role": .string(role.rawValue)])
+                ],
                 what: "changing the roles of \(name)")
             return true
         }
@@ -135,7 +138,8 @@ public struct StaffDirectory: StaffAuthenticating {
     public func setTeam(_ team: String, member: Bool, user name: String, actor: String) async throws -> Bool {
         guard StaffUser.isValidName(team) else { throw StaffError.invalidTeam(team) }
         return try await change(user: name) { connection, userID in
-            let rows = member
+            let rows =
+                member
                 ? try await connection.query(
                     "INSERT INTO staff_teams (user_id, team) VALUES (\(userID), \(team)) ON CONFLICT DO NOTHING RETURNING 1", logger: logger)
                 : try await connection.query("DELETE FROM staff_teams WHERE user_id = \(userID) AND team = \(team) RETURNING 1", logger: logger)
@@ -323,8 +327,7 @@ public struct StaffDirectory: StaffAuthenticating {
               AND u.disabled_at IS NULL
             """, logger: logger)
         for try await (stored, scopes, name, roles, teams, clearance) in rows.decode((ByteBuffer, [String]?, String, [String], [String], Int32?).self)
-            where digest.constantTimeEquals(TokenDigest(bytes: Array(stored.readableBytesView)))
-        {
+        where digest.constantTimeEquals(TokenDigest(bytes: Array(stored.readableBytesView))) {
             var held = Set(roles.compactMap(StaffRole.init(rawValue:)))
             if let scopes { held.formIntersection(scopes.compactMap(StaffRole.init(rawValue:))) }
             return StaffPrincipal(

@@ -1,5 +1,5 @@
-public import LedgerStore
 import Ledger
+public import LedgerStore
 public import RecordkeeperCore
 
 /// The ledger events of staff administration and sign-in (docs/access.md, "Staff events").

@@ -105,7 +105,8 @@ extension StaffDirectory {
         if let sealed = account.sealed {
             guard let totp, !totp.isEmpty else { throw SignInRefusal.totpRequired }
             guard let masterKey else { throw StaffError.masterKeyRequired }
-            let secret = String(decoding: try SealedSecret.open(sealed.readableBytesView, purpose: StaffPasswords.totpPurpose(name), master: masterKey), as: UTF8.self)
+            let secret = String(
+                decoding: try SealedSecret.open(sealed.readableBytesView, purpose: StaffPasswords.totpPurpose(name), master: masterKey), as: UTF8.self)
             guard let matched = TOTPEnrollment.matchingStep(secret: secret, code: totp, at: now), matched > (account.lastStep ?? Int64.min) else {
                 try await failed(key, reason: "wrong_totp")
                 throw SignInRefusal.invalidTOTP
@@ -151,7 +152,9 @@ extension StaffDirectory {
         try await store.client.query(
             "UPDATE staff_sessions SET ended_at = now() WHERE session_sha256 = \(ByteBuffer(bytes: digest.bytes)) AND ended_at IS NULL",
             logger: logger)
-        try await record([try StaffEvents.event(StaffEvents.sessionEnded, user: user, actor: "staff:\(user)", fields: ["session": .string(digest.idHex)])], what: "the sign-out of \(user)")
+        try await record(
+            [try StaffEvents.event(StaffEvents.sessionEnded, user: user, actor: "staff:\(user)", fields: ["session": .string(digest.idHex)])],
+            what: "the sign-out of \(user)")
     }
 
     /// Whether `password` matches `hash` (nil: the account has none, or there is no account:

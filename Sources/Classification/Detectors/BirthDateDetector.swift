@@ -15,7 +15,10 @@ enum BirthDateDetector {
         var found: [Range<Int>] = []
         var index = 0
         while index < bytes.count {
-            guard ScanText.isDigit(bytes[index]), index == 0 || !ScanText.isWordByte(bytes[index - 1]) else { index += 1; continue }
+            guard ScanText.isDigit(bytes[index]), index == 0 || !ScanText.isWordByte(bytes[index - 1]) else {
+                index += 1
+                continue
+            }
             var groups: [Int] = []
             var lengths: [Int] = []
             var separator: UInt8?
@@ -37,7 +40,9 @@ enum BirthDateDetector {
                 separator = bytes[end]
                 end += 1
             }
-            let boundedAfter = end == bytes.count || !(ScanText.isWordByte(bytes[end]) || (bytes[end] == separator && end + 1 < bytes.count && ScanText.isDigit(bytes[end + 1])))
+            let boundedAfter =
+                end == bytes.count
+                || !(ScanText.isWordByte(bytes[end]) || (bytes[end] == separator && end + 1 < bytes.count && ScanText.isDigit(bytes[end + 1])))
             if groups.count == 3, boundedAfter, isDate(groups, lengths) { found.append(index..<end) }
             index = max(end, index + 1)
             while index < bytes.count, ScanText.isWordByte(bytes[index]) { index += 1 }

@@ -1,5 +1,5 @@
-public import LedgerStore
 public import Ledger
+public import LedgerStore
 import RecordkeeperCore
 
 /// The event type of classification decisions (docs/classification.md).

@@ -1,5 +1,5 @@
-public import LedgerStore
 import Ledger
+public import LedgerStore
 import PostgresNIO
 
 /// Why a staff classification change was refused.

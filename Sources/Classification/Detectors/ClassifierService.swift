@@ -3,8 +3,8 @@ public import Ledger
 public import LedgerStore
 public import Logging
 import PostgresNIO
-public import ServiceLifecycle
 import RecordkeeperCore
+public import ServiceLifecycle
 
 /// The classifier: a `Service` that classifies every recorded message with the sensitive-data
 /// detectors and records each decision as `record.classified` (docs/classification.md).

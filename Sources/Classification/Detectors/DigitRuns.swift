@@ -21,7 +21,10 @@ enum DigitRuns {
         let count = bytes.count
         func at(_ i: Int) -> UInt8? { i >= 0 && i < count ? bytes[i] : nil }
         while index < count {
-            guard ScanText.isDigit(bytes[index]) else { index += 1; continue }
+            guard ScanText.isDigit(bytes[index]) else {
+                index += 1
+                continue
+            }
             // Digits right after a letter belong to a word (`A123`, `WDL123`): skip the word.
             if let previous = at(index - 1), ScanText.isASCIILetter(previous) || previous >= 0x80 {
                 while index < count, ScanText.isWordByte(bytes[index]) { index += 1 }

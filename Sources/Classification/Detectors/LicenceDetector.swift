@@ -20,7 +20,10 @@ enum LicenceDetector {
         var index = 0
         func isTokenByte(_ byte: UInt8) -> Bool { ScanText.isWordByte(byte) || byte == UInt8(ascii: "*") }
         while index < bytes.count {
-            guard isTokenByte(bytes[index]) else { index += 1; continue }
+            guard isTokenByte(bytes[index]) else {
+                index += 1
+                continue
+            }
             var end = index
             while end < bytes.count, isTokenByte(bytes[end]) { end += 1 }
             let token = Array(bytes[index..<end])

@@ -36,7 +36,8 @@ struct ScanText {
     func nearestContext(to range: Range<Int>, among: Set<Context>) -> Context? {
         var best: (distance: Int, context: Context)?
         for word in contextWords where among.contains(word.context) && isNear(word.range, range) {
-            let distance = word.range.upperBound <= range.lowerBound
+            let distance =
+                word.range.upperBound <= range.lowerBound
                 ? range.lowerBound - word.range.upperBound : 2 * (word.range.lowerBound - range.upperBound) + 1
             if best == nil || distance < best!.distance { best = (distance, word.context) }
         }

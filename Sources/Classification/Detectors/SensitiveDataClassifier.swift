@@ -13,10 +13,12 @@ public enum SensitiveDataClassifier {
     /// Every finding in `text`, in text order, overlaps resolved.
     public static func findings(in text: String) -> [SensitiveFinding] {
         let scan = ScanText(text)
-        let all = NumberDetectors.findings(in: scan) + LicenceDetector.findings(in: scan) + BirthDateDetector.findings(in: scan)
+        let all =
+            NumberDetectors.findings(in: scan) + LicenceDetector.findings(in: scan) + BirthDateDetector.findings(in: scan)
             + HealthTermDetector.findings(in: scan)
         let ranked = all.sorted {
-            let left = precedence.firstIndex(of: $0.kind)!, right = precedence.firstIndex(of: $1.kind)!
+            let left = precedence.firstIndex(of: $0.kind)!
+            let right = precedence.firstIndex(of: $1.kind)!
             return left != right ? left < right : $0.utf8Range.lowerBound < $1.utf8Range.lowerBound
         }
         var kept: [SensitiveFinding] = []

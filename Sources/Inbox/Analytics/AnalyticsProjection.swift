@@ -1,9 +1,9 @@
+import Events
 import Ledger
 public import LedgerStore
 public import Logging
-public import PostgresNIO
-import Events
 import Messaging
+public import PostgresNIO
 
 /// The `analytics` projection (docs/api.md, "Analytics"): the facts team figures are computed
 /// from, metadata only. One row per message — `whatsapp.message.received` (inbound; an echo of a
@@ -46,14 +46,15 @@ public struct AnalyticsProjection: Projection {
                 // A mark-as-read is not a message; a request naming no citizen has no conversation.
                 let hasConversation = !(header.citizen?.keys ?? []).isEmpty || fields.stream.split(separator: "/").count >= 3
                 guard header.kind != OutboundMessage.markRead, hasConversation else { continue }
-                let plain = (1...32).contains(header.via.utf8.count)
+                let plain =
+                    (1...32).contains(header.via.utf8.count)
                     && header.via.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "_") }
                 let via = plain ? header.via : "unknown"
                 try await insertMessage(ledger: ledger, record: record, direction: "outbound", via: via, on: connection, logger: logger)
             default:
                 guard let kind = InboxContractEvent.kinds[fields.eventType],
-                      let header = ContractEvent.header(InboxContractEvent.Header.self, of: record), !header.conversation.isEmpty,
-                      kind != "routed" || !(header.team ?? "").isEmpty
+                    let header = ContractEvent.header(InboxContractEvent.Header.self, of: record), !header.conversation.isEmpty,
+                    kind != "routed" || !(header.team ?? "").isEmpty
                 else {
                     logger.warning("analytics: skipping an inbox event whose header does not fit", metadata: ["position": "\(fields.position)"])
                     continue

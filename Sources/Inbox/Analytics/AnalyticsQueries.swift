@@ -50,10 +50,10 @@ public struct AnalyticsCalendar: Sendable {
     public func start(of day: String) -> Date? {
         let parts = day.split(separator: "-", omittingEmptySubsequences: false)
         guard day.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              day.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }),
-              let year = Int(parts[0]), let month = Int(parts[1]), let dayOfMonth = Int(parts[2]), year >= 1970,
-              let start = calendar.date(from: DateComponents(year: year, month: month, day: dayOfMonth)),
-              date(of: start) == day
+            day.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let dayOfMonth = Int(parts[2]), year >= 1970,
+            let start = calendar.date(from: DateComponents(year: year, month: month, day: dayOfMonth)),
+            date(of: start) == day
         else { return nil }
         return start
     }

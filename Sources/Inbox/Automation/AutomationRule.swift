@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import RecordkeeperCore
 
 /// One automation rule (docs/operations.md, "Automation"): an automatic reply to citizens,
@@ -75,13 +75,14 @@ public struct AutomationRuleSet: Sendable, Hashable {
     /// The JSON document (docs/api.md, "Automation rules"): the event payload and the API body.
     public var json: JSONValue {
         var members: [String: JSONValue] = [
-            "rules": .array(rules.map { rule in
-                var object: [String: JSONValue] = [
-                    "id": .string(rule.id), "kind": .string(rule.kind.rawValue), "text": .string(rule.text), "enabled": .bool(rule.enabled),
-                ]
-                object["phone_number_id"] = rule.phoneNumberID.map { .string($0) } ?? .null
-                return .object(object)
-            })
+            "rules": .array(
+                rules.map { rule in
+                    var object: [String: JSONValue] = [
+                        "id": .string(rule.id), "kind": .string(rule.kind.rawValue), "text": .string(rule.text), "enabled": .bool(rule.enabled),
+                    ]
+                    object["phone_number_id"] = rule.phoneNumberID.map { .string($0) } ?? .null
+                    return .object(object)
+                })
         ]
         members["business_hours"] = businessHours?.json ?? .null
         return .object(members)

@@ -3,7 +3,7 @@ public import Ledger
 public import LedgerStore
 public import Logging
 public import PostgresNIO
-public import RecordkeeperCore
+import RecordkeeperCore
 
 /// The event type of automation configuration (docs/operations.md, "Automation").
 public enum AutomationEventType {
@@ -117,7 +117,7 @@ public struct AutomationRulesProjection: Projection {
         for record in records {
             let fields = record.entry.fields
             guard case .bytes(let bytes)? = record.payload, let json = try? JSONValue.parse(bytes),
-                  let set = try? AutomationRuleSet(json: json.withoutVersion)
+                let set = try? AutomationRuleSet(json: json.withoutVersion)
             else {
                 logger.warning("skipping an automation.rules.set whose payload cannot be read", metadata: ["position": "\(fields.position)"])
                 continue

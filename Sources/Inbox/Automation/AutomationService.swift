@@ -1,11 +1,11 @@
+import Events
 public import Foundation
-public import Ledger
+import Ledger
 public import LedgerStore
 public import Logging
+import Messaging
 import PostgresNIO
 public import ServiceLifecycle
-import Events
-import Messaging
 
 /// The automation service (docs/operations.md, "Automation"): answers received messages with
 /// the automation rules in force, each reply a send request through the normal send path

@@ -62,9 +62,10 @@ public struct BusinessHours: Sendable, Hashable {
     public var json: JSONValue {
         var days: [String: JSONValue] = [:]
         for day in Weekday.allCases {
-            days[day.rawValue] = .array((weekly[day] ?? []).map {
-                .object(["open": .string(Self.clock($0.open)), "close": .string(Self.clock($0.close))])
-            })
+            days[day.rawValue] = .array(
+                (weekly[day] ?? []).map {
+                    .object(["open": .string(Self.clock($0.open)), "close": .string(Self.clock($0.close))])
+                })
         }
         return .object(["timezone": .string(timezone), "weekly": .object(days)])
     }
@@ -93,7 +94,7 @@ public struct BusinessHours: Sendable, Hashable {
             for (index, element) in list.enumerated() {
                 let at = "\(field)[\(index)]"
                 guard let open = element.text("open").flatMap(Self.minutes), let close = element.text("close").flatMap(Self.minutes),
-                      element.object?.count == 2
+                    element.object?.count == 2
                 else {
                     throw AutomationRuleError(field: at, "an interval is {\"open\": \"HH:MM\", \"close\": \"HH:MM\"} in 24-hour local time")
                 }
@@ -113,7 +114,7 @@ public struct BusinessHours: Sendable, Hashable {
     static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
-              (0...24).contains(hour), (0...59).contains(minute), hour < 24 || minute == 0
+            (0...24).contains(hour), (0...59).contains(minute), hour < 24 || minute == 0
         else { return nil }
         return hour * 60 + minute
     }

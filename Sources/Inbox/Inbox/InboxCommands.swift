@@ -1,8 +1,8 @@
+public import Access
 public import Foundation
 public import Ledger
 public import LedgerStore
-public import RecordkeeperCore
-public import Access
+import RecordkeeperCore
 
 /// Why an inbox command was refused.
 public enum InboxCommandError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -81,13 +81,15 @@ public struct InboxCommands: Sendable {
                 throw InboxCommandError.notAllowed("an agent may unassign only themselves; this conversation is assigned to \(current)")
             }
             if transfer, let team, !principal.teams.contains(team) {
-                throw InboxCommandError.notAllowed("an agent may move a conversation only to one of their own teams; ask a supervisor to transfer it to \(team)")
+                throw InboxCommandError.notAllowed(
+                    "an agent may move a conversation only to one of their own teams; ask a supervisor to transfer it to \(team)")
             }
         }
         var events: [NewEvent] = []
         if transfer, let team {
-            events.append(try InboxEvents.routed(
-                conversation: item.conversationID, team: team, rule: "transfer", previousTeam: item.team, actor: principal.actor, at: time))
+            events.append(
+                try InboxEvents.routed(
+                    conversation: item.conversationID, team: team, rule: "transfer", previousTeam: item.team, actor: principal.actor, at: time))
         }
         if assignee != item.assignee || (transfer && assignee != nil) {
             events.append(try InboxEvents.assigned(conversation: item.conversationID, team: team, assignee: assignee, actor: principal.actor, at: time))
@@ -116,10 +118,14 @@ public struct InboxCommands: Sendable {
             event = isOpen ? nil : try InboxEvents.reopened(conversation: item.conversationID, automatic: false, actor: principal.actor, at: time)
             after = isOpen ? item.state : "reopened"
         case "pending":
-            event = item.state == "pending" ? nil : try InboxEvents.stateChanged(InboxEventType.pending, conversation: item.conversationID, actor: principal.actor, at: time)
+            event =
+                item.state == "pending"
+                ? nil : try InboxEvents.stateChanged(InboxEventType.pending, conversation: item.conversationID, actor: principal.actor, at: time)
             after = "pending"
         default:
-            event = item.state == "closed" ? nil : try InboxEvents.stateChanged(InboxEventType.closed, conversation: item.conversationID, actor: principal.actor, at: time)
+            event =
+                item.state == "closed"
+                ? nil : try InboxEvents.stateChanged(InboxEventType.closed, conversation: item.conversationID, actor: principal.actor, at: time)
             after = "closed"
         }
         let receipts = try await store.append(event.map { [$0] } ?? [], to: ledger)
@@ -155,7 +161,9 @@ public struct InboxCommands: Sendable {
     /// Marks a conversation read for the caller up to `{"position": n}` (default: its latest
     /// message, `latest`). An empty body is the default.
     /// - Returns: the read position and the recorded event's position.
-    public func markRead(_ item: InboxItem, body: [UInt8], latest: Int64, by principal: StaffPrincipal, at time: LedgerTimestamp = .now()) async throws -> (read: Int64, position: Int64) {
+    public func markRead(
+        _ item: InboxItem, body: [UInt8], latest: Int64, by principal: StaffPrincipal, at time: LedgerTimestamp = .now()
+    ) async throws -> (read: Int64, position: Int64) {
         var position = latest
         if !body.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) {
             let shape = #"{"position": n} (or no body: up to the latest message)"#
@@ -177,7 +185,9 @@ public struct InboxCommands: Sendable {
     }
 
     /// Records a new routing rule set (validated: ``RoutingRulesError``).
-    public func setRoutingRules(body: [UInt8], by principal: StaffPrincipal, at time: LedgerTimestamp = .now()) async throws -> (rules: RoutingRuleSet, position: Int64) {
+    public func setRoutingRules(
+        body: [UInt8], by principal: StaffPrincipal, at time: LedgerTimestamp = .now()
+    ) async throws -> (rules: RoutingRuleSet, position: Int64) {
         let rules = try RoutingRuleSet.parse(body)
         let receipt = try await store.append(try InboxEvents.rulesSet(rules, actor: principal.actor, at: time), to: ledger)
         return (rules, receipt.position)

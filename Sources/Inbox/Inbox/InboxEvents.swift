@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 public import Ledger
 public import LedgerStore
-public import RecordkeeperCore
+import RecordkeeperCore
 
 /// The event types of the team inbox (docs/api.md, "Team inbox").
 public enum InboxEventType {
@@ -74,7 +74,8 @@ public enum InboxEvents {
 
     /// `note.added`: the text goes to the payload only.
     public static func noteAdded(conversation: String, noteID: String, text: String, actor: String, at time: LedgerTimestamp = .now()) throws -> NewEvent {
-        try event(InboxEventType.noteAdded, conversation: conversation, ["note_id": .string(noteID)], payloadExtra: ["text": .string(text)], actor: actor, at: time)
+        try event(
+            InboxEventType.noteAdded, conversation: conversation, ["note_id": .string(noteID)], payloadExtra: ["text": .string(text)], actor: actor, at: time)
     }
 
     /// `conversation.read_marked`: `user` has read the conversation up to ledger `position`.

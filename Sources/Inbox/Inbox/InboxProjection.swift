@@ -1,9 +1,9 @@
 import Ledger
 public import LedgerStore
 public import Logging
+import Messaging
 public import PostgresNIO
 import RecordkeeperCore
-import Messaging
 
 /// The `inbox` projection (docs/api.md, "Team inbox"): each conversation's team, assignee and
 /// state, the notes' metadata, each staff member's read position, and the routing rule set in
@@ -65,7 +65,9 @@ public struct InboxProjection: Projection {
                         SET read_position = EXCLUDED.read_position, marked_position = EXCLUDED.marked_position
                     """, logger: logger)
             default:
-                try await applyConversation(fields.eventType, header: header, conversation: conversation, position: position, time: time, ledger: ledger, on: connection, logger: logger)
+                try await applyConversation(
+                    fields.eventType, header: header, conversation: conversation, position: position, time: time, ledger: ledger, on: connection, logger: logger
+                )
             }
         }
     }

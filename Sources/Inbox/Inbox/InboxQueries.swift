@@ -1,11 +1,11 @@
+public import Access
 public import Foundation
 import Ledger
 public import LedgerStore
 import Logging
+import Messaging
 import PostgresNIO
 import RecordkeeperCore
-public import Access
-import Messaging
 
 /// A conversation as the team inbox shows it to one staff member.
 public struct InboxItem: Sendable, Equatable {

@@ -1,12 +1,12 @@
+import Classification
 import Foundation
-import NIOConcurrencyHelpers
 public import Ledger
 public import LedgerStore
 public import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
-public import ServiceLifecycle
 import RecordkeeperCore
-import Classification
+public import ServiceLifecycle
 
 /// The inbox router: a `Service` that routes every new conversation to a team by the routing
 /// rules in force (``RoutingRuleSet``) and reopens a closed conversation when the citizen
@@ -120,8 +120,9 @@ public final class InboxRouter: Service, Sendable {
             GROUP BY i.conversation_id ORDER BY min(m.position)
             """, logger: logger)
         for try await (conversation, message) in reopen.decode((String, Int64).self) {
-            events.append(try InboxEvents.reopened(
-                conversation: conversation, automatic: true, messagePosition: message, actor: InboxEvents.routerActor, at: now))
+            events.append(
+                try InboxEvents.reopened(
+                    conversation: conversation, automatic: true, messagePosition: message, actor: InboxEvents.routerActor, at: now))
         }
         if !events.isEmpty {
             let receipts = try await store.append(events, to: ledger)

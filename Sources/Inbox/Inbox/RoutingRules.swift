@@ -171,7 +171,8 @@ public struct RoutingRule: Sendable, Hashable {
     }
 
     static func clock(_ minutes: Int) -> String {
-        let hours = minutes / 60, rest = minutes % 60
+        let hours = minutes / 60
+        let rest = minutes % 60
         return (hours < 10 ? "0" : "") + "\(hours):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 
@@ -179,7 +180,7 @@ public struct RoutingRule: Sendable, Hashable {
     static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
-              (0...24).contains(hours), (0...59).contains(minutes), hours * 60 + minutes <= 24 * 60
+            (0...24).contains(hours), (0...59).contains(minutes), hours * 60 + minutes <= 24 * 60
         else { return nil }
         return hours * 60 + minutes
     }
@@ -192,7 +193,7 @@ public struct RoutingRule: Sendable, Hashable {
                 field: "\(field).\(unknown)", "is not a field of a rule (id, team, phone_number_ids, keywords, days, from, to)")
         }
         guard let id = members["id"]?.string, (1...64).contains(id.count), id != "default", id != "transfer",
-              id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") })
+            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") })
         else {
             throw RoutingRulesError.invalid(
                 field: "\(field).id", "must be 1 to 64 letters, digits, '.', '_' or '-' (not \"default\" or \"transfer\")")

@@ -1,12 +1,12 @@
+public import Access
+public import Classification
 public import Foundation
 import Ledger
 public import LedgerStore
+import Messaging
 import NIOCore
 import PostgresNIO
 import RecordkeeperCore
-public import Access
-public import Classification
-import Messaging
 
 /// The team each conversation is routed to, for the caller's scope (agents see their teams'
 /// conversations only). The server gives the team lookup of its other conversation routes.
@@ -137,7 +137,7 @@ public struct ContentSearch: Sendable {
                 before = candidate.position
                 scanned += 1
                 guard visible.contains(candidate.conversationID),
-                      let hit = try await hit(candidate, ledger: ref, clearance: clearance)
+                    let hit = try await hit(candidate, ledger: ref, clearance: clearance)
                 else { continue }
                 hits.append(hit)
                 if hits.count > limit { break }
@@ -180,8 +180,9 @@ public struct ContentSearch: Sendable {
             """, logger: store.logger)
         var found: [Candidate] = []
         for try await (position, conversation, direction, occurred, category, source) in rows.decode((Int64, String, String, Int64, Int16?, String?).self) {
-            found.append(Candidate(
-                position: position, conversationID: conversation, direction: direction, occurredUs: occurred, category: category, source: source))
+            found.append(
+                Candidate(
+                    position: position, conversationID: conversation, direction: direction, occurredUs: occurred, category: category, source: source))
         }
         return found
     }
@@ -221,7 +222,8 @@ public struct ContentSearch: Sendable {
         if let clearance {
             if category > clearance {
                 masked = true
-                shown = decidedByDetectors && category != .specialHandling && !detected.findings.isEmpty
+                shown =
+                    decidedByDetectors && category != .specialHandling && !detected.findings.isEmpty
                     ? SensitiveDataMasker.mask(text, findings: detected.findings) : nil
             }
         } else {

@@ -1,12 +1,12 @@
+import Events
 import Foundation
-public import Ledger
+import Ledger
 public import LedgerStore
 public import Logging
 import NIOCore
 import PostgresNIO
-public import ServiceLifecycle
 import RecordkeeperCore
-import Events
+public import ServiceLifecycle
 
 /// The content search indexer (docs/operations.md, "Search"): a `Service` that reads every
 /// message entry (`whatsapp.message.received`, `message.send.requested`) in ledger order,

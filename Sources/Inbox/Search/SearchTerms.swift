@@ -1,5 +1,5 @@
-import Foundation
 import Classification
+import Foundation
 
 /// The words of a text as content search knows them (docs/operations.md, "Search"): lower
 /// case, diacritics folded (`Café` → `cafe`), split at anything that is not a letter or a digit,

@@ -60,7 +60,8 @@ public struct Checkpoint: Hashable, Sendable {
             throw .malformedBody("the tree size \"\(sizeText)\" is not a decimal number without leading zeros")
         }
         guard let rootBytes = Data(base64Encoded: lines[2]), rootBytes.count == 32,
-              rootBytes.base64EncodedString() == lines[2] else {
+            rootBytes.base64EncodedString() == lines[2]
+        else {
             throw .malformedBody("the root hash is not the base64 of 32 bytes")
         }
         var chainHead: LedgerDigest?

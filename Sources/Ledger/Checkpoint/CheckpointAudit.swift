@@ -55,16 +55,20 @@ public struct CheckpointAudit: Sendable {
                 let note = try SignedNote(parsing: text)
                 let checkpoint = try Checkpoint(parsingBody: note.text)
                 result.checkpoint = checkpoint
-                let originOK = logName.map { checkpoint.origin == CheckpointOrigin.origin(logName: $0, ledger: ledger) }
+                let originOK =
+                    logName.map { checkpoint.origin == CheckpointOrigin.origin(logName: $0, ledger: ledger) }
                     ?? (CheckpointOrigin.ledger(fromOrigin: checkpoint.origin) == ledger)
                 let candidates = trustedKeys.filter { $0.name == checkpoint.origin }
                 if !candidates.contains(where: { $0.verifies(note) }) {
                     result.failure = .signatureInvalid
-                    result.reason = CheckpointError.noValidSignature(
-                        origin: checkpoint.origin, trusted: candidates.map(\.description)).description
+                    result.reason =
+                        CheckpointError.noValidSignature(
+                            origin: checkpoint.origin, trusted: candidates.map(\.description)
+                        ).description
                 } else if !originOK {
                     result.failure = .originMismatch
-                    result.reason = "the checkpoint's origin \(checkpoint.origin) is not ledger \(ledger)'s"
+                    result.reason =
+                        "the checkpoint's origin \(checkpoint.origin) is not ledger \(ledger)'s"
                         + (logName.map { " (expected \(CheckpointOrigin.origin(logName: $0, ledger: ledger)))" } ?? "")
                 } else {
                     pendingBySize[checkpoint.treeSize, default: []].append(results.count)
@@ -91,11 +95,13 @@ public struct CheckpointAudit: Sendable {
         for index in indices {
             guard let checkpoint = results[index].checkpoint else { continue }
             if checkpoint.rootHash != root {
-                fail(index, .rootMismatch, at: Int64(treeSize),
-                     "the first \(treeSize) entries hash to root \(root.hex), but the checkpoint says \(checkpoint.rootHash.hex): history was rewritten")
+                fail(
+                    index, .rootMismatch, at: Int64(treeSize),
+                    "the first \(treeSize) entries hash to root \(root.hex), but the checkpoint says \(checkpoint.rootHash.hex): history was rewritten")
             } else if let head = checkpoint.chainHead, head != chainHead {
-                fail(index, .chainHeadMismatch, at: Int64(treeSize),
-                     "the entry hash at position \(treeSize) is \(chainHead.hex), but the checkpoint's chain head is \(head.hex)")
+                fail(
+                    index, .chainHeadMismatch, at: Int64(treeSize),
+                    "the entry hash at position \(treeSize) is \(chainHead.hex), but the checkpoint's chain head is \(head.hex)")
             } else {
                 results[index].verified = true
                 results[index].reason = "root and chain head match the ledger at tree size \(treeSize)"
@@ -107,8 +113,9 @@ public struct CheckpointAudit: Sendable {
     public mutating func finish(ledgerLength: Int64) {
         for (size, indices) in pendingBySize {
             for index in indices {
-                fail(index, .beyondHead, at: ledgerLength + 1,
-                     "the checkpoint covers \(size) entries but the ledger has only \(ledgerLength): its tail was truncated")
+                fail(
+                    index, .beyondHead, at: ledgerLength + 1,
+                    "the checkpoint covers \(size) entries but the ledger has only \(ledgerLength): its tail was truncated")
             }
         }
         pendingBySize = [:]

@@ -20,7 +20,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case .malformedVerifierKey(let why):
             return "not a verifier key (expected NAME+KEYID+BASE64): \(why)"
         case .invalidLogName(let name):
-            return "log name \"\(name)\" is not usable: use a schema-less URL such as records.example.gov (letters, digits, '.', '-', '_', '/'; no spaces, no '+')"
+            return
+                "log name \"\(name)\" is not usable: use a schema-less URL such as records.example.gov (letters, digits, '.', '-', '_', '/'; no spaces, no '+')"
         case .noValidSignature(let origin, let trusted):
             let keys = trusted.isEmpty ? "no trusted key names this origin" : "trusted keys: \(trusted.joined(separator: ", "))"
             return "no signature on the checkpoint for \(origin) verifies with a trusted key (\(keys))"

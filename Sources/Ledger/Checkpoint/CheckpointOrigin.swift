@@ -13,15 +13,16 @@ public enum CheckpointOrigin {
         let allowed = logName.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"),
-                 UInt8(ascii: "_"), UInt8(ascii: "/"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"),
+                UInt8(ascii: "_"), UInt8(ascii: "/"):
                 return true
             default:
                 return false
             }
         }
         guard !logName.isEmpty, logName.utf8.count <= 200, allowed,
-              !logName.hasPrefix("/"), !logName.hasSuffix("/"), !logName.contains("//") else {
+            !logName.hasPrefix("/"), !logName.hasSuffix("/"), !logName.contains("//")
+        else {
             throw .invalidLogName(logName)
         }
     }

@@ -61,7 +61,8 @@ public struct NoteVerifierKey: Hashable, Sendable, CustomStringConvertible {
     /// Whether `signature` is this key's valid signature of `text`.
     public func verifies(_ signature: NoteSignature, of text: String) -> Bool {
         guard signature.name == name, signature.keyID == keyID, signature.signature.count == 64,
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey)
+        else { return false }
         return key.isValidSignature(signature.signature, for: Array(text.utf8))
     }
 

@@ -83,8 +83,10 @@ extension ProjectionRunner: Service {
                 if progress.applied > 0 { onApplied?(projection.name, status.ledger) }
                 logger.debug(
                     "projection caught up",
-                    metadata: ["projection": "\(status.projection)", "ledger": "\(status.ledger)", "applied": "\(progress.applied)",
-                               "position": "\(progress.lastPosition)"])
+                    metadata: [
+                        "projection": "\(status.projection)", "ledger": "\(status.ledger)", "applied": "\(progress.applied)",
+                        "position": "\(progress.lastPosition)",
+                    ])
             } catch {
                 if Task.isCancelled { return }  // shutting down: the transaction was rolled back
                 logger.error(

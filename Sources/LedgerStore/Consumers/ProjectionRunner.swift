@@ -151,8 +151,10 @@ public final class ProjectionRunner: Sendable {
                 if forced || version < projection.version {
                     logger.notice(
                         "resetting projection to replay it from position 1",
-                        metadata: ["projection": "\(projection.name)", "ledger": "\(ledger.name)", "stored_version": "\(version)",
-                                   "version": "\(projection.version)"])
+                        metadata: [
+                            "projection": "\(projection.name)", "ledger": "\(ledger.name)", "stored_version": "\(version)",
+                            "version": "\(projection.version)",
+                        ])
                     try await projection.reset(ledger: ledger, on: connection, logger: logger)
                     version = projection.version
                     last = 0
@@ -209,9 +211,10 @@ public final class ProjectionRunner: Sendable {
             guard let entry = stored[ledger] else { continue }
             for projection in projections {
                 let state = entry.states[projection.name]
-                result.append(ProjectionStatus(
-                    projection: projection.name, ledger: ledger, storedVersion: state?.0, version: projection.version,
-                    lastPosition: state?.1 ?? 0, headPosition: entry.head, updatedAt: state?.2))
+                result.append(
+                    ProjectionStatus(
+                        projection: projection.name, ledger: ledger, storedVersion: state?.0, version: projection.version,
+                        lastPosition: state?.1 ?? 0, headPosition: entry.head, updatedAt: state?.2))
             }
         }
         return result

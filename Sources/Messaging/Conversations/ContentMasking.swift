@@ -1,6 +1,6 @@
-public import WhatsApp
 public import Classification
 public import RecordkeeperCore
+import WhatsApp
 
 /// What a reader sees of a message, given its data category and the reader's clearance
 /// (docs/access.md, "Masking").

@@ -49,14 +49,14 @@ public struct ConversationIDCodec: Sendable {
         let plaintext: [UInt8]
         if let keys {
             guard bytes.count > 28, let box = try? AES.GCM.SealedBox(combined: bytes),
-                  let opened = try? AES.GCM.open(box, using: keys.seal)
+                let opened = try? AES.GCM.open(box, using: keys.seal)
             else { return nil }
             plaintext = Array(opened)
         } else {
             plaintext = bytes
         }
         guard let id = String(bytes: plaintext, encoding: .utf8), !id.isEmpty,
-              !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { return nil }
         return id
     }

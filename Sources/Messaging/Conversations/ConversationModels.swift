@@ -1,7 +1,7 @@
-public import Foundation
-public import WhatsApp
 public import Classification
+public import Foundation
 public import RecordkeeperCore
+import WhatsApp
 
 /// A conversation as the read API shows it: metadata from the `conversations` projection.
 public struct ConversationSummary: Sendable, Equatable {

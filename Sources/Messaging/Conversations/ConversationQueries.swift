@@ -1,12 +1,12 @@
+import Classification
+import Events
 public import Foundation
 import Ledger
 public import LedgerStore
 import Logging
 import PostgresNIO
-import WhatsApp
-import Classification
-import Events
 import RecordkeeperCore
+import WhatsApp
 
 /// Reads the `conversations` projection for the read API; message content comes from the
 /// ledger, decrypted on read (the projection never holds it).
@@ -150,11 +150,12 @@ public struct ConversationQueries: Sendable {
         }
         var items: [TimelineItem] = []
         for (position, stream, messageID, direction, type, occurred, status, statusAt, requestID, errorCode) in metadata {
-            items.append(TimelineItem(
-                position: position, stream: stream, messageID: messageID, direction: direction, messageType: type,
-                occurredAt: LedgerTimestamp(microseconds: occurred).date, status: status,
-                statusAt: statusAt.map { LedgerTimestamp(microseconds: $0).date }, requestID: requestID, errorCode: errorCode.map(Int.init),
-                content: try await content(ledger: name, position: position), classification: classifications[position]))
+            items.append(
+                TimelineItem(
+                    position: position, stream: stream, messageID: messageID, direction: direction, messageType: type,
+                    occurredAt: LedgerTimestamp(microseconds: occurred).date, status: status,
+                    statusAt: statusAt.map { LedgerTimestamp(microseconds: $0).date }, requestID: requestID, errorCode: errorCode.map(Int.init),
+                    content: try await content(ledger: name, position: position), classification: classifications[position]))
         }
         return TimelinePage(items: items, nextCursor: next)
     }

@@ -1,9 +1,9 @@
+import Events
 import Foundation
 public import Ledger
 public import LedgerStore
-public import WhatsApp
-import Events
 import RecordkeeperCore
+public import WhatsApp
 
 /// Turns webhook deliveries into ledger events, exactly as docs/whatsapp-ingest.md specifies:
 /// streams, dedupe keys, retained headers and payloads. Pure: it builds events, the caller
@@ -40,10 +40,11 @@ public struct WhatsAppIngest: Sendable {
             }
         }
         if !delivery.problems.isEmpty {
-            events.append(try unparsedEvent(
-                body: body, digest: delivery.bodySHA256, reason: "unexpected_shape", detail: delivery.problems.joined(separator: "; "),
-                app: app, contentType: contentType, receivedAt: receivedAt
-            ))
+            events.append(
+                try unparsedEvent(
+                    body: body, digest: delivery.bodySHA256, reason: "unexpected_shape", detail: delivery.problems.joined(separator: "; "),
+                    app: app, contentType: contentType, receivedAt: receivedAt
+                ))
         }
         return events
     }
@@ -119,7 +120,8 @@ public struct WhatsAppIngest: Sendable {
         ]
         // The send API's own callback data names the request (never a client's: that could hold anything).
         if let callback = status.status.text("biz_opaque_callback_data"), callback.hasPrefix(SendRequestReference.callbackPrefix),
-           callback.utf8.count <= 64 {
+            callback.utf8.count <= 64
+        {
             members["send_ref"] = .string(String(callback.dropFirst(SendRequestReference.callbackPrefix.count)))
         }
         let header: JSONValue = .object(members)

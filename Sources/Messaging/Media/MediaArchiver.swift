@@ -78,7 +78,8 @@ public struct MediaArchiver: Sendable {
         }
         let event = try MediaEvents.stored(media, payload: bytes, at: now)
         let metadata = payload.metadata
-        return MediaOutcome(media: media, result: .stored(size: metadata.size, storedSize: metadata.storedSize, compression: metadata.compression), event: event)
+        return MediaOutcome(
+            media: media, result: .stored(size: metadata.size, storedSize: metadata.storedSize, compression: metadata.compression), event: event)
     }
 
     private func failed(_ media: PendingMedia, attempt: Int, error: GraphError, now: LedgerTimestamp) throws -> MediaOutcome {

@@ -1,5 +1,5 @@
-public import LedgerStore
 public import Ledger
+public import LedgerStore
 public import Logging
 public import ServiceLifecycle
 

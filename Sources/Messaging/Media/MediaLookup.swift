@@ -1,10 +1,10 @@
-public import LedgerStore
+public import Classification
 import Ledger
+public import LedgerStore
 import Logging
 import PostgresNIO
-import WhatsApp
-public import Classification
 import RecordkeeperCore
+import WhatsApp
 
 /// What the archive holds for a media id, read from the ledger (the outcome event) and, for
 /// media without an outcome yet, the `media` projection.

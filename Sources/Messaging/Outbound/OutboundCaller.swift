@@ -1,7 +1,7 @@
-import WhatsApp
 public import Access
 public import Events
 import RecordkeeperCore
+import WhatsApp
 
 /// Who sends a request to Meta through Recordkeeper: the actor of its events, the way it came
 /// (`via`) and, for the recording proxy, the integration's name.

@@ -1,9 +1,9 @@
+public import Events
 import Foundation
 public import Ledger
 public import LedgerStore
-public import WhatsApp
-public import Events
 import RecordkeeperCore
+public import WhatsApp
 
 /// Builds the outbound events exactly as docs/whatsapp-ingest.md ("Outbound messages")
 /// specifies: streams, dedupe keys, retained headers and payloads. Pure: the caller appends.
@@ -34,7 +34,8 @@ public enum OutboundEvents {
         if let target = message.targetMessageID { header["target_message_id"] = .string(String(target.prefix(256))) }
         if let idempotencyKey { header["idempotency_key"] = .string(String(idempotencyKey.prefix(200))) }
         if let requestSHA256 { header["request_sha256"] = .string(requestSHA256) }
-        let dedupe = idempotencyKey.map { "send:idem:" + WebhookDelivery.sha256Hex(Array("\(scope)\n\($0)".utf8)) }
+        let dedupe =
+            idempotencyKey.map { "send:idem:" + WebhookDelivery.sha256Hex(Array("\(scope)\n\($0)".utf8)) }
             ?? "send:req:\(requestID)"
         return NewEvent(
             stream: stream, eventType: OutboundEventType.sendRequested, occurredAt: occurredAt, actor: actor, dedupeKey: dedupe,

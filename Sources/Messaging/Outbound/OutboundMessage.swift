@@ -1,5 +1,5 @@
-public import WhatsApp
 public import RecordkeeperCore
+public import WhatsApp
 
 /// A Graph `POST /{phone-number-id}/messages` body, classified by its content (never by the
 /// path: mark-as-read posts there too). Unknown fields are left alone: the body is recorded and

@@ -1,5 +1,5 @@
-public import WhatsApp
 public import RecordkeeperCore
+public import WhatsApp
 
 /// Turns a send API request (docs/api.md, "Sending") into the exact Graph request body for a
 /// conversation's citizen, checking what Meta documents as limits first so that a mistake is
@@ -51,8 +51,10 @@ public struct SendComposer: Sendable {
             if object["typing_indicator"]?.bool == true { graph["typing_indicator"] = .object(["type": .string("text")]) }
         } else {
             guard let content = object[type], content.object != nil || (type == "contacts" && content.array?.isEmpty == false) else {
-                throw .invalid(field: type, reason: type == "contacts"
-                    ? "is required: a non-empty array of contact cards" : "is required and must be an object for type \"\(type)\"")
+                throw .invalid(
+                    field: type,
+                    reason: type == "contacts"
+                        ? "is required: a non-empty array of contact cards" : "is required and must be an object for type \"\(type)\"")
             }
             try Self.validate(type: type, content: content)
             graph["recipient_type"] = .string("individual")

@@ -2,9 +2,9 @@ import Foundation
 public import Ledger
 public import LedgerStore
 public import Logging
+import RecordkeeperCore
 public import ServiceLifecycle
 public import WhatsApp
-import RecordkeeperCore
 
 /// The dispatcher: a `Service` that delivers the send API's requests to Meta and records each
 /// outcome (docs/whatsapp-ingest.md, "Outbound messages").
@@ -147,14 +147,16 @@ public final class SendDispatcher: Service, Sendable {
         let decision = policy.decide(attempt: send.attempt, retryable: retryable, answered: response != nil, retryAfter: retryAfter, now: now)
         switch decision {
         case .retry(let at):
-            let event = try OutboundEvents.failed(request, response: response, error: error, attempt: send.attempt, retryAt: at, actor: Self.actor, occurredAt: now)
+            let event = try OutboundEvents.failed(
+                request, response: response, error: error, attempt: send.attempt, retryAt: at, actor: Self.actor, occurredAt: now)
             _ = try await store.append(event, to: ledger)
             let code = response.flatMap { GraphErrorBody(json: $0.body)?.code }
             try await queue.markRetry(send, retryAt: at, error: OutboxQueue.errorText(code: code, reason: error?.kind.rawValue ?? "refused") ?? "refused")
             logger.notice("send attempt failed; retrying", metadata: ["request_id": "\(send.requestID)", "attempt": "\(send.attempt)"])
             return .retrying(at: at)
         case .giveUp:
-            let event = try OutboundEvents.failed(request, response: response, error: error, attempt: send.attempt, retryAt: nil, actor: Self.actor, occurredAt: now)
+            let event = try OutboundEvents.failed(
+                request, response: response, error: error, attempt: send.attempt, retryAt: nil, actor: Self.actor, occurredAt: now)
             let receipt = try await store.append(event, to: ledger)
             try await queue.markFinal(send, accepted: false, messageID: nil, outcomePosition: receipt.position)
             logger.notice("send failed", metadata: ["request_id": "\(send.requestID)", "attempt": "\(send.attempt)"])

@@ -1,9 +1,9 @@
+public import Events
 public import Foundation
 import Ledger
 public import LedgerStore
-import WhatsApp
-public import Events
 import RecordkeeperCore
+import WhatsApp
 
 /// The send API's command: checks a request, composes its Graph body and records it as
 /// `message.send.requested`; the dispatcher sends it from there.
@@ -65,8 +65,8 @@ public struct SendRequests: Sendable {
         }
         // The key was used before: the same request gets the first receipt, another one is refused.
         guard let original = try await store.record(ledger: ledger, position: receipt.position),
-              let header = try? JSONValue.parse(Array(original.entry.fields.header.utf8)),
-              header.text("request_sha256") == digest, let originalID = header.text("request_id")
+            let header = try? JSONValue.parse(Array(original.entry.fields.header.utf8)),
+            header.text("request_sha256") == digest, let originalID = header.text("request_id")
         else {
             throw SendRequestError.idempotencyKeyReused(originalPosition: receipt.position)
         }

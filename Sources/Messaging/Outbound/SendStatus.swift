@@ -1,10 +1,10 @@
+import Events
 public import Foundation
 import Ledger
 import LedgerStore
 import PostgresNIO
-import WhatsApp
-import Events
 import RecordkeeperCore
+import WhatsApp
 
 /// Where one send request stands: from the conversations timeline and the outbox.
 public struct SendStatus: Sendable, Equatable {
@@ -61,8 +61,8 @@ extension SendRequests {
         }
         // Not in the projections yet (they trail the ledger by moments): read the entry itself.
         guard let record = try await store.record(ledger: ledger, position: position),
-              record.entry.fields.eventType == OutboundEventType.sendRequested,
-              let header = try? JSONValue.parse(Array(record.entry.fields.header.utf8)), let requestID = header.text("request_id")
+            record.entry.fields.eventType == OutboundEventType.sendRequested,
+            let header = try? JSONValue.parse(Array(record.entry.fields.header.utf8)), let requestID = header.text("request_id")
         else { return nil }
         return SendStatus(
             requestID: requestID, position: position, conversationID: nil, kind: header.text("kind"), status: "requested",

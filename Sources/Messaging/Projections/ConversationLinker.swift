@@ -1,8 +1,8 @@
+import Events
 import Ledger
 import LedgerStore
 import Logging
 import PostgresNIO
-import Events
 
 /// Finds (or creates) the conversation of a message or status, merging conversations that an
 /// entry links: the entry's stream and every citizen key it names (`u:<user_id>`, `p:<wa_id>`)
@@ -77,8 +77,9 @@ struct ConversationLinker {
         let all = [target] + others
         for table in ["conversation_streams", "conversation_identities", "conversation_messages"] {
             try await connection.perform(
-                PostgresQuery(unsafeSQL: "UPDATE \(table) SET conversation_id = $1 WHERE ledger_id = $2 AND conversation_id = ANY($3::text[])",
-                              binds: Self.binds(target, ledger.id, others)),
+                PostgresQuery(
+                    unsafeSQL: "UPDATE \(table) SET conversation_id = $1 WHERE ledger_id = $2 AND conversation_id = ANY($3::text[])",
+                    binds: Self.binds(target, ledger.id, others)),
                 logger: logger
             )
         }

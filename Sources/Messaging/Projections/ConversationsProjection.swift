@@ -1,9 +1,9 @@
+import Events
 import Foundation
 import Ledger
 public import LedgerStore
 public import Logging
 public import PostgresNIO
-import Events
 
 /// The `conversations` projection: one conversation per business number × citizen, the
 /// identities linked to it, and a timeline of its messages with their delivery status.

@@ -1,8 +1,8 @@
+import Events
 import Ledger
 public import LedgerStore
 public import Logging
 public import PostgresNIO
-import Events
 
 /// The `media` projection: one row per media id of a received message, the media fetcher's
 /// queue (docs/whatsapp-ingest.md). A media is pending until a `whatsapp.media.stored` or

@@ -1,8 +1,8 @@
+import Events
 import Ledger
 public import LedgerStore
 public import Logging
 public import PostgresNIO
-import Events
 
 /// The `outbox` projection: the send requests the dispatcher delivers (`via` `api` or
 /// `automation`), with their state, failed attempts, next attempt time and outcome

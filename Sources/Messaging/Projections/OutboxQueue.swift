@@ -72,9 +72,10 @@ public struct OutboxQueue: Sendable {
         for try await (requestID, position, stream, phone, kind, claims, statusID, statusPosition) in rows.decode(
             (String, Int64, String, String, String, Int32, String?, Int64?).self
         ) {
-            claimed.append(ClaimedSend(
-                ledger: ledger, requestID: requestID, position: position, stream: stream, phoneNumberID: phone, kind: kind,
-                attempt: Int(claims), statusMessageID: statusID, statusPosition: statusPosition))
+            claimed.append(
+                ClaimedSend(
+                    ledger: ledger, requestID: requestID, position: position, stream: stream, phoneNumberID: phone, kind: kind,
+                    attempt: Int(claims), statusMessageID: statusID, statusPosition: statusPosition))
         }
         return claimed.sorted { $0.position < $1.position }
     }

@@ -1,6 +1,6 @@
 import Foundation
-public import LedgerStore
 public import Ledger
+public import LedgerStore
 import Logging
 import PostgresNIO
 
@@ -37,10 +37,11 @@ public struct PendingMediaQueue: PendingMediaSource {
         for try await row in rows {
             let (mediaID, stream, position, messageID, url, sha256, mimeType, attempts, receivedUs, lastAttemptUs) =
                 try row.decode((String, String, Int64, String?, String?, String?, String?, Int32, Int64?, Int64?).self)
-            result.append(PendingMedia(
-                ledger: ledger, mediaID: mediaID, messageID: messageID ?? "", stream: stream, messagePosition: position,
-                receivedAt: LedgerTimestamp(microseconds: receivedUs ?? nowUs), webhookURL: url, metaSHA256: sha256, mimeType: mimeType,
-                attempts: Int(attempts), lastAttemptAt: lastAttemptUs.map { LedgerTimestamp(microseconds: $0) }))
+            result.append(
+                PendingMedia(
+                    ledger: ledger, mediaID: mediaID, messageID: messageID ?? "", stream: stream, messagePosition: position,
+                    receivedAt: LedgerTimestamp(microseconds: receivedUs ?? nowUs), webhookURL: url, metaSHA256: sha256, mimeType: mimeType,
+                    attempts: Int(attempts), lastAttemptAt: lastAttemptUs.map { LedgerTimestamp(microseconds: $0) }))
         }
         return result
     }

@@ -1,5 +1,5 @@
-public import LedgerStore
 public import Ledger
+public import LedgerStore
 import Logging
 import PostgresNIO
 
@@ -28,9 +28,10 @@ public struct PendingRelayQueue: Sendable {
             """, logger: store.logger)
         var result: [PendingRelay] = []
         for try await (relay, stream, position, queuedUs, attempts) in rows.decode((String, String, Int64, Int64, Int32).self) {
-            result.append(PendingRelay(
-                ledger: ledger, relay: relay, stream: stream, queuedPosition: position, queuedAt: LedgerTimestamp(microseconds: queuedUs),
-                attempts: Int(attempts)))
+            result.append(
+                PendingRelay(
+                    ledger: ledger, relay: relay, stream: stream, queuedPosition: position, queuedAt: LedgerTimestamp(microseconds: queuedUs),
+                    attempts: Int(attempts)))
         }
         return result
     }

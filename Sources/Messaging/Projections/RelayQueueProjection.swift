@@ -1,8 +1,8 @@
+import Events
 import Ledger
 public import LedgerStore
 public import Logging
 public import PostgresNIO
-import Events
 
 /// The `relay_queue` projection: one row per `whatsapp.webhook.relay_queued` event, the relay
 /// service's persistent queue (docs/whatsapp-ingest.md, "Webhook relay"). A row is pending

@@ -3,8 +3,8 @@ import Foundation
 import Ledger
 public import LedgerStore
 public import Logging
-public import WhatsApp
 import RecordkeeperCore
+public import WhatsApp
 
 /// The recording proxy's rule: record the request, forward it to Meta, record Meta's answer,
 /// hand the answer back unchanged (docs/api.md, "Recording proxy").
@@ -38,7 +38,9 @@ public struct GraphProxy: Sendable {
     /// `POST /{version}/{phone-number-id}/messages`: a message, a reaction, a mark-as-read …,
     /// classified by its body. Recorded as `message.send.requested` (via `proxy`) and
     /// `message.send.accepted` / `message.send.failed`.
-    public func sendMessage(version: String, phoneNumberID: String, contentType: String?, body: [UInt8], integration: String) async throws(GraphProxyFailure) -> ProxiedAnswer {
+    public func sendMessage(
+        version: String, phoneNumberID: String, contentType: String?, body: [UInt8], integration: String
+    ) async throws(GraphProxyFailure) -> ProxiedAnswer {
         guard graph != nil else { throw .notConfigured }
         try Self.checkPath(version: version, id: phoneNumberID)
         var message: OutboundMessage
@@ -89,13 +91,17 @@ public struct GraphProxy: Sendable {
     /// `POST /{version}/{phone-number-id}/media`: a multipart upload, forwarded byte for byte with
     /// its `Content-Type`. Recorded as `media.upload.requested` and `media.upload.accepted` /
     /// `media.upload.failed`.
-    public func uploadMedia(version: String, phoneNumberID: String, contentType: String?, body: [UInt8], integration: String) async throws(GraphProxyFailure) -> ProxiedAnswer {
+    public func uploadMedia(
+        version: String, phoneNumberID: String, contentType: String?, body: [UInt8], integration: String
+    ) async throws(GraphProxyFailure) -> ProxiedAnswer {
         try await uploadMedia(version: version, phoneNumberID: phoneNumberID, contentType: contentType, body: body, caller: .integration(integration))
     }
 
     /// An upload on behalf of any caller (the recording proxy's integrations, the send API's
     /// `POST /v1/media`), recorded and forwarded the same way.
-    public func uploadMedia(version: String, phoneNumberID: String, contentType: String?, body: [UInt8], caller: OutboundCaller) async throws(GraphProxyFailure) -> ProxiedAnswer {
+    public func uploadMedia(
+        version: String, phoneNumberID: String, contentType: String?, body: [UInt8], caller: OutboundCaller
+    ) async throws(GraphProxyFailure) -> ProxiedAnswer {
         guard graph != nil else { throw .notConfigured }
         try Self.checkPath(version: version, id: phoneNumberID)
         let requestID = UUID().uuidString.lowercased()
@@ -199,7 +205,8 @@ public struct GraphProxy: Sendable {
 
     /// A version like `v23.0` and a Graph id (letters, digits, `_ . -`).
     static func checkPath(version: String, id: String) throws(GraphProxyFailure) {
-        let isVersion = version.count >= 2 && version.count <= 16 && version.first == "v"
+        let isVersion =
+            version.count >= 2 && version.count <= 16 && version.first == "v"
             && version.dropFirst().allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
         guard isVersion else { throw .invalidRequest("\(version.debugDescription.prefix(40)) is not a Graph API version such as v23.0") }
         guard GraphMediaClient.isValidMediaID(id), id != ".", id != ".." else {

@@ -1,8 +1,8 @@
 import Foundation
 public import Ledger
 public import LedgerStore
-public import WhatsApp
 import RecordkeeperCore
+public import WhatsApp
 
 /// The ledger events of the recording proxy's media requests (docs/api.md, "Recording proxy"):
 /// uploads (`POST /{phone-number-id}/media`) and metadata lookups (`GET /{media-id}`). Pure: the
@@ -112,7 +112,8 @@ public enum ProxyMediaEvents {
     ) -> [String: JSONValue] {
         let graph = response.flatMap { (200..<300).contains($0.status) ? nil : GraphErrorBody(json: $0.body) }
         var header: [String: JSONValue] = [
-            "v": .integer(1), "request_id": .string(requestID), "request_position": .integer(requestPosition), "http_status": response.map { .integer(Int64($0.status)) } ?? .null,
+            "v": .integer(1), "request_id": .string(requestID), "request_position": .integer(requestPosition),
+            "http_status": response.map { .integer(Int64($0.status)) } ?? .null,
             "content_type": response?.contentType.map { .string(String($0.prefix(256))) } ?? .null,
         ]
         header.merge(caller.headerMembers) { $1 }

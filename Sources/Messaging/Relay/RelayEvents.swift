@@ -2,8 +2,8 @@ import Events
 import Foundation
 public import Ledger
 public import LedgerStore
-public import WhatsApp
 import RecordkeeperCore
+import WhatsApp
 
 /// The webhook relay's events, exactly as docs/whatsapp-ingest.md ("Webhook relay") defines
 /// them: types, streams, dedupe keys, headers and payloads.
@@ -63,7 +63,8 @@ public enum RelayEvents {
         ]
         var payload = members
         payload["response_excerpt"] = outcome.responseExcerpt.map { .string(String($0.prefix(1024))) } ?? .null
-        let key = outcome.kind == .failed
+        let key =
+            outcome.kind == .failed
             ? attemptDedupeKey(relay: relay.relay, queuedPosition: relay.queuedPosition, attempt: outcome.attempt)
             : outcomeDedupeKey(relay: relay.relay, queuedPosition: relay.queuedPosition)
         return NewEvent(

@@ -1,5 +1,5 @@
 public import Foundation
-public import WhatsApp
+import WhatsApp
 
 /// One configured webhook relay: deliveries naming one of ``phoneNumberIDs`` are re-sent to
 /// ``url``, re-signed with the relay's secret (held apart: see ``WebhookRelayTarget``).

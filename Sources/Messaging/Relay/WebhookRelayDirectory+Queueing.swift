@@ -1,7 +1,7 @@
 public import Ledger
 public import LedgerStore
-public import WhatsApp
 import RecordkeeperCore
+import WhatsApp
 
 extension WebhookRelayDirectory {
     /// The `whatsapp.webhook.relay_queued` events of an authentic delivery: one per enabled

@@ -1,6 +1,6 @@
 public import Ledger
-public import Logging
 import LedgerStore
+public import Logging
 import NIOConcurrencyHelpers
 public import PostgresNIO
 public import ServiceLifecycle

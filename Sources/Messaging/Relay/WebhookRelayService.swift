@@ -1,5 +1,5 @@
-public import LedgerStore
 public import Ledger
+public import LedgerStore
 public import Logging
 import PostgresNIO
 public import ServiceLifecycle
@@ -94,8 +94,10 @@ public final class WebhookRelayService: Service, Sendable {
             let level: Logger.Level = outcome.kind == .delivered ? .info : .warning
             logger.log(
                 level: level, "webhook relay attempt",
-                metadata: ["relay": "\(pending.relay)", "queued_position": "\(pending.queuedPosition)", "outcome": "\(outcome.kind.rawValue)",
-                           "attempt": "\(outcome.attempt)", "detail": "\(outcome.detail)"])
+                metadata: [
+                    "relay": "\(pending.relay)", "queued_position": "\(pending.queuedPosition)", "outcome": "\(outcome.kind.rawValue)",
+                    "attempt": "\(outcome.attempt)", "detail": "\(outcome.detail)",
+                ])
             return outcome
         } catch is CancellationError {
             return nil
@@ -131,7 +133,7 @@ public final class WebhookRelayService: Service, Sendable {
             return RelayOutcome(kind: .gaveUp, attempt: pending.attempts, detail: "not delivered within \(policy.horizon.components.seconds / 3600) h")
         }
         guard let record = try await store.record(ledger: pending.ledger, position: pending.queuedPosition),
-              record.entry.fields.eventType == RelayEvents.queued
+            record.entry.fields.eventType == RelayEvents.queued
         else {
             throw RelayServiceError.notQueued(position: pending.queuedPosition)
         }
@@ -148,10 +150,12 @@ public final class WebhookRelayService: Service, Sendable {
         do {
             let answer = try await client.post(body, to: target.relay.url, secret: target.secret)
             if answer.isSuccess {
-                return RelayOutcome(kind: .delivered, attempt: attempt, httpStatus: answer.status, detail: "HTTP \(answer.status)", responseExcerpt: answer.excerpt)
+                return RelayOutcome(
+                    kind: .delivered, attempt: attempt, httpStatus: answer.status, detail: "HTTP \(answer.status)", responseExcerpt: answer.excerpt)
             }
-            return failed(pending, attempt: attempt, status: answer.status, retryAfter: answer.retryAfter, detail: "HTTP \(answer.status)",
-                          excerpt: answer.excerpt, now: now())
+            return failed(
+                pending, attempt: attempt, status: answer.status, retryAfter: answer.retryAfter, detail: "HTTP \(answer.status)",
+                excerpt: answer.excerpt, now: now())
         } catch let error as WebhookRelayError {
             return failed(pending, attempt: attempt, status: nil, retryAfter: nil, detail: error.description, excerpt: nil, now: now())
         }

@@ -62,7 +62,7 @@ public enum WebhookRelayStore {
         var targets: [WebhookRelayTarget] = []
         for row in try await rows(client: client, logger: logger) {
             guard row.masterKeyID == master.identifier,
-                  let secret = try? SealedSecret.open(row.sealed, purpose: purpose(row.relay.name), master: master)
+                let secret = try? SealedSecret.open(row.sealed, purpose: purpose(row.relay.name), master: master)
             else {
                 logger.error(
                     "webhook relay secret does not open with the configured master key: the relay is skipped",

@@ -1,10 +1,10 @@
+public import Access
 import Crypto
 import Foundation
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 import LedgerStore
 public import Logging
-public import Access
 
 /// Access control for every route, in one place (docs/access.md).
 ///
@@ -66,14 +66,14 @@ public struct AccessControlMiddleware: RouterMiddleware {
         switch AccessPolicy.decide(principal, action, reasonGiven: reason != nil) {
         case .refused:
             if action.showsContent {
-                try? await auditor.denied(AccessRecord(action: action, route: route, records: [], reason: reason), by: principal)
+                _ = try? await auditor.denied(AccessRecord(action: action, route: route, records: [], reason: reason), by: principal)
             }
             throw ProblemDetails(
                 status: .forbidden, code: "forbidden", title: "Forbidden",
                 detail: "your roles (\(Self.roleList(principal))) do not allow \(action.rawValue): see docs/access.md")
         case .reasonRequired:
             if action.showsContent {
-                try? await auditor.denied(AccessRecord(action: action, route: route, records: []), by: principal)
+                _ = try? await auditor.denied(AccessRecord(action: action, route: route, records: []), by: principal)
             }
             throw ProblemDetails(
                 status: .forbidden, code: "reason_required", title: "Reason required",
@@ -103,7 +103,8 @@ public struct AccessControlMiddleware: RouterMiddleware {
         do {
             try await auditor.viewed(record, by: principal)
         } catch {
-            logger.error("access not recorded: answer withheld", metadata: ["route": "\(route)", "user": "\(principal.name)", "error": "\(describeError(error))"])
+            logger.error(
+                "access not recorded: answer withheld", metadata: ["route": "\(route)", "user": "\(principal.name)", "error": "\(describeError(error))"])
             throw ProblemDetails(
                 status: .serviceUnavailable, code: "access_not_recorded", title: "Access not recorded",
                 detail: "the access could not be recorded in the ledger, so nothing is shown; try again shortly")

@@ -1,9 +1,9 @@
-public import Hummingbird
-import HTTPTypes
-public import Logging
-import NIOCore
 public import Access
+import HTTPTypes
+public import Hummingbird
+import Logging
 public import Messaging
+import NIOCore
 import WhatsApp
 
 extension Router where Context == RecordkeeperRequestContext {

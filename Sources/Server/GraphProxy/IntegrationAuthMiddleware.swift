@@ -1,7 +1,7 @@
+public import Access
 public import Hummingbird
 import LedgerStore
 import Logging
-public import Access
 
 /// Authenticates the recording proxy's requests: `Authorization: Bearer <integration token>`
 /// must be the token of an active integration (``IntegrationRegistry/authenticate(_:)``).

@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
+import Inbox
 import LedgerStore
 import Logging
 public import Prometheus
-import Inbox
 
 /// The Prometheus metrics of one application (docs/operations.md, "Metrics"). Each application
 /// owns its registry (no global `MetricsSystem`), so several applications can run in one process.

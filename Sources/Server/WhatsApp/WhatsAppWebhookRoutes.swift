@@ -1,13 +1,13 @@
+import Access
 import Foundation
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 import Ledger
 public import LedgerStore
 public import Logging
-import NIOCore
 public import Messaging
+import NIOCore
 import WhatsApp
-import Access
 
 extension Router {
     /// Meta's webhook endpoint (docs/whatsapp-ingest.md):
@@ -82,7 +82,8 @@ struct WhatsAppWebhookEndpoint: Sendable {
             await recordRejection(error, body: body, request: request, remoteAddress: remoteAddress, receivedAt: receivedAt)
             throw ProblemDetails(status: .unauthorized, code: "invalid_signature", title: "Not authenticated", detail: error.description)
         }
-        let events = try events(of: body, app: app, contentType: request.headers[.contentType], receivedAt: receivedAt)
+        let events =
+            try events(of: body, app: app, contentType: request.headers[.contentType], receivedAt: receivedAt)
             + (try await relays?.queuedEvents(body: body, app: app, contentType: request.headers[.contentType], receivedAt: receivedAt) ?? [])
         let receipts: [AppendReceipt]
         do {
@@ -115,10 +116,16 @@ struct WhatsAppWebhookEndpoint: Sendable {
             return try ingest.events(for: delivery, body: body, app: app, contentType: contentType, receivedAt: receivedAt)
         } catch let error as WebhookParseError {
             logger.warning("authentic webhook delivery not parseable: archived raw for review", metadata: ["reason": "\(error)"])
-            return [try ingest.unparsedEvent(body: body, reason: error.reason, detail: error.description, app: app, contentType: contentType, receivedAt: receivedAt)]
+            return [
+                try ingest.unparsedEvent(
+                    body: body, reason: error.reason, detail: error.description, app: app, contentType: contentType, receivedAt: receivedAt)
+            ]
         } catch let error as IngestError {
             logger.warning("authentic webhook item without a citizen: archived raw for review", metadata: ["reason": "\(error)"])
-            return [try ingest.unparsedEvent(body: body, reason: "unexpected_shape", detail: error.description, app: app, contentType: contentType, receivedAt: receivedAt)]
+            return [
+                try ingest.unparsedEvent(
+                    body: body, reason: "unexpected_shape", detail: error.description, app: app, contentType: contentType, receivedAt: receivedAt)
+            ]
         }
     }
 

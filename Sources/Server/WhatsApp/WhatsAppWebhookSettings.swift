@@ -1,6 +1,6 @@
+public import Access
 import Foundation
 import RecordkeeperCore
-public import Access
 public import WhatsApp
 
 /// How the WhatsApp webhook endpoint is configured (docs/operations.md, "WhatsApp").
@@ -48,7 +48,8 @@ public struct WhatsAppWebhookSettings: Sendable {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
                 guard let equals = trimmed.firstIndex(of: "="), equals != trimmed.startIndex,
-                      trimmed.index(after: equals) != trimmed.endIndex else {
+                    trimmed.index(after: equals) != trimmed.endIndex
+                else {
                     throw SettingsError("WHATSAPP_APP_SECRETS_FILE line \(number + 1) is not app-name=secret")
                 }
                 let app = String(trimmed[..<equals]).trimmingCharacters(in: .whitespaces)

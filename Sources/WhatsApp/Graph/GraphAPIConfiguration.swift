@@ -63,7 +63,7 @@ public struct GraphAPIConfiguration: Sendable, CustomStringConvertible {
         for entry in mediaHosts {
             let host = entry.trimmingCharacters(in: .whitespaces).lowercased()
             guard !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }),
-                  !host.hasPrefix("."), !host.hasSuffix("."), host.contains(".")
+                !host.hasPrefix("."), !host.hasSuffix("."), host.contains(".")
             else {
                 throw .invalidMediaHost(entry)
             }
@@ -86,7 +86,7 @@ public struct GraphAPIConfiguration: Sendable, CustomStringConvertible {
     /// Scheme, host (lowercased, without brackets) and port (the scheme's default when absent).
     static func origin(_ url: String) -> (scheme: String, host: String, port: Int)? {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              let host = components.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty
+            let host = components.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty
         else { return nil }
         let port: Int
         switch (components.port, scheme) {

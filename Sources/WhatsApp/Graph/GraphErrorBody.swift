@@ -24,7 +24,7 @@ public struct GraphErrorBody: Sendable, Equatable, CustomStringConvertible {
     /// Parses an error answer; nil when `body` is not a Graph error object.
     public init?(json body: some DataProtocol) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let error = object["error"] as? [String: Any]
+            let error = object["error"] as? [String: Any]
         else { return nil }
         self.init(
             message: error["message"] as? String,

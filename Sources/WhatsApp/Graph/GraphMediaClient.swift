@@ -68,7 +68,8 @@ public struct GraphMediaClient: Sendable {
         // The token goes only where Meta serves media: never to a host a webhook merely names.
         guard configuration.allowsMediaDownload(from: url) else {
             logger.warning("media URL outside the allowed hosts: not requested", metadata: ["url": "\(shown)"])
-            throw GraphError(kind: .urlNotAllowed, operation: operation, detail: "allowed: \(configuration.mediaHosts.joined(separator: ", ")) and the Graph API's own host")
+            throw GraphError(
+                kind: .urlNotAllowed, operation: operation, detail: "allowed: \(configuration.mediaHosts.joined(separator: ", ")) and the Graph API's own host")
         }
         let answer = try await get(url, operation: operation, timeout: configuration.downloadTimeout, maxBytes: maxBytes, isDownload: true)
         return Array(answer.body.readableBytesView)
@@ -77,15 +78,16 @@ public struct GraphMediaClient: Sendable {
     /// Whether `id` can be a Graph object id: 1 to 256 letters, digits, `_`, `.` or `-`. Anything
     /// else would change the request path.
     public static func isValidMediaID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.count <= 256 && id.utf8.allSatisfy { char in
-            switch char {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"):
-                true
-            default:
-                false
+        !id.isEmpty && id.utf8.count <= 256
+            && id.utf8.allSatisfy { char in
+                switch char {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"):
+                    true
+                default:
+                    false
+                }
             }
-        }
     }
 
     // MARK: One request

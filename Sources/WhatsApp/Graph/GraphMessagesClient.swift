@@ -101,8 +101,9 @@ public struct GraphMessagesClient: Sendable {
     static func isSafePath(_ path: String) -> Bool {
         let pathPart = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let segments = pathPart.split(separator: "/", omittingEmptySubsequences: false)
-        return !segments.isEmpty && segments.allSatisfy { segment in
-            segment != ".." && segment != "." && GraphMediaClient.isValidMediaID(String(segment))
-        }
+        return !segments.isEmpty
+            && segments.allSatisfy { segment in
+                segment != ".." && segment != "." && GraphMediaClient.isValidMediaID(String(segment))
+            }
     }
 }

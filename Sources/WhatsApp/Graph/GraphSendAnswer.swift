@@ -1,4 +1,5 @@
 import RecordkeeperCore
+
 /// What an answer to `POST /{phone-number-id}/messages` means (reference §3 and §4).
 public enum GraphSendAnswer: Sendable, Equatable {
     /// HTTP 200: Meta accepted the request. `messageID` is the wamid later statuses name (nil for

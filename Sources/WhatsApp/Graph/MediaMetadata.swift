@@ -25,7 +25,7 @@ public struct MediaMetadata: Sendable, Equatable {
     /// - Returns: nil when it is not an object with a string `url`.
     init?(json body: some DataProtocol, requestedID: String) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let url = object["url"] as? String, !url.isEmpty
+            let url = object["url"] as? String, !url.isEmpty
         else { return nil }
         let size: Int? =
             switch object["file_size"] {

@@ -16,9 +16,10 @@ public struct MediaUploadForm: Sendable {
     ///     200 characters).
     public init(file: [UInt8], mimeType: String, filename: String) {
         let boundary = "recordkeeper-" + UUID().uuidString.lowercased()
-        let name = String(filename.unicodeScalars.map { scalar -> Character in
-            scalar.properties.generalCategory == .control || scalar == "\"" || scalar == "\\" ? "_" : Character(scalar)
-        }.prefix(200))
+        let name = String(
+            filename.unicodeScalars.map { scalar -> Character in
+                scalar.properties.generalCategory == .control || scalar == "\"" || scalar == "\\" ? "_" : Character(scalar)
+            }.prefix(200))
         let type = mimeType.filter { !$0.isNewline && $0 != "\"" }
         var body: [UInt8] = []
         func append(_ text: String) { body += Array(text.utf8) }

@@ -6,7 +6,7 @@ enum TransportSecurity {
     ///   ``GraphConfigurationError/insecureURL(role:host:)``.
     static func check(_ url: String, role: String) throws(GraphConfigurationError) {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty
+            let host = components.host, !host.isEmpty
         else {
             throw .invalidURL(role: role, url: redacted(url))
         }

@@ -206,7 +206,8 @@ struct DeliveryParser {
     static func mediaID(of message: JSONValue, type: String) -> String? {
         if WebhookFields.mediaTypes.contains(type) { return message[type]?.text("id") }
         if type == "edit", let inner = message["edit"]?["message"], let innerType = inner.text("type"),
-           WebhookFields.mediaTypes.contains(innerType) {
+            WebhookFields.mediaTypes.contains(innerType)
+        {
             return inner[innerType]?.text("id")
         }
         return nil

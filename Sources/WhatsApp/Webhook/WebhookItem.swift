@@ -1,4 +1,5 @@
 public import RecordkeeperCore
+
 /// One item of a webhook delivery: a message, a status, a value-level error or a change of
 /// another field. Each becomes one ledger event.
 public enum WebhookItem: Sendable, Hashable {

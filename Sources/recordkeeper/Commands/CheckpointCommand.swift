@@ -1,11 +1,11 @@
 import ArgumentParser
+import Checkpoints
 import Foundation
 import Ledger
 import LedgerStore
 import Logging
 import RecordkeeperRuntime
 import Server
-import Checkpoints
 
 struct CheckpointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Events
 import Foundation
 import Ledger
 import LedgerStore
@@ -7,7 +8,6 @@ import Messaging
 import RecordkeeperCore
 import RecordkeeperRuntime
 import WhatsApp
-import Events
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,7 +38,9 @@ struct Demo: AsyncParsableCommand {
         if json {
             Output.json(["ledger": ledger, "events": receipts.count, "added": added, "last_position": receipts.map(\.position).max() ?? 0])
         } else {
-            Output.line("Demo ledger \(ledger): \(added) events added, \(receipts.count - added) already recorded (positions 1–\(receipts.map(\.position).max() ?? 0)).")
+            Output.line(
+                "Demo ledger \(ledger): \(added) events added, \(receipts.count - added) already recorded (positions 1–\(receipts.map(\.position).max() ?? 0))."
+            )
         }
     }
 }
@@ -79,7 +81,8 @@ enum DemoConversations {
             if line.inbound {
                 let body = try delivery(line, wamid: wamid, seconds: seconds)
                 let parsed = try WebhookDelivery.parse(body)
-                var mapped = try ingest.events(for: parsed, body: body, app: "demo", contentType: "application/json", receivedAt: LedgerTimestamp(microseconds: seconds * 1_000_000))
+                var mapped = try ingest.events(
+                    for: parsed, body: body, app: "demo", contentType: "application/json", receivedAt: LedgerTimestamp(microseconds: seconds * 1_000_000))
                 for i in mapped.indices { mapped[i].actor = "demo:whatsapp" }
                 events += mapped
             } else {
@@ -105,21 +108,27 @@ enum DemoConversations {
     static func delivery(_ line: Line, wamid: String, seconds: Int64) throws -> [UInt8] {
         let value: JSONValue = .object([
             "object": .string("whatsapp_business_account"),
-            "entry": .array([.object([
-                "id": .string("100000000000000"),
-                "changes": .array([.object([
-                    "field": .string("messages"),
-                    "value": .object([
-                        "messaging_product": .string("whatsapp"),
-                        "metadata": .object(["display_phone_number": .string(displayNumber), "phone_number_id": .string(phoneNumberID)]),
-                        "contacts": .array([.object(["profile": .object(["name": .string(line.name)]), "wa_id": .string(line.citizen)])]),
-                        "messages": .array([.object([
-                            "from": .string(line.citizen), "id": .string(wamid), "timestamp": .string(String(seconds)),
-                            "type": .string("text"), "text": .object(["body": .string(line.text)]),
-                        ])]),
+            "entry": .array([
+                .object([
+                    "id": .string("100000000000000"),
+                    "changes": .array([
+                        .object([
+                            "field": .string("messages"),
+                            "value": .object([
+                                "messaging_product": .string("whatsapp"),
+                                "metadata": .object(["display_phone_number": .string(displayNumber), "phone_number_id": .string(phoneNumberID)]),
+                                "contacts": .array([.object(["profile": .object(["name": .string(line.name)]), "wa_id": .string(line.citizen)])]),
+                                "messages": .array([
+                                    .object([
+                                        "from": .string(line.citizen), "id": .string(wamid), "timestamp": .string(String(seconds)),
+                                        "type": .string("text"), "text": .object(["body": .string(line.text)]),
+                                    ])
+                                ]),
+                            ]),
+                        ])
                     ]),
-                ])]),
-            ])]),
+                ])
+            ]),
         ])
         return try value.encoded()
     }

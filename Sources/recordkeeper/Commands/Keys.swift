@@ -1,9 +1,9 @@
+import Access
 import ArgumentParser
 import Foundation
 import Ledger
 import LedgerStore
 import Logging
-import Access
 import Messaging
 import RecordkeeperRuntime
 

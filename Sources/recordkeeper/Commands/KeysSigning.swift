@@ -92,7 +92,10 @@ extension Keys {
         }
 
         static func describe(_ key: SigningKeyInfo) -> [String: Any] {
-            ["id": key.id, "public_key": Data(key.publicKey).base64EncodedString(), "created_at": ISO8601DateFormatter().string(from: key.createdAt), "active": key.active]
+            [
+                "id": key.id, "public_key": Data(key.publicKey).base64EncodedString(), "created_at": ISO8601DateFormatter().string(from: key.createdAt),
+                "active": key.active,
+            ]
         }
     }
 
@@ -125,8 +128,10 @@ extension Keys {
             var lines: [[String: Any]] = []
             for ledger in ledgers {
                 for key in keys {
-                    lines.append(["ledger": ledger, "key_id": key.id, "active": key.active,
-                                  "verifier_key": try key.verifierKey(logName: logName, ledger: ledger).description])
+                    lines.append([
+                        "ledger": ledger, "key_id": key.id, "active": key.active,
+                        "verifier_key": try key.verifierKey(logName: logName, ledger: ledger).description,
+                    ])
                 }
             }
             if json {

@@ -43,7 +43,8 @@ struct Migrate: AsyncParsableCommand {
                 Output.line("Applied migrations \(report.applied.map(String.init).joined(separator: ", ")).")
             }
             if let role = report.serviceRole {
-                Output.line(report.serviceRoleCreated ? "Created service role \(role) and granted its privileges." : "Granted service role \(role) its privileges.")
+                Output.line(
+                    report.serviceRoleCreated ? "Created service role \(role) and granted its privileges." : "Granted service role \(role) its privileges.")
             }
         }
     }

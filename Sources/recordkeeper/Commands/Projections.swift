@@ -35,10 +35,12 @@ struct Projections: AsyncParsableCommand {
             }
             if statuses.isEmpty { Output.line("No ledgers yet.") }
             for status in statuses {
-                let state = status.storedVersion == nil
+                let state =
+                    status.storedVersion == nil
                     ? "never run"
                     : status.needsRebuild ? "version \(status.storedVersion ?? 0) stored, rebuilds to \(status.version)" : "version \(status.version)"
-                Output.line("\(status.projection) on \(status.ledger): position \(status.lastPosition) of \(status.headPosition) (\(status.behind) behind), \(state)")
+                Output.line(
+                    "\(status.projection) on \(status.ledger): position \(status.lastPosition) of \(status.headPosition) (\(status.behind) behind), \(state)")
             }
         }
     }
@@ -71,7 +73,8 @@ struct Projections: AsyncParsableCommand {
                 let runner = ProjectionRunner(store: store, projections: [projection], logger: logger)
                 return try await runner.rebuild(projection, ledger: ledger) { progress in
                     if showProgress {
-                        Output.progress("rebuilding \(progress.projection) of \(progress.ledger): position \(progress.lastPosition) of \(progress.headPosition)")
+                        Output.progress(
+                            "rebuilding \(progress.projection) of \(progress.ledger): position \(progress.lastPosition) of \(progress.headPosition)")
                     }
                 }
             }
@@ -83,7 +86,9 @@ struct Projections: AsyncParsableCommand {
                     "last_position": result.lastPosition, "seconds": (seconds * 1000).rounded() / 1000,
                 ])
             } else {
-                Output.line("Rebuilt \(result.projection) of ledger \(result.ledger): \(result.applied) entries applied, up to position \(result.lastPosition), in \(String(format: "%.1f", seconds)) s.")
+                Output.line(
+                    "Rebuilt \(result.projection) of ledger \(result.ledger): \(result.applied) entries applied, up to position \(result.lastPosition), in \(String(format: "%.1f", seconds)) s."
+                )
             }
         }
     }

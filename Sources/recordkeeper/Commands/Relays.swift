@@ -97,7 +97,9 @@ struct Relays: AsyncParsableCommand {
                 summary["ledger"] = ledger
                 Output.json(summary)
             } else {
-                Output.line("\(replaced ? "Replaced" : "Added") relay \(relay.name): deliveries for \(relay.phoneNumberIDs.joined(separator: ", ")) go to \(relay.url)\(relay.enabled ? "" : " (disabled)").")
+                Output.line(
+                    "\(replaced ? "Replaced" : "Added") relay \(relay.name): deliveries for \(relay.phoneNumberIDs.joined(separator: ", ")) go to \(relay.url)\(relay.enabled ? "" : " (disabled)")."
+                )
             }
         }
 

@@ -1,20 +1,21 @@
 import API
+import Access
 import ArgumentParser
+import Checkpoints
 import Foundation
 import Hummingbird
 import Ledger
 import LedgerStore
 import Logging
 import PostgresNIO
-import Access
 import RecordkeeperRuntime
 import Server
 import Workers
-import Checkpoints
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the HTTP service and, unless --no-workers, the background workers (migrating and starting the embedded database when no DATABASE_URL is set)."
+        abstract:
+            "Run the HTTP service and, unless --no-workers, the background workers (migrating and starting the embedded database when no DATABASE_URL is set)."
     )
 
     @Option(help: "Address to listen on (env RECORDKEEPER_HTTP_HOST, default 127.0.0.1).")
@@ -29,7 +30,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         if noWorkers, env["DATABASE_URL"].map({ !$0.isEmpty }) != true {
-            throw CLIError("serve --no-workers needs DATABASE_URL: the workers (`recordkeeper work`) must share its PostgreSQL, which the embedded default does not offer")
+            throw CLIError(
+                "serve --no-workers needs DATABASE_URL: the workers (`recordkeeper work`) must share its PostgreSQL, which the embedded default does not offer")
         }
         let logger = Output.makeLogger(defaultLevel: .info)
         // The API description ships as a resource next to the binary: without it, stop here.
@@ -51,7 +53,8 @@ struct Serve: AsyncParsableCommand {
         let staffSettings = try StaffSettings.fromEnvironment(env)
         if conversations.adminToken != nil {
             logger.notice(
-                "the bootstrap admin token (RECORDKEEPER_ADMIN_TOKEN) is accepted: every use is recorded as access.viewed; prefer staff tokens (recordkeeper tokens issue)")
+                "the bootstrap admin token (RECORDKEEPER_ADMIN_TOKEN) is accepted: every use is recorded as access.viewed; prefer staff tokens (recordkeeper tokens issue)"
+            )
         }
         if !staffSettings.requireMFA {
             logger.warning("RECORDKEEPER_REQUIRE_MFA=off: staff can sign in with a password alone")

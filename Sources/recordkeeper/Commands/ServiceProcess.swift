@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import Ledger
 import LedgerStore
 import Logging
 import PostgresNIO
@@ -7,7 +8,6 @@ import RecordkeeperRuntime
 import ServiceLifecycle
 import WhatsApp
 import Workers
-import Ledger
 
 /// What `serve` and `work` share: the database (the embedded default or `DATABASE_URL`), the
 /// ledger store on its two pools, and the workers' settings read from the environment.

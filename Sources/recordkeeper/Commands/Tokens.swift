@@ -1,6 +1,6 @@
+import Access
 import ArgumentParser
 import Foundation
-import Access
 import RecordkeeperRuntime
 
 struct Tokens: AsyncParsableCommand {
@@ -17,7 +17,7 @@ struct Tokens: AsyncParsableCommand {
     static func duration(_ text: String) throws -> Duration {
         let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
         guard let unit = text.last, let factor = units[unit], let number = Int(text.dropLast()), number > 0,
-              number * factor <= 366 * 86400, number * factor >= 60
+            number * factor <= 366 * 86400, number * factor >= 60
         else { throw CLIError(StaffError.invalidExpiry(text).description + " and at least 1m") }
         return .seconds(number * factor)
     }

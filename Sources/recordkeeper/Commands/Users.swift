@@ -1,9 +1,9 @@
+import Access
 import ArgumentParser
+import Classification
 import Foundation
 import LedgerStore
 import Logging
-import Access
-import Classification
 import RecordkeeperRuntime
 
 struct Users: AsyncParsableCommand {
@@ -92,7 +92,10 @@ struct Users: AsyncParsableCommand {
                 struct Created: Encodable {
                     var user: StaffUser
                     var totpURL: String?
-                    enum CodingKeys: String, CodingKey { case user; case totpURL = "totp_url" }
+                    enum CodingKeys: String, CodingKey {
+                        case user
+                        case totpURL = "totp_url"
+                    }
                 }
                 return try Output.encoded(Created(user: user, totpURL: enrollment?.url))
             }

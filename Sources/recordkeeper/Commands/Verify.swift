@@ -59,7 +59,9 @@ struct Verify: AsyncParsableCommand {
                 notes.append((file, text, origin.flatMap { CheckpointOrigin.ledger(fromOrigin: $0) }))
             }
             if !checkpoint.isEmpty && keys.isEmpty && !json {
-                Output.error("warning: no --public-key given: the checkpoints are checked with the public keys stored in the database, which an attacker with database access could replace")
+                Output.error(
+                    "warning: no --public-key given: the checkpoints are checked with the public keys stored in the database, which an attacker with database access could replace"
+                )
             }
             if !checkpoint.isEmpty && from > 1 { throw CLIError("--checkpoint needs a full verification: drop --from") }
             let logName = try Runtime.logName()
@@ -131,7 +133,10 @@ struct Verify: AsyncParsableCommand {
                 "timestamps": timestamps.mapValues { $0.json },
                 "level": level.rawValue,
                 "problems": reports.flatMap { report in
-                    report.problems.map { ["ledger": report.ledger, "reason_code": $0.code, "first_bad_position": $0.position as Any? ?? NSNull(), "reason": $0.reason] as [String: Any] }
+                    report.problems.map {
+                        ["ledger": report.ledger, "reason_code": $0.code, "first_bad_position": $0.position as Any? ?? NSNull(), "reason": $0.reason]
+                            as [String: Any]
+                    }
                 },
                 "checkpoints": reports.flatMap { report in report.checkpoints.map { describe($0, ledger: report.ledger) } },
                 "ledgers": reports.map { report in
@@ -164,7 +169,8 @@ struct Verify: AsyncParsableCommand {
                     Output.line("TAMPERED  ledger \(report.ledger): \(report.findingsOmitted) more findings not listed")
                 }
                 if problems.isEmpty {
-                    let payloads = level == .chainAndPayloads
+                    let payloads =
+                        level == .chainAndPayloads
                         ? ", \(report.payloadsVerified) payloads checked, \(report.payloadsDestroyed) lawfully destroyed"
                         : " (chain only: no master key, payloads not checked)"
                     Output.line("OK        ledger \(report.ledger): \(report.entries) entries intact up to head \(report.headPosition)\(payloads)")
@@ -172,7 +178,9 @@ struct Verify: AsyncParsableCommand {
             }
             for (ledger, audit) in timestamps.sorted(by: { $0.key < $1.key }) {
                 let status = audit.failures.isEmpty ? "OK      " : "FAILED  "
-                Output.line("\(status)  timestamps of ledger \(ledger): \(audit.verified) of \(audit.checked) tokens verify, \(audit.missing) checkpoints without a token")
+                Output.line(
+                    "\(status)  timestamps of ledger \(ledger): \(audit.verified) of \(audit.checked) tokens verify, \(audit.missing) checkpoints without a token"
+                )
                 for failure in audit.failures { Output.line("          checkpoint #\(failure.checkpointID): \(failure.reason)") }
             }
             if reports.isEmpty { Output.line("No ledgers to verify.") }

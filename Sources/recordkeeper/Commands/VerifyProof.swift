@@ -63,7 +63,10 @@ struct VerifyProof: AsyncParsableCommand {
             let note = try SignedNote(parsing: text)
             let body = try Checkpoint(parsingBody: note.text)
             guard keys.contains(where: { $0.name == body.origin && $0.verifies(note) }) else {
-                return (false, ["checkpoint": file], "\(file): \(CheckpointError.noValidSignature(origin: body.origin, trusted: keys.filter { $0.name == body.origin }.map(\.description)))")
+                return (
+                    false, ["checkpoint": file],
+                    "\(file): \(CheckpointError.noValidSignature(origin: body.origin, trusted: keys.filter { $0.name == body.origin }.map(\.description)))"
+                )
             }
             trusted[body.treeSize] = body
         }
@@ -81,7 +84,9 @@ struct VerifyProof: AsyncParsableCommand {
             guard proof.verifies(againstRoot: signed.rootHash) else {
                 return (false, summary, "the proof does not lead from entry \(proof.position) to the signed root of tree size \(proof.treeSize)")
             }
-            return (true, summary, "entry \(proof.position) (entry hash \(proof.entryHash)) is in the signed tree of size \(proof.treeSize) of \(signed.origin)")
+            return (
+                true, summary, "entry \(proof.position) (entry hash \(proof.entryHash)) is in the signed tree of size \(proof.treeSize) of \(signed.origin)"
+            )
         case "consistency":
             let proof = try decoder.decode(ConsistencyProof.self, from: data)
             let summary: [String: Any] = ["type": type, "ledger": proof.ledger, "from_size": proof.fromSize, "to_size": proof.toSize]

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import RecordkeeperRuntime
 import ServiceLifecycle
-import Workers
 import UnixSignals
+import Workers
 
 /// `recordkeeper work`: the background workers without HTTP, so they scale apart from the web
 /// tier (`serve --no-workers`). Several `work` processes may run on one ledger: every worker
@@ -24,7 +24,8 @@ struct Work: AsyncParsableCommand {
         defer { process.runtime.shutdown() }
         let relay = WebhookRelayParts.make(
             process.workers.relay, client: process.client, store: process.store, ledger: process.workers.ledger, runService: true, logger: logger)
-        let services = process.databaseServices + [relay.directory as (any Service)?].compactMap { $0 }
+        let services =
+            process.databaseServices + [relay.directory as (any Service)?].compactMap { $0 }
             + WorkerSet.services(settings: process.workers, store: process.store, relay: relay, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

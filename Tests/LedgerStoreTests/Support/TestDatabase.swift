@@ -1,10 +1,11 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import Logging
 import NIOCore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 /// A fresh, migrated database on the test cluster, dropped when the test ends.
 ///

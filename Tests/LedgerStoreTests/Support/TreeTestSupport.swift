@@ -1,9 +1,10 @@
 import Foundation
 import Ledger
-@testable import LedgerStore
 import NIOCore
 import PostgresNIO
 import Testing
+
+@testable import LedgerStore
 
 /// Helpers for the Merkle tree, checkpoint and signing key tests.
 enum TreeTestSupport {
@@ -89,12 +90,13 @@ enum TreeTestSupport {
                 }
                 try await body(connection)
                 for (table, trigger, mode) in modes {
-                    let enable = switch mode {
-                    case "A": "ENABLE ALWAYS TRIGGER"
-                    case "R": "ENABLE REPLICA TRIGGER"
-                    case "D": "DISABLE TRIGGER"
-                    default: "ENABLE TRIGGER"
-                    }
+                    let enable =
+                        switch mode {
+                        case "A": "ENABLE ALWAYS TRIGGER"
+                        case "R": "ENABLE REPLICA TRIGGER"
+                        case "D": "DISABLE TRIGGER"
+                        default: "ENABLE TRIGGER"
+                        }
                     try await connection.perform(
                         PostgresQuery(unsafeSQL: "ALTER TABLE \(table) \(enable) \(trigger)"), logger: TestDatabase.logger)
                 }

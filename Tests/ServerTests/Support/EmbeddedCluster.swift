@@ -17,14 +17,18 @@ enum EmbeddedCluster {
         let stop = [pgCtl, "-D", directory.path, "-m", "immediate", "-w", "stop"]
         var command = stop
         if getuid() == 0 {
-            guard let runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"]
-                .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return }
+            guard
+                let runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"]
+                    .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+            else { return }
             command = [runuser, "-u", "postgres", "--"] + stop
         }
-        guard let child = try? ChildProcess.spawn(
-            command[0], Array(command.dropFirst()),
-            environment: TestEnvironment.cleanEnvironment(), workingDirectory: "/", outputDirectory: scratch, label: "pg-ctl-stop"
-        ) else { return }
+        guard
+            let child = try? ChildProcess.spawn(
+                command[0], Array(command.dropFirst()),
+                environment: TestEnvironment.cleanEnvironment(), workingDirectory: "/", outputDirectory: scratch, label: "pg-ctl-stop"
+            )
+        else { return }
         _ = try? await child.waitForExit(timeout: .seconds(60))
     }
 }

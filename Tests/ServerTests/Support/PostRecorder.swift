@@ -29,13 +29,17 @@ final class PostRecorder: Sendable {
         let router = Router()
         router.post("/**") { request, _ -> Response in
             let buffer = try await request.body.collect(upTo: 1 << 20)
-            if self.failuresLeft.withLockedValue({ left in defer { left = max(0, left - 1) }; return left > 0 }) {
+            if self.failuresLeft.withLockedValue({ left in
+                defer { left = max(0, left - 1) }
+                return left > 0
+            }) {
                 return Response(status: .serviceUnavailable)
             }
             self.received.withLockedValue {
-                $0.append(Received(
-                    path: request.uri.path, contentType: request.headers[.contentType],
-                    ledger: request.headers.first { $0.name.canonicalName == "recordkeeper-ledger" }?.value, body: String(buffer: buffer)))
+                $0.append(
+                    Received(
+                        path: request.uri.path, contentType: request.headers[.contentType],
+                        ledger: request.headers.first { $0.name.canonicalName == "recordkeeper-ledger" }?.value, body: String(buffer: buffer)))
             }
             return Response(status: .created)
         }

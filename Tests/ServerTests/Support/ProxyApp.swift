@@ -1,3 +1,4 @@
+import Access
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
@@ -7,7 +8,6 @@ import LedgerStore
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
-import Access
 import RecordkeeperCore
 import RecordsTestSupport
 import Server

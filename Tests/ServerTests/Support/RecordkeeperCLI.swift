@@ -61,7 +61,8 @@ struct RecordkeeperCLI: Sendable {
         )
         let termination = try await child.waitForExit(timeout: timeout)
         let result = CLIResult(
-            command: URL(fileURLWithPath: binary).lastPathComponent + " " + arguments.joined(separator: " "), termination: termination, stdout: child.stdout, stderr: child.stderr
+            command: URL(fileURLWithPath: binary).lastPathComponent + " " + arguments.joined(separator: " "), termination: termination, stdout: child.stdout,
+            stderr: child.stderr
         )
         try? FileManager.default.removeItem(atPath: child.stdoutPath)
         try? FileManager.default.removeItem(atPath: child.stderrPath)

@@ -41,9 +41,10 @@ final class RelayDownstream: Sendable {
             }
             let status: HTTPResponse.Status = fail ? self.failStatus : .ok
             self.received.withLockedValue {
-                $0.append(Received(
-                    body: Array(buffer.readableBytesView), signature: request.headers[HTTPField.Name("X-Hub-Signature-256")!],
-                    contentType: request.headers[.contentType], answered: Int(status.code)))
+                $0.append(
+                    Received(
+                        body: Array(buffer.readableBytesView), signature: request.headers[HTTPField.Name("X-Hub-Signature-256")!],
+                        contentType: request.headers[.contentType], answered: Int(status.code)))
             }
             return Response(status: status, body: .init(byteBuffer: ByteBuffer(string: fail ? "downstream is down" : "EVENT_RECEIVED")))
         }

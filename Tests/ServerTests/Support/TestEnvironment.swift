@@ -48,12 +48,15 @@ enum TestEnvironment {
     /// ``recordkeeperBinary()``.
     static func benchBinary() throws -> String {
         let configured = ProcessInfo.processInfo.environment["RECORDKEEPER_BENCH_BIN"].flatMap { $0.isEmpty ? nil : $0 }
-        let path = try configured
+        let path =
+            try configured
             ?? URL(fileURLWithPath: recordkeeperBinary()).deletingLastPathComponent().appendingPathComponent("recordkeeper-bench").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw TestSetupError(
                 "the recordkeeper-bench executable was not found at \(path)"
-                    + (configured == nil ? " (RECORDKEEPER_BENCH_BIN is unset; it is looked for beside recordkeeper): run `swift build` first" : " (from RECORDKEEPER_BENCH_BIN)")
+                    + (configured == nil
+                        ? " (RECORDKEEPER_BENCH_BIN is unset; it is looked for beside recordkeeper): run `swift build` first"
+                        : " (from RECORDKEEPER_BENCH_BIN)")
             )
         }
         return path

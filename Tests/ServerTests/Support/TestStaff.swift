@@ -1,7 +1,7 @@
+import Access
 import Foundation
 import LedgerStore
 import Logging
-import Access
 
 /// Staff credentials for tests that exercise the API as one signed-in member of staff.
 ///

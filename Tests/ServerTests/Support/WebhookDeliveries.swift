@@ -5,9 +5,9 @@ import HummingbirdTesting
 import Ledger
 import LedgerStore
 import NIOCore
+import RecordkeeperCore
 import Server
 import WhatsApp
-import RecordkeeperCore
 
 /// Signed webhook deliveries, as Meta sends them, from the fixtures in
 /// `Tests/WhatsAppTests/Fixtures`.

@@ -57,8 +57,10 @@ public enum WhatsAppFixtures {
     public static func image(_ id: String, from citizen: FixtureCitizen, at seconds: Int64, mediaID: String) -> NewEvent {
         message(
             id, from: citizen, at: seconds, type: "image",
-            body: ["id": mediaID, "mime_type": "image/jpeg", "sha256": "V5OPpLD/gEG6Xjg0MbmQDLFgcKsL+j5LfY4ny/pZ4MY=",
-                   "url": "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=\(mediaID)"],
+            body: [
+                "id": mediaID, "mime_type": "image/jpeg", "sha256": "V5OPpLD/gEG6Xjg0MbmQDLFgcKsL+j5LfY4ny/pZ4MY=",
+                "url": "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=\(mediaID)",
+            ],
             mediaID: mediaID)
     }
 

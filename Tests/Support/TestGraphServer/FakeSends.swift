@@ -20,16 +20,21 @@ public enum FakeSendAnswer: Sendable, Equatable {
     public static func metaError(_ code: Int) -> FakeSendAnswer {
         switch code {
         case 131047:
-            .error(status: 400, code: code, title: "Re-engagement message",
-                   details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.")
+            .error(
+                status: 400, code: code, title: "Re-engagement message",
+                details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.")
         case 130429: .error(status: 400, code: code, title: "Rate limit hit", details: "Cloud API message throughput has been reached.")
         case 131056:
-            .error(status: 400, code: code, title: "(Business Account, Consumer Account) pair rate limit hit",
-                   details: "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.")
+            .error(
+                status: 400, code: code, title: "(Business Account, Consumer Account) pair rate limit hit",
+                details:
+                    "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time."
+            )
         case 131026: .error(status: 400, code: code, title: "Message Undeliverable", details: "Message Undeliverable.")
         case 131051: .error(status: 400, code: code, title: "Unsupported message type", details: "Message type is not currently supported.")
         case 131009: .error(status: 400, code: code, title: "Parameter value is not valid", details: "Parameter value is not valid")
-        case 132001: .error(status: 404, code: code, title: "Template name does not exist in the translation", details: "template name (x) does not exist in en_US")
+        case 132001:
+            .error(status: 404, code: code, title: "Template name does not exist in the translation", details: "template name (x) does not exist in en_US")
         case 190: .error(status: 401, code: code, title: "Access token has expired", details: "Error validating access token: Session has expired.")
         case 368: .error(status: 403, code: code, title: "Temporarily blocked for policies violations", details: "Temporarily blocked for policies violations.")
         case 131000: .error(status: 500, code: code, title: "Something went wrong", details: "Something went wrong.")

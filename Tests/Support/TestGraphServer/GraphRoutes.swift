@@ -61,7 +61,8 @@ struct GraphRoutes: Sendable {
     private static func unknownObject(_ id: String) -> Response {
         graphError(
             status: .notFound, code: 100, subcode: 33, type: "GraphMethodException",
-            message: "Unsupported get request. Object with ID '\(id)' does not exist, cannot be loaded due to missing permissions, or does not support this operation."
+            message:
+                "Unsupported get request. Object with ID '\(id)' does not exist, cannot be loaded due to missing permissions, or does not support this operation."
         )
     }
 
