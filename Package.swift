@@ -193,7 +193,7 @@ let package = Package(
         .target(
             name: "Checkpoints",
             dependencies: [
-                "Ledger", "LedgerStore", "Timestamping",
+                "Ledger", "LedgerStore", "RecordkeeperCore", "Timestamping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -215,22 +215,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Test support: a fresh migrated database per test, for Records and Server tests.
+        // Test support shared by the database test targets: the one fresh-database fixture
+        // (`ScratchDatabase`), the one polling helper (`eventually`), WhatsApp event fixtures.
         .target(
-            name: "RecordsTestSupport",
+            name: "TestSupport",
             dependencies: [
                 "Ledger", "LedgerStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Tests/Support/RecordsTestSupport",
+            path: "Tests/Support/TestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DomainTests",
             dependencies: [
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "TestGraphServer",
-                "RecordsTestSupport",
+                "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -257,6 +258,12 @@ let package = Package(
         .testTarget(
             name: "InboxUnitTests",
             dependencies: ["Inbox", "RecordkeeperCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The event catalog: unique, well-formed type strings, and docs/events.md as generated.
+        .testTarget(
+            name: "EventsTests",
+            dependencies: ["Events"],
             swiftSettings: swiftSettings
         ),
         // OpenSSL (libssl/libcrypto) for RFC 3161 timestamps: swift-crypto has no TS API.
@@ -364,7 +371,7 @@ let package = Package(
         .testTarget(
             name: "LedgerStoreTests",
             dependencies: [
-                "Ledger", "LedgerStore",
+                "Ledger", "LedgerStore", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -375,7 +382,7 @@ let package = Package(
             dependencies: [
                 "LoopbackHTTP",
                 "API", "Server", "LedgerStore", "Ledger", "LocalTSA", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
-                "Checkpoints", "Workers", "WhatsApp", "TestGraphServer", "RecordsTestSupport",
+                "Checkpoints", "Workers", "WhatsApp", "TestGraphServer", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -32,7 +32,7 @@ ALLOWED = {
     "Messaging": {"Events", "Access", "Classification", "WhatsApp", "Ledger", "LedgerStore", "RecordkeeperCore", "Zstd"},
     "Inbox": {"Messaging", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "API": {"Messaging", "Inbox", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp"},
-    "Checkpoints": {"Ledger", "LedgerStore", "Timestamping"},
+    "Checkpoints": {"Ledger", "LedgerStore", "RecordkeeperCore", "Timestamping"},
     "Workers": {"Checkpoints", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore"},
     "RecordkeeperRuntime": {"Ledger", "LedgerStore", "RecordkeeperCore"},
 }

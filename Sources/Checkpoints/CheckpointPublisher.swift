@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 public import LedgerStore
 public import Logging
 import NIOCore
@@ -90,7 +90,17 @@ public struct CheckpointPublisher: Sendable {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         _ = try? await response.body.collect(upTo: 64 * 1024)
         guard (200..<300).contains(response.status.code) else {
-            throw CheckpointSettingsError("the sink answered \(response.status.code) \(response.status.reasonPhrase)")
+            throw CheckpointSinkRefusal(url: url, status: Int(response.status.code), reason: response.status.reasonPhrase)
         }
     }
+}
+
+/// The checkpoint sink answered with something other than 2xx: the checkpoint stays stored and
+/// is delivered again at the next publication.
+public struct CheckpointSinkRefusal: Error, CustomStringConvertible {
+    public var url: URL
+    public var status: Int
+    public var reason: String
+
+    public var description: String { "the checkpoint sink \(url.absoluteString) answered \(status) \(reason)" }
 }

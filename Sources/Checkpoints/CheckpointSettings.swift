@@ -1,4 +1,5 @@
 public import Foundation
+import RecordkeeperCore
 
 /// When checkpoints are made and where they are delivered (docs/ledger-format.md section 12.5).
 public struct CheckpointSettings: Sendable {
@@ -29,13 +30,13 @@ public struct CheckpointSettings: Sendable {
         func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
         if let text = value("RECORDKEEPER_CHECKPOINT_ENTRIES") {
             guard let entries = Int64(text), entries >= 1 else {
-                throw CheckpointSettingsError("RECORDKEEPER_CHECKPOINT_ENTRIES must be a whole number ≥ 1, got \"\(text)\"")
+                throw SettingsError("RECORDKEEPER_CHECKPOINT_ENTRIES must be a whole number ≥ 1, got \"\(text)\"")
             }
             settings.everyEntries = entries
         }
         if let text = value("RECORDKEEPER_CHECKPOINT_INTERVAL") {
             guard let seconds = Double(text), seconds > 0 else {
-                throw CheckpointSettingsError("RECORDKEEPER_CHECKPOINT_INTERVAL must be a number of seconds > 0, got \"\(text)\"")
+                throw SettingsError("RECORDKEEPER_CHECKPOINT_INTERVAL must be a number of seconds > 0, got \"\(text)\"")
             }
             settings.interval = .milliseconds(Int64(seconds * 1000))
         }
@@ -49,18 +50,12 @@ public struct CheckpointSettings: Sendable {
 
     static func secureURL(_ text: String, variable: String) throws -> URL {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else {
-            throw CheckpointSettingsError("\(variable) is not a URL: \(text)")
+            throw SettingsError("\(variable) is not a URL: \(text)")
         }
         let loopback = host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "[::1]"
         guard scheme == "https" || (scheme == "http" && loopback) else {
-            throw CheckpointSettingsError("\(variable) must use https (plain http only to a loopback address): \(text)")
+            throw SettingsError("\(variable) must use https (plain http only to a loopback address): \(text)")
         }
         return url
     }
-}
-
-/// A checkpoint setting that cannot be used.
-public struct CheckpointSettingsError: Error, CustomStringConvertible {
-    public var description: String
-    init(_ description: String) { self.description = description }
 }

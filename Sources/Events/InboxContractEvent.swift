@@ -3,13 +3,13 @@
 /// only through this contract, never through the inbox's own tables.
 public enum InboxContractEvent {
     /// `conversation.routed`: header `{"conversation","team","rule"}`; the conversation is open.
-    public static let routed = "conversation.routed"
+    public static let routed = EventType.Inbox.routed
     /// `conversation.pending`: header `{"conversation"}`.
-    public static let pending = "conversation.pending"
+    public static let pending = EventType.Inbox.pending
     /// `conversation.closed`: header `{"conversation"}`.
-    public static let closed = "conversation.closed"
+    public static let closed = EventType.Inbox.closed
     /// `conversation.reopened`: header `{"conversation","automatic"}`; open again.
-    public static let reopened = "conversation.reopened"
+    public static let reopened = EventType.Inbox.reopened
 
     /// The state changes analytics reads, each with the kind stored for it.
     package static let kinds: [String: String] = [routed: "routed", pending: "pending", closed: "closed", reopened: "reopened"]

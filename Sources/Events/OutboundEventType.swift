@@ -5,15 +5,9 @@
 /// `whatsapp.status.updated` events name) or `message.send.failed` (Meta's whole error object, or
 /// why no answer came). Each failed attempt that will be tried again is a
 /// `message.send.attempt_failed` with its retry time.
-public enum OutboundEventType {
-    public static let sendRequested = "message.send.requested"
-    public static let sendAccepted = "message.send.accepted"
-    public static let sendFailed = "message.send.failed"
-    public static let sendAttemptFailed = "message.send.attempt_failed"
-
-    /// Every type of this catalog.
-    public static let all: Set<String> = [sendRequested, sendAccepted, sendFailed, sendAttemptFailed]
-}
+///
+/// The strings are ``EventType/Outbound``'s, described in ``EventCatalog``.
+public typealias OutboundEventType = EventType.Outbound
 
 /// Who sent a request on its way, and so who delivers it to Meta.
 public enum OutboundVia: String, Sendable, Codable, CaseIterable {

@@ -70,12 +70,16 @@ extension Router where Context == RecordkeeperRequestContext {
         let conversations = group("v1/conversations")
         conversations.post(":id/assignment") { request, context -> InboxStateResponse in
             let (item, principal) = try await scoped(context)
-            let outcome = try await mapInboxErrors { try await commands.assign(item, body: try await body(request), by: principal) }
+            let outcome = try await mapInboxErrors {
+                try await commands.assign(item, try InboxRequestBodies.assignment(try await body(request)), by: principal)
+            }
             return InboxStateResponse(item, outcome, ids: ids)
         }
         conversations.post(":id/state") { request, context -> InboxStateResponse in
             let (item, principal) = try await scoped(context)
-            let outcome = try await mapInboxErrors { try await commands.changeState(item, body: try await body(request), by: principal) }
+            let outcome = try await mapInboxErrors {
+                try await commands.changeState(item, to: try InboxRequestBodies.state(try await body(request)), by: principal)
+            }
             return InboxStateResponse(item, outcome, ids: ids)
         }
         conversations.get(":id/notes") { _, context -> NoteListResponse in
@@ -90,7 +94,9 @@ extension Router where Context == RecordkeeperRequestContext {
         }
         conversations.post(":id/notes") { request, context -> EditedResponse<NoteResponse> in
             let (item, principal) = try await scoped(context)
-            let note = try await mapInboxErrors { try await commands.addNote(item, body: try await body(request), by: principal) }
+            let note = try await mapInboxErrors {
+                try await commands.addNote(item, text: try InboxRequestBodies.noteText(try await body(request)), by: principal)
+            }
             return EditedResponse(
                 status: .created,
                 response: NoteResponse(
@@ -99,7 +105,10 @@ extension Router where Context == RecordkeeperRequestContext {
         conversations.post(":id/read") { request, context -> ReadMarkResponse in
             let (item, principal) = try await scoped(context)
             let latest = try await queries.latestMessagePosition(ledger: ledger, conversation: item.conversationID)
-            let mark = try await mapInboxErrors { try await commands.markRead(item, body: try await body(request), latest: latest, by: principal) }
+            let mark = try await mapInboxErrors {
+                try await commands.markRead(
+                    item, upTo: try InboxRequestBodies.readPosition(try await body(request), latest: latest), latest: latest, by: principal)
+            }
             return ReadMarkResponse(conversation: ids.apiID(item.conversationID), readPosition: mark.read, position: mark.position)
         }
 
@@ -111,7 +120,7 @@ extension Router where Context == RecordkeeperRequestContext {
             let principal = try context.staff()
             let payload = try await body(request)
             do {
-                let (rules, position) = try await commands.setRoutingRules(body: payload, by: principal)
+                let (rules, position) = try await commands.setRoutingRules(try RoutingRuleSet.parse(payload), by: principal)
                 return RoutingRulesResponse(CurrentRoutingRules(rules: rules, position: position, actor: principal.actor, setAt: Date()))
             } catch let error as RoutingRulesError {
                 switch error {

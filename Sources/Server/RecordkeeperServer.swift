@@ -111,7 +111,7 @@ public enum RecordkeeperServer {
         router.addOpenAPIRoute(spec: spec)
         if let directory = relay.directory { services.append(directory) }
         if conversations.runProjections {
-            let workers = WorkerSettings(
+            let workers = WorkerSet.Settings(
                 ledger: conversations.ledger, graph: graph, sending: sending, relay: relaySettings, checkpoints: checkpoints,
                 runClassifier: conversations.runClassifier, runRouter: conversations.runRouter)
             services += WorkerSet.services(settings: workers, store: store, relay: relay, logger: logger)

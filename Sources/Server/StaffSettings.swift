@@ -1,3 +1,5 @@
+import RecordkeeperCore
+
 /// Staff sign-in settings (docs/operations.md, "Staff and access").
 public struct StaffSettings: Sendable {
     /// Refuse browser sign-in to accounts without a TOTP second factor
@@ -12,31 +14,22 @@ public struct StaffSettings: Sendable {
     }
 
     /// Reads `RECORDKEEPER_REQUIRE_MFA` and `RECORDKEEPER_SESSION_HOURS`.
-    /// - Throws: ``StaffSettingsError`` for a value that is not understood.
+    /// - Throws: ``SettingsError`` for a value that is not understood.
     public static func fromEnvironment(_ environment: [String: String]) throws -> StaffSettings {
         var settings = StaffSettings()
         if let text = environment["RECORDKEEPER_REQUIRE_MFA"], !text.isEmpty {
             switch text.lowercased() {
             case "on", "true", "1", "yes": settings.requireMFA = true
             case "off", "false", "0", "no": settings.requireMFA = false
-            default: throw StaffSettingsError(variable: "RECORDKEEPER_REQUIRE_MFA", value: text, expected: "on or off")
+            default: throw SettingsError("RECORDKEEPER_REQUIRE_MFA=\(text) is not understood: use on or off")
             }
         }
         if let text = environment["RECORDKEEPER_SESSION_HOURS"], !text.isEmpty {
             guard let hours = Int(text), (1...168).contains(hours) else {
-                throw StaffSettingsError(variable: "RECORDKEEPER_SESSION_HOURS", value: text, expected: "a whole number of hours from 1 to 168")
+                throw SettingsError("RECORDKEEPER_SESSION_HOURS=\(text) is not understood: use a whole number of hours from 1 to 168")
             }
             settings.sessionLifetime = .seconds(hours * 3600)
         }
         return settings
     }
-}
-
-/// A staff setting that is not understood.
-public struct StaffSettingsError: Error, CustomStringConvertible {
-    public var variable: String
-    public var value: String
-    public var expected: String
-
-    public var description: String { "\(variable)=\(value) is not understood: use \(expected)" }
 }

@@ -8,39 +8,6 @@ import Messaging
 public import ServiceLifecycle
 public import WhatsApp
 
-/// What the background workers of one process need to know (read from the environment by the
-/// executable: docs/operations.md, "Processes").
-public struct WorkerSettings: Sendable {
-    /// The ledger the workers work on.
-    public var ledger: String
-    /// Meta's Graph API (media downloads, sending); nil: media wait as pending and sends wait.
-    public var graph: GraphAPIConfiguration?
-    /// The dispatcher's claim hold and retry policy.
-    public var sending: SendDispatcherSettings
-    /// The webhook relay.
-    public var relay: WebhookRelaySettings
-    /// Checkpoints; nil: this process makes none.
-    public var checkpoints: CheckpointSettings?
-    /// Whether the classifier runs (`RECORDKEEPER_CLASSIFIER=off` stops it).
-    public var runClassifier: Bool
-    /// Whether the inbox router runs (`RECORDKEEPER_ROUTER=off` stops it).
-    public var runRouter: Bool
-
-    public init(
-        ledger: String = "main", graph: GraphAPIConfiguration? = nil, sending: SendDispatcherSettings = SendDispatcherSettings(),
-        relay: WebhookRelaySettings = WebhookRelaySettings(), checkpoints: CheckpointSettings? = nil, runClassifier: Bool = true,
-        runRouter: Bool = true
-    ) {
-        self.ledger = ledger
-        self.graph = graph
-        self.sending = sending
-        self.relay = relay
-        self.checkpoints = checkpoints
-        self.runClassifier = runClassifier
-        self.runRouter = runRouter
-    }
-}
-
 /// The background workers: the projection runner and everything it wakes (media fetcher,
 /// dispatcher, webhook relay, classifier, automation, search indexer, inbox router), and
 /// checkpoints. `recordkeeper serve` runs them beside HTTP, `recordkeeper work` alone; several
@@ -56,7 +23,7 @@ public enum WorkerSet {
 
     /// The worker services for `settings`. `relay` holds the process's relay parts: its service
     /// runs here; its directory is the caller's to run (the webhook route may share it).
-    public static func services(settings: WorkerSettings, store: LedgerStore, relay: WebhookRelayParts, logger: Logger) -> [any Service] {
+    public static func services(settings: Settings, store: LedgerStore, relay: WebhookRelayParts, logger: Logger) -> [any Service] {
         var services: [any Service] = []
         var wakers: [String: @Sendable () -> Void] = [:]
         if let graph = settings.graph {
@@ -111,5 +78,40 @@ public enum WorkerSet {
             services.append(CheckpointService(store: store, settings: checkpoints, logger: logger))
         }
         return services
+    }
+}
+
+extension WorkerSet {
+    /// What the background workers of one process need to know (read from the environment by the
+    /// executable: docs/operations.md, "Processes").
+    public struct Settings: Sendable {
+        /// The ledger the workers work on.
+        public var ledger: String
+        /// Meta's Graph API (media downloads, sending); nil: media wait as pending and sends wait.
+        public var graph: GraphAPIConfiguration?
+        /// The dispatcher's claim hold and retry policy.
+        public var sending: SendDispatcherSettings
+        /// The webhook relay.
+        public var relay: WebhookRelaySettings
+        /// Checkpoints; nil: this process makes none.
+        public var checkpoints: CheckpointSettings?
+        /// Whether the classifier runs (`RECORDKEEPER_CLASSIFIER=off` stops it).
+        public var runClassifier: Bool
+        /// Whether the inbox router runs (`RECORDKEEPER_ROUTER=off` stops it).
+        public var runRouter: Bool
+
+        public init(
+            ledger: String = "main", graph: GraphAPIConfiguration? = nil, sending: SendDispatcherSettings = SendDispatcherSettings(),
+            relay: WebhookRelaySettings = WebhookRelaySettings(), checkpoints: CheckpointSettings? = nil, runClassifier: Bool = true,
+            runRouter: Bool = true
+        ) {
+            self.ledger = ledger
+            self.graph = graph
+            self.sending = sending
+            self.relay = relay
+            self.checkpoints = checkpoints
+            self.runClassifier = runClassifier
+            self.runRouter = runRouter
+        }
     }
 }

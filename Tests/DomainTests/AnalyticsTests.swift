@@ -4,7 +4,7 @@ import Inbox
 import Ledger
 import LedgerStore
 import Messaging
-import RecordsTestSupport
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -125,7 +125,7 @@ struct AnalyticsTests {
                 try await AnalyticsScenario.record(store)
                 let runner = makeRunner(store)
                 try await runner.catchUpAll()
-                let queries = AnalyticsQueries(store: store, logger: MigratedDatabase.logger)
+                let queries = AnalyticsQueries(store: store, logger: ScratchDatabase.logger)
 
                 let report = try await queries.report(ledger: mediaLedger, from: "2026-03-02", to: "2026-03-03", now: AnalyticsScenario.now)
                 #expect(report.timezone == "UTC")

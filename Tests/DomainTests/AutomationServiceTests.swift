@@ -6,8 +6,8 @@ import LedgerStore
 import Messaging
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -26,7 +26,7 @@ struct AutomationServiceTests {
         ])
 
     static func service(_ store: LedgerStore, at clock: @escaping @Sendable () -> Date) -> AutomationService {
-        AutomationService(ledger: mediaLedger, store: store, clock: clock, logger: MigratedDatabase.logger)
+        AutomationService(ledger: mediaLedger, store: store, clock: clock, logger: ScratchDatabase.logger)
     }
 
     /// The recorded automatic send requests: (header, payload, actor).
@@ -79,8 +79,8 @@ struct AutomationServiceTests {
 
                     // A crash after recording the reply but before saving progress: looked at again, nothing new.
                     try await database.asSuperuser { owner in
-                        try await owner.perform("UPDATE automation_progress SET last_position = 0", logger: MigratedDatabase.logger)
-                        try await owner.perform("DELETE FROM automation_replies", logger: MigratedDatabase.logger)
+                        try await owner.perform("UPDATE automation_progress SET last_position = 0", logger: ScratchDatabase.logger)
+                        try await owner.perform("DELETE FROM automation_replies", logger: ScratchDatabase.logger)
                     }
                     #expect(try await Self.service(store, at: { start.plus(seconds: 40).date }).runRound() == 2)
                     replies = try await Self.replies(store)
@@ -190,7 +190,7 @@ struct AutomationServiceTests {
                 mine.phoneNumberID = SendFixture.phoneNumberID
                 try await AutomationRules(store: store, ledger: mediaLedger).set(
                     AutomationRuleSet(rules: [Self.afterHours, other, mine], businessHours: Self.hours), actor: "staff:sam")
-                try await store.client.perform("UPDATE automation_progress SET last_position = 0", logger: MigratedDatabase.logger)
+                try await store.client.perform("UPDATE automation_progress SET last_position = 0", logger: ScratchDatabase.logger)
                 try await Self.service(store, at: { morning.plus(seconds: 120).date }).runRound()
                 let replies = try await Self.replies(store)
                 #expect(replies.map(\.actor) == ["rule:ack"])
@@ -210,12 +210,12 @@ struct AutomationServiceTests {
             var disabled = Self.acknowledgement
             disabled.enabled = false
             try await AutomationRules(store: store, ledger: mediaLedger).set(AutomationRuleSet(rules: [disabled]), actor: "staff:sam")
-            try await store.client.perform("UPDATE automation_progress SET last_position = 0", logger: MigratedDatabase.logger)
+            try await store.client.perform("UPDATE automation_progress SET last_position = 0", logger: ScratchDatabase.logger)
             try await Self.service(store, at: { start.plus(seconds: 5).date }).runRound()
             #expect(try await Self.replies(store).isEmpty, "a disabled rule answers nothing")
 
             try await AutomationRules(store: store, ledger: mediaLedger).set(AutomationRuleSet(rules: [Self.acknowledgement]), actor: "staff:sam")
-            try await store.client.perform("UPDATE automation_progress SET last_position = 0", logger: MigratedDatabase.logger)
+            try await store.client.perform("UPDATE automation_progress SET last_position = 0", logger: ScratchDatabase.logger)
             try await Self.service(store, at: { start.plus(seconds: 2 * 3600).date }).runRound()
             #expect(try await Self.replies(store).isEmpty, "two hours late: no acknowledgement")
             _ = runner

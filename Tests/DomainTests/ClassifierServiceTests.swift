@@ -5,8 +5,8 @@ import LedgerStore
 import Messaging
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -22,7 +22,7 @@ struct ClassifierServiceTests {
             _ = try await store.append(try SendFixture.inbound(at: start, id: "wamid.health", text: "I was diagnosed with diabetes last year"), to: mediaLedger)
             try await runner.catchUpAll()
             let sent = try await SendFixture.requestText("Card 4111 1111 1111 1111 is on file", store: store, runner: runner)
-            let classifier = ClassifierService(ledger: mediaLedger, store: store, logger: MigratedDatabase.logger)
+            let classifier = ClassifierService(ledger: mediaLedger, store: store, logger: ScratchDatabase.logger)
             #expect(try await classifier.runRound() == 4, "the fixture's first message, two more, and the send")
             try await runner.catchUpAll()
             #expect(try await classifier.runRound() == 0, "nothing left")
@@ -31,7 +31,7 @@ struct ClassifierServiceTests {
             #expect(decisions.count == 4)
             let byTarget = Dictionary(uniqueKeysWithValues: decisions.map { ($0["target_position"]?.integer ?? 0, $0) })
             let rows = try await store.client.query(
-                "SELECT message_position, category, reasons FROM message_classifications ORDER BY message_position", logger: MigratedDatabase.logger)
+                "SELECT message_position, category, reasons FROM message_classifications ORDER BY message_position", logger: ScratchDatabase.logger)
             var categories: [Int64: (Int16?, String?)] = [:]
             for try await (position, category, reasons) in rows.decode((Int64, Int16?, String?).self) { categories[position] = (category, reasons) }
             #expect(categories.values.map(\.0).sorted { ($0 ?? 0) < ($1 ?? 0) } == [1, 3, 3, 4])
@@ -45,8 +45,8 @@ struct ClassifierServiceTests {
                 "decisions never hold the matched text")
 
             // Another process (or a restart) records nothing twice.
-            try await store.client.query("UPDATE message_classifications SET state = 'pending'", logger: MigratedDatabase.logger)
-            _ = try await ClassifierService(ledger: mediaLedger, store: store, logger: MigratedDatabase.logger).runRound()
+            try await store.client.query("UPDATE message_classifications SET state = 'pending'", logger: ScratchDatabase.logger)
+            _ = try await ClassifierService(ledger: mediaLedger, store: store, logger: ScratchDatabase.logger).runRound()
             #expect(try await SendFixture.headers(ClassificationEventType.classified, store: store).count == 4)
 
             try await runner.catchUpAll()

@@ -6,7 +6,7 @@ import Inbox
 import Ledger
 import LedgerStore
 import PostgresNIO
-import RecordsTestSupport
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -29,7 +29,7 @@ struct ContentSearchTests {
     static let kimConversation = "wa/1065/p:16505558888"
 
     /// Three messages (Robin: a café question, then an SSN; Kim: café hours), classified and indexed.
-    static func withIndexed(_ body: @Sendable (MigratedDatabase, LedgerStore, [String: Int64]) async throws -> Void) async throws {
+    static func withIndexed(_ body: @Sendable (ScratchDatabase, LedgerStore, [String: Int64]) async throws -> Void) async throws {
         try await withMigratedDatabase { database in
             try await database.withStore { _, store in
                 let start = LedgerTimestamp.now()
@@ -45,9 +45,9 @@ struct ContentSearchTests {
                 }
                 let runner = makeRunner(store)
                 try await runner.catchUpAll()
-                try await ClassifierService(ledger: mediaLedger, store: store, logger: MigratedDatabase.logger).runRound()
+                try await ClassifierService(ledger: mediaLedger, store: store, logger: ScratchDatabase.logger).runRound()
                 try await runner.catchUpAll()
-                let indexer = try SearchIndexer(ledger: mediaLedger, store: store, logger: MigratedDatabase.logger)
+                let indexer = try SearchIndexer(ledger: mediaLedger, store: store, logger: ScratchDatabase.logger)
                 #expect(try await indexer.runRound() == 3)
                 #expect(try await indexer.runRound() == 0)
                 try await body(database, store, positions)
@@ -144,12 +144,12 @@ struct ContentSearchTests {
                 store.client, "SELECT count(*) FROM search_terms WHERE position('cafe'::bytea in term) > 0 OR octet_length(term) <> 16", as: Int64.self)
             #expect(clear == 0)
             try await database.asSuperuser { owner in
-                try await owner.perform("UPDATE search_index_state SET key_id = 'an-older-key'", logger: MigratedDatabase.logger)
+                try await owner.perform("UPDATE search_index_state SET key_id = 'an-older-key'", logger: ScratchDatabase.logger)
                 try await owner.perform(
                     "INSERT INTO search_terms SELECT ledger_id, '\\x00000000000000000000000000000000', 1 FROM search_index_state",
-                    logger: MigratedDatabase.logger)
+                    logger: ScratchDatabase.logger)
             }
-            let indexer = try SearchIndexer(ledger: mediaLedger, store: store, logger: MigratedDatabase.logger)
+            let indexer = try SearchIndexer(ledger: mediaLedger, store: store, logger: ScratchDatabase.logger)
             #expect(try await indexer.runRound() == 3)
             #expect(try await scalar(store.client, "SELECT count(*) FROM search_terms", as: Int64.self) == count, "rebuilt: the stale tag is gone")
             #expect(try await Self.search(store).search("main", scope: .all, clearance: .sensitive).hits.count == 1)
@@ -160,7 +160,7 @@ struct ContentSearchTests {
     func noMasterKey() async throws {
         try await Self.withIndexed { database, _, _ in
             try await database.withStore(masterKey: nil) { _, keyless in
-                #expect(throws: LedgerStoreError.self) { try SearchIndexer(ledger: mediaLedger, store: keyless, logger: MigratedDatabase.logger) }
+                #expect(throws: LedgerStoreError.self) { try SearchIndexer(ledger: mediaLedger, store: keyless, logger: ScratchDatabase.logger) }
                 await #expect(throws: ContentSearchError.unavailable) {
                     try await Self.search(keyless).search("cafe", scope: .all, clearance: .specialHandling)
                 }

@@ -3,7 +3,7 @@ import Ledger
 import LedgerStore
 import Messaging
 import PostgresNIO
-import RecordsTestSupport
+import TestSupport
 import Testing
 
 @Suite("Conversations projection", .timeLimit(.minutes(3)))

@@ -6,8 +6,8 @@ import LedgerStore
 import Messaging
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -40,7 +40,7 @@ struct InboxTests {
     }
 
     static func router(_ store: LedgerStore) -> InboxRouter {
-        InboxRouter(ledger: mediaLedger, store: store, logger: MigratedDatabase.logger)
+        InboxRouter(ledger: mediaLedger, store: store, logger: ScratchDatabase.logger)
     }
 
     static func item(_ store: LedgerStore, _ conversation: String, user: String = "sam") async throws -> InboxItem {
@@ -59,7 +59,7 @@ struct InboxTests {
     func routing() async throws {
         try await Self.withInbox { store, runner in
             let commands = InboxCommands(store: store, ledger: mediaLedger)
-            _ = try await commands.setRoutingRules(body: Array(Self.rules.utf8), by: Self.supervisor)
+            _ = try await commands.setRoutingRules(try RoutingRuleSet.parse(Array(Self.rules.utf8)), by: Self.supervisor)
             let afternoon: Int64 = 20 * 3600  // 13:00 on Saturday in Los Angeles
             _ = try await store.append(
                 [
@@ -91,7 +91,7 @@ struct InboxTests {
 
             // Nothing left; a restart that lost the projection's rows records nothing twice.
             #expect(try await router.runRound() == 0)
-            try await store.client.query("UPDATE inbox_conversations SET team = NULL", logger: MigratedDatabase.logger)
+            try await store.client.query("UPDATE inbox_conversations SET team = NULL", logger: ScratchDatabase.logger)
             _ = try await Self.router(store).runRound()
             #expect(try await SendFixture.headers(InboxEventType.routed, store: store).count == 5)
 
@@ -106,7 +106,7 @@ struct InboxTests {
     func rulesBeforeMessage() async throws {
         try await Self.withInbox { store, runner in
             let commands = InboxCommands(store: store, ledger: mediaLedger)
-            _ = try await commands.setRoutingRules(body: Array(#"{"default_team":"permits"}"#.utf8), by: Self.supervisor)
+            _ = try await commands.setRoutingRules(try RoutingRuleSet.parse(Array(#"{"default_team":"permits"}"#.utf8)), by: Self.supervisor)
             _ = try await store.append(Self.message("wamid.1", from: 1, text: "hi", at: 100), to: mediaLedger)
             _ = try await runner.catchUp(ConversationsProjection(), ledger: mediaLedger)
             let router = Self.router(store)
@@ -124,7 +124,7 @@ struct InboxTests {
             for n in 1...5 { _ = try await store.append(Self.message("wamid.\(n)", from: n, text: "hi", at: Int64(100 + n)), to: mediaLedger) }
             _ = try await store.append(Self.message("wamid.6", from: 1, text: "again", at: 200), to: mediaLedger)
             try await runner.catchUpAll()
-            let router = InboxRouter(ledger: mediaLedger, store: store, batchSize: 2, logger: MigratedDatabase.logger)
+            let router = InboxRouter(ledger: mediaLedger, store: store, batchSize: 2, logger: ScratchDatabase.logger)
             var appended: [Int] = []
             for _ in 0..<6 { appended.append(try await router.runRound()) }
             // Two positions a round. The sixth message is the first citizen's again: their routing is
@@ -172,7 +172,7 @@ struct InboxTests {
             try await runner.catchUpAll()
             #expect(try await Self.item(store, conversation).team == "general")
 
-            let closed = try await commands.changeState(try await Self.item(store, conversation), body: Array(#"{"state":"closed"}"#.utf8), by: Self.supervisor)
+            let closed = try await commands.changeState(try await Self.item(store, conversation), to: "closed", by: Self.supervisor)
             #expect(closed.state == "closed" && closed.positions.count == 1)
             try await runner.catchUpAll()
             #expect(try await router.runRound() == 0, "no message since the closing")
@@ -193,17 +193,17 @@ struct InboxTests {
             // Staff: pending, then closed, then open again by hand.
             for state in ["pending", "closed", "open"] {
                 let outcome = try await commands.changeState(
-                    try await Self.item(store, conversation), body: Array(#"{"state":"\#(state)"}"#.utf8), by: Self.supervisor)
+                    try await Self.item(store, conversation), to: state, by: Self.supervisor)
                 #expect(outcome.positions.count == 1, "\(state)")
                 try await runner.catchUpAll()
             }
-            let again = try await commands.changeState(try await Self.item(store, conversation), body: Array(#"{"state":"open"}"#.utf8), by: Self.supervisor)
+            let again = try await commands.changeState(try await Self.item(store, conversation), to: "open", by: Self.supervisor)
             #expect(again.positions.isEmpty, "already open: nothing recorded")
             let all = try await SendFixture.headers(InboxEventType.reopened, store: store)
             #expect(all.map { $0["automatic"] } == [.bool(true), .bool(false)])
             #expect(try await Self.item(store, conversation).state == "reopened")
             await #expect(throws: InboxCommandError.invalid(field: "state", #"must be "pending", "closed" or "open""#)) {
-                try await commands.changeState(try await Self.item(store, conversation), body: Array(#"{"state":"done"}"#.utf8), by: Self.supervisor)
+                try await commands.changeState(try await Self.item(store, conversation), to: "done", by: Self.supervisor)
             }
 
             let live = try await dumpProjections(store.client)
@@ -217,28 +217,29 @@ struct InboxTests {
     func assignment() async throws {
         try await Self.withInbox { store, runner in
             let commands = InboxCommands(store: store, ledger: mediaLedger)
-            _ = try await commands.setRoutingRules(body: Array(#"{"rules":[{"id":"all","team":"permits"}]}"#.utf8), by: Self.supervisor)
+            _ = try await commands.setRoutingRules(try RoutingRuleSet.parse(Array(#"{"rules":[{"id":"all","team":"permits"}]}"#.utf8)), by: Self.supervisor)
             _ = try await store.append(Self.message("wamid.1", from: 1, text: "hi", at: 100), to: mediaLedger)
             try await runner.catchUpAll()
             try await Self.router(store).runRound()
             try await runner.catchUpAll()
             let conversation = Self.conversation(1)
-            let assign = { (body: String, principal: StaffPrincipal) async throws -> InboxCommands.Outcome in
-                let outcome = try await commands.assign(try await Self.item(store, conversation), body: Array(body.utf8), by: principal)
+            let assign = { (assignee: String?, team: String?, principal: StaffPrincipal) async throws -> InboxCommands.Outcome in
+                let outcome = try await commands.assign(
+                    try await Self.item(store, conversation), InboxCommands.Assignment(assignee: assignee, team: team), by: principal)
                 try await runner.catchUpAll()
                 return outcome
             }
-            await #expect(throws: InboxCommandError.self) { try await assign(#"{"assignee":"bob"}"#, Self.alice) }
-            #expect(try await assign(#"{"assignee":"alice"}"#, Self.alice).assignee == "alice")
-            await #expect(throws: InboxCommandError.self, "bob may not unassign alice") { try await assign(#"{"assignee":null}"#, Self.bob) }
-            await #expect(throws: InboxCommandError.self, "not alice's team") { try await assign(#"{"assignee":"alice","team":"licensing"}"#, Self.alice) }
+            await #expect(throws: InboxCommandError.self) { try await assign("bob", nil, Self.alice) }
+            #expect(try await assign("alice", nil, Self.alice).assignee == "alice")
+            await #expect(throws: InboxCommandError.self, "bob may not unassign alice") { try await assign(nil, nil, Self.bob) }
+            await #expect(throws: InboxCommandError.self, "not alice's team") { try await assign("alice", "licensing", Self.alice) }
             await #expect(throws: InboxCommandError.invalid(field: "assignee", "must be a user name ([a-z0-9][a-z0-9._-]*, at most 64 characters) or null")) {
-                try await assign(#"{"assignee":"Bob Smith"}"#, Self.supervisor)
+                try await assign("Bob Smith", nil, Self.supervisor)
             }
-            #expect(try await assign(#"{"assignee":null}"#, Self.alice).assignee == nil)
+            #expect(try await assign(nil, nil, Self.alice).assignee == nil)
             #expect(try await Self.item(store, conversation).assignee == nil)
 
-            let transfer = try await assign(#"{"assignee":"carol","team":"licensing"}"#, Self.supervisor)
+            let transfer = try await assign("carol", "licensing", Self.supervisor)
             #expect(transfer.positions.count == 2 && transfer.team == "licensing" && transfer.assignee == "carol")
             let item = try await Self.item(store, conversation)
             #expect(item.team == "licensing" && item.assignee == "carol")
@@ -259,7 +260,7 @@ struct InboxTests {
     func unreadPerAgent() async throws {
         try await Self.withInbox { store, runner in
             let commands = InboxCommands(store: store, ledger: mediaLedger)
-            _ = try await commands.setRoutingRules(body: Array(#"{"default_team":"permits"}"#.utf8), by: Self.supervisor)
+            _ = try await commands.setRoutingRules(try RoutingRuleSet.parse(Array(#"{"default_team":"permits"}"#.utf8)), by: Self.supervisor)
             _ = try await store.append(Self.message("wamid.1", from: 1, text: "hi", at: 100), to: mediaLedger)
             _ = try await store.append(Self.message("wamid.x", from: 2, text: "other", at: 100), to: mediaLedger)
             try await runner.catchUpAll()
@@ -267,11 +268,11 @@ struct InboxTests {
             try await runner.catchUpAll()
             let conversation = Self.conversation(1)
             let latest = try await InboxQueries(store: store).latestMessagePosition(ledger: mediaLedger, conversation: conversation)
-            let mark = try await commands.markRead(try await Self.item(store, conversation, user: "alice"), body: [], latest: latest, by: Self.alice)
+            let mark = try await commands.markRead(try await Self.item(store, conversation, user: "alice"), upTo: nil, latest: latest, by: Self.alice)
             #expect(mark.read == latest)
             await #expect(throws: InboxCommandError.self) {
                 try await commands.markRead(
-                    try await Self.item(store, conversation, user: "bob"), body: Array(#"{"position":\#(latest + 100)}"#.utf8), latest: latest, by: Self.bob)
+                    try await Self.item(store, conversation, user: "bob"), upTo: latest + 100, latest: latest, by: Self.bob)
             }
             _ = try await store.append(Self.message("wamid.2", from: 1, text: "and", at: 200), to: mediaLedger)
             _ = try await store.append(Self.message("wamid.3", from: 1, text: "more", at: 201), to: mediaLedger)
@@ -284,7 +285,7 @@ struct InboxTests {
                 ledger: mediaLedger, scope: Self.alice.scope(for: .inboxRead), user: "alice", filter: InboxFilter(unreadOnly: true))
             #expect(unreadForAlice.items.map(\.conversationID).sorted() == [conversation, Self.conversation(2)].sorted())
             _ = try await commands.markRead(
-                try await Self.item(store, conversation, user: "alice"), body: [],
+                try await Self.item(store, conversation, user: "alice"), upTo: nil,
                 latest: try await queries.latestMessagePosition(ledger: mediaLedger, conversation: conversation), by: Self.alice)
             try await runner.catchUpAll()
             let after = try await queries.list(
@@ -310,8 +311,8 @@ struct InboxTests {
             try await runner.catchUpAll()
             let commands = InboxCommands(store: store, ledger: mediaLedger)
             let item = try await Self.item(store, SendFixture.conversation)
-            let note = try await commands.addNote(item, body: Array(#"{"text":"Citizen called too; permit 42 is late"}"#.utf8), by: Self.alice)
-            await #expect(throws: InboxCommandError.self) { try await commands.addNote(item, body: Array(#"{"text":"   "}"#.utf8), by: Self.alice) }
+            let note = try await commands.addNote(item, text: "Citizen called too; permit 42 is late", by: Self.alice)
+            await #expect(throws: InboxCommandError.self) { try await commands.addNote(item, text: "   ", by: Self.alice) }
             try await runner.catchUpAll()
             let dispatcher = try SendFixture.dispatcher(graph, store: store)
             _ = try await dispatcher.runRound()

@@ -2,8 +2,8 @@ import Foundation
 import Ledger
 import LedgerStore
 import Messaging
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 

@@ -2,8 +2,8 @@ import Foundation
 import Ledger
 import LedgerStore
 import Messaging
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -24,7 +24,7 @@ struct MediaFetchServiceTests {
                     let source = ListPendingMediaSource(pending)
                     let service = MediaFetchService(
                         ledger: mediaLedger, source: source, archiver: try mediaArchiver(graph), store: store, concurrency: 2,
-                        logger: MigratedDatabase.logger
+                        logger: ScratchDatabase.logger
                     )
                     let outcomes = try await service.runRound()
                     #expect(outcomes.count == 4)
@@ -47,18 +47,18 @@ struct MediaFetchServiceTests {
                     let source = ListPendingMediaSource()
                     let service = MediaFetchService(
                         ledger: mediaLedger, source: source, archiver: try mediaArchiver(graph), store: store, pollInterval: .seconds(3600),
-                        logger: MigratedDatabase.logger
+                        logger: ScratchDatabase.logger
                     )
                     let running = Task { try await service.run() }
                     // The first round finds nothing; the next would be an hour later unless woken.
-                    while await source.calls == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                    try await eventually("the service's first round did not run", interval: .milliseconds(20)) { await source.calls > 0 }
                     await source.add(try await appendMediaMessage(media, store: store))
                     service.wake()
 
                     var stored: [(entry: EntryFields, payload: [UInt8])] = []
-                    for _ in 0..<1500 where stored.isEmpty {
+                    try await eventually("woken, the service did not archive the media", timeout: .seconds(30), interval: .milliseconds(20)) {
                         stored = try await recordedEvents(MediaEvents.stored, store: store)
-                        if stored.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+                        return !stored.isEmpty
                     }
                     running.cancel()
                     try await running.value

@@ -2,8 +2,8 @@ import Foundation
 import Ledger
 import LedgerStore
 import Messaging
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -24,7 +24,7 @@ struct MediaRestartTests {
                     try await makeRunner(store).catchUpAll()
                     let service = MediaFetchService(
                         ledger: mediaLedger, source: PendingMediaQueue(store: store), archiver: try mediaArchiver(graph), store: store,
-                        logger: MigratedDatabase.logger)
+                        logger: ScratchDatabase.logger)
                     let outcomes = try await service.runRound(now: { start })
                     #expect(outcomes.count == 1)
                     #expect(try await recordedEvents(MediaEvents.fetchFailed, store: store).count == 1)
@@ -43,7 +43,7 @@ struct MediaRestartTests {
                     #expect(due.first?.receivedAt == LedgerTimestamp(microseconds: start.microseconds / 1_000_000 * 1_000_000))
 
                     let service = MediaFetchService(
-                        ledger: mediaLedger, source: queue, archiver: try mediaArchiver(graph), store: store, logger: MigratedDatabase.logger)
+                        ledger: mediaLedger, source: queue, archiver: try mediaArchiver(graph), store: store, logger: ScratchDatabase.logger)
                     _ = try await service.runRound(now: { onTime })
                     let stored = try await recordedEvents(MediaEvents.stored, store: store)
                     #expect(stored.count == 1)

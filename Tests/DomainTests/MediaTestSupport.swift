@@ -2,8 +2,8 @@ import Foundation
 import Ledger
 import LedgerStore
 import Messaging
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -33,7 +33,7 @@ func mediaArchiver(_ graph: TestGraphServer, timeout: Duration = .seconds(10), p
         baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken, requestTimeout: timeout, downloadTimeout: timeout
     )
     return MediaArchiver(
-        client: GraphMediaClient(configuration: configuration, logger: MigratedDatabase.logger), policy: policy, logger: MigratedDatabase.logger
+        client: GraphMediaClient(configuration: configuration, logger: ScratchDatabase.logger), policy: policy, logger: ScratchDatabase.logger
     )
 }
 

@@ -2,8 +2,8 @@ import Foundation
 import Ledger
 import LedgerStore
 import Messaging
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -26,7 +26,7 @@ struct MediaURLAllowListTests {
                         #expect(pending.webhookURL == other.downloadURL(for: media.id))
                         let service = MediaFetchService(
                             ledger: mediaLedger, source: ListPendingMediaSource([pending]), archiver: try mediaArchiver(graph), store: store,
-                            logger: MigratedDatabase.logger)
+                            logger: ScratchDatabase.logger)
                         let outcomes = try await service.runRound()
                         #expect(outcomes.count == 1)
 
@@ -58,7 +58,7 @@ struct MediaURLAllowListTests {
 
     static func client(_ graph: TestGraphServer) throws -> GraphMediaClient {
         GraphMediaClient(
-            configuration: try GraphAPIConfiguration(baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken), logger: MigratedDatabase.logger)
+            configuration: try GraphAPIConfiguration(baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken), logger: ScratchDatabase.logger)
     }
 
     @Test("which URLs may be sent the token")

@@ -3,7 +3,7 @@ import Ledger
 import LedgerStore
 import Messaging
 import PostgresNIO
-import RecordsTestSupport
+import TestSupport
 import Testing
 
 @Suite("Media projection and the fetcher's queue", .timeLimit(.minutes(3)))
@@ -62,10 +62,10 @@ struct ProjectionMediaTests {
                 #expect(retried.first?.attempts == 2)
                 #expect(retried.first?.lastAttemptAt != nil)
                 #expect(retried.first?.receivedAt == F.time(100), "the message's time: media ids expire 7 days after it")
-                let lastErrors = try await client.query("SELECT last_error FROM media WHERE media_id = 'media-1'", logger: MigratedDatabase.logger)
+                let lastErrors = try await client.query("SELECT last_error FROM media WHERE media_id = 'media-1'", logger: ScratchDatabase.logger)
                     .collect().map { try $0.decode(String?.self) }
                 #expect(lastErrors == ["http_503"])
-                let states = try await client.query("SELECT media_id, state FROM media ORDER BY media_id", logger: MigratedDatabase.logger)
+                let states = try await client.query("SELECT media_id, state FROM media ORDER BY media_id", logger: ScratchDatabase.logger)
                     .collect().map { try $0.decode((String, String).self) }
                 #expect(states.map(\.1) == ["pending", "stored", "unavailable"])
             }

@@ -3,7 +3,7 @@ import LedgerStore
 import Logging
 import Messaging
 import PostgresNIO
-import RecordsTestSupport
+import TestSupport
 import Testing
 
 @Suite("Projection runner", .timeLimit(.minutes(5)))
@@ -96,16 +96,14 @@ struct ProjectionRunnerTests {
                 let runner = makeRunner(store, pollInterval: .seconds(24 * 3600))
                 let service = Task { try await runner.run() }
                 defer { service.cancel() }
-                let ready = try await eventually {
+                try await eventually("the runner did not start listening and catch up") {
                     let state = try await runner.status()
                     return runner.isListening && state.allSatisfy { $0.lastPosition == 1 }
                 }
-                #expect(ready, "the runner did not start listening and catch up")
                 let receipt = try await store.append(F.message("wamid.second", from: FixtureCitizen(waID: "2"), at: 2), to: Self.ledger)
-                let caughtUp = try await eventually {
+                try await eventually("the append was not projected: no wake-up") {
                     try await runner.status().allSatisfy { $0.lastPosition == receipt.position }
                 }
-                #expect(caughtUp, "the append was not projected: no wake-up")
                 #expect(try await scalar(client, "SELECT count(*)::int8 FROM conversation_messages WHERE message_id = 'wamid.second'", as: Int64.self) == 1)
                 service.cancel()
                 _ = await service.result
@@ -118,7 +116,7 @@ struct ProjectionRunnerTests {
         try await withMigratedDatabase { db in
             try await db.withStore { client, store in
                 _ = try await store.append(Self.mixedEvents(round: 1), to: Self.ledger)
-                let v1 = ProjectionRunner(store: store, projections: [ConversationsProjection()], logger: MigratedDatabase.logger)
+                let v1 = ProjectionRunner(store: store, projections: [ConversationsProjection()], logger: ScratchDatabase.logger)
                 try await v1.catchUpAll()
                 let before = try await dumpProjections(client)
                 // A stray row the replay must remove.
@@ -126,9 +124,9 @@ struct ProjectionRunnerTests {
                     """
                     INSERT INTO conversations (ledger_id, id, phone_number_id, first_position, last_position, last_activity_at_us)
                     SELECT id, 'stray', 'x', 1, 1, 0 FROM ledgers WHERE name = \(Self.ledger)
-                    """, logger: MigratedDatabase.logger)
+                    """, logger: ScratchDatabase.logger)
                 let next = ConversationsProjection().version + 1
-                let v2 = ProjectionRunner(store: store, projections: [Versioned(version: next)], logger: MigratedDatabase.logger)
+                let v2 = ProjectionRunner(store: store, projections: [Versioned(version: next)], logger: ScratchDatabase.logger)
                 #expect(try await v2.status().first?.needsRebuild == true)
                 try await v2.catchUpAll()
                 #expect(try await dumpProjections(client) == before)

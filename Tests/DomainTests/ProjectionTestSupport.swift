@@ -6,7 +6,7 @@ import LedgerStore
 import Logging
 import Messaging
 import PostgresNIO
-import RecordsTestSupport
+import TestSupport
 
 /// Every row of every projection table of the test database, ordered, one line each: what
 /// "rebuild equals live" compares.
@@ -24,7 +24,7 @@ func dumpProjections(_ client: PostgresClient) async throws -> [String] {
     for (table, order) in tables {
         let rows = try await client.query(
             PostgresQuery(unsafeSQL: "SELECT '\(table) ' || row_to_json(t)::text FROM \(table) t ORDER BY \(order)"),
-            logger: MigratedDatabase.logger)
+            logger: ScratchDatabase.logger)
         for try await line in rows.decode(String.self) { lines.append(line) }
     }
     return lines
@@ -38,22 +38,11 @@ func makeRunner(_ store: LedgerStore, batchSize: Int = 500, pollInterval: Durati
             ConversationsProjection(), MediaProjection(), OutboxProjection(), ClassificationProjection(), AutomationRulesProjection(), AccessLogProjection(),
             AnalyticsProjection(), InboxProjection(),
         ], batchSize: batchSize, pollInterval: pollInterval,
-        logger: MigratedDatabase.logger)
+        logger: ScratchDatabase.logger)
 }
 
 /// Runs a query whose one row is one value.
 func scalar<T: PostgresDecodable & Sendable>(_ client: PostgresClient, _ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? {
-    for try await value in try await client.query(query, logger: MigratedDatabase.logger).decode(T.self) { return value }
+    for try await value in try await client.query(query, logger: ScratchDatabase.logger).decode(T.self) { return value }
     return nil
-}
-
-/// Waits until `condition` holds, checking every 50 ms, for at most `timeout` (generous: this
-/// bounds a hang, it does not measure speed).
-func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
 }

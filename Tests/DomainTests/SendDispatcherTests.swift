@@ -5,8 +5,8 @@ import LedgerStore
 import Messaging
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -212,7 +212,7 @@ struct SendDispatcherTests {
             _ = try await store.append(try SendFixture.status("delivered", wamid: wamid, at: start.plus(seconds: 6)), to: mediaLedger)
             try await runner.catchUpAll()
             // The dispatcher's own columns are not part of the record.
-            try await store.client.query("UPDATE outbox SET claims = 0, claimed_until_us = NULL", logger: MigratedDatabase.logger)
+            try await store.client.query("UPDATE outbox SET claims = 0, claimed_until_us = NULL", logger: ScratchDatabase.logger)
             let live = try await dumpProjections(store.client)
             #expect(live.contains { $0.contains("\"status\":\"delivered\"") && $0.hasPrefix("conversation_messages") })
             for projection in [ConversationsProjection(), MediaProjection(), OutboxProjection()] as [any Projection] {

@@ -3,8 +3,8 @@ import Ledger
 import LedgerStore
 import Messaging
 import RecordkeeperCore
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -47,7 +47,7 @@ enum SendFixture {
     static func client(_ graph: TestGraphServer, timeout: Duration = .seconds(10)) throws -> GraphMessagesClient {
         GraphMessagesClient(
             configuration: try GraphAPIConfiguration(baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken, requestTimeout: timeout),
-            logger: MigratedDatabase.logger)
+            logger: ScratchDatabase.logger)
     }
 
     /// A policy without randomness worth waiting for: 1 s, 2 s, … and 60 s after no answer.
@@ -84,7 +84,7 @@ enum SendFixture {
         _ graph: TestGraphServer, store: LedgerStore, timeout: Duration = .seconds(10), hold: Duration = .seconds(120)
     ) throws -> SendDispatcher {
         SendDispatcher(
-            ledger: mediaLedger, store: store, client: try client(graph, timeout: timeout), policy: policy, claimHold: hold, logger: MigratedDatabase.logger)
+            ledger: mediaLedger, store: store, client: try client(graph, timeout: timeout), policy: policy, claimHold: hold, logger: ScratchDatabase.logger)
     }
 
     /// The JSON header of every entry of `type`.

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -10,7 +11,7 @@ struct AppendTests {
     @Test("positions are 1, 2, 3 … and the chain verifies")
     func gaplessPositionsAndChain() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 var positions: [Int64] = []
                 for i in 0..<3 { positions.append(try await store.append(sampleEvent(i), to: "agency").position) }
                 let batch = try await store.append((3..<8).map { sampleEvent($0) }, to: "agency")
@@ -42,7 +43,7 @@ struct AppendTests {
     @Test("concurrent appenders get distinct gapless positions, batched into fewer transactions")
     func concurrentAppenders() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let receipts = try await withThrowingTaskGroup(of: [AppendReceipt].self) { group in
                     for worker in 0..<16 {
                         group.addTask {
@@ -74,7 +75,7 @@ struct AppendTests {
             try await withThrowingTaskGroup(of: [Int64].self) { group in
                 for writer in 0..<2 {
                     group.addTask {
-                        try await db.withStore { store in
+                        try await db.withStore { _, store in
                             var positions: [Int64] = []
                             for i in 0..<60 {
                                 let batch = (0..<3).map { sampleEvent(writer * 1000 + i * 3 + $0) }
@@ -88,7 +89,7 @@ struct AppendTests {
                 for try await part in group { all += part }
                 #expect(all.sorted() == Array(1...360))
             }
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let report = try await store.verify(ledger: "shared")
                 #expect(report.ok, "\(String(describing: report.failure))")
                 #expect(report.entries == 360)
@@ -99,7 +100,7 @@ struct AppendTests {
     @Test("appending the same event id again returns the original position")
     func idempotentByEventID() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let id = UUID()
                 let first = try await store.append(sampleEvent(1, id: id), to: "l")
                 _ = try await store.append(sampleEvent(2), to: "l")
@@ -127,7 +128,7 @@ struct AppendTests {
     @Test("a dedupe key already recorded returns the original entry")
     func dedupeKey() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let first = try await store.append(sampleEvent(1, dedupeKey: "wamid.ABC"), to: "l")
                 let redelivered = try await store.append(sampleEvent(2, dedupeKey: "wamid.ABC"), to: "l")
                 let other = try await store.append(sampleEvent(3, dedupeKey: "wamid.DEF"), to: "l")
@@ -144,7 +145,7 @@ struct AppendTests {
     @Test("canonically equivalent but different strings stay different (no Unicode normalisation)")
     func noNormalisation() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let nfc = "conversation/Jos\u{00E9}"
                 let nfd = "conversation/Jose\u{0301}"
                 let receipts = try await store.append(
@@ -163,7 +164,7 @@ struct AppendTests {
     @Test("invalid events are refused and nothing of their batch is written")
     func invalidInputLeavesNothing() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append(sampleEvent(0), to: "l")
                 var empty = sampleEvent(1)
                 empty.stream = ""
@@ -188,7 +189,7 @@ struct AppendTests {
     @Test("a 3 MB payload round-trips exactly")
     func largePayload() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 var event = sampleEvent(1)
                 event.payload = (0..<(3 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
                 let receipt = try await store.append(event, to: "media")
@@ -203,10 +204,10 @@ struct AppendTests {
     @Test("without a master key nothing can be appended, and the chain still verifies")
     func withoutMasterKey() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append([sampleEvent(1), sampleEvent(2)], to: "l")
             }
-            try await db.withStore(masterKey: nil) { store in
+            try await db.withStore(masterKey: nil) { _, store in
                 await #expect(throws: (any Error).self) { _ = try await store.append(sampleEvent(3), to: "l") }
                 let report = try await store.verify(ledger: "l")
                 #expect(report.ok)
@@ -215,7 +216,7 @@ struct AppendTests {
                 #expect(report.payloadsVerified == 0)
                 #expect(try await allRecords(store, ledger: "l").map(\.payload) == [.sealed, .sealed])
             }
-            try await db.withStore(masterKey: MasterKey.generate()) { store in
+            try await db.withStore(masterKey: MasterKey.generate()) { _, store in
                 // A wrong master key is a set-up mistake ("could not run"), not tampering.
                 do {
                     _ = try await store.verify(ledger: "l")
@@ -233,7 +234,7 @@ struct AppendTests {
     @Test("shutdown drains queued appends: every acknowledged event is committed, later ones are refused")
     func shutdownDrains() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append(sampleEvent(0), to: "l")
                 let outcomes = await withTaskGroup(of: Int64?.self) { group in
                     for i in 1...40 {

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -24,7 +25,7 @@ struct CheckpointFormatAgreementTests {
     func upperCaseChainHeadVerifies() async throws {
         try await withMigratedDatabase { db in
             try await TamperTests.seed(db)
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let ledger = try await store.ledger(named: "t", create: false)
                 let head = try await store.head(of: ledger)
                 let origin = CheckpointOrigin.origin(logName: TreeTestSupport.logName, ledger: "t")
@@ -63,7 +64,7 @@ struct CheckpointFormatAgreementTests {
         }
         try await withMigratedDatabase { db in
             try await TamperTests.seed(db)
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let inclusion = try await store.inclusionProof(ledger: "t", position: 5, treeSize: 20)
                 let consistency = try await store.consistencyProof(ledger: "t", from: 3, to: 20)
                 #expect(try members(examples[0]) == members(String(decoding: try JSONEncoder().encode(inclusion), as: UTF8.self)))

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import NIOCore
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -22,9 +23,9 @@ struct CheckpointVerificationTests {
 
     /// A signing key, 40 entries in `t` and a checkpoint of them; returns the checkpoint and the
     /// key's published verifier key for `t`.
-    static func seed(_ db: TestDatabase, entries: Int = 40) async throws -> (StoredCheckpoint, NoteVerifierKey) {
-        try await db.withStore { store in
-            let key = try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
+    static func seed(_ db: ScratchDatabase, entries: Int = 40) async throws -> (StoredCheckpoint, NoteVerifierKey) {
+        try await db.withStore { _, store in
+            let key = try await SigningKeyStore.create(client: store.client, masterKey: ScratchDatabase.masterKey, logger: ScratchDatabase.logger)
             try await append(store, count: entries)
             let checkpoint = try await store.makeCheckpoint(ledger: "t", logName: logName)
             #expect(checkpoint.treeSize == Int64(entries))
@@ -34,10 +35,10 @@ struct CheckpointVerificationTests {
 
     /// Verifies `t` against outside notes only (stored checkpoints ignored unless asked).
     static func verify(
-        _ db: TestDatabase, notes: [String] = [], keys: [NoteVerifierKey], logName: String? = TreeTestSupport.logName,
+        _ db: ScratchDatabase, notes: [String] = [], keys: [NoteVerifierKey], logName: String? = TreeTestSupport.logName,
         includeStored: Bool = false
     ) async throws -> LedgerVerificationReport {
-        try await db.withStore { store in
+        try await db.withStore { _, store in
             try await store.verify(
                 ledger: "t",
                 trust: CheckpointTrust(
@@ -54,7 +55,7 @@ struct CheckpointVerificationTests {
     func noteForm() async throws {
         try await withMigratedDatabase { db in
             let (checkpoint, verifierKey) = try await Self.seed(db)
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let hashes = try await TreeTestSupport.entryHashes(store, ledger: "t")
                 let root = MerkleTree.root(of: TreeTestSupport.leafHashes(hashes))
                 #expect(checkpoint.rootHash == root)
@@ -104,7 +105,7 @@ struct CheckpointVerificationTests {
                 altered.text = altered.text.replacingOccurrences(of: "\n40\n", with: "\n41\n")
                 #expect(!reparsed.verifies(altered))
                 // … and only under this ledger's origin.
-                let otherLedgerKey = try await SigningKeyStore.list(client: store.client, logger: TestDatabase.logger)[0]
+                let otherLedgerKey = try await SigningKeyStore.list(client: store.client, logger: ScratchDatabase.logger)[0]
                     .verifierKey(logName: Self.logName, ledger: "u")
                 #expect(!otherLedgerKey.verifies(signed))
 
@@ -118,8 +119,8 @@ struct CheckpointVerificationTests {
     @Test("an intact ledger passes against its outside and stored checkpoints, including one of the empty ledger")
     func intact() async throws {
         try await withMigratedDatabase { db in
-            let (early, verifierKey) = try await db.withStore { store in
-                let key = try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
+            let (early, verifierKey) = try await db.withStore { _, store in
+                let key = try await SigningKeyStore.create(client: store.client, masterKey: ScratchDatabase.masterKey, logger: ScratchDatabase.logger)
                 _ = try await store.ledger(named: "t")
                 let empty = try await store.makeCheckpoint(ledger: "t", logName: Self.logName)
                 #expect(empty.treeSize == 0)
@@ -127,7 +128,7 @@ struct CheckpointVerificationTests {
                 #expect(empty.chainHead == .genesis)
                 return (empty, try key.verifierKey(logName: Self.logName, ledger: "t"))
             }
-            let late = try await db.withStore { store in
+            let late = try await db.withStore { _, store in
                 try await Self.append(store, count: 33)
                 return try await store.makeCheckpoint(ledger: "t", logName: Self.logName)
             }
@@ -152,7 +153,7 @@ struct CheckpointVerificationTests {
             let (checkpoint, verifierKey) = try await Self.seed(db)
             // Keep positions 1 … 30: delete the tail, its payloads and the tree nodes beyond, and
             // move the head back to entry 30 (the superuser, triggers bypassed).
-            let (ledgerID, hash30) = try await db.withStore { store in
+            let (ledgerID, hash30) = try await db.withStore { _, store in
                 (try await TreeTestSupport.ledgerID(store, "t"), try #require(try await store.entry(ledger: "t", position: 30)).entryHash)
             }
             try await TreeTestSupport.tamper(
@@ -191,11 +192,11 @@ struct CheckpointVerificationTests {
         try await withMigratedDatabase { db in
             // The checkpoint pins the first 20 entries; the ledger then grows to 40.
             let (checkpoint, verifierKey) = try await Self.seed(db, entries: 20)
-            try await db.withStore { store in try await Self.append(store, count: 20, after: 20) }
+            try await db.withStore { _, store in try await Self.append(store, count: 20, after: 20) }
             let before = try await Self.verify(db, notes: [checkpoint.note], keys: [verifierKey])
             #expect(before.ok, "\(Self.describe(before))")
 
-            let (newHashes, oldHashes) = try await db.withStore { store in
+            let (newHashes, oldHashes) = try await db.withStore { _, store in
                 let old = try await TreeTestSupport.entryHashes(store, ledger: "t")
                 return (try await TreeTestSupport.rewriteConsistently(db, store, ledger: "t", position: rewrite.position), old)
             }
@@ -203,7 +204,7 @@ struct CheckpointVerificationTests {
             let changed = Int(rewrite.position - 1)
             #expect(newHashes[..<changed] == oldHashes[..<changed], "the prefix before the change is untouched")
             #expect(newHashes[changed] != oldHashes[changed] && newHashes[39] != oldHashes[39], "the hashes from the change on are new")
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let entry = try await store.entry(ledger: "t", position: rewrite.position)
                 #expect(entry?.fields.actor == "mallory")
             }
@@ -261,8 +262,8 @@ struct CheckpointVerificationTests {
             let (_, verifierKey) = try await Self.seed(db)
             // Someone with the service role's rights adds a signing key of their own (INSERT is
             // granted), makes it the active one and signs a checkpoint with it; it is stored too.
-            let (forged, mallory) = try await db.withStore { store in
-                let key = try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
+            let (forged, mallory) = try await db.withStore { _, store in
+                let key = try await SigningKeyStore.create(client: store.client, masterKey: ScratchDatabase.masterKey, logger: ScratchDatabase.logger)
                 let forged = try await store.makeCheckpoint(ledger: "t", logName: Self.logName)
                 return (forged, key)
             }
@@ -281,10 +282,10 @@ struct CheckpointVerificationTests {
     func otherOrigin() async throws {
         try await withMigratedDatabase { db in
             let (checkpoint, verifierKey) = try await Self.seed(db)
-            let (uNote, uKey, signer) = try await db.withStore { store in
+            let (uNote, uKey, signer) = try await db.withStore { _, store in
                 _ = try await store.append((1...40).map { sampleEvent(100 + $0) }, to: "u")
                 let u = try await store.makeCheckpoint(ledger: "u", logName: Self.logName)
-                let key = try await SigningKeyStore.list(client: store.client, logger: TestDatabase.logger)[0]
+                let key = try await SigningKeyStore.list(client: store.client, logger: ScratchDatabase.logger)[0]
                 return (u.note, try key.verifierKey(logName: Self.logName, ledger: "u"), try await TreeTestSupport.activeSigningKey(store))
             }
             // The checkpoint of ledger u, validly signed, presented as evidence for ledger t.
@@ -310,7 +311,7 @@ struct CheckpointVerificationTests {
     func chainHeadMismatch() async throws {
         try await withMigratedDatabase { db in
             let (checkpoint, verifierKey) = try await Self.seed(db)
-            let signer = try await db.withStore { store in try await TreeTestSupport.activeSigningKey(store) }
+            let signer = try await db.withStore { _, store in try await TreeTestSupport.activeSigningKey(store) }
             var body = try Checkpoint(parsingBody: try SignedNote(parsing: checkpoint.note).text)
             body.chainHead = LedgerDigest.sha256(Array("another head".utf8))
             let note = try signer.signNote(body.body, name: Self.origin).rendered
@@ -325,7 +326,7 @@ struct CheckpointVerificationTests {
     func treeNode() async throws {
         try await withMigratedDatabase { db in
             let (checkpoint, verifierKey) = try await Self.seed(db)
-            let ledgerID = try await db.withStore { store in try await TreeTestSupport.ledgerID(store, "t") }
+            let ledgerID = try await db.withStore { _, store in try await TreeTestSupport.ledgerID(store, "t") }
 
             try await TreeTestSupport.tamper(
                 db,
@@ -340,7 +341,7 @@ struct CheckpointVerificationTests {
             // The checkpoint itself still holds: verify recomputes the root from the entries.
             #expect(altered.checkpoints.allSatisfy { $0.verified == true }, "\(Self.describe(altered))")
             // A proof served from the doctored node no longer verifies against the checkpoint.
-            let proof = try await db.withStore { store in try await store.inclusionProof(ledger: "t", position: 3, treeSize: 40) }
+            let proof = try await db.withStore { _, store in try await store.inclusionProof(ledger: "t", position: 3, treeSize: 40) }
             #expect(!proof.verifies(againstRoot: checkpoint.rootHash))
 
             try await TreeTestSupport.tamper(
@@ -358,7 +359,7 @@ struct CheckpointVerificationTests {
     func nodeBeyondHead() async throws {
         try await withMigratedDatabase { db in
             let (_, verifierKey) = try await Self.seed(db)
-            let ledgerID = try await db.withStore { store in try await TreeTestSupport.ledgerID(store, "t") }
+            let ledgerID = try await db.withStore { _, store in try await TreeTestSupport.ledgerID(store, "t") }
             // Head is 40; the level-4 node ending at 48 cannot exist yet.
             try await TreeTestSupport.tamper(
                 db,
@@ -370,7 +371,7 @@ struct CheckpointVerificationTests {
             #expect(report.firstProblem?.position == 48, "\(Self.describe(report))")
             // Appending up to it collides with the planted row: the append fails saying so
             // (not "the head kept moving"), and nothing is written.
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 await #expect {
                     try await Self.append(store, count: 8, after: 40)
                 } throws: { error in
@@ -387,23 +388,23 @@ struct CheckpointVerificationTests {
     func storedCheckpoints() async throws {
         try await withMigratedDatabase { db in
             let (checkpoint, _) = try await Self.seed(db, entries: 24)
-            try await db.withStore { store in try await Self.append(store, count: 8, after: 24) }
-            let intact = try await db.withStore { store in try await store.verify(ledger: "t") }
+            try await db.withStore { _, store in try await Self.append(store, count: 8, after: 24) }
+            let intact = try await db.withStore { _, store in try await store.verify(ledger: "t") }
             #expect(intact.ok, "\(Self.describe(intact))")
             #expect(intact.checkpoints.count == 1)
 
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await TreeTestSupport.rewriteConsistently(db, store, ledger: "t", position: 5)
             }
             // No outside notes, no trusted keys: the stored note (signed by the stored key) still
             // carries the old root.
-            let withStored = try await db.withStore { store in try await store.verify(ledger: "t", trust: CheckpointTrust(includeStored: true)) }
+            let withStored = try await db.withStore { _, store in try await store.verify(ledger: "t", trust: CheckpointTrust(includeStored: true)) }
             let problem = try #require(withStored.firstProblem, "the stored checkpoint did not catch the rewrite")
             #expect(problem.code == "checkpoint_root_mismatch", "\(Self.describe(withStored))")
             #expect(problem.position == 24)
             #expect(withStored.checkpoints.first?.source == "stored checkpoint #\(checkpoint.id)")
 
-            let withoutStored = try await db.withStore { store in
+            let withoutStored = try await db.withStore { _, store in
                 try await store.verify(ledger: "t", trust: CheckpointTrust(includeStored: false))
             }
             #expect(withoutStored.ok, "\(Self.describe(withoutStored))")
@@ -411,13 +412,13 @@ struct CheckpointVerificationTests {
             // Why outside copies matter: whoever can rewrite the entries can also delete (or
             // re-sign, with the master key) the checkpoints stored beside them. The stored ones
             // then say nothing, and only a copy kept outside the database still catches it.
-            let ledgerID = try await db.withStore { store in try await TreeTestSupport.ledgerID(store, "t") }
+            let ledgerID = try await db.withStore { _, store in try await TreeTestSupport.ledgerID(store, "t") }
             try await TreeTestSupport.tamper(db, ["DELETE FROM checkpoints WHERE ledger_id = \(ledgerID)"])
-            let cleaned = try await db.withStore { store in try await store.verify(ledger: "t", trust: CheckpointTrust(includeStored: true)) }
+            let cleaned = try await db.withStore { _, store in try await store.verify(ledger: "t", trust: CheckpointTrust(includeStored: true)) }
             #expect(cleaned.ok, "\(Self.describe(cleaned))")
             #expect(cleaned.checkpoints.isEmpty)
-            let publishedKey = try await db.withStore { store in
-                try await SigningKeyStore.list(client: store.client, logger: TestDatabase.logger)[0].verifierKey(logName: Self.logName, ledger: "t")
+            let publishedKey = try await db.withStore { _, store in
+                try await SigningKeyStore.list(client: store.client, logger: ScratchDatabase.logger)[0].verifierKey(logName: Self.logName, ledger: "t")
             }
             let outside = try await Self.verify(db, notes: [checkpoint.note], keys: [publishedKey], includeStored: true)
             #expect(outside.firstProblem?.code == "checkpoint_root_mismatch", "\(Self.describe(outside))")
@@ -429,7 +430,7 @@ struct CheckpointVerificationTests {
     func chainFirst() async throws {
         try await withMigratedDatabase { db in
             let (checkpoint, verifierKey) = try await Self.seed(db)
-            let ledgerID = try await db.withStore { store in try await TreeTestSupport.ledgerID(store, "t") }
+            let ledgerID = try await db.withStore { _, store in try await TreeTestSupport.ledgerID(store, "t") }
             try await TreeTestSupport.tamper(db, ["UPDATE ledger_entries SET actor = 'mallory' WHERE ledger_id = \(ledgerID) AND position = 7"])
             let report = try await Self.verify(db, notes: [checkpoint.note], keys: [verifierKey])
             #expect(report.firstProblem?.code == "entry_hash_mismatch", "\(Self.describe(report))")

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -8,14 +9,14 @@ import Testing
 @Suite("The narrow door for lawful destruction")
 struct DestructionTests {
     static func keyID(_ client: PostgresClient, stream: String) async throws -> Int64 {
-        let rows = try await client.query("SELECT id FROM data_keys WHERE stream = \(stream)", logger: TestDatabase.logger).collect()
+        let rows = try await client.query("SELECT id FROM data_keys WHERE stream = \(stream)", logger: ScratchDatabase.logger).collect()
         return try #require(try rows.first?.decode(Int64.self))
     }
 
     @Test("rk_destroy_data_key removes a key's payloads only with an authorising record.destroyed entry")
     func destroyWithAuthorisation() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append(
                     [sampleEvent(1, stream: "conversation/old"), sampleEvent(2, stream: "conversation/keep"), sampleEvent(3, stream: "conversation/old")],
                     to: "l"
@@ -24,7 +25,7 @@ struct DestructionTests {
 
                 // No authorising entry: refused.
                 await #expect(throws: (any Error).self) {
-                    try await store.client.perform("SELECT rk_destroy_data_key(\(key), 2)", logger: TestDatabase.logger)
+                    try await store.client.perform("SELECT rk_destroy_data_key(\(key), 2)", logger: ScratchDatabase.logger)
                 }
                 // A record.destroyed entry that names another key: refused.
                 let wrong = try await store.append(
@@ -32,7 +33,7 @@ struct DestructionTests {
                         stream: "retention", eventType: "record.destroyed", actor: "records-officer",
                         header: #"{"data_key_ids":[\#(key + 100)]}"#, payload: []), to: "l")
                 do {
-                    try await store.client.perform("SELECT rk_destroy_data_key(\(key), \(wrong.position))", logger: TestDatabase.logger)
+                    try await store.client.perform("SELECT rk_destroy_data_key(\(key), \(wrong.position))", logger: ScratchDatabase.logger)
                     Issue.record("destruction without the key in data_key_ids was allowed")
                 } catch {
                     #expect(error.sqlState == "RK002")
@@ -43,7 +44,7 @@ struct DestructionTests {
                         stream: "retention", eventType: "record.destroyed", actor: "records-officer",
                         header: #"{"data_key_ids":[\#(key)],"disposition_authority":"GS2016-009"}"#, payload: []), to: "l")
                 let rows = try await store.client.query(
-                    "SELECT rk_destroy_data_key(\(key), \(authorising.position))", logger: TestDatabase.logger
+                    "SELECT rk_destroy_data_key(\(key), \(authorising.position))", logger: ScratchDatabase.logger
                 ).collect()
                 #expect(try rows.first?.decode(Int64.self) == 2)
 
@@ -57,7 +58,7 @@ struct DestructionTests {
                 #expect(report.entries == 5)
                 // A key is destroyed once.
                 await #expect(throws: (any Error).self) {
-                    try await store.client.perform("SELECT rk_destroy_data_key(\(key), \(authorising.position))", logger: TestDatabase.logger)
+                    try await store.client.perform("SELECT rk_destroy_data_key(\(key), \(authorising.position))", logger: ScratchDatabase.logger)
                 }
             }
         }
@@ -66,21 +67,21 @@ struct DestructionTests {
     @Test("a payload deleted behind the door's back is reported by verify")
     func unauthorisedDeletionIsDetected() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in _ = try await store.append((1...5).map { sampleEvent($0) }, to: "l") }
+            try await db.withStore { _, store in _ = try await store.append((1...5).map { sampleEvent($0) }, to: "l") }
             try await db.asSuperuser { client in
-                try await client.withTransaction(logger: TestDatabase.logger) { c in
-                    try await c.perform("ALTER TABLE ledger_payloads DISABLE TRIGGER ALL", logger: TestDatabase.logger)
-                    try await c.perform("DELETE FROM ledger_payloads WHERE position = 4", logger: TestDatabase.logger)
-                    try await c.perform("ALTER TABLE ledger_payloads ENABLE TRIGGER ALL", logger: TestDatabase.logger)
+                try await client.withTransaction(logger: ScratchDatabase.logger) { c in
+                    try await c.perform("ALTER TABLE ledger_payloads DISABLE TRIGGER ALL", logger: ScratchDatabase.logger)
+                    try await c.perform("DELETE FROM ledger_payloads WHERE position = 4", logger: ScratchDatabase.logger)
+                    try await c.perform("ALTER TABLE ledger_payloads ENABLE TRIGGER ALL", logger: ScratchDatabase.logger)
                 }
             }
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let report = try await store.verify(ledger: "l")
                 #expect(report.failure?.position == 4)
                 #expect(report.failure?.reason == .payloadMissing)
             }
             // Without the master key the missing payload is still noticed.
-            try await db.withStore(masterKey: nil) { store in
+            try await db.withStore(masterKey: nil) { _, store in
                 let report = try await store.verify(ledger: "l")
                 #expect(report.failure?.position == 4)
             }

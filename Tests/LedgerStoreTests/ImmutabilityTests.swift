@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -23,7 +24,7 @@ struct ImmutabilityTests {
     @Test("the service role cannot UPDATE, DELETE or TRUNCATE the log tables", arguments: logTables)
     func serviceRoleIsInsertSelectOnly(table: String) async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append([sampleEvent(1), sampleEvent(2)], to: "l")
                 let column = Self.updatedColumn[table] ?? "ledger_id"
                 let value = table == "ledger_entries" || table == "ledgers" ? "'x'" : column
@@ -33,7 +34,7 @@ struct ImmutabilityTests {
                     "TRUNCATE \(table) CASCADE",
                 ] {
                     do {
-                        try await store.client.perform(PostgresQuery(unsafeSQL: statement), logger: TestDatabase.logger)
+                        try await store.client.perform(PostgresQuery(unsafeSQL: statement), logger: ScratchDatabase.logger)
                         Issue.record("the service role could run: \(statement)")
                     } catch {
                         #expect(error.sqlState == "42501", "\(statement): expected insufficient_privilege, got \(String(reflecting: error))")
@@ -47,7 +48,7 @@ struct ImmutabilityTests {
     @Test("triggers reject UPDATE, DELETE and TRUNCATE even for the superuser, also in replica mode")
     func triggersStopEveryRole() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in _ = try await store.append([sampleEvent(1), sampleEvent(2)], to: "l") }
+            try await db.withStore { _, store in _ = try await store.append([sampleEvent(1), sampleEvent(2)], to: "l") }
             try await db.asSuperuser { client in
                 let statements = [
                     "UPDATE ledger_entries SET actor = 'mallory' WHERE position = 1",
@@ -65,11 +66,11 @@ struct ImmutabilityTests {
                 for replica in [false, true] {
                     for statement in statements {
                         do {
-                            try await client.withTransaction(logger: TestDatabase.logger) { connection in
+                            try await client.withTransaction(logger: ScratchDatabase.logger) { connection in
                                 if replica {
-                                    try await connection.perform("SET LOCAL session_replication_role = replica", logger: TestDatabase.logger)
+                                    try await connection.perform("SET LOCAL session_replication_role = replica", logger: ScratchDatabase.logger)
                                 }
-                                try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: TestDatabase.logger)
+                                try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: ScratchDatabase.logger)
                             }
                             Issue.record("the superuser could run (replica: \(replica)): \(statement)")
                         } catch {
@@ -78,7 +79,7 @@ struct ImmutabilityTests {
                     }
                 }
             }
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let report = try await store.verify(ledger: "l")
                 #expect(report.ok)
                 #expect(report.entries == 2)

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -13,7 +14,7 @@ struct PostgresErrorDescriptionTests {
         try await withMigratedDatabase { db in
             let error = try await db.asSuperuser { client in
                 do {
-                    try await client.perform("SELECT * FROM no_such_table", logger: TestDatabase.logger)
+                    try await client.perform("SELECT * FROM no_such_table", logger: ScratchDatabase.logger)
                     return nil as String?
                 } catch {
                     return describeError(error)
@@ -31,10 +32,10 @@ struct PostgresErrorDescriptionTests {
     func uniqueViolation() async throws {
         try await withMigratedDatabase { db in
             let error = try await db.asSuperuser { client in
-                try await client.perform("CREATE TABLE rk_probe (k text CONSTRAINT rk_probe_k_unique UNIQUE)", logger: TestDatabase.logger)
-                try await client.perform("INSERT INTO rk_probe VALUES ('secret-value-42')", logger: TestDatabase.logger)
+                try await client.perform("CREATE TABLE rk_probe (k text CONSTRAINT rk_probe_k_unique UNIQUE)", logger: ScratchDatabase.logger)
+                try await client.perform("INSERT INTO rk_probe VALUES ('secret-value-42')", logger: ScratchDatabase.logger)
                 do {
-                    try await client.perform("INSERT INTO rk_probe VALUES ('secret-value-42')", logger: TestDatabase.logger)
+                    try await client.perform("INSERT INTO rk_probe VALUES ('secret-value-42')", logger: ScratchDatabase.logger)
                     return nil as String?
                 } catch {
                     return describeError(error)
@@ -54,8 +55,8 @@ struct PostgresErrorDescriptionTests {
         try await withMigratedDatabase { db in
             let text = try await db.asSuperuser { client in
                 do {
-                    try await client.withTransaction(logger: TestDatabase.logger) { connection in
-                        try await connection.perform("SELECT 1/0", logger: TestDatabase.logger)
+                    try await client.withTransaction(logger: ScratchDatabase.logger) { connection in
+                        try await connection.perform("SELECT 1/0", logger: ScratchDatabase.logger)
                     }
                     return ""
                 } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -10,7 +11,7 @@ struct ReadTests {
     @Test("records by position range and by stream, in order, across pages")
     func rangesAndStreams() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let events = (0..<20).map { sampleEvent($0, stream: $0 % 2 == 0 ? "conversation/even" : "conversation/odd") }
                 _ = try await store.append(events, to: "l")
                 let range = try await allRecords(store, ledger: "l", from: 5, through: 11)
@@ -35,7 +36,7 @@ struct ReadTests {
     @Test("one data key per stream and month")
     func dataKeyGranularity() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 var events: [NewEvent] = []
                 for (stream, month) in [("a", 0), ("a", 0), ("a", 1), ("b", 0)] {
                     var event = sampleEvent(events.count, stream: stream)
@@ -48,7 +49,7 @@ struct ReadTests {
             let keys = try await db.asSuperuser { client in
                 var keys: [String] = []
                 for try await (stream, period) in try await client.query(
-                    "SELECT stream, period FROM data_keys ORDER BY stream, period", logger: TestDatabase.logger
+                    "SELECT stream, period FROM data_keys ORDER BY stream, period", logger: ScratchDatabase.logger
                 ).decode((String, String).self) {
                     keys.append("\(stream) \(period)")
                 }

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import NIOCore
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -16,16 +17,16 @@ struct SigningKeyTests {
     @Test("without a signing key, or without the master key, no checkpoint is made")
     func noKey() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append(sampleEvent(1), to: "t")
                 let error = await #expect(throws: LedgerStoreError.self) { try await store.makeCheckpoint(ledger: "t", logName: Self.logName) }
                 guard case .noSigningKey? = error else {
                     Issue.record("\(String(describing: error))")
                     return
                 }
-                _ = try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
+                _ = try await SigningKeyStore.create(client: store.client, masterKey: ScratchDatabase.masterKey, logger: ScratchDatabase.logger)
             }
-            try await db.withStore(masterKey: nil) { store in
+            try await db.withStore(masterKey: nil) { _, store in
                 let error = await #expect(throws: LedgerStoreError.self) { try await store.makeCheckpoint(ledger: "t", logName: Self.logName) }
                 guard case .noMasterKey? = error else {
                     Issue.record("\(String(describing: error))")
@@ -40,12 +41,12 @@ struct SigningKeyTests {
     @Test("after a rotation the newest key signs, and old checkpoints still verify with the old key")
     func rotation() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
-                let first = try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
+            try await db.withStore { _, store in
+                let first = try await SigningKeyStore.create(client: store.client, masterKey: ScratchDatabase.masterKey, logger: ScratchDatabase.logger)
                 _ = try await store.append((1...5).map { sampleEvent($0) }, to: "t")
                 let old = try await store.makeCheckpoint(ledger: "t", logName: Self.logName)
 
-                let second = try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
+                let second = try await SigningKeyStore.create(client: store.client, masterKey: ScratchDatabase.masterKey, logger: ScratchDatabase.logger)
                 #expect(second.id > first.id)
                 #expect(second.publicKey != first.publicKey)
                 _ = try await store.append((6...12).map { sampleEvent($0) }, to: "t")
@@ -54,7 +55,7 @@ struct SigningKeyTests {
                 #expect(old.signingKeyID == first.id)
                 #expect(new.signingKeyID == second.id)
 
-                let listed = try await SigningKeyStore.list(client: store.client, logger: TestDatabase.logger)
+                let listed = try await SigningKeyStore.list(client: store.client, logger: ScratchDatabase.logger)
                 #expect(listed.map(\.id) == [first.id, second.id])
                 #expect(listed.map(\.active) == [false, true])
                 #expect(listed.map(\.publicKey) == [first.publicKey, second.publicKey])
@@ -93,8 +94,8 @@ struct SigningKeyTests {
         try await withMigratedDatabase { db in
             let oldMaster = MasterKey.generate()
             let newMaster = MasterKey.generate()
-            let (key, before) = try await db.withStore(masterKey: oldMaster) { store in
-                let key = try await SigningKeyStore.create(client: store.client, masterKey: oldMaster, logger: TestDatabase.logger)
+            let (key, before) = try await db.withStore(masterKey: oldMaster) { _, store in
+                let key = try await SigningKeyStore.create(client: store.client, masterKey: oldMaster, logger: ScratchDatabase.logger)
                 _ = try await store.append((1...4).map { sampleEvent($0, stream: "conversation/\($0 % 2)") }, to: "t")
                 return (key, try await store.makeCheckpoint(ledger: "t", logName: Self.logName))
             }
@@ -102,8 +103,8 @@ struct SigningKeyTests {
             #expect(rowBefore.masterKeyID == oldMaster.identifier)
             #expect(rowBefore.rewrapped == false)
 
-            let count = try await TestDatabase.withClient(db.owner) { client in
-                try await DataKeyRing.rotate(client: client, from: oldMaster, to: newMaster, logger: TestDatabase.logger)
+            let count = try await ScratchDatabase.withClient(db.owner) { client in
+                try await DataKeyRing.rotate(client: client, from: oldMaster, to: newMaster, logger: ScratchDatabase.logger)
             }
             #expect(count == 2, "the two data keys")
 
@@ -118,7 +119,7 @@ struct SigningKeyTests {
             let unwrapped = try NoteSigningKey.unwrap(rowAfter.wrapped, publicKey: key.publicKey, master: newMaster)
             #expect(unwrapped.publicKey == key.publicKey)
 
-            try await db.withStore(masterKey: newMaster) { store in
+            try await db.withStore(masterKey: newMaster) { _, store in
                 _ = try await store.append(sampleEvent(5), to: "t")
                 let after = try await store.makeCheckpoint(ledger: "t", logName: Self.logName)
                 #expect(after.signingKeyID == key.id, "the same signing key, re-wrapped, still signs")
@@ -129,12 +130,12 @@ struct SigningKeyTests {
                 #expect(report.ok, "\(String(describing: report.firstProblem))")
                 #expect(report.checkpoints.count == 2)
             }
-            try await db.withStore(masterKey: oldMaster) { store in
+            try await db.withStore(masterKey: oldMaster) { _, store in
                 await #expect(throws: (any Error).self) { try await store.makeCheckpoint(ledger: "t", logName: Self.logName) }
             }
             // Re-running finds nothing left under the old key and leaves the signing key alone.
-            let again = try await TestDatabase.withClient(db.owner) { client in
-                try await DataKeyRing.rotate(client: client, from: oldMaster, to: newMaster, logger: TestDatabase.logger)
+            let again = try await ScratchDatabase.withClient(db.owner) { client in
+                try await DataKeyRing.rotate(client: client, from: oldMaster, to: newMaster, logger: ScratchDatabase.logger)
             }
             #expect(again == 0)
             #expect(try await Self.row(db, id: key.id).wrapped == rowAfter.wrapped)
@@ -144,17 +145,17 @@ struct SigningKeyTests {
     @Test("a newer signing key the service role planted without the master key does not stop checkpoints: the real key signs")
     func plantedKeyIsPassedOver() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
-                let key = try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
+            try await db.withStore { _, store in
+                let key = try await SigningKeyStore.create(client: store.client, masterKey: ScratchDatabase.masterKey, logger: ScratchDatabase.logger)
                 _ = try await store.append(sampleEvent(1), to: "t")
                 // The service role may insert signing keys; it cannot wrap one under the master key.
                 let planted = NoteSigningKey.generate()
                 try await store.client.perform(
                     """
                     INSERT INTO signing_keys (public_key, master_key_id, wrapped_seed)
-                    VALUES (\(ByteBuffer(bytes: planted.publicKey)), \(TestDatabase.masterKey.identifier), \(ByteBuffer(bytes: [UInt8](repeating: 7, count: 60))))
+                    VALUES (\(ByteBuffer(bytes: planted.publicKey)), \(ScratchDatabase.masterKey.identifier), \(ByteBuffer(bytes: [UInt8](repeating: 7, count: 60))))
                     """,
-                    logger: TestDatabase.logger)
+                    logger: ScratchDatabase.logger)
                 let checkpoint = try await store.makeCheckpoint(ledger: "t", logName: Self.logName)
                 #expect(checkpoint.signingKeyID == key.id, "the newest key that opens signs")
                 #expect(try key.verifierKey(logName: Self.logName, ledger: "t").verifies(try SignedNote(parsing: checkpoint.note)))
@@ -167,11 +168,11 @@ struct SigningKeyTests {
     @Test("the private key is stored only wrapped: no 32-byte run of it, raw, hex or base64, is in the row")
     func wrappedAtRest() async throws {
         try await withMigratedDatabase { db in
-            let key = try await db.withStore { store in
-                try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
+            let key = try await db.withStore { _, store in
+                try await SigningKeyStore.create(client: store.client, masterKey: ScratchDatabase.masterKey, logger: ScratchDatabase.logger)
             }
             let row = try await Self.row(db, id: key.id)
-            let seed = try NoteSigningKey.unwrap(row.wrapped, publicKey: key.publicKey, master: TestDatabase.masterKey).seed
+            let seed = try NoteSigningKey.unwrap(row.wrapped, publicKey: key.publicKey, master: ScratchDatabase.masterKey).seed
             #expect(seed.count == 32)
             #expect(row.wrapped.count == 12 + 32 + 16, "nonce ‖ AES-256-GCM(seed) ‖ tag")
             #expect(!Self.contains(row.wrapped, seed), "the wrapped seed contains the raw seed")
@@ -181,7 +182,7 @@ struct SigningKeyTests {
             let text = try await db.asSuperuser { client in
                 try #require(
                     try await client.query(
-                        "SELECT row_to_json(k)::text FROM signing_keys k WHERE id = \(key.id)", logger: TestDatabase.logger
+                        "SELECT row_to_json(k)::text FROM signing_keys k WHERE id = \(key.id)", logger: ScratchDatabase.logger
                     ).collect().first
                 ).decode(String.self)
             }
@@ -193,7 +194,7 @@ struct SigningKeyTests {
                 try #require(
                     try await client.query(
                         "SELECT public_key || wrapped_seed || convert_to(master_key_id, 'UTF8') FROM signing_keys WHERE id = \(key.id)",
-                        logger: TestDatabase.logger
+                        logger: ScratchDatabase.logger
                     ).collect().first
                 ).decode(ByteBuffer.self)
             }
@@ -206,7 +207,7 @@ struct SigningKeyTests {
             // And the wrap is bound to its public key.
             let other = NoteSigningKey.generate()
             #expect(throws: (any Error).self) {
-                try NoteSigningKey.unwrap(row.wrapped, publicKey: other.publicKey, master: TestDatabase.masterKey)
+                try NoteSigningKey.unwrap(row.wrapped, publicKey: other.publicKey, master: ScratchDatabase.masterKey)
             }
         }
     }
@@ -214,8 +215,8 @@ struct SigningKeyTests {
     @Test("the service role cannot delete signing keys or change their public key; the superuser is stopped by the trigger")
     func keysCannotBeAltered() async throws {
         try await withMigratedDatabase { db in
-            let key = try await db.withStore { store in
-                try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
+            let key = try await db.withStore { _, store in
+                try await SigningKeyStore.create(client: store.client, masterKey: ScratchDatabase.masterKey, logger: ScratchDatabase.logger)
             }
             let forged = Hex.encode(NoteSigningKey.generate().publicKey)
             let attempts = [
@@ -226,7 +227,7 @@ struct SigningKeyTests {
                 "DELETE FROM checkpoints",
                 "UPDATE checkpoints SET note = 'x'",
             ]
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append(sampleEvent(1), to: "t")
                 _ = try await store.makeCheckpoint(ledger: "t", logName: Self.logName)
                 for statement in attempts {
@@ -242,8 +243,8 @@ struct SigningKeyTests {
             }
             let row = try await Self.row(db, id: key.id)
             #expect(row.publicKey == key.publicKey)
-            try await db.withStore { store in
-                let keys = try await SigningKeyStore.list(client: store.client, logger: TestDatabase.logger)
+            try await db.withStore { _, store in
+                let keys = try await SigningKeyStore.list(client: store.client, logger: ScratchDatabase.logger)
                 #expect(keys.map(\.id) == [key.id])
                 let checkpoints = try await store.checkpoints(ledger: "t")
                 #expect(checkpoints.count == 1)
@@ -260,11 +261,11 @@ struct SigningKeyTests {
         var rewrapped: Bool
     }
 
-    static func row(_ db: TestDatabase, id: Int32) async throws -> KeyRow {
+    static func row(_ db: ScratchDatabase, id: Int32) async throws -> KeyRow {
         try await db.asSuperuser { client in
             let rows = try await client.query(
                 "SELECT public_key, master_key_id, wrapped_seed, rewrapped_at IS NOT NULL FROM signing_keys WHERE id = \(id)",
-                logger: TestDatabase.logger
+                logger: ScratchDatabase.logger
             ).collect()
             let (publicKey, master, wrapped, rewrapped) = try #require(rows.first).decode((ByteBuffer, String, ByteBuffer, Bool).self)
             return KeyRow(

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import NIOCore
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -29,11 +30,11 @@ struct StoredTreeTests {
     /// Appends the batches. In the third session two stores append to `t` in turn, so each one's
     /// committer finds the head moved by the other and must reload the head and frontier.
     /// Returns the entry hashes of `t` and `o`.
-    static func build(_ db: TestDatabase) async throws -> (t: [LedgerDigest], o: [LedgerDigest]) {
+    static func build(_ db: ScratchDatabase) async throws -> (t: [LedgerDigest], o: [LedgerDigest]) {
         let counter = EventNumbers()
         for (session, batches) in sessions.enumerated() {
-            try await db.withStore { store in
-                try await db.withStore { second in
+            try await db.withStore { _, store in
+                try await db.withStore { _, second in
                     for (number, size) in batches.enumerated() {
                         let appender = session == 2 && number % 2 == 1 ? second : store
                         let first = counter.take(size)
@@ -52,7 +53,7 @@ struct StoredTreeTests {
                 }
             }
         }
-        return try await db.withStore { store in
+        return try await db.withStore { _, store in
             (try await TreeTestSupport.entryHashes(store, ledger: "t"), try await TreeTestSupport.entryHashes(store, ledger: "o"))
         }
     }
@@ -78,7 +79,7 @@ struct StoredTreeTests {
             #expect(o.count == Self.otherTotal)
             let leaves = TreeTestSupport.leafHashes(t)
             let otherLeaves = TreeTestSupport.leafHashes(o)
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 for size in Self.rootSizes {
                     let root = try await store.treeRoot(ledger: "t", size: Int64(size))
                     #expect(root == MerkleTree.root(of: leaves[0..<size]), "root of the first \(size) entries")
@@ -117,7 +118,7 @@ struct StoredTreeTests {
         try await withMigratedDatabase { db in
             let (t, _) = try await Self.build(db)
             let leaves = TreeTestSupport.leafHashes(t)
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let sizes = [1, 2, 3, 5, 15, 16, 17, 31, 32, 33, 100, 238, 255, 256, 257, 300, 459, 460]
                 var checked = 0
                 for size in sizes {
@@ -180,7 +181,7 @@ struct StoredTreeTests {
     @Test("sizes beyond the head and positions outside the tree are refused with the right error")
     func outOfRange() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append((1...20).map { sampleEvent($0) }, to: "t")
                 _ = try await store.ledger(named: "empty")
 
@@ -255,7 +256,7 @@ struct StoredTreeTests {
     func backfill() async throws {
         try await withMigratedDatabase { db in
             let (t, o) = try await Self.build(db)
-            let (tID, oID) = try await db.withStore { store in
+            let (tID, oID) = try await db.withStore { _, store in
                 (try await TreeTestSupport.ledgerID(store, "t"), try await TreeTestSupport.ledgerID(store, "o"))
             }
             let written = try await db.asSuperuser { client in
@@ -268,11 +269,11 @@ struct StoredTreeTests {
             #expect(block.hasPrefix("DO $$") && block.hasSuffix("$$;"))
             #expect(block.contains("INSERT INTO merkle_nodes"))
             try await TreeTestSupport.bypassingTriggers(db, tables: ["merkle_nodes"]) { connection in
-                try await connection.perform("DELETE FROM merkle_nodes", logger: TestDatabase.logger)
-                let left = try await connection.query("SELECT count(*)::int8 FROM merkle_nodes", logger: TestDatabase.logger)
+                try await connection.perform("DELETE FROM merkle_nodes", logger: ScratchDatabase.logger)
+                let left = try await connection.query("SELECT count(*)::int8 FROM merkle_nodes", logger: ScratchDatabase.logger)
                     .collect().first?.decode(Int64.self)
                 #expect(left == 0)
-                try await connection.perform(PostgresQuery(unsafeSQL: block), logger: TestDatabase.logger)
+                try await connection.perform(PostgresQuery(unsafeSQL: block), logger: ScratchDatabase.logger)
             }
             let rebuilt = try await db.asSuperuser { client in
                 (try await TreeTestSupport.storedNodes(client, ledgerID: tID), try await TreeTestSupport.storedNodes(client, ledgerID: oID))
@@ -287,7 +288,7 @@ struct StoredTreeTests {
             #expect(state == "RK001")
 
             // The rebuilt tree serves the frontier of a new committer and verifies.
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append((1...40).map { sampleEvent(20_000 + $0) }, to: "t")
                 let hashes = try await TreeTestSupport.entryHashes(store, ledger: "t")
                 let leaves = TreeTestSupport.leafHashes(hashes)
@@ -302,7 +303,7 @@ struct StoredTreeTests {
     @Test("merkle_nodes is append-only: the service role has no UPDATE/DELETE, and the triggers stop the superuser")
     func appendOnly() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append((1...20).map { sampleEvent($0) }, to: "t")
                 for statement in [
                     "UPDATE merkle_nodes SET hash = sha256('x')", "DELETE FROM merkle_nodes", "TRUNCATE merkle_nodes",
@@ -317,11 +318,11 @@ struct StoredTreeTests {
                 ] {
                     for replica in [false, true] {
                         do {
-                            try await client.withTransaction(logger: TestDatabase.logger) { connection in
+                            try await client.withTransaction(logger: ScratchDatabase.logger) { connection in
                                 if replica {
-                                    try await connection.perform("SET LOCAL session_replication_role = replica", logger: TestDatabase.logger)
+                                    try await connection.perform("SET LOCAL session_replication_role = replica", logger: ScratchDatabase.logger)
                                 }
-                                try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: TestDatabase.logger)
+                                try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: ScratchDatabase.logger)
                             }
                             Issue.record("the superuser could run (replica: \(replica)): \(statement)")
                         } catch {
@@ -330,7 +331,7 @@ struct StoredTreeTests {
                     }
                 }
             }
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let report = try await store.verify(ledger: "t")
                 #expect(report.ok, "\(String(describing: report.firstProblem))")
             }

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import NIOCore
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -70,7 +71,7 @@ struct TamperTests {
         try await withMigratedDatabase { db in
             try await Self.seed(db)
             try await Self.tamper(db, tamper.statements)
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let report = try await store.verify(ledger: "t")
                 let failure = try #require(report.failure, "\(tamper.name) was not detected")
                 #expect(failure.position == tamper.position, "\(failure)")
@@ -83,10 +84,10 @@ struct TamperTests {
     func changedSalt() async throws {
         try await withMigratedDatabase { db in
             try await Self.seed(db)
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let rows = try await store.client.query(
                     "SELECT p.data_key_id, p.sealed, e.event_id FROM ledger_payloads p JOIN ledger_entries e USING (ledger_id, position) WHERE p.position = 11",
-                    logger: TestDatabase.logger
+                    logger: ScratchDatabase.logger
                 ).collect()
                 let (keyID, sealed, eventID) = try #require(rows.first).decode((Int64, ByteBuffer, UUID).self)
                 let key = try await store.keyRing.key(id: keyID)
@@ -96,7 +97,7 @@ struct TamperTests {
                     db, [],
                     then: { client in
                         try await client.perform(
-                            "UPDATE ledger_payloads SET sealed = \(ByteBuffer(bytes: resealed)) WHERE position = 11", logger: TestDatabase.logger)
+                            "UPDATE ledger_payloads SET sealed = \(ByteBuffer(bytes: resealed)) WHERE position = 11", logger: ScratchDatabase.logger)
                     })
                 let failure = try #require(try await store.verify(ledger: "t").failure)
                 #expect(failure.position == 11)
@@ -110,7 +111,7 @@ struct TamperTests {
         for validHash in [false, true] {
             try await withMigratedDatabase { db in
                 try await Self.seed(db)
-                try await db.withStore { store in
+                try await db.withStore { _, store in
                     let ledger = try await store.ledger(named: "t")
                     let previous = try #require(try await allRecords(store, ledger: "t", from: 9, through: 9).first)
                     let salt = PayloadCommitment.randomSalt()
@@ -147,11 +148,11 @@ struct TamperTests {
                                         \(ByteBuffer(bytes: fields.payloadCommitment.bytes)), \(ByteBuffer(bytes: previous.entry.entryHash.bytes)),
                                         \(ByteBuffer(bytes: hash.bytes)))
                                 """,
-                                logger: TestDatabase.logger
+                                logger: ScratchDatabase.logger
                             )
                             try await client.perform(
                                 "INSERT INTO ledger_payloads (ledger_id, position, data_key_id, sealed) VALUES (\(ledger.id), 10, \(keyID), \(ByteBuffer(bytes: sealed)))",
-                                logger: TestDatabase.logger
+                                logger: ScratchDatabase.logger
                             )
                         })
                     let failure = try #require(try await store.verify(ledger: "t").failure)
@@ -172,7 +173,7 @@ struct TamperTests {
         try await withMigratedDatabase { db in
             try await Self.seed(db)
             try await Self.tamper(db, ["UPDATE ledger_entries SET actor = 'mallory' WHERE position = 3"])
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 #expect(try await store.verify(ledger: "t").failure?.position == 3)
                 let later = try await store.verify(ledger: "t", from: 5)
                 #expect(later.ok)
@@ -182,26 +183,26 @@ struct TamperTests {
     }
 
     /// 20 entries on two streams in ledger `t`.
-    static func seed(_ db: TestDatabase) async throws {
-        try await db.withStore { store in
+    static func seed(_ db: ScratchDatabase) async throws {
+        try await db.withStore { _, store in
             _ = try await store.append((1...20).map { sampleEvent($0, stream: "conversation/\($0 % 2)") }, to: "t")
             #expect(try await store.verify(ledger: "t").ok)
         }
     }
 
     /// Runs statements as the superuser with every trigger of the log tables disabled.
-    static func tamper(_ db: TestDatabase, _ statements: [String], then extra: (@Sendable (PostgresConnection) async throws -> Void)? = nil) async throws {
+    static func tamper(_ db: ScratchDatabase, _ statements: [String], then extra: (@Sendable (PostgresConnection) async throws -> Void)? = nil) async throws {
         try await db.asSuperuser { client in
-            try await client.withTransaction(logger: TestDatabase.logger) { connection in
+            try await client.withTransaction(logger: ScratchDatabase.logger) { connection in
                 for table in ["ledger_entries", "ledger_payloads", "ledger_heads"] {
-                    try await connection.perform(PostgresQuery(unsafeSQL: "ALTER TABLE \(table) DISABLE TRIGGER ALL"), logger: TestDatabase.logger)
+                    try await connection.perform(PostgresQuery(unsafeSQL: "ALTER TABLE \(table) DISABLE TRIGGER ALL"), logger: ScratchDatabase.logger)
                 }
                 for statement in statements {
-                    try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: TestDatabase.logger)
+                    try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: ScratchDatabase.logger)
                 }
                 if let extra { try await extra(connection) }
                 for table in ["ledger_entries", "ledger_payloads", "ledger_heads"] {
-                    try await connection.perform(PostgresQuery(unsafeSQL: "ALTER TABLE \(table) ENABLE TRIGGER ALL"), logger: TestDatabase.logger)
+                    try await connection.perform(PostgresQuery(unsafeSQL: "ALTER TABLE \(table) ENABLE TRIGGER ALL"), logger: ScratchDatabase.logger)
                 }
             }
         }

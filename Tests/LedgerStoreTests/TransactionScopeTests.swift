@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -13,7 +14,7 @@ struct TransactionScopeTests {
     @Test("inside withTransaction, pool reads are refused with NestedPoolUse; reads on the transaction's connection and appends work")
     func nestedPoolUseIsRefused() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append((0..<3).map { sampleEvent($0) }, to: "l")
                 let ledger = try await store.ledger(named: "l")
                 let read = try await store.withTransaction { connection in

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import NIOCore
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -14,9 +15,9 @@ struct VerifyDuringAppendsTests {
     @Test("verification while events (and checkpoints) are appended passes every time and reports the head it verified")
     func verifyWhileAppending() async throws {
         try await withMigratedDatabase { db in
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 _ = try await store.append((1...400).map { sampleEvent($0, stream: "conversation/\($0 % 3)") }, to: "t")
-                _ = try await SigningKeyStore.create(client: store.client, masterKey: TestDatabase.masterKey, logger: TestDatabase.logger)
+                _ = try await SigningKeyStore.create(client: store.client, masterKey: ScratchDatabase.masterKey, logger: ScratchDatabase.logger)
                 _ = try await store.makeCheckpoint(ledger: "t", logName: TreeTestSupport.logName)
                 let appender = Task {
                     var index = 1000
@@ -61,7 +62,7 @@ struct VerifyDuringAppendsTests {
                 [
                     "UPDATE ledger_heads SET position = 19, head_hash = (SELECT entry_hash FROM ledger_entries WHERE position = 19)"
                 ])
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let report = try await store.verify(ledger: "t", pageSize: 7)
                 let failure = try #require(report.failure)
                 #expect(failure.position == 20, "\(failure)")

@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import NIOCore
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -16,7 +17,7 @@ struct VerifyTamperReportingTests {
         try await withMigratedDatabase { db in
             try await TamperTests.seed(db)
             try await TamperTests.tamper(db, ["DELETE FROM ledger_heads"])
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let report = try await store.verify(ledger: "t")
                 #expect(!report.ok)
                 #expect(report.findings.map(\.code) == ["head_missing"], "\(report.findings)")
@@ -33,7 +34,7 @@ struct VerifyTamperReportingTests {
         try await withMigratedDatabase { db in
             try await TamperTests.seed(db)
             try await TamperTests.tamper(db, ["DELETE FROM ledger_heads", "UPDATE ledger_entries SET actor = 'mallory' WHERE position = 7"])
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let report = try await store.verify(ledger: "t")
                 #expect(!report.ok)
                 #expect(report.findings.map(\.code) == ["head_missing"], "\(report.findings)")
@@ -51,7 +52,7 @@ struct VerifyTamperReportingTests {
             // Seeded on two streams: conversation/1 holds the odd positions, conversation/0 the even ones.
             try await TamperTests.seed(db)
             try await TamperTests.tamper(db, ["UPDATE data_keys SET master_key_id = 'tampered' WHERE stream = 'conversation/1'"])
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let report = try await store.verify(ledger: "t")
                 #expect(!report.ok)
                 #expect(report.failure == nil, "\(String(describing: report.failure))")
@@ -74,7 +75,7 @@ struct VerifyTamperReportingTests {
                     "UPDATE data_keys SET master_key_id = 'tampered' WHERE stream = 'conversation/1'",
                     "UPDATE ledger_entries SET actor = 'mallory' WHERE position = 18",
                 ])
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 let report = try await store.verify(ledger: "t")
                 let failure = try #require(report.failure)
                 #expect(failure.position == 18)
@@ -89,7 +90,7 @@ struct VerifyTamperReportingTests {
     func wrongMasterKeyStillCouldNotRun() async throws {
         try await withMigratedDatabase { db in
             try await TamperTests.seed(db)
-            try await db.withStore(masterKey: MasterKey.generate()) { store in
+            try await db.withStore(masterKey: MasterKey.generate()) { _, store in
                 await #expect(throws: LedgerStoreError.self) { _ = try await store.verify(ledger: "t") }
             }
         }
@@ -99,7 +100,7 @@ struct VerifyTamperReportingTests {
     func noSuchLedger() async throws {
         try await withMigratedDatabase { db in
             try await TamperTests.seed(db)
-            try await db.withStore { store in
+            try await db.withStore { _, store in
                 await #expect(throws: LedgerStoreError.self) { _ = try await store.verify(ledger: "nope") }
             }
         }

@@ -6,8 +6,8 @@ import HummingbirdTesting
 import LedgerStore
 import NIOCore
 import PostgresNIO
-import RecordsTestSupport
 import Server
+import TestSupport
 import Testing
 import WhatsApp
 

@@ -11,8 +11,8 @@ import Messaging
 import NIOCore
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -87,11 +87,11 @@ struct AnalyticsRoutesTests {
     ) async throws {
         try await withMigratedDatabase { db in
             let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
-            let store = LedgerStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger)
-            let directory = StaffDirectory(store: store, ledger: "main", masterKey: MigratedDatabase.masterKey, bcryptCost: 4, logger: testLogger)
+            let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
+            let directory = StaffDirectory(store: store, ledger: "main", masterKey: ScratchDatabase.masterKey, bcryptCost: 4, logger: testLogger)
             let app = RecordkeeperServer.makeApplication(
                 configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-                migrations: try repositoryMigrations(), conversations: ConversationSettings(ledger: "main", runProjections: false),
+                migrations: try ScratchDatabase.migrations(), conversations: ConversationSettings(ledger: "main", runProjections: false),
                 staff: directory, analytics: AnalyticsSettings(calendar: calendar, metricsCacheTTL: .zero), logger: testLogger)
             try await app.test(.router) { app in
                 _ = try await directory.addUser(name: "sam", roles: [.supervisor], teams: ["permits"], actor: "test")

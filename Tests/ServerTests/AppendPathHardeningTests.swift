@@ -7,8 +7,8 @@ import LedgerStore
 import NIOCore
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -62,12 +62,10 @@ struct AppendPathHardeningTests {
                 // Every worker catches up with what was appended: none of them is stuck either.
                 let head = try await store.head(of: try await store.ledger(named: "main")).position
                 var lagging: [String] = []
-                let deadline = ContinuousClock.now + .seconds(150)
-                repeat {
+                try await eventually("workers did not catch up with position \(head)", timeout: .seconds(150), interval: .milliseconds(250)) {
                     lagging = try await Self.lagging(client, head: head)
-                    if lagging.isEmpty { break }
-                    try await Task.sleep(for: .milliseconds(250))
-                } while ContinuousClock.now < deadline
+                    return lagging.isEmpty
+                }
                 #expect(lagging.isEmpty, "still behind position \(head): \(lagging)")
             }
         }
@@ -88,11 +86,10 @@ struct AppendPathHardeningTests {
                             try await store.append(F.message("wamid.second", from: FixtureCitizen(waID: "16505550101"), at: 2), to: "main")
                         }
                         var answer: (HTTPResponse.Status, String) = (.ok, "")
-                        let deadline = ContinuousClock.now + .seconds(20)
-                        repeat {
-                            try await Task.sleep(for: .milliseconds(200))
+                        try await eventually("/healthz kept answering 200 while appends were stalled", timeout: .seconds(20), interval: .milliseconds(200)) {
                             answer = try await http.execute(uri: "/healthz", method: .get) { ($0.status, String(buffer: $0.body)) }
-                        } while answer.0 == .ok && ContinuousClock.now < deadline
+                            return answer.0 != .ok
+                        }
                         #expect(answer.0 == .serviceUnavailable && answer.1.contains("append_stalled"), "\(answer)")
                         try await connection.perform("ROLLBACK", logger: testLogger)
                         _ = try await blocked.value
@@ -154,7 +151,7 @@ struct AppendPathHardeningTests {
     /// The application over `db` on a 4-connection pool (with an append pool of its own when
     /// `appendConnections` is given), its projections off unless `conversations` says otherwise.
     static func withApp(
-        _ db: MigratedDatabase, appendConnections: Int? = nil, limits: AppendLimits = AppendLimits(),
+        _ db: ScratchDatabase, appendConnections: Int? = nil, limits: AppendLimits = AppendLimits(),
         whatsApp: WhatsAppWebhookSettings? = nil, conversations: ConversationSettings = ConversationSettings(ledger: "main", runProjections: false),
         appendStallLimit: Duration = .seconds(60),
         _ body: @escaping @Sendable (PostgresClient, LedgerStore, any TestClientProtocol) async throws -> Void
@@ -163,10 +160,10 @@ struct AppendPathHardeningTests {
         let appendClient = try appendConnections.map {
             PostgresClient(configuration: try db.service.clientConfiguration(maximumConnections: $0), backgroundLogger: testLogger)
         }
-        let store = LedgerStore(client: client, appendClient: appendClient, masterKey: MigratedDatabase.masterKey, limits: limits, logger: testLogger)
+        let store = LedgerStore(client: client, appendClient: appendClient, masterKey: ScratchDatabase.masterKey, limits: limits, logger: testLogger)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-            migrations: try repositoryMigrations(), whatsApp: whatsApp, conversations: conversations,
+            migrations: try ScratchDatabase.migrations(), whatsApp: whatsApp, conversations: conversations,
             staff: TestStaff.directory(store), appendStallLimit: appendStallLimit, logger: testLogger)
         try await app.test(.router) { http in try await body(client, store, http) }
     }

@@ -12,8 +12,8 @@ import NIOCore
 import NIOHTTP1
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -431,14 +431,14 @@ struct AuthenticationHardeningTests {
     /// as it has requests (HummingbirdTesting's live client has one, which would queue
     /// `/healthz` behind the sign-ins in the client rather than in the service).
     static func withLiveApp(
-        _ db: MigratedDatabase, directory: @escaping @Sendable (LedgerStore) -> StaffDirectory,
+        _ db: ScratchDatabase, directory: @escaping @Sendable (LedgerStore) -> StaffDirectory,
         _ test: @escaping @Sendable (String, HTTPClient) async throws -> Void
     ) async throws {
         let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
-        let store = LedgerStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger)
+        let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
         let port = NIOLockedValueBox(0)
         let app = RecordkeeperServer.makeApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try repositoryMigrations(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
             conversations: ConversationSettings(ledger: "main", runProjections: false, runClassifier: false),
             staff: directory(store), logger: testLogger, onServerRunning: { bound in port.withLockedValue { $0 = bound } })
         try await app.test(.live) { _ in

@@ -11,9 +11,9 @@ import Ledger
 import LedgerStore
 import NIOCore
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -37,7 +37,7 @@ struct AutomationRoutesTests {
         }
     }
 
-    static func withLiveApp(_ body: @escaping @Sendable (TestGraphServer, MigratedDatabase, any TestClientProtocol) async throws -> Void) async throws {
+    static func withLiveApp(_ body: @escaping @Sendable (TestGraphServer, ScratchDatabase, any TestClientProtocol) async throws -> Void) async throws {
         try await TestGraphServer.with { graph in
             try await withMigratedDatabase { db in
                 try await withConversationApp(
@@ -50,7 +50,7 @@ struct AutomationRoutesTests {
         }
     }
 
-    static func entries(_ type: String, db: MigratedDatabase) async throws -> [(fields: EntryFields, header: JSONValue, payload: JSONValue)] {
+    static func entries(_ type: String, db: ScratchDatabase) async throws -> [(fields: EntryFields, header: JSONValue, payload: JSONValue)] {
         try await db.withStore { _, store in
             var found: [(fields: EntryFields, header: JSONValue, payload: JSONValue)] = []
             for try await record in store.records(ledger: "main") where record.entry.fields.eventType == type {
@@ -93,7 +93,7 @@ struct AutomationRoutesTests {
             let delivery = WebhookDeliveries.textDelivery(
                 wamid: "wamid.ack-1", waID: SendAPITests.citizen, text: "Is my permit ready?", timestamp: Int64(Date().timeIntervalSince1970))
             try await app.deliver(delivery, signature: WebhookDeliveries.signature(delivery)) { #expect($0.status == .ok) }
-            try await SendAPITests.eventually { await graph.sentMessages().count == 1 }
+            try await eventually("the auto-reply was not sent") { await graph.sentMessages().count == 1 }
             let sent = await graph.sentMessages()
             #expect(try JSONValue.parse(sent[0].body)["text"]?.text("body") == "Thank you, we received your message.")
             let requested = try await Self.entries(OutboundEventType.sendRequested, db: db)
@@ -106,7 +106,7 @@ struct AutomationRoutesTests {
 
     /// A user of the test's database with `roles` (and a granted clearance), and their token.
     static func user(
-        _ db: MigratedDatabase, _ name: String, roles: Set<StaffRole>, teams: Set<String> = [], clearance: DataCategory? = nil
+        _ db: ScratchDatabase, _ name: String, roles: Set<StaffRole>, teams: Set<String> = [], clearance: DataCategory? = nil
     ) async throws -> String {
         try await db.withStore { _, store in
             let directory = TestStaff.directory(store)
@@ -128,7 +128,7 @@ struct AutomationRoutesTests {
             let uri = "/v1/search?q=CAF%C3%89%20permit"
 
             var found: JSONValue = .null
-            try await SendAPITests.eventually {
+            try await eventually("the classifier did not decide on the search hit") {
                 let (status, page) = try await Self.call(app, .get, uri)
                 found = page
                 // Until the classifier decides, the hit counts as category 4 (fail closed): wait for its decision.
@@ -210,7 +210,7 @@ struct AutomationRoutesTests {
             let delivery = WebhookDeliveries.textDelivery(
                 wamid: "wamid.doc-1", waID: SendAPITests.citizen, text: "My SSN is 536-22-4187, café permit", timestamp: Int64(Date().timeIntervalSince1970))
             try await app.deliver(delivery, signature: WebhookDeliveries.signature(delivery)) { #expect($0.status == .ok) }
-            try await SendAPITests.eventually {
+            try await eventually("the search index did not find the message") {
                 try await Self.call(app, .get, "/v1/search?q=permit").1["items"]?.array?.count == 1
             }
             try await record(.get, "/v1/search", "/v1/search?q=permit&limit=1")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Invalid options are refused with a message, against a working database (so that a refusal
@@ -7,7 +8,7 @@ import Testing
 struct CLIBadInputTests {
     @Test("verify --from 0 exits 2 with a message; recordkeeper-bench append --events 0 exits non-zero")
     func rejectsBadOptions() async throws {
-        try await withScratchDatabase(servicePrefix: "rk_cli_service") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
                 let migrate = try await cli.run(["migrate"])

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import TestSupport
 import Testing
 
 /// `recordkeeper-bench append` creates its baseline table for the run and drops it afterwards:
@@ -21,7 +22,7 @@ struct CLIBenchAppendTests {
 
     /// A migrated scratch database and the CLI over it.
     static func withMigrated(_ body: (ScratchDatabase, RecordkeeperCLI, URL) async throws -> Void) async throws {
-        try await withScratchDatabase(servicePrefix: "rk_bench_service") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
                 let migrate = try await cli.run(["migrate", "--json"])
@@ -61,12 +62,13 @@ struct CLIBenchAppendTests {
                 environment: cli.environment, workingDirectory: work.path, outputDirectory: work, label: "interrupted")
             do {
                 // Wait until the baseline exists (the run has started measuring).
-                let clock = ContinuousClock()
-                let deadline = clock.now + .seconds(90)
-                while try await Self.benchmarkSchemas(database).isEmpty {
+                let started = try await eventually("no baseline schema:\n\(child.stderr)", timeout: .seconds(90)) {
                     try #require(child.poll() == nil, "the benchmark ended before its baseline appeared:\n\(child.stderr)")
-                    try #require(clock.now < deadline, "no baseline schema within 90 s:\n\(child.stderr)")
-                    try await Task.sleep(for: .milliseconds(50))
+                    return try await !Self.benchmarkSchemas(database).isEmpty
+                }
+                guard started else {
+                    await child.killAndReap()
+                    return
                 }
                 try await Task.sleep(for: .milliseconds(300))
                 child.send(SIGINT)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `recordkeeper-bench ingest` as a user runs it: both phases run over HTTP on loopback, every
@@ -20,7 +21,7 @@ struct CLIBenchIngestTests {
 
     @Test("a small run: figures for both routes, one ledger entry per delivery (and the warm-up's), a verifiable ledger")
     func smallRun() async throws {
-        try await withScratchDatabase(servicePrefix: "rk_bench_service") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
                 let migrate = try await cli.run(["migrate", "--json"])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `recordkeeper-bench send` as a user runs it: conversations are opened by signed deliveries,
@@ -24,7 +25,7 @@ struct CLIBenchSendTests {
 
     @Test("a small run: every request accepted and sent once, positive rates, a verifiable ledger")
     func smallRun() async throws {
-        try await withScratchDatabase(servicePrefix: "rk_bench_service") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
                 let migrate = try await cli.run(["migrate", "--json"])

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import TestSupport
 import Testing
 
 /// Signed checkpoints, their sinks, proofs and offline proof checking, through the executable as
@@ -12,7 +13,7 @@ struct CLICheckpointTests {
     func checkpointSinksAndProofs() async throws {
         let witness = PostRecorder(failFirst: 1)
         try await witness.run { witnessURL in
-            try await withScratchDatabase(servicePrefix: "rk_cp_service") { database in
+            try await withScratchDatabase { database in
                 try await withTemporaryDirectory { work in
                     let sink = work.appendingPathComponent("sink")
                     var cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
@@ -142,7 +143,7 @@ struct CLICheckpointTests {
 
     @Test("serve makes checkpoints as the ledger grows and writes them to the directory sink")
     func serviceMakesCheckpoints() async throws {
-        try await withScratchDatabase(servicePrefix: "rk_cps_service") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 let sink = work.appendingPathComponent("sink")
                 var cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
@@ -165,11 +166,7 @@ struct CLICheckpointTests {
                         return names.filter { $0.hasPrefix("00000000000000000013-") && $0.hasSuffix(".checkpoint") }.sorted().last
                             .map { directory.appendingPathComponent($0) }
                     }
-                    var waited = 0
-                    while latest() == nil && waited < 300 {
-                        try await Task.sleep(for: .milliseconds(100))
-                        waited += 1
-                    }
+                    try await eventually("no checkpoint of the 13 demo entries", timeout: .seconds(30), interval: .milliseconds(100)) { latest() != nil }
                     let file = try #require(latest(), "no checkpoint of the 13 demo entries within 30 s")
                     let note = try String(contentsOf: file, encoding: .utf8)
                     #expect(note.hasPrefix("recordkeeper.localhost/ledgers/demo\n13\n"), "\(note)")

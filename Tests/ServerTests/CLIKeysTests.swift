@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `keys create` and `keys rotate`.
@@ -29,7 +30,7 @@ struct CLIKeysTests {
 
     @Test("keys rotate re-wraps the data keys: the new key verifies payloads, the old one no longer can")
     func rotate() async throws {
-        try await withScratchDatabase(servicePrefix: "rk_cli_service") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 let oldKey = TestEnvironment.randomMasterKeyBase64()
                 let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: oldKey)

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerStore
+import TestSupport
 import Testing
 
 /// The executable end to end against an external database: migrate, record, benchmark, verify,
@@ -14,7 +15,7 @@ struct CLILedgerLifecycleTests {
 
     @Test("migrate, demo, bench append, verify (with and without the key), then tamper and verify")
     func lifecycle() async throws {
-        try await withScratchDatabase(servicePrefix: "rk_cli_service") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
 
@@ -22,7 +23,7 @@ struct CLILedgerLifecycleTests {
                 let migrate = try await cli.run(["migrate", "--json"])
                 try #require(migrate.exitCode == 0, "\(migrate.transcript)")
                 let migrated = try migrate.json(MigrateOutput.self)
-                #expect(migrated.applied == (try repositoryMigrations().map(\.version)))
+                #expect(migrated.applied == (try ScratchDatabase.migrations().map(\.version)))
                 #expect(migrated.alreadyApplied == [])
                 #expect(migrated.serviceRole == database.serviceRole)
                 #expect(migrated.serviceRoleCreated)
@@ -32,7 +33,7 @@ struct CLILedgerLifecycleTests {
                 try #require(again.exitCode == 0, "\(again.transcript)")
                 let second = try again.json(MigrateOutput.self)
                 #expect(second.applied == [])
-                #expect(second.alreadyApplied == (try repositoryMigrations().map(\.version)))
+                #expect(second.alreadyApplied == (try ScratchDatabase.migrations().map(\.version)))
                 #expect(!second.serviceRoleCreated)
 
                 // demo: seven events in the `demo` ledger.

@@ -2,7 +2,7 @@ import Foundation
 import Ledger
 import LedgerStore
 import PostgresNIO
-import RecordsTestSupport
+import TestSupport
 import Testing
 
 /// `recordkeeper projections status|rebuild` against an external database.
@@ -28,7 +28,7 @@ struct CLIProjectionsTests {
 
     @Test("status shows how far each projection is behind; rebuild replays the ledger into it; unknown names are refused")
     func statusAndRebuild() async throws {
-        try await withScratchDatabase(servicePrefix: "rk_cli_proj_service") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 let key = TestEnvironment.randomMasterKeyBase64()
                 let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: key)

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import TestSupport
 import Testing
 
 /// `relays add`, `list` and `remove`: the secret is sealed (never in the table in clear, never
@@ -19,7 +20,7 @@ struct CLIRelaysTests {
 
     @Test("add, list, remove; the secret is neither stored in clear nor printed; bad input is refused")
     func lifecycle() async throws {
-        try await withScratchDatabase(servicePrefix: "rk_cli_service") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
                 let migrate = try await cli.run(["migrate"])

@@ -1,5 +1,6 @@
 import Foundation
 import LocalTSA
+import TestSupport
 import Testing
 
 /// RFC 3161 timestamps of checkpoints, from a local TSA that `openssl ts` answers, checked with
@@ -9,7 +10,7 @@ struct CLITimestampTests {
     @Test("a checkpoint is timestamped; the token sits beside the file and verifies with openssl and with verify")
     func timestampedCheckpoint() async throws {
         try await LocalTSA.with { tsa in
-            try await withScratchDatabase(servicePrefix: "rk_tsa_service") { database in
+            try await withScratchDatabase { database in
                 try await withTemporaryDirectory { work in
                     let sink = work.appendingPathComponent("sink")
                     var cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())

@@ -6,8 +6,8 @@ import LedgerStore
 import Messaging
 import NIOCore
 import PostgresNIO
-import RecordsTestSupport
 import Server
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -191,12 +191,11 @@ struct ConversationRoutesTests {
                 try await db.withStore { _, store in
                     _ = try await store.append(F.message("wamid.live", from: FixtureCitizen(waID: "1"), at: 1), to: "main")
                 }
-                let deadline = ContinuousClock.now + .seconds(60)
                 var count = 0
-                while count == 0 && ContinuousClock.now < deadline {
+                try await eventually("the live projection did not list the conversation") {
                     let (_, body) = try await get(app, "/v1/conversations", token: Self.token)
                     count = (body["items"] as? [Any])?.count ?? 0
-                    if count == 0 { try await Task.sleep(for: .milliseconds(100)) }
+                    return count != 0
                 }
                 #expect(count == 1)
             }
@@ -218,15 +217,15 @@ struct ConversationRoutesTests {
 /// Builds the real application over the test database's service role, with the conversations
 /// API configured, and runs `test` against its router.
 func withConversationApp<T: Sendable>(
-    _ db: MigratedDatabase, token: String?, runProjections: Bool = false, whatsApp: WhatsAppWebhookSettings? = nil,
+    _ db: ScratchDatabase, token: String?, runProjections: Bool = false, whatsApp: WhatsAppWebhookSettings? = nil,
     media: GraphAPIConfiguration? = nil, bootstrapToken: String? = nil, runClassifier: Bool = false, setup: TestingSetup = .router,
     _ test: @escaping @Sendable (any TestClientProtocol) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
-    let store = LedgerStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger)
+    let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
     let directory = TestStaff.directory(store)
     let app = RecordkeeperServer.makeApplication(
-        configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try repositoryMigrations(),
+        configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
         whatsApp: whatsApp, media: media,
         conversations: ConversationSettings(adminToken: bootstrapToken, ledger: "main", runProjections: runProjections, runClassifier: runClassifier),
         staff: directory,
@@ -240,7 +239,7 @@ func withConversationApp<T: Sendable>(
 }
 
 /// The API ids of the test app (``ConversationIDCodec`` under the test database's master key).
-let testConversationIDs = ConversationIDCodec(masterKey: MigratedDatabase.masterKey)
+let testConversationIDs = ConversationIDCodec(masterKey: ScratchDatabase.masterKey)
 
 /// The API id of an internal conversation id, as the test app gives it.
 func apiID(_ id: String) -> String { testConversationIDs.apiID(id) }

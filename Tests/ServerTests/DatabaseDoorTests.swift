@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `scripts/db-door-check.sh` against a migrated scratch database: as the service role, every
@@ -30,7 +31,7 @@ struct DatabaseDoorTests {
 
     @Test("every UPDATE, DELETE, TRUNCATE and planted row the service role tries is refused or detected by verify")
     func serviceRoleCannotMisleadVerification() async throws {
-        try await withScratchDatabase(servicePrefix: "rk_door_service") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 let masterKey = TestEnvironment.randomMasterKeyBase64()
                 let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: masterKey)

@@ -7,8 +7,8 @@ import HummingbirdTesting
 import Messaging
 import NIOCore
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
+import TestSupport
 import Testing
 import WhatsApp
 import Workers

@@ -7,8 +7,8 @@ import Messaging
 import NIOHTTP1
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -101,8 +101,8 @@ struct GraphProxyTests {
             try await withMigratedDatabase { db in
                 let token = try await addIntegration(db, name: "bot")
                 // An inbound message, as the webhook records it.
-                try await MigratedDatabase.withClient(db.service) { client in
-                    try await LedgerStore.withStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger) { store in
+                try await ScratchDatabase.withClient(db.service) { client in
+                    try await LedgerStore.withStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger) { store in
                         _ = try await store.append(
                             NewEvent(
                                 stream: "wa/\(Self.phone)/p:16505551234", eventType: "whatsapp.message.received", actor: "whatsapp:default",
@@ -162,9 +162,9 @@ struct GraphProxyTests {
             try await withMigratedDatabase { db in
                 let token = try await addIntegration(db, name: "bot")
                 try await withProxyApp(db, graph: try Self.configuration(graph)) { root in
-                    try await MigratedDatabase.withClient(db.owner) { client in
+                    try await ScratchDatabase.withClient(db.owner) { client in
                         _ = try await client.query(
-                            PostgresQuery(unsafeSQL: "REVOKE EXECUTE ON FUNCTION rk_append FROM \(MigratedDatabase.serviceRole)"), logger: testLogger
+                            PostgresQuery(unsafeSQL: "REVOKE EXECUTE ON FUNCTION rk_append FROM \(db.serviceRole)"), logger: testLogger
                         ).collect()
                     }
                     let body = Array(#"{"messaging_product":"whatsapp","to":"16505551234","type":"text","text":{"body":"hi"}}"#.utf8)

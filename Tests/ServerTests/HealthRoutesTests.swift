@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdTesting
 import LedgerStore
 import Server
+import TestSupport
 import Testing
 
 /// `/healthz` and `/readyz` of the real application over a fresh, fully migrated database,
@@ -10,8 +11,8 @@ import Testing
 struct HealthRoutesTests {
     @Test("/healthz answers 200 with status ok and the version")
     func healthz() async throws {
-        let migrations = try repositoryMigrations()
-        try await withScratchDatabase(servicePrefix: "rk_service_test") { database in
+        let migrations = try ScratchDatabase.migrations()
+        try await withScratchDatabase { database in
             try await database.migrate(migrations)
             try await withRecordkeeperApp(databaseURL: database.serviceURL, migrations: migrations) { client in
                 try await client.execute(uri: "/healthz", method: .get) { response in
@@ -26,9 +27,9 @@ struct HealthRoutesTests {
 
     @Test("/readyz answers 200, ready, with no pending migrations")
     func readyWhenEverythingIsApplied() async throws {
-        let migrations = try repositoryMigrations()
+        let migrations = try ScratchDatabase.migrations()
         #expect(migrations.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], "the repository's migrations changed: update this test")
-        try await withScratchDatabase(servicePrefix: "rk_service_test") { database in
+        try await withScratchDatabase { database in
             try await database.migrate(migrations)
             try await withRecordkeeperApp(databaseURL: database.serviceURL, migrations: migrations) { client in
                 try await client.execute(uri: "/readyz", method: .get) { response in

@@ -10,9 +10,9 @@ import LedgerStore
 import NIOCore
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -44,15 +44,15 @@ struct InboxRoutesTests {
     }
 
     static func withInboxApp<T: Sendable>(
-        _ body: @escaping @Sendable (TestGraphServer, MigratedDatabase, any TestClientProtocol) async throws -> T
+        _ body: @escaping @Sendable (TestGraphServer, ScratchDatabase, any TestClientProtocol) async throws -> T
     ) async throws -> T {
         try await TestGraphServer.with { graph in
             try await withMigratedDatabase { db in
                 let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
-                let store = LedgerStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger)
+                let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
                 let app = RecordkeeperServer.makeApplication(
                     configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-                    migrations: try repositoryMigrations(), whatsApp: WebhookDeliveries.settings,
+                    migrations: try ScratchDatabase.migrations(), whatsApp: WebhookDeliveries.settings,
                     media: try GraphAPIConfiguration(baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken, requestTimeout: .seconds(10)),
                     conversations: ConversationSettings(ledger: "main", runProjections: true, runClassifier: false), staff: TestStaff.directory(store),
                     logger: testLogger)
@@ -83,7 +83,7 @@ struct InboxRoutesTests {
             try await Self.deliver(app, wamid: "wamid.a1", from: "16505550001", text: "Is my PERMIT ready?")
             try await Self.deliver(app, wamid: "wamid.b1", from: "16505550002", text: "Pothole on 5th street")
             var items: [JSONValue] = []
-            try await SendAPITests.eventually {
+            try await eventually("the inbox did not route both conversations to a team") {
                 items = try await Self.inbox(app, as: "sam")
                 return items.count == 2 && items.allSatisfy { $0.text("team") != nil }
             }
@@ -115,7 +115,7 @@ struct InboxRoutesTests {
             let note = try await Self.call(app, .post, "/v1/conversations/\(permit)/notes", as: "alice", body: #"{"text":"Checked with the permits desk"}"#)
             #expect(note.0 == .created && note.1.text("author") == "staff:alice", "\(note.1)")
             var notes: (HTTPResponse.Status, JSONValue) = (.ok, .null)
-            try await SendAPITests.eventually {  // the inbox projection lists it once it applied the note
+            try await eventually("the note was not listed") {  // the inbox projection lists it once it applied the note
                 notes = try await Self.call(app, .get, "/v1/conversations/\(permit)/notes", as: "bob")
                 return notes.1["items"]?.array?.isEmpty == false
             }
@@ -123,7 +123,7 @@ struct InboxRoutesTests {
 
             // Read marks are per agent.
             #expect(try await Self.call(app, .post, "/v1/conversations/\(permit)/read", as: "alice").0 == .ok)
-            try await SendAPITests.eventually { try await Self.inbox(app, as: "alice", query: "?unread=true").isEmpty }
+            try await eventually("the conversation stayed unread for alice") { try await Self.inbox(app, as: "alice", query: "?unread=true").isEmpty }
             #expect(try await Self.inbox(app, as: "bob", query: "?unread=true").map { $0.text("id") } == [permit])
             #expect(try await Self.inbox(app, as: "alice", query: "?assignee=me").map { $0.text("id") } == [permit])
             #expect(try await Self.call(app, .get, "/v1/inbox?state=done", as: "alice").0 == .badRequest)
@@ -131,14 +131,14 @@ struct InboxRoutesTests {
             // Close; the citizen writes again: reopened automatically.
             let closed = try await Self.call(app, .post, "/v1/conversations/\(permit)/state", as: "alice", body: #"{"state":"closed"}"#)
             #expect(closed.0 == .ok && closed.1.text("state") == "closed")
-            try await SendAPITests.eventually { try await Self.inbox(app, as: "alice", query: "?state=closed").count == 1 }
+            try await eventually("the conversation was not closed") { try await Self.inbox(app, as: "alice", query: "?state=closed").count == 1 }
             try await Self.deliver(app, wamid: "wamid.a2", from: "16505550001", text: "Any news?")
-            try await SendAPITests.eventually { try await Self.inbox(app, as: "alice").first?.text("state") == "reopened" }
+            try await eventually("a new message did not reopen the conversation") { try await Self.inbox(app, as: "alice").first?.text("state") == "reopened" }
 
             // A supervisor transfers the pothole to permits: now alice sees it.
             let transfer = try await Self.call(app, .post, "/v1/conversations/\(pothole)/assignment", as: "sam", body: #"{"assignee":null,"team":"permits"}"#)
             #expect(transfer.0 == .ok && transfer.1.text("team") == "permits", "\(transfer.1)")
-            try await SendAPITests.eventually { try await Self.inbox(app, as: "alice").count == 2 }
+            try await eventually("the transfer to permits was not applied") { try await Self.inbox(app, as: "alice").count == 2 }
 
             // On the record: the events, their actors and the notes' read audit; nothing sent to Meta.
             let records = try await SendAPITests.records(db)
@@ -185,7 +185,7 @@ struct InboxRoutesTests {
             all.append(try await call(.put, "/v1/routing/rules", "/v1/routing/rules", as: "alice", body: "{}", expect: .forbidden))
             try await Self.deliver(app, wamid: "wamid.o1", from: "16505550009", text: "hello")
             var id: String?
-            try await SendAPITests.eventually {
+            try await eventually("no conversation was routed to a team") {
                 id = try await Self.inbox(app, as: "sam").first { $0.text("team") != nil }?.text("id")
                 return id != nil
             }
@@ -197,7 +197,7 @@ struct InboxRoutesTests {
                 try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", body: #"{"assignee":"alice","team":"permits"}"#, expect: .ok))
             all.append(
                 try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", body: #"{"assignee":5}"#, expect: .unprocessableContent))
-            try await SendAPITests.eventually { try await Self.inbox(app, as: "alice").count == 1 }  // the transfer applied
+            try await eventually("the transfer was not applied") { try await Self.inbox(app, as: "alice").count == 1 }
             all.append(
                 try await call(.post, "/v1/conversations/{id}/assignment", "\(base)/assignment", as: "alice", body: #"{"assignee":"bob"}"#, expect: .forbidden))
             all.append(try await call(.post, "/v1/conversations/{id}/state", "\(base)/state", body: #"{"state":"pending"}"#, expect: .ok))

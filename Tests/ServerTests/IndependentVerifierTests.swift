@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tools/verify_ledger.py` is written from `docs/ledger-format.md` alone. These tests show that the
@@ -38,7 +39,7 @@ struct IndependentVerifierTests {
 
     @Test("both verifiers agree on an intact ledger and on every tampering scenario")
     func tamperingScenarios() async throws {
-        try await withScratchDatabase(servicePrefix: "rk_iv_service") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 let python = try await Python.find(work: work)
                 let masterKey = TestEnvironment.randomMasterKeyBase64()
@@ -64,9 +65,8 @@ struct IndependentVerifierTests {
 
                 // A checkpoint of the same ledger under another log name, signed by the same key
                 // (made on a copy, so that the original holds no checkpoint of another origin).
-                let admin = try TestEnvironment.superuserURL()
                 let otherLog = "\(database.name)_otherlog"
-                try await withPostgresClient(admin) { client in
+                try await ScratchDatabase.withClient(try ScratchDatabase.clusterURL()) { client in
                     try await execute(["CREATE DATABASE \"\(otherLog)\" TEMPLATE \"\(database.name)\""], on: client)
                 }
                 do {
@@ -368,7 +368,7 @@ struct IndependentVerifierTests {
 
     /// Copies the original database, tampers with the copy, runs both tools on it, drops it.
     static func run(_ scenario: Scenario, copy: String, context: RunContext) async throws -> ScenarioResult {
-        try await withPostgresClient(try TestEnvironment.superuserURL(), maximumConnections: 1) { client in
+        try await ScratchDatabase.withClient(try ScratchDatabase.clusterURL(), maximumConnections: 1) { client in
             try await execute(["CREATE DATABASE \"\(copy)\" TEMPLATE \"\(context.database.name)\""], on: client)
         }
         let result: ScenarioResult
@@ -459,7 +459,7 @@ struct IndependentVerifierTests {
     }
 
     static func dropDatabases(_ names: [String]) async throws {
-        try await withPostgresClient(try TestEnvironment.superuserURL(), maximumConnections: 1) { client in
+        try await ScratchDatabase.withClient(try ScratchDatabase.clusterURL(), maximumConnections: 1) { client in
             try await execute(names.map { "DROP DATABASE IF EXISTS \"\($0)\" WITH (FORCE)" }, on: client)
         }
     }

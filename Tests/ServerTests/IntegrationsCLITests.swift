@@ -5,6 +5,7 @@ import LedgerStore
 import NIOCore
 import PostgresNIO
 import RecordkeeperCore
+import TestSupport
 import Testing
 import WhatsApp
 

@@ -5,6 +5,7 @@ import Ledger
 import LedgerStore
 import NIOCore
 import Server
+import TestSupport
 import Testing
 
 /// The auditor's read-only HTTP API: latest checkpoint, proofs and entry headers, over a real
@@ -18,9 +19,9 @@ struct LedgerRoutesTests {
 
     @Test("checkpoint, inclusion and consistency proofs and entry headers, all checkable against the signed checkpoint")
     func routes() async throws {
-        let migrations = try repositoryMigrations()
+        let migrations = try ScratchDatabase.migrations()
         let masterKey = MasterKey.generate()
-        try await withScratchDatabase(servicePrefix: "rk_routes_service") { database in
+        try await withScratchDatabase { database in
             try await database.migrate(migrations)
             // Forty entries, a signing key and a checkpoint, as the service would make them.
             let (verifier, checkpoint) = try await withPostgresClient(database.serviceURL) { client in
@@ -104,8 +105,8 @@ struct LedgerRoutesTests {
 
     @Test("a ledger without a checkpoint answers 404 with problem details")
     func noCheckpointYet() async throws {
-        let migrations = try repositoryMigrations()
-        try await withScratchDatabase(servicePrefix: "rk_routes_service") { database in
+        let migrations = try ScratchDatabase.migrations()
+        try await withScratchDatabase { database in
             try await database.migrate(migrations)
             try await withPostgresClient(database.serviceURL) { client in
                 try await LedgerStore.withStore(client: client, masterKey: MasterKey.generate(), logger: testLogger) { store in

@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import RecordsTestSupport
 import Server
+import TestSupport
 import Testing
 
 /// Finding 19: the OpenAPI document and the service disagreed. These are the disagreements fixed

@@ -6,9 +6,9 @@ import HummingbirdTesting
 import Inbox
 import NIOCore
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -220,7 +220,7 @@ struct OpenAPIDocumentTests {
 
                     // Conversations.
                     var conversation: String?
-                    try await SendAPITests.eventually {
+                    try await eventually("the delivered message opened no conversation") {
                         conversation = try await SendAPITests.get(app, "/v1/conversations").1["items"]?.array?.first?.text("id")
                         return conversation != nil
                     }
@@ -251,7 +251,7 @@ struct OpenAPIDocumentTests {
                             .post, "/v1/conversations/{id}/messages", "/v1/conversations/\(id)/messages", headers: json, body: Array("not json".utf8),
                             expect: .badRequest))
                     let statusURL = try #require(try JSONValue.parse(Array(accepted.body.utf8)).text("status_url"))
-                    try await SendAPITests.eventually {
+                    try await eventually("the send was not answered by Meta") {
                         try await SendAPITests.get(app, statusURL).1.text("message_id") != nil
                     }
                     exchanges.append(try await call(.get, "/v1/sends/{position}", statusURL, expect: .ok))

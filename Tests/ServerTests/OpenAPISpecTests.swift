@@ -5,8 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
+import TestSupport
 import Testing
 import WhatsApp
 

@@ -4,8 +4,8 @@ import Foundation
 import Ledger
 import LedgerStore
 import RecordkeeperCore
-import RecordsTestSupport
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 

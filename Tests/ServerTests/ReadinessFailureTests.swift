@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdTesting
 import LedgerStore
 import Server
+import TestSupport
 import Testing
 
 /// `/readyz` says "not ready" (503) and why, when the database is behind or unreachable.
@@ -9,11 +10,11 @@ import Testing
 struct ReadinessFailureTests {
     @Test("/readyz answers 503 and lists the migration that is not applied")
     func pendingMigration() async throws {
-        let migrations = try repositoryMigrations()
+        let migrations = try ScratchDatabase.migrations()
         let first = try #require(migrations.first)
         let missing = migrations.dropFirst().map(\.version)
         #expect(!missing.isEmpty, "the repository has only one migration: this test needs two")
-        try await withScratchDatabase(servicePrefix: "rk_service_test") { database in
+        try await withScratchDatabase { database in
             // Only the first migration file is applied (without the repeatable grants, which are
             // written for the newest schema); the build knows them all.
             try await database.migrate([first], repeatable: [])
@@ -35,7 +36,7 @@ struct ReadinessFailureTests {
 
     @Test("/readyz answers 503 with database \"unreachable\" when nothing listens at the database URL")
     func unreachableDatabase() async throws {
-        let migrations = try repositoryMigrations()
+        let migrations = try ScratchDatabase.migrations()
         let closedPort = try freeLocalPort()
         let url = "postgres://rk_nobody:secret@127.0.0.1:\(closedPort)/recordkeeper"
         let elapsed = try await withRecordkeeperApp(databaseURL: url, migrations: migrations) { client in

@@ -6,8 +6,8 @@ import Ledger
 import LedgerStore
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -49,8 +49,8 @@ struct RejectionBudgetTests {
 
     @Test("a flood of forged deliveries from one address adds a bounded number of entries, and the count of the rest")
     func forgedFlood() async throws {
-        let migrations = try repositoryMigrations()
-        try await withScratchDatabase(servicePrefix: "rk_budget_service") { database in
+        let migrations = try ScratchDatabase.migrations()
+        try await withScratchDatabase { database in
             try await database.migrate(migrations)
             var settings = WebhookDeliveries.settings
             settings.rejectionBudget = RejectionBudget(perSource: 3, overall: 100, window: .seconds(2))

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import RecordkeeperCore
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -52,7 +53,7 @@ struct SchemathesisTests {
     func documentAndServiceAgree() async throws {
         _ = try SchemathesisEnvironment.requirePython()
         try await TestGraphServer.with { graph in
-            try await withScratchDatabase(servicePrefix: "rk_schemathesis") { database in
+            try await withScratchDatabase { database in
                 try await withTemporaryDirectory { work in
                     var cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
                     cli.environment["WHATSAPP_APP_SECRET"] = WebhookDeliveries.appSecret

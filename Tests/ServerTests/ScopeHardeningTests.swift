@@ -7,7 +7,7 @@ import Ledger
 import LedgerStore
 import NIOCore
 import RecordkeeperCore
-import RecordsTestSupport
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -37,7 +37,7 @@ struct ScopeHardeningTests {
             }
             try await withConversationApp(db, token: nil, runProjections: true) { app in
                 var found: String?
-                try await SendAPITests.eventually {
+                try await eventually("the delivered message opened no conversation") {
                     let (_, list) = try await get(app, "/v1/conversations", token: tokens["officer"]!)
                     found = ((list["items"] as? [[String: Any]])?.first)?["id"] as? String
                     return found != nil
@@ -55,7 +55,9 @@ struct ScopeHardeningTests {
                 #expect(try await StaffAccessTests.status(app, "/v1/conversations/\(oldForm)", token: tokens["officer"]!) == .notFound)
                 let timeline = "/v1/conversations/\(id)/messages"
                 // Wait until the router gave the conversation to `general`.
-                try await SendAPITests.eventually { try await StaffAccessTests.status(app, timeline, token: tokens["general"]!) == .ok }
+                try await eventually("the agent cannot read the timeline") {
+                    try await StaffAccessTests.status(app, timeline, token: tokens["general"]!) == .ok
+                }
 
                 // Finding 2: not classified yet → withheld from the agent (clearance 2); the records officer (4) reads it.
                 let agentItem = try await StaffAccessTests.firstItem(app, timeline, headers: [.authorization: "Bearer \(tokens["general"]!)"])

@@ -7,9 +7,9 @@ import Ledger
 import LedgerStore
 import NIOCore
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -56,7 +56,7 @@ struct SendAPITests {
             }
             // The dispatcher sends each; wait until all are accepted.
             var statuses: [JSONValue] = []
-            try await Self.eventually {
+            try await eventually("not every send was accepted") {
                 statuses = try await positions.asyncMap { try await Self.get(app, "/v1/sends/\($0)").1 }
                 return statuses.allSatisfy { $0.text("status") == "accepted" }
             }
@@ -83,7 +83,7 @@ struct SendAPITests {
                 }
             }
             var timeline: [JSONValue] = []
-            try await Self.eventually {
+            try await eventually("the statuses did not mark the sends delivered") {
                 timeline = try await Self.get(app, "/v1/conversations/\(conversation)/messages").1["items"]?.array ?? []
                 return timeline.filter { $0.text("status") == "delivered" }.count == sent.count - 1
             }
@@ -142,7 +142,9 @@ struct SendAPITests {
             #expect(reused == .unprocessableContent)
             #expect(problem.text("code") == "idempotency_key_reused")
 
-            try await Self.eventually { try await Self.get(app, "/v1/sends/\(first.1["position"]?.integer ?? 0)").1.text("status") == "accepted" }
+            try await eventually("the send was not accepted") {
+                try await Self.get(app, "/v1/sends/\(first.1["position"]?.integer ?? 0)").1.text("status") == "accepted"
+            }
             try await Task.sleep(for: .milliseconds(500))
             #expect(await graph.sentMessages().count == 1, "sent once")
         }
@@ -174,7 +176,9 @@ struct SendAPITests {
 
             let (status, answer) = try await Self.post(app, conversation: conversation, body: #"{"type":"image","image":{"id":"\#(mediaID)"}}"#)
             #expect(status == .accepted)
-            try await Self.eventually { try await Self.get(app, "/v1/sends/\(answer["position"]?.integer ?? 0)").1.text("status") == "accepted" }
+            try await eventually("the media send was not accepted") {
+                try await Self.get(app, "/v1/sends/\(answer["position"]?.integer ?? 0)").1.text("status") == "accepted"
+            }
             let sent = try #require(await graph.sentMessages().last)
             #expect(try JSONValue.parse(sent.body)["image"]?.text("id") == mediaID)
 
@@ -238,7 +242,7 @@ struct SendAPITests {
     /// Runs `body` with the application (projections, dispatcher) sending to a fake Graph API,
     /// and a conversation whose citizen has just written.
     static func withSendingApp(
-        _ body: @escaping @Sendable (TestGraphServer, MigratedDatabase, any TestClientProtocol, String) async throws -> Void
+        _ body: @escaping @Sendable (TestGraphServer, ScratchDatabase, any TestClientProtocol, String) async throws -> Void
     ) async throws {
         try await TestGraphServer.with { graph in
             try await withMigratedDatabase { db in
@@ -261,7 +265,7 @@ struct SendAPITests {
         let body = WebhookDeliveries.textDelivery(wamid: "wamid.citizen-1", waID: citizen, text: "Is my permit ready?", timestamp: timestamp)
         try await app.deliver(body, signature: WebhookDeliveries.signature(body)) { #expect($0.status == .ok) }
         var id: String?
-        try await eventually {
+        try await eventually("the delivered message opened no conversation") {
             id = try await get(app, "/v1/conversations").1["items"]?.array?.first?.text("id")
             return id != nil
         }
@@ -287,7 +291,7 @@ struct SendAPITests {
     }
 
     /// Every record of the `main` ledger, decrypted.
-    static func records(_ db: MigratedDatabase) async throws -> [LedgerRecord] {
+    static func records(_ db: ScratchDatabase) async throws -> [LedgerRecord] {
         try await db.withStore { _, store in
             var all: [LedgerRecord] = []
             for try await record in store.records(ledger: "main") { all.append(record) }
@@ -295,20 +299,8 @@ struct SendAPITests {
         }
     }
 
-    static func verify(_ db: MigratedDatabase) async throws -> LedgerVerificationReport {
+    static func verify(_ db: ScratchDatabase) async throws -> LedgerVerificationReport {
         try await db.withStore { _, store in try await store.verify(ledger: "main") }
-    }
-
-    /// Waits until `condition` holds (checked every 100 ms, at most 60 s: a bound on a hang, not a timing).
-    static func eventually(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("the condition did not hold within 60 s")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
     }
 }
 

@@ -5,6 +5,7 @@ import NIOHTTP1
 import PostgresNIO
 import RecordkeeperCore
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -26,7 +27,7 @@ struct SendRestartTests {
             for citizen in Self.citizens {
                 await graph.script(citizen, .slow(.milliseconds(400)), .slow(.milliseconds(400)), .slow(.milliseconds(400)))
             }
-            try await withScratchDatabase(servicePrefix: "rk_send_restart") { database in
+            try await withScratchDatabase { database in
                 try await withTemporaryDirectory { work in
                     var cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
                     cli.environment["WHATSAPP_APP_SECRET"] = WebhookDeliveries.appSecret
@@ -78,10 +79,10 @@ struct SendRestartTests {
                     .status == 200)
         }
         var conversations: [String] = []
-        for _ in 0..<300 where conversations.count < citizens.count {
+        try await eventually("not every citizen's conversation was listed", timeout: .seconds(30), interval: .milliseconds(100)) {
             let list = try await request(http, serve.base, "/v1/conversations", method: .GET)
             conversations = (try JSONValue.parse(list.body))["items"]?.array?.compactMap { $0.text("id") } ?? []
-            try await Task.sleep(for: .milliseconds(100))
+            return conversations.count >= citizens.count
         }
         try #require(conversations.count == citizens.count)
         var positions: [Int64] = []
@@ -94,7 +95,7 @@ struct SendRestartTests {
             }
         }
         // Kill it while sends are in flight.
-        for _ in 0..<200 where await graph.sentMessages().count < citizens.count + 1 { try await Task.sleep(for: .milliseconds(25)) }
+        try await eventually("no sends reached Meta", interval: .milliseconds(25)) { await graph.sentMessages().count >= citizens.count + 1 }
         serve.process.send(SIGKILL)
         _ = try await serve.process.waitForExit(timeout: .seconds(30))
         let reachedMeta = await graph.sentMessages()
@@ -111,14 +112,13 @@ struct SendRestartTests {
                     .status == 200)
         }
         var statuses: [String] = []
-        for _ in 0..<600 {
+        try await eventually("sends stayed requested after the restart", timeout: .seconds(120), interval: .milliseconds(200)) {
             statuses = []
             for position in positions {
                 let status = try await request(http, serve.base, "/v1/sends/\(position)", method: .GET)
                 statuses.append((try? JSONValue.parse(status.body))?.text("status") ?? "?")
             }
-            if statuses.allSatisfy({ $0 != "requested" }) { break }
-            try await Task.sleep(for: .milliseconds(200))
+            return statuses.allSatisfy { $0 != "requested" }
         }
         #expect(statuses.allSatisfy { $0 == "accepted" || $0 == "sent" }, "\(statuses)")
 

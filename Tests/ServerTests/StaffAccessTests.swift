@@ -9,8 +9,8 @@ import LedgerStore
 import NIOCore
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -183,7 +183,7 @@ struct StaffAccessTests {
                 // The agent of the conversation's team (clearance 2) sees it masked once the router routed it;
                 // an agent of another team does not see the conversation at all.
                 var agentView: [String: Any] = [:]
-                try await SendAPITests.eventually {
+                try await eventually("the agent cannot read the timeline") {
                     let status = try await Self.status(app, timeline, token: tokens[.agent]!)
                     if status == .ok { agentView = try await Self.firstItem(app, timeline, headers: [.authorization: "Bearer \(tokens[.agent]!)"]) }
                     return status == .ok
@@ -216,7 +216,7 @@ struct StaffAccessTests {
                     (response.status, try JSONValue.parse(Array(response.body.readableBytesView)))
                 }
                 #expect(raised.0 == .ok && raised.1["previous_category"]?.integer == 3)
-                try await SendAPITests.eventually {
+                try await eventually("the classifier did not decide category 4") {
                     try await Self.firstItem(app, timeline, headers: [.authorization: "Bearer \(tokens[.recordsOfficer]!)"])["category"] as? Int == 4
                 }
                 let withheld = try await Self.firstItem(
@@ -227,7 +227,7 @@ struct StaffAccessTests {
                 // view above (the admin's withheld "follow-up" view). Refusals are listed too, so a count alone
                 // would not show that the log caught up.
                 var entries: [[String: Any]] = []
-                try await SendAPITests.eventually {
+                try await eventually("the read with reason follow-up is not in the access log") {
                     let (_, body) = try await get(app, "/v1/access?record=conversation:\(id)", token: tokens[.auditor]!)
                     entries = body["items"] as? [[String: Any]] ?? []
                     return entries.contains { $0["reason"] as? String == "follow-up" }
@@ -278,7 +278,7 @@ struct StaffAccessTests {
     }
 
     /// The headers of every entry of `type` in ledger `main`, in order.
-    static func headers(_ db: MigratedDatabase, type: String) async throws -> [JSONValue] {
+    static func headers(_ db: ScratchDatabase, type: String) async throws -> [JSONValue] {
         try await db.withStore { client, _ in
             let rows = try await client.query(
                 "SELECT header FROM ledger_entries WHERE event_type = \(type) ORDER BY position", logger: testLogger)
@@ -289,7 +289,7 @@ struct StaffAccessTests {
     }
 
     /// Every header and every decrypted payload of ledger `main`, as one text.
-    static func allHeadersAndPayloads(_ db: MigratedDatabase) async throws -> String {
+    static func allHeadersAndPayloads(_ db: ScratchDatabase) async throws -> String {
         try await db.withStore { client, store in
             var text = ""
             for try await record in store.records(ledger: "main", from: 1, through: Int64.max, pageSize: 500) {

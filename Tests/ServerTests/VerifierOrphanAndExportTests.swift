@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Finding 13 of the outside review: what `docs/ledger-format.md` says verification reports, and
@@ -62,7 +63,7 @@ struct VerifierOrphanAndExportTests {
 
     @Test("payload rows at positions with no entry (0, and beyond the head) are orphan_payload findings: both verifiers exit 1 naming each")
     func orphanPayloads() async throws {
-        try await withVerifiedDemo(servicePrefix: "rk_vo_service") { database, cli, work in
+        try await withVerifiedDemo { database, cli, work in
             let before = try await recordkeeper(cli, ledger: "demo")
             let head = try #require(before.output?.ledgers?.first { $0.ledger == "demo" }?.head, "\(before.transcript)")
             let beyond = head + 1000
@@ -105,7 +106,7 @@ struct VerifierOrphanAndExportTests {
 
     @Test("a ledger with a ledgers row but no head row and no entries: both report head_missing; an unknown name: both could not run")
     func bareLedger() async throws {
-        try await withVerifiedDemo(servicePrefix: "rk_vo_service") { database, cli, work in
+        try await withVerifiedDemo { database, cli, work in
             try await database.executeAsSuperuser(["INSERT INTO ledgers (name) VALUES ('bare')"])
             let swift = try await recordkeeper(cli, ledger: "bare")
             #expect(swift.exitCode == 1, "\(swift.transcript)")
@@ -125,7 +126,7 @@ struct VerifierOrphanAndExportTests {
 
     @Test("a master key that wraps only the checkpoint signing key is confirmed by the signing_keys export: both report payload_key_unavailable")
     func masterKeyConfirmedBySigningKey() async throws {
-        try await withVerifiedDemo(servicePrefix: "rk_vo_service") { database, cli, work in
+        try await withVerifiedDemo { database, cli, work in
             let created = try await cli.run(["keys", "signing", "create"])
             try #require(created.exitCode == 0, "\(created.transcript)")
             // Every data key re-labelled to another master key: only the signing key is left

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `recordkeeper verify` reports every problem it can name with exit 1, and keeps exit 2 for
@@ -53,7 +54,7 @@ struct VerifyCLIFindingsTests {
 
     @Test("the head row deleted and an entry altered: exit 1 with head_missing and entry_hash_mismatch")
     func headDeleted() async throws {
-        try await withVerifiedDemo(servicePrefix: "rk_vf_service") { database, cli, work in
+        try await withVerifiedDemo { database, cli, work in
             try await database.executeAsSuperuser([
                 "BEGIN",
                 "ALTER TABLE ledger_heads DISABLE TRIGGER ALL",
@@ -90,7 +91,7 @@ struct VerifyCLIFindingsTests {
 
     @Test("a data key re-labelled to another master key: exit 1 with payload_key_unavailable per entry, other tampering still named")
     func dataKeyRelabelled() async throws {
-        try await withVerifiedDemo(servicePrefix: "rk_vf_service") { database, cli, work in
+        try await withVerifiedDemo { database, cli, work in
             let key = "(SELECT min(id) FROM data_keys WHERE ledger_id = \(Self.demo))"
             try await database.executeAsSuperuser([
                 "BEGIN",
@@ -121,7 +122,7 @@ struct VerifyCLIFindingsTests {
 
     @Test("a malformed --checkpoint file is checkpoint_signature_invalid (exit 1), not 'could not run'")
     func malformedCheckpoint() async throws {
-        try await withVerifiedDemo(servicePrefix: "rk_vf_service") { _, cli, work in
+        try await withVerifiedDemo { _, cli, work in
             let file = work.appendingPathComponent("garbage.checkpoint")
             try Data("this is not a signed note\n".utf8).write(to: file)
             let verify = try await cli.run(["verify", "--json", "--ledger", "demo", "--checkpoint", file.path])

@@ -8,8 +8,8 @@ import Messaging
 import NIOCore
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
+import TestSupport
 import Testing
 import WhatsApp
 import Workers
@@ -39,7 +39,7 @@ struct WebhookRelayTests {
                     for delivery in [body, other] {
                         try await app.deliver(delivery, signature: WebhookDeliveries.signature(delivery)) { #expect($0.status == .ok) }
                     }
-                    #expect(try await waitUntil { downstream.accepted.count == 1 })
+                    try await eventually("the downstream did not accept the relay", timeout: .seconds(30)) { downstream.accepted.count == 1 }
                     try await Task.sleep(for: .milliseconds(800))
                 }
                 let posts = downstream.posts
@@ -86,7 +86,9 @@ struct WebhookRelayTests {
                 let body = WebhookDeliveries.textDelivery(wamid: "wamid.relay-retry", phoneNumberID: Self.relayedNumber)
                 try await Self.withRelayApp(db) { app in
                     try await app.deliver(body, signature: WebhookDeliveries.signature(body)) { #expect($0.status == .ok) }
-                    #expect(try await waitUntil { try Self.outcomes(try await Self.records(db)).contains { $0.outcome == "delivered" } })
+                    try await eventually("no relay delivery was recorded", timeout: .seconds(30)) {
+                        try Self.outcomes(try await Self.records(db)).contains { $0.outcome == "delivered" }
+                    }
                     try await Task.sleep(for: .milliseconds(1500))
                 }
                 #expect(downstream.posts.count == 3)
@@ -112,7 +114,7 @@ struct WebhookRelayTests {
                 let body = WebhookDeliveries.textDelivery(wamid: "wamid.relay-dup", phoneNumberID: Self.relayedNumber)
                 try await Self.withRelayApp(db) { app in
                     try await app.deliver(body, signature: WebhookDeliveries.signature(body)) { #expect($0.status == .ok) }
-                    #expect(try await waitUntil { downstream.accepted.count == 1 })
+                    try await eventually("the downstream did not accept the relay", timeout: .seconds(30)) { downstream.accepted.count == 1 }
                     try await app.deliver(body, signature: WebhookDeliveries.signature(body)) { response in
                         #expect(response.status == .ok)
                         #expect(String(buffer: response.body).contains(#""new":0"#), "nothing new: neither the message nor the relay")
@@ -190,17 +192,17 @@ struct WebhookRelayTests {
     func rotationReseals() async throws {
         try await withMigratedDatabase { db in
             try await Self.configure(db, url: "https://bot.agency.example/webhook")
-            let old = MigratedDatabase.masterKey
+            let old = ScratchDatabase.masterKey
             let new = MasterKey.generate()
             // A rotation runs as the schema owner: the service role may not change keys.
             try await db.asSuperuser { owner in
-                let logger = MigratedDatabase.logger
+                let logger = ScratchDatabase.logger
                 _ = try await DataKeyRing.rotate(client: owner, from: old, to: new, logger: logger) { connection in
                     try await WebhookRelayStore.rewrap(connection: connection, from: old, to: new, logger: logger)
                 }
             }
             try await db.withStore { client, _ in
-                let logger = MigratedDatabase.logger
+                let logger = ScratchDatabase.logger
                 let underNew = try await WebhookRelayStore.targets(client: client, master: new, logger: logger)
                 let underOld = try await WebhookRelayStore.targets(client: client, master: old, logger: logger)
                 #expect(underNew.map(\.relay.name) == ["legacy-bot"])
@@ -229,7 +231,7 @@ struct WebhookRelayTests {
     // MARK: Helpers
 
     /// Configures relay `legacy-bot` for ``relayedNumber`` → `url`, as `recordkeeper relays add` does.
-    static func configure(_ db: MigratedDatabase, url: String) async throws {
+    static func configure(_ db: ScratchDatabase, url: String) async throws {
         try await db.withStore { _, store in
             let relay = try WebhookRelay(name: "legacy-bot", phoneNumberIDs: [relayedNumber], url: url)
             try await WebhookRelayStore.save(relay, secret: downstreamSecret, replace: false, store: store, ledger: "main", actor: "test")
@@ -238,12 +240,12 @@ struct WebhookRelayTests {
 
     /// The real application with the webhook, the projections and the relay (fast timings).
     static func withRelayApp<T: Sendable>(
-        _ db: MigratedDatabase, runService: Bool = true, _ test: @escaping @Sendable (any TestClientProtocol) async throws -> T
+        _ db: ScratchDatabase, runService: Bool = true, _ test: @escaping @Sendable (any TestClientProtocol) async throws -> T
     ) async throws -> T {
         let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
-        let store = LedgerStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger)
+        let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
         let app = RecordkeeperServer.makeApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try repositoryMigrations(),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
             whatsApp: WebhookDeliveries.settings, conversations: ConversationSettings(ledger: "main", runProjections: runService),
             relay: WebhookRelaySettings(reloadInterval: .milliseconds(200), pollInterval: .milliseconds(200), policy: fastPolicy, requestTimeout: .seconds(5)),
             logger: testLogger)
@@ -252,11 +254,11 @@ struct WebhookRelayTests {
 
     /// A relay service as a new process would build it.
     static func service(client: PostgresClient, store: LedgerStore) -> WebhookRelayService {
-        let directory = WebhookRelayDirectory(client: client, masterKey: MigratedDatabase.masterKey, logger: MigratedDatabase.logger)
-        return WebhookRelayService(ledger: "main", store: store, directory: directory, policy: fastPolicy, logger: MigratedDatabase.logger)
+        let directory = WebhookRelayDirectory(client: client, masterKey: ScratchDatabase.masterKey, logger: ScratchDatabase.logger)
+        return WebhookRelayService(ledger: "main", store: store, directory: directory, policy: fastPolicy, logger: ScratchDatabase.logger)
     }
 
-    static func records(_ db: MigratedDatabase) async throws -> [LedgerRecord] {
+    static func records(_ db: ScratchDatabase) async throws -> [LedgerRecord] {
         try await db.withStore { _, store in
             var records: [LedgerRecord] = []
             for try await record in store.records(ledger: "main") { records.append(record) }
@@ -282,20 +284,10 @@ struct WebhookRelayTests {
         }
     }
 
-    static func expectVerified(_ db: MigratedDatabase) async throws {
+    static func expectVerified(_ db: ScratchDatabase) async throws {
         try await db.withStore { _, store in
             let report = try await store.verify(ledger: "main")
             #expect(report.failure == nil, "the ledger verifies")
         }
     }
-}
-
-/// Waits until `condition` holds, checking every 50 ms, for at most `timeout`.
-func waitUntil(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
 }

@@ -7,9 +7,9 @@ import LedgerStore
 import NIOCore
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
 import TestGraphServer
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -98,7 +98,7 @@ struct WhatsAppEndToEndTests {
                 try await db.withStore { client, store in
                     let rows = try await client.query(
                         "SELECT count(*) FROM ledger_payloads WHERE position(\(ByteBuffer(bytes: original.prefix(64))) in sealed) > 0",
-                        logger: MigratedDatabase.logger
+                        logger: ScratchDatabase.logger
                     ).collect()
                     #expect(try rows.first?.decode(Int64.self) == 0, "no payload holds the media bytes in clear")
                     let report = try await store.verify(ledger: "main")
@@ -153,9 +153,8 @@ struct WhatsAppEndToEndTests {
     /// Polls the API until every id in `ids` is in some conversation's timeline; returns each
     /// shown message with its conversation.
     func waitForTimeline(_ app: any TestClientProtocol, containing ids: Set<String>) async throws -> [String: (item: JSONValue, conversation: JSONValue)] {
-        let deadline = ContinuousClock.now + .seconds(60)
         var shown: [String: (item: JSONValue, conversation: JSONValue)] = [:]
-        while true {
+        try await eventually("not every delivered message reached a timeline", interval: .milliseconds(200)) {
             shown = [:]
             for conversation in try await getJSON(app, "/v1/conversations?limit=200")["items"]?.array ?? [] {
                 let id = try #require(conversation.text("id"))
@@ -163,9 +162,9 @@ struct WhatsAppEndToEndTests {
                     if let messageID = item.text("message_id") { shown[messageID] = (item, conversation) }
                 }
             }
-            if ids.isSubset(of: Set(shown.keys)) || ContinuousClock.now > deadline { return shown }
-            try await Task.sleep(for: .milliseconds(200))
+            return ids.isSubset(of: Set(shown.keys))
         }
+        return shown
     }
 
     struct Served: Sendable {
@@ -177,16 +176,15 @@ struct WhatsAppEndToEndTests {
     /// Polls `GET /v1/media/{id}` until it is no longer pending (or not yet known: the
     /// projections catch up moments after the delivery's commit).
     func waitForMedia(_ app: any TestClientProtocol, id: String) async throws -> Served {
-        let deadline = ContinuousClock.now + .seconds(90)
-        while true {
-            let served = try await app.execute(uri: "/v1/media/\(id)", method: .get, headers: [.authorization: TestStaff.header(Self.token)]) { response in
+        var served = Served(status: .notFound, headers: [:], body: [])
+        try await eventually("media \(id) stayed pending", timeout: .seconds(90), interval: .milliseconds(250)) {
+            served = try await app.execute(uri: "/v1/media/\(id)", method: .get, headers: [.authorization: TestStaff.header(Self.token)]) { response in
                 Served(status: response.status, headers: response.headers, body: Array(response.body.readableBytesView))
             }
             let text = String(decoding: served.body.prefix(2000), as: UTF8.self)
-            let pending = served.status == .notFound && (text.contains("media_pending") || text.contains("no_media"))
-            if !pending || ContinuousClock.now > deadline { return served }
-            try await Task.sleep(for: .milliseconds(250))
+            return !(served.status == .notFound && (text.contains("media_pending") || text.contains("no_media")))
         }
+        return served
     }
 
     func getJSON(_ app: any TestClientProtocol, _ uri: String) async throws -> JSONValue {

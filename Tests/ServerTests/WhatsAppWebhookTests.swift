@@ -7,6 +7,7 @@ import LedgerStore
 import NIOCore
 import RecordkeeperCore
 import Server
+import TestSupport
 import Testing
 import WhatsApp
 
@@ -18,8 +19,8 @@ struct WhatsAppWebhookTests {
 
     /// A scratch database, migrated, and the real application over it with the webhook configured.
     func withWebhookServer(_ body: @escaping @Sendable (any TestClientProtocol, ScratchDatabase) async throws -> Void) async throws {
-        let migrations = try repositoryMigrations()
-        try await withScratchDatabase(servicePrefix: "rk_webhook_service") { database in
+        let migrations = try ScratchDatabase.migrations()
+        try await withScratchDatabase { database in
             try await database.migrate(migrations)
             try await withRecordkeeperApp(
                 databaseURL: database.serviceURL, migrations: migrations, masterKey: Self.masterKey,

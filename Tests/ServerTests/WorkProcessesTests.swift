@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import PostgresNIO
 import RecordkeeperCore
+import TestSupport
 import Testing
 
 /// `serve --no-workers` with two `recordkeeper work` processes on one ledger records and projects
@@ -16,7 +17,7 @@ struct WorkProcessesTests {
     @Test("serve --no-workers + two `work` processes record and project what one `serve` does")
     func twoWorkersMatchOneServe() async throws {
         let masterKey = TestEnvironment.randomMasterKeyBase64()
-        let apart = try await Self.run(masterKey: masterKey, label: "apart") { cli, work, port in
+        let apart = try await Self.run(masterKey: masterKey) { cli, work, port in
             [
                 try ChildProcess.spawn(
                     cli.binary, ["serve", "--no-workers", "--port", String(port)], environment: cli.environment, workingDirectory: work.path,
@@ -25,7 +26,7 @@ struct WorkProcessesTests {
                 try ChildProcess.spawn(cli.binary, ["work"], environment: cli.environment, workingDirectory: work.path, outputDirectory: work, label: "work-2"),
             ]
         }
-        let together = try await Self.run(masterKey: masterKey, label: "together") { cli, work, port in
+        let together = try await Self.run(masterKey: masterKey) { cli, work, port in
             [
                 try ChildProcess.spawn(
                     cli.binary, ["serve", "--port", String(port)], environment: cli.environment, workingDirectory: work.path, outputDirectory: work,
@@ -49,6 +50,57 @@ struct WorkProcessesTests {
         }
     }
 
+    @Test("serve --no-workers alone records deliveries and projects nothing: the workers really are apart")
+    func noWorkersProjectsNothing() async throws {
+        try await withScratchDatabase { database in
+            try await withTemporaryDirectory { work in
+                var cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
+                cli.environment["WHATSAPP_APP_SECRET"] = WebhookDeliveries.appSecret
+                try await CLICheckpointTests.succeed(cli, ["migrate"])
+                let port = try freeLocalPort()
+                let serve = try ChildProcess.spawn(
+                    cli.binary, ["serve", "--no-workers", "--port", String(port)], environment: cli.environment, workingDirectory: work.path,
+                    outputDirectory: work, label: "serve-http")
+                let http = HTTPClient(eventLoopGroupProvider: .singleton)
+                do {
+                    let base = "http://127.0.0.1:\(port)"
+                    _ = try await waitForHTTP("\(base)/readyz", from: serve, within: .seconds(60))
+                    try await Self.deliver(http, base: base, wamid: "wamid.alone", from: Self.citizens[0], text: "hello")
+                    // A projection runner catches up at start and on each append's notification: 3 s is ample.
+                    try await Task.sleep(for: .seconds(3))
+                    let (received, projected) = try await withPostgresClient(database.serviceURL) { client in
+                        let received = try await client.query(
+                            "SELECT count(*)::int8 FROM ledger_entries WHERE event_type = 'whatsapp.message.received'", logger: testLogger
+                        ).collect().first?.decode(Int64.self)
+                        let projected = try await client.query("SELECT count(*)::int8 FROM projection_state", logger: testLogger).collect().first?
+                            .decode(Int64.self)
+                        return (received, projected)
+                    }
+                    #expect(received == 1, "the delivery is recorded")
+                    #expect(projected == 0, "no projection ran in serve --no-workers")
+                    serve.send(SIGTERM)
+                    #expect(try await serve.waitForExit(timeout: .seconds(60)) == .exited(0), "\(serve.stderr)")
+                    try await http.shutdown()
+                } catch {
+                    await serve.killAndReap()
+                    try? await http.shutdown()
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Delivers a signed text message from `citizen` to the webhook, which must answer 200.
+    static func deliver(_ http: HTTPClient, base: String, wamid: String, from citizen: String, text: String) async throws {
+        let body = WebhookDeliveries.textDelivery(wamid: wamid, waID: citizen, text: text, timestamp: Int64(Date().timeIntervalSince1970))
+        var request = HTTPClientRequest(url: "\(base)/webhooks/whatsapp")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-Hub-Signature-256", value: WebhookDeliveries.signature(body))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        #expect(try await http.execute(request, timeout: .seconds(30)).status == .ok)
+    }
+
     struct Outcome {
         var eventCounts: [String: Int]
         var conversations: [String]
@@ -57,9 +109,9 @@ struct WorkProcessesTests {
     /// Migrates a scratch database, starts `processes`, delivers two messages from each citizen,
     /// waits until every projection reached the head, and reads the outcome.
     static func run(
-        masterKey: String, label: String, processes: (RecordkeeperCLI, URL, Int) throws -> [ChildProcess]
+        masterKey: String, processes: (RecordkeeperCLI, URL, Int) throws -> [ChildProcess]
     ) async throws -> Outcome {
-        try await withScratchDatabase(servicePrefix: "rk_work_\(label)") { database in
+        try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
                 var cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: masterKey)
                 cli.environment["WHATSAPP_APP_SECRET"] = WebhookDeliveries.appSecret
@@ -73,14 +125,7 @@ struct WorkProcessesTests {
                     _ = try await waitForHTTP("\(base)/readyz", from: children[0], within: .seconds(60))
                     for round in 0..<2 {
                         for (index, citizen) in citizens.enumerated() {
-                            let body = WebhookDeliveries.textDelivery(
-                                wamid: "wamid.work-\(round)-\(index)", waID: citizen, text: "hello \(round)", timestamp: Int64(Date().timeIntervalSince1970))
-                            var request = HTTPClientRequest(url: "\(base)/webhooks/whatsapp")
-                            request.method = .POST
-                            request.headers.add(name: "Content-Type", value: "application/json")
-                            request.headers.add(name: "X-Hub-Signature-256", value: WebhookDeliveries.signature(body))
-                            request.body = .bytes(ByteBuffer(bytes: body))
-                            #expect(try await http.execute(request, timeout: .seconds(30)).status == .ok)
+                            try await deliver(http, base: base, wamid: "wamid.work-\(round)-\(index)", from: citizen, text: "hello \(round)")
                         }
                     }
                     let outcome = try await settled(database: database, base: base, http: http)
@@ -104,7 +149,9 @@ struct WorkProcessesTests {
     static func settled(database: ScratchDatabase, base: String, http: HTTPClient) async throws -> Outcome {
         try await withPostgresClient(database.serviceURL) { client in
             var last: [String: Int] = [:]
-            for _ in 0..<600 {
+            try await eventually(
+                "the processes did not settle (projections at the head, every conversation routed)", timeout: .seconds(150), interval: .milliseconds(250)
+            ) {
                 let counts = try await eventCounts(client)
                 let behind =
                     try await client.query(
@@ -114,10 +161,10 @@ struct WorkProcessesTests {
                         """, logger: testLogger
                     ).collect().first?.decode(Int64.self) ?? 1
                 if behind == 0, counts == last, counts["conversation.routed"] == citizens.count {
-                    break
+                    return true
                 }
                 last = counts
-                try await Task.sleep(for: .milliseconds(250))
+                return false
             }
             var request = HTTPClientRequest(url: "\(base)/v1/conversations?limit=100")
             request.headers.add(name: "Authorization", value: "Bearer work-processes-admin-token-0123456789")

@@ -1,3 +1,4 @@
+import Events
 public import Ledger
 public import LedgerStore
 import RecordkeeperCore
@@ -43,8 +44,8 @@ public struct AccessRecord: Sendable, Hashable {
 /// who, what (records, route, action), the reason and the credential; never content. The
 /// payload adds the query (search terms can hold anything a citizen wrote).
 public enum AccessEvents {
-    public static let viewed = "access.viewed"
-    public static let denied = "access.denied"
+    public static let viewed = EventType.Access.viewed
+    public static let denied = EventType.Access.denied
 
     /// The stream of a user's accesses.
     public static func stream(user: String) -> String { "access/\(user)" }

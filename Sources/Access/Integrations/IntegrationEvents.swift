@@ -1,3 +1,4 @@
+import Events
 import Ledger
 public import LedgerStore
 import RecordkeeperCore
@@ -8,9 +9,9 @@ import RecordkeeperCore
 /// integration and the token's id (the first 8 bytes of its SHA-256, in hex), never the token.
 public enum IntegrationEvents {
     /// `integration.added`: an integration was added and its token shown once.
-    public static let added = "integration.added"
+    public static let added = EventType.Integration.added
     /// `integration.revoked`: the integration's token no longer opens the proxy.
-    public static let revoked = "integration.revoked"
+    public static let revoked = EventType.Integration.revoked
     /// The stream of both.
     public static let stream = "config/integrations"
 

@@ -1,3 +1,4 @@
+import Events
 import Ledger
 public import LedgerStore
 public import RecordkeeperCore
@@ -8,19 +9,19 @@ public import RecordkeeperCore
 /// `cli:<operator>`). Headers name users, roles, teams and token ids, never a password, a TOTP
 /// secret, a token or a session id.
 public enum StaffEvents {
-    public static let userCreated = "staff.user.created"
-    public static let roleGranted = "staff.role.granted"
-    public static let roleRevoked = "staff.role.revoked"
-    public static let teamJoined = "staff.team.joined"
-    public static let teamLeft = "staff.team.left"
-    public static let passwordSet = "staff.password.set"
-    public static let totpEnrolled = "staff.totp.enrolled"
-    public static let clearanceGranted = "staff.clearance.granted"
-    public static let tokenIssued = "staff.token.issued"
-    public static let tokenRevoked = "staff.token.revoked"
-    public static let loginSucceeded = "staff.login.succeeded"
-    public static let loginFailed = "staff.login.failed"
-    public static let sessionEnded = "staff.session.ended"
+    public static let userCreated = EventType.Staff.userCreated
+    public static let roleGranted = EventType.Staff.roleGranted
+    public static let roleRevoked = EventType.Staff.roleRevoked
+    public static let teamJoined = EventType.Staff.teamJoined
+    public static let teamLeft = EventType.Staff.teamLeft
+    public static let passwordSet = EventType.Staff.passwordSet
+    public static let totpEnrolled = EventType.Staff.totpEnrolled
+    public static let clearanceGranted = EventType.Staff.clearanceGranted
+    public static let tokenIssued = EventType.Staff.tokenIssued
+    public static let tokenRevoked = EventType.Staff.tokenRevoked
+    public static let loginSucceeded = EventType.Staff.loginSucceeded
+    public static let loginFailed = EventType.Staff.loginFailed
+    public static let sessionEnded = EventType.Staff.sessionEnded
 
     /// Every staff event type.
     public static let all: Set<String> = [

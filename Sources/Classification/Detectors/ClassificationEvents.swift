@@ -1,10 +1,11 @@
+import Events
 public import Ledger
 public import LedgerStore
 import RecordkeeperCore
 
 /// The event type of classification decisions (docs/classification.md).
 public enum ClassificationEventType {
-    public static let classified = "record.classified"
+    public static let classified = EventType.Classification.classified
 
     /// Every type of this catalog.
     public static let all: Set<String> = [classified]

@@ -4,7 +4,6 @@ public import LedgerStore
 public import Logging
 import PostgresNIO
 import RecordkeeperCore
-public import ServiceLifecycle
 
 /// The classifier: a `Service` that classifies every recorded message with the sensitive-data
 /// detectors and records each decision as `record.classified` (docs/classification.md).
@@ -14,30 +13,22 @@ public import ServiceLifecycle
 /// (``ClassifiableText``: an inbound `messages[]` object, or an outbound Graph body), classifies
 /// it (``SensitiveDataClassifier``) and appends the decisions in one commit. Decisions are
 /// deduplicated per message and detector version, so a restart or a second process never
-/// records one twice.
-public final class ClassifierService: Service, Sendable {
-    public let ledger: String
+/// records one twice. Wake it (``wake()``) when the classification projection moved.
+public final class ClassifierService: Worker {
     let store: LedgerStore
-    public let batchSize: Int
-    public let pollInterval: Duration
-    let logger: Logger
-    private let loop = WorkerLoop()
+    /// The settings; `batchSize`: the most pending messages classified per round.
+    public let settings: WorkerSettings
+    public let loop = WorkerLoop()
+    public static let roundFailure: Logger.Message = "classification round failed"
 
     public init(ledger: String, store: LedgerStore, batchSize: Int = 200, pollInterval: Duration = .seconds(10), logger: Logger) {
-        self.ledger = ledger
+        self.settings = WorkerSettings(ledger: ledger, batchSize: batchSize, pollInterval: pollInterval, logger: logger)
         self.store = store
-        self.batchSize = max(1, batchSize)
-        self.pollInterval = pollInterval
-        self.logger = logger
     }
 
-    /// Starts the next round now (call it when the classification projection moved).
-    public func wake() { loop.wake() }
-
-    public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "classification round failed") { [self] in
-            try await runRound() == batchSize ? .milliseconds(200) : pollInterval
-        }
+    /// One round as the loop runs it: after a full batch the next starts soon.
+    public func round() async throws -> Duration {
+        try await runRound() == batchSize ? .milliseconds(200) : pollInterval
     }
 
     /// One round: classifies up to ``batchSize`` pending messages.

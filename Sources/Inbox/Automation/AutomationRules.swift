@@ -1,3 +1,4 @@
+import Events
 public import Foundation
 public import Ledger
 public import LedgerStore
@@ -8,7 +9,7 @@ import RecordkeeperCore
 /// The event type of automation configuration (docs/operations.md, "Automation").
 public enum AutomationEventType {
     /// The whole rule set (rules and business hours), as set by its actor.
-    public static let rulesSet = "automation.rules.set"
+    public static let rulesSet = EventType.Automation.rulesSet
 }
 
 /// Builds `automation.rules.set`: stream `config/automation`, the actor who set it, header

@@ -5,7 +5,6 @@ public import LedgerStore
 public import Logging
 import Messaging
 import PostgresNIO
-public import ServiceLifecycle
 
 /// The automation service (docs/operations.md, "Automation"): answers received messages with
 /// the automation rules in force, each reply a send request through the normal send path
@@ -22,18 +21,17 @@ public import ServiceLifecycle
 /// Each reply's idempotency key is `auto:<rule id>:<message position>`: a round that is cut
 /// short (a crash, a second process) and looked at again records nothing twice. Messages older
 /// than ``maxReplyDelay`` when looked at (a backlog after an outage, the history when automation
-/// is first enabled) are not answered.
-public final class AutomationService: Service, Sendable {
-    public let ledger: String
+/// is first enabled) are not answered. Wake it (``wake()``) when the conversations projection moved.
+public final class AutomationService: Worker {
     let store: LedgerStore
     let sends: SendRequests
-    public let batchSize: Int
-    public let pollInterval: Duration
     /// The oldest message that still gets an automatic reply.
     public let maxReplyDelay: Duration
     let clock: @Sendable () -> Date
-    let logger: Logger
-    private let loop = WorkerLoop()
+    /// The settings; `batchSize`: the most received messages looked at per round.
+    public let settings: WorkerSettings
+    public let loop = WorkerLoop()
+    public static let roundFailure: Logger.Message = "automation round failed"
 
     /// An out-of-hours rule answers a conversation at most once in this time.
     public static let outOfHoursInterval: Int64 = 12 * 3600 * 1_000_000
@@ -44,23 +42,16 @@ public final class AutomationService: Service, Sendable {
         ledger: String, store: LedgerStore, batchSize: Int = 100, pollInterval: Duration = .seconds(10),
         maxReplyDelay: Duration = .seconds(3600), clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) {
-        self.ledger = ledger
+        self.settings = WorkerSettings(ledger: ledger, batchSize: batchSize, pollInterval: pollInterval, logger: logger)
         self.store = store
         self.sends = SendRequests(store: store, ledger: ledger)
-        self.batchSize = max(1, batchSize)
-        self.pollInterval = pollInterval
         self.maxReplyDelay = maxReplyDelay
         self.clock = clock
-        self.logger = logger
     }
 
-    /// Starts the next round now (call it when the conversations projection moved).
-    public func wake() { loop.wake() }
-
-    public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "automation round failed") { [self] in
-            try await runRound() == batchSize ? .milliseconds(50) : pollInterval
-        }
+    /// One round as the loop runs it: after a full batch the next starts soon.
+    public func round() async throws -> Duration {
+        try await runRound() == batchSize ? .milliseconds(50) : pollInterval
     }
 
     /// A received message the service looks at.

@@ -2,11 +2,10 @@ public import Access
 public import Foundation
 public import Ledger
 public import LedgerStore
-import RecordkeeperCore
 
 /// Why an inbox command was refused.
 public enum InboxCommandError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The body is not a JSON object.
+    /// The request body is not a JSON object of the named shape.
     case notJSON(String)
     /// A field (`assignee`, `team`, `state`, `text`, `position`) and what it must be.
     case invalid(field: String, String)
@@ -43,35 +42,32 @@ public struct InboxCommands: Sendable {
         public var positions: [Int64]
     }
 
+    /// An assignment: who (nil unassigns) and, for a transfer, the new team (nil keeps it).
+    public struct Assignment: Sendable, Equatable {
+        public var assignee: String?
+        public var team: String?
+
+        public init(assignee: String?, team: String? = nil) {
+            self.assignee = assignee
+            self.team = team
+        }
+    }
+
     /// Assigns, unassigns or transfers a conversation.
     ///
-    /// Body `{"assignee": "name" | null, "team": "t"?}`. A supervisor may assign anyone and move
-    /// the conversation to any team; an agent may only assign or unassign themselves, and move
-    /// it only to one of their own teams. A new team is a transfer (`conversation.routed`, rule
-    /// `transfer`, with `previous_team`); a transfer without an assignee leaves it unassigned.
-    public func assign(_ item: InboxItem, body: [UInt8], by principal: StaffPrincipal, at time: LedgerTimestamp = .now()) async throws -> Outcome {
-        let shape = #"{"assignee": "name" or null, "team": "team"}"#
-        guard let json = try? JSONValue.parse(body), case .object(let members) = json else { throw InboxCommandError.notJSON(shape) }
-        if let unknown = members.keys.sorted().first(where: { $0 != "assignee" && $0 != "team" }) {
-            throw InboxCommandError.invalid(field: unknown, "is not a field of an assignment: \(shape)")
+    /// A supervisor may assign anyone and move the conversation to any team; an agent may only
+    /// assign or unassign themselves, and move it only to one of their own teams. A new team is a
+    /// transfer (`conversation.routed`, rule `transfer`, with `previous_team`); a transfer without
+    /// an assignee leaves it unassigned.
+    public func assign(_ item: InboxItem, _ assignment: Assignment, by principal: StaffPrincipal, at time: LedgerTimestamp = .now()) async throws -> Outcome {
+        let assignee = assignment.assignee
+        if let assignee, !Self.isUserName(assignee) {
+            throw InboxCommandError.invalid(field: "assignee", "must be a user name ([a-z0-9][a-z0-9._-]*, at most 64 characters) or null")
         }
-        guard let assigneeValue = members["assignee"] else {
-            throw InboxCommandError.invalid(field: "assignee", "is required: a user name, or null to unassign")
+        if let team = assignment.team, !RoutingRuleSet.isTeamName(team) {
+            throw InboxCommandError.invalid(field: "team", "must be a team name: 1 to 64 letters, digits, '.', '_' or '-'")
         }
-        var assignee: String?
-        if assigneeValue != .null {
-            guard let name = assigneeValue.string, Self.isUserName(name) else {
-                throw InboxCommandError.invalid(field: "assignee", "must be a user name ([a-z0-9][a-z0-9._-]*, at most 64 characters) or null")
-            }
-            assignee = name
-        }
-        var team = item.team
-        if let teamValue = members["team"], teamValue != .null {
-            guard let name = teamValue.string, RoutingRuleSet.isTeamName(name) else {
-                throw InboxCommandError.invalid(field: "team", "must be a team name: 1 to 64 letters, digits, '.', '_' or '-'")
-            }
-            team = name
-        }
+        let team = assignment.team ?? item.team
         let transfer = team != item.team
         if !principal.roles.contains(.supervisor) {
             if let assignee, assignee != principal.name {
@@ -98,16 +94,11 @@ public struct InboxCommands: Sendable {
         return Outcome(team: team, assignee: assignee, state: item.state, positions: receipts.map(\.position))
     }
 
-    /// Changes a conversation's state. Body `{"state": "pending" | "closed" | "open"}`; `open`
-    /// on a pending or closed conversation records `conversation.reopened` (`automatic: false`).
-    /// Asking for the state it is in records nothing.
-    public func changeState(_ item: InboxItem, body: [UInt8], by principal: StaffPrincipal, at time: LedgerTimestamp = .now()) async throws -> Outcome {
-        let shape = #"{"state": "pending" | "closed" | "open"}"#
-        guard let json = try? JSONValue.parse(body), case .object(let members) = json else { throw InboxCommandError.notJSON(shape) }
-        if let unknown = members.keys.sorted().first(where: { $0 != "state" }) {
-            throw InboxCommandError.invalid(field: unknown, "is not a field of a state change: \(shape)")
-        }
-        guard let state = members["state"]?.string, ["pending", "closed", "open"].contains(state) else {
+    /// Changes a conversation's state to `pending`, `closed` or `open`; `open` on a pending or
+    /// closed conversation records `conversation.reopened` (`automatic: false`). Asking for the
+    /// state it is in records nothing.
+    public func changeState(_ item: InboxItem, to state: String, by principal: StaffPrincipal, at time: LedgerTimestamp = .now()) async throws -> Outcome {
+        guard ["pending", "closed", "open"].contains(state) else {
             throw InboxCommandError.invalid(field: "state", "must be \"pending\", \"closed\" or \"open\"")
         }
         let isOpen = item.state == "open" || item.state == "reopened"
@@ -141,15 +132,10 @@ public struct InboxCommands: Sendable {
         public var text: String
     }
 
-    /// Adds an internal note: a record of the conversation, never sent to the citizen.
-    /// Body `{"text": "…"}`, 1 to 4096 characters.
-    public func addNote(_ item: InboxItem, body: [UInt8], by principal: StaffPrincipal, at time: LedgerTimestamp = .now()) async throws -> RecordedNote {
-        let shape = #"{"text": "the note"}"#
-        guard let json = try? JSONValue.parse(body), case .object(let members) = json else { throw InboxCommandError.notJSON(shape) }
-        if let unknown = members.keys.sorted().first(where: { $0 != "text" }) {
-            throw InboxCommandError.invalid(field: unknown, "is not a field of a note: \(shape)")
-        }
-        guard let text = members["text"]?.string, !text.allSatisfy(\.isWhitespace), text.count <= InboxEvents.maxNoteLength else {
+    /// Adds an internal note (1 to 4096 characters): a record of the conversation, never sent to
+    /// the citizen.
+    public func addNote(_ item: InboxItem, text: String, by principal: StaffPrincipal, at time: LedgerTimestamp = .now()) async throws -> RecordedNote {
+        guard !text.allSatisfy(\.isWhitespace), text.count <= InboxEvents.maxNoteLength else {
             throw InboxCommandError.invalid(field: "text", "must be the note's text: 1 to \(InboxEvents.maxNoteLength) characters, not only spaces")
         }
         let noteID = UUID().uuidString.lowercased()
@@ -158,25 +144,15 @@ public struct InboxCommands: Sendable {
         return RecordedNote(noteID: noteID, position: receipt.position, author: principal.actor, createdAt: time.date, text: text)
     }
 
-    /// Marks a conversation read for the caller up to `{"position": n}` (default: its latest
-    /// message, `latest`). An empty body is the default.
+    /// Marks a conversation read for the caller up to `position` (nil: its latest message,
+    /// `latest`).
     /// - Returns: the read position and the recorded event's position.
     public func markRead(
-        _ item: InboxItem, body: [UInt8], latest: Int64, by principal: StaffPrincipal, at time: LedgerTimestamp = .now()
+        _ item: InboxItem, upTo requested: Int64?, latest: Int64, by principal: StaffPrincipal, at time: LedgerTimestamp = .now()
     ) async throws -> (read: Int64, position: Int64) {
-        var position = latest
-        if !body.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) {
-            let shape = #"{"position": n} (or no body: up to the latest message)"#
-            guard let json = try? JSONValue.parse(body), case .object(let members) = json else { throw InboxCommandError.notJSON(shape) }
-            if let unknown = members.keys.sorted().first(where: { $0 != "position" }) {
-                throw InboxCommandError.invalid(field: unknown, "is not a field of a read mark: \(shape)")
-            }
-            if let value = members["position"], value != .null {
-                guard let requested = value.integer, requested >= 0, requested <= latest else {
-                    throw InboxCommandError.invalid(field: "position", "must be a message position of this conversation, 0 to \(latest)")
-                }
-                position = requested
-            }
+        let position = requested ?? latest
+        guard position >= 0, position <= latest else {
+            throw InboxCommandError.invalid(field: "position", "must be a message position of this conversation, 0 to \(latest)")
         }
         let receipt = try await store.append(
             try InboxEvents.readMarked(conversation: item.conversationID, user: principal.name, position: position, actor: principal.actor, at: time),
@@ -184,11 +160,10 @@ public struct InboxCommands: Sendable {
         return (position, receipt.position)
     }
 
-    /// Records a new routing rule set (validated: ``RoutingRulesError``).
+    /// Records a new routing rule set (validated by ``RoutingRuleSet/parse(_:)``).
     public func setRoutingRules(
-        body: [UInt8], by principal: StaffPrincipal, at time: LedgerTimestamp = .now()
+        _ rules: RoutingRuleSet, by principal: StaffPrincipal, at time: LedgerTimestamp = .now()
     ) async throws -> (rules: RoutingRuleSet, position: Int64) {
-        let rules = try RoutingRuleSet.parse(body)
         let receipt = try await store.append(try InboxEvents.rulesSet(rules, actor: principal.actor, at: time), to: ledger)
         return (rules, receipt.position)
     }

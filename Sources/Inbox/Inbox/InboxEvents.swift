@@ -1,3 +1,4 @@
+import Events
 import Foundation
 public import Ledger
 public import LedgerStore
@@ -5,14 +6,14 @@ import RecordkeeperCore
 
 /// The event types of the team inbox (docs/api.md, "Team inbox").
 public enum InboxEventType {
-    public static let routed = "conversation.routed"
-    public static let assigned = "conversation.assigned"
-    public static let pending = "conversation.pending"
-    public static let closed = "conversation.closed"
-    public static let reopened = "conversation.reopened"
-    public static let noteAdded = "note.added"
-    public static let readMarked = "conversation.read_marked"
-    public static let rulesSet = "routing.rules.set"
+    public static let routed = EventType.Inbox.routed
+    public static let assigned = EventType.Inbox.assigned
+    public static let pending = EventType.Inbox.pending
+    public static let closed = EventType.Inbox.closed
+    public static let reopened = EventType.Inbox.reopened
+    public static let noteAdded = EventType.Inbox.noteAdded
+    public static let readMarked = EventType.Inbox.readMarked
+    public static let rulesSet = EventType.Inbox.routingRulesSet
 
     /// Every type of this catalog.
     public static let all: Set<String> = [routed, assigned, pending, closed, reopened, noteAdded, readMarked, rulesSet]

@@ -6,7 +6,6 @@ public import Logging
 import NIOConcurrencyHelpers
 import PostgresNIO
 import RecordkeeperCore
-public import ServiceLifecycle
 
 /// The inbox router: a `Service` that routes every new conversation to a team by the routing
 /// rules in force (``RoutingRuleSet``) and reopens a closed conversation when the citizen
@@ -21,34 +20,26 @@ public import ServiceLifecycle
 /// Dedupe keys (one routing per conversation, one reopening per citizen message) make a
 /// restart (which looks at the whole ledger once again) or a second process record nothing twice.
 /// A conversation is routed only once the inbox projection has passed its first message, so the
-/// rule set recorded before that message is the one in force.
-public final class InboxRouter: Service, Sendable {
-    public let ledger: String
+/// rule set recorded before that message is the one in force. Wake it (``wake()``) when the
+/// conversations or inbox projection moved.
+public final class InboxRouter: Worker {
     let store: LedgerStore
-    /// How many ledger positions one round looks at.
-    public let batchSize: Int
-    public let pollInterval: Duration
-    let logger: Logger
-    private let loop = WorkerLoop()
+    /// The settings; `batchSize`: how many ledger positions one round looks at.
+    public let settings: WorkerSettings
+    public let loop = WorkerLoop()
+    public static let roundFailure: Logger.Message = "inbox routing round failed"
     /// The ledger position up to which every citizen message has been looked at (0 after a
     /// start: the first rounds look at the whole ledger once, window by window).
     private let scanned = NIOLockedValueBox<Int64>(0)
 
     public init(ledger: String, store: LedgerStore, batchSize: Int = 2000, pollInterval: Duration = .seconds(10), logger: Logger) {
-        self.ledger = ledger
+        self.settings = WorkerSettings(ledger: ledger, batchSize: batchSize, pollInterval: pollInterval, logger: logger)
         self.store = store
-        self.batchSize = max(1, batchSize)
-        self.pollInterval = pollInterval
-        self.logger = logger
     }
 
-    /// Starts the next round now (call it when the conversations or inbox projection moved).
-    public func wake() { loop.wake() }
-
-    public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "inbox routing round failed") { [self] in
-            try await round().more ? .zero : pollInterval
-        }
+    /// One round as the loop runs it: while windows are left to look at, the next starts at once.
+    public func round() async throws -> Duration {
+        try await routeWindow().more ? .zero : pollInterval
     }
 
     /// One round: looks at the citizen messages of the next window of positions that both the
@@ -57,10 +48,10 @@ public final class InboxRouter: Service, Sendable {
     /// - Returns: how many events were appended (or found already recorded).
     @discardableResult
     public func runRound(now: LedgerTimestamp = .now()) async throws -> Int {
-        try await round(now: now).events
+        try await routeWindow(now: now).events
     }
 
-    private func round(now: LedgerTimestamp = .now()) async throws -> (events: Int, more: Bool) {
+    private func routeWindow(now: LedgerTimestamp = .now()) async throws -> (events: Int, more: Bool) {
         let ref: LedgerRef
         do {
             ref = try await store.ledger(named: ledger, create: false)

@@ -6,7 +6,6 @@ public import Logging
 import NIOCore
 import PostgresNIO
 import RecordkeeperCore
-public import ServiceLifecycle
 
 /// The content search indexer (docs/operations.md, "Search"): a `Service` that reads every
 /// message entry (`whatsapp.message.received`, `message.send.requested`) in ledger order,
@@ -16,14 +15,13 @@ public import ServiceLifecycle
 ///
 /// It needs the master key (to read payloads and to derive the index key): without one the
 /// server does not start it and search answers 503.
-public final class SearchIndexer: Service, Sendable {
-    public let ledger: String
+public final class SearchIndexer: Worker {
     let store: LedgerStore
     let key: BlindIndexKey
-    public let batchSize: Int
-    public let pollInterval: Duration
-    let logger: Logger
-    private let loop = WorkerLoop()
+    /// The settings; `batchSize`: the most message entries indexed per round.
+    public let settings: WorkerSettings
+    public let loop = WorkerLoop()
+    public static let roundFailure: Logger.Message = "search indexing round failed"
 
     /// The message entries that are indexed.
     static let eventTypes: Set<String> = [WhatsAppEventType.messageReceived, OutboundEventType.sendRequested]
@@ -31,21 +29,14 @@ public final class SearchIndexer: Service, Sendable {
     /// - Throws: ``LedgerStoreError/noMasterKey`` when the store has no master key.
     public init(ledger: String, store: LedgerStore, batchSize: Int = 200, pollInterval: Duration = .seconds(10), logger: Logger) throws {
         guard let key = ContentSearch.indexKey(store) else { throw LedgerStoreError.noMasterKey }
-        self.ledger = ledger
+        self.settings = WorkerSettings(ledger: ledger, batchSize: batchSize, pollInterval: pollInterval, logger: logger)
         self.store = store
         self.key = key
-        self.batchSize = max(1, batchSize)
-        self.pollInterval = pollInterval
-        self.logger = logger
     }
 
-    /// Starts the next round now.
-    public func wake() { loop.wake() }
-
-    public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "search indexing round failed") { [self] in
-            try await runRound() == batchSize ? .zero : pollInterval
-        }
+    /// One round as the loop runs it: after a full batch the next starts at once.
+    public func round() async throws -> Duration {
+        try await runRound() == batchSize ? .zero : pollInterval
     }
 
     /// One round: indexes up to ``batchSize`` message entries.

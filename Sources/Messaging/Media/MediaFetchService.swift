@@ -1,7 +1,6 @@
 public import Ledger
 public import LedgerStore
 public import Logging
-public import ServiceLifecycle
 
 /// The media fetcher: a `Service` that archives pending media until graceful shutdown.
 ///
@@ -11,21 +10,20 @@ public import ServiceLifecycle
 /// ``wake()`` (call it after appending a media message). Nothing lives only in memory: the
 /// queue is the ledger, so a restart resumes where it stopped.
 ///
-/// Run it in the same `ServiceGroup` as the `LedgerStore`, after it (services shut down in
-/// reverse order, so the fetcher stops before the store drains).
-public final class MediaFetchService: Service, Sendable {
-    public let ledger: String
+/// At graceful shutdown a round in progress finishes its fetches (each bounded by the Graph
+/// timeouts) and appends their outcomes first. Run it in the same `ServiceGroup` as the
+/// `LedgerStore`, after it (services shut down in reverse order, so the fetcher stops before the
+/// store drains).
+public final class MediaFetchService: Worker {
     let source: any PendingMediaSource
     let archiver: MediaArchiver
     let store: LedgerStore
     /// The most media fetched at once.
     public let concurrency: Int
-    /// The most media asked for per round.
-    public let batchSize: Int
-    /// The sleep between rounds when not woken.
-    public let pollInterval: Duration
-    let logger: Logger
-    private let loop = WorkerLoop()
+    /// The settings; `batchSize`: the most media asked for per round.
+    public let settings: WorkerSettings
+    public let loop = WorkerLoop()
+    public static let roundFailure: Logger.Message = "media fetch round failed"
 
     /// - Parameters:
     ///   - ledger: the ledger whose media are fetched (and where outcomes go).
@@ -39,29 +37,17 @@ public final class MediaFetchService: Service, Sendable {
         ledger: String, source: any PendingMediaSource, archiver: MediaArchiver, store: LedgerStore,
         concurrency: Int = 4, batchSize: Int = 32, pollInterval: Duration = .seconds(10), logger: Logger = Logger(label: "records.media-fetcher")
     ) {
-        self.ledger = ledger
+        self.settings = WorkerSettings(ledger: ledger, batchSize: batchSize, pollInterval: pollInterval, logger: logger)
         self.source = source
         self.archiver = archiver
         self.store = store
         self.concurrency = max(1, concurrency)
-        self.batchSize = max(1, batchSize)
-        self.pollInterval = pollInterval
-        self.logger = logger
     }
 
-    /// Starts the next round now instead of after the poll interval.
-    public func wake() {
-        loop.wake()
-    }
-
-    /// Runs rounds until graceful shutdown (or cancellation); a round in progress finishes its
-    /// fetches (each bounded by the Graph timeouts) and appends their outcomes first.
-    public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "media fetch round failed") { [self] in
-            // A full round suggests more is due: look again soon (not at once, so the projection
-            // can catch up with the outcomes just appended).
-            try await runRound().count == batchSize ? min(pollInterval, .seconds(1)) : pollInterval
-        }
+    /// One round as the loop runs it: a full round suggests more is due, so it looks again soon
+    /// (not at once, so the projection can catch up with the outcomes just appended).
+    public func round() async throws -> Duration {
+        try await runRound().count == batchSize ? min(pollInterval, .seconds(1)) : pollInterval
     }
 
     /// One round: asks for due media and archives them, appending each outcome.
@@ -72,21 +58,8 @@ public final class MediaFetchService: Service, Sendable {
     public func runRound(now: @escaping @Sendable () -> LedgerTimestamp = { .now() }) async throws -> [MediaOutcome] {
         let due = try await source.due(ledger: ledger, now: now(), limit: batchSize)
         guard !due.isEmpty else { return [] }
-        return await withTaskGroup(of: MediaOutcome?.self) { group in
-            var outcomes: [MediaOutcome] = []
-            var running = 0
-            for media in due {
-                if running == concurrency, let finished = await group.next() {
-                    running -= 1
-                    if let finished { outcomes.append(finished) }
-                }
-                group.addTask { await self.archiveAndAppend(media, now: now()) }
-                running += 1
-            }
-            for await finished in group {
-                if let finished { outcomes.append(finished) }
-            }
-            return outcomes
+        return await due.concurrentCompactMap(atMost: concurrency) { media in
+            await self.archiveAndAppend(media, now: now())
         }
     }
 

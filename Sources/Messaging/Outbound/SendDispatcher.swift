@@ -3,7 +3,6 @@ public import Ledger
 public import LedgerStore
 public import Logging
 import RecordkeeperCore
-public import ServiceLifecycle
 public import WhatsApp
 
 /// The dispatcher: a `Service` that delivers the send API's requests to Meta and records each
@@ -23,19 +22,19 @@ public import WhatsApp
 /// `biz_opaque_callback_data` `rk1:<request_id>` in every body, so a status webhook for the first
 /// send links back to the request: the dispatcher then records the request as accepted from that
 /// status instead of sending it again.
-public final class SendDispatcher: Service, Sendable {
-    public let ledger: String
+///
+/// Wake it (``wake()``) when the outbox projection has moved.
+public final class SendDispatcher: Worker {
     let queue: OutboxQueue
     let client: GraphMessagesClient
     let store: LedgerStore
     public let policy: SendRetryPolicy
     /// How long a claim keeps a request from being attempted again (longer than one request can take).
     public let claimHold: Duration
-    /// The most requests claimed per round (sent concurrently: one per conversation).
-    public let batchSize: Int
-    public let pollInterval: Duration
-    let logger: Logger
-    private let loop = WorkerLoop()
+    /// The settings; `batchSize`: the most requests claimed per round (sent concurrently: one per conversation).
+    public let settings: WorkerSettings
+    public let loop = WorkerLoop()
+    public static let roundFailure: Logger.Message = "send round failed"
 
     /// The actor of the dispatcher's events.
     public static let actor = "recordkeeper:dispatcher"
@@ -45,27 +44,18 @@ public final class SendDispatcher: Service, Sendable {
         claimHold: Duration = .seconds(120), batchSize: Int = 256, pollInterval: Duration = .seconds(5),
         logger: Logger = Logger(label: "records.dispatcher")
     ) {
-        self.ledger = ledger
+        self.settings = WorkerSettings(ledger: ledger, batchSize: batchSize, pollInterval: pollInterval, logger: logger)
         self.queue = OutboxQueue(store: store)
         self.client = client
         self.store = store
         self.policy = policy
         self.claimHold = claimHold
-        self.batchSize = max(1, batchSize)
-        self.pollInterval = pollInterval
-        self.logger = logger
     }
 
-    /// Starts the next round now (call it when the outbox projection has moved).
-    public func wake() {
-        loop.wake()
-    }
-
-    public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "send round failed") { [self] in
-            // Work was done: the next requests of those conversations may be due at once.
-            try await runRound().isEmpty ? pollInterval : .zero
-        }
+    /// One round as the loop runs it: when work was done, the next requests of those
+    /// conversations may be due at once.
+    public func round() async throws -> Duration {
+        try await runRound().isEmpty ? pollInterval : .zero
     }
 
     /// What one attempt ended as.

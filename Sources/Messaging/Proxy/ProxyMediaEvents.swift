@@ -1,3 +1,4 @@
+import Events
 import Foundation
 public import Ledger
 public import LedgerStore
@@ -13,17 +14,17 @@ public import WhatsApp
 /// (``OutboundEvents``) instead.
 public enum ProxyMediaEvents {
     /// `media.upload.requested`: payload = the exact multipart body the integration sent.
-    public static let uploadRequested = "media.upload.requested"
+    public static let uploadRequested = EventType.ProxyMedia.uploadRequested
     /// `media.upload.accepted`: Meta answered 2xx (payload: its exact answer, `{"id":…}`).
-    public static let uploadAccepted = "media.upload.accepted"
+    public static let uploadAccepted = EventType.ProxyMedia.uploadAccepted
     /// `media.upload.failed`: Meta refused (payload: its exact answer) or did not answer.
-    public static let uploadFailed = "media.upload.failed"
+    public static let uploadFailed = EventType.ProxyMedia.uploadFailed
     /// `media.metadata.requested`: an integration asked for a media's URL (no payload but the request line).
-    public static let metadataRequested = "media.metadata.requested"
+    public static let metadataRequested = EventType.ProxyMedia.metadataRequested
     /// `media.metadata.answered`: Meta's answer, whatever its status (payload: its exact bytes).
-    public static let metadataAnswered = "media.metadata.answered"
+    public static let metadataAnswered = EventType.ProxyMedia.metadataAnswered
     /// `media.metadata.failed`: no answer came from Meta.
-    public static let metadataFailed = "media.metadata.failed"
+    public static let metadataFailed = EventType.ProxyMedia.metadataFailed
 
     /// Every type of this catalog.
     public static let all: Set<String> = [uploadRequested, uploadAccepted, uploadFailed, metadataRequested, metadataAnswered, metadataFailed]

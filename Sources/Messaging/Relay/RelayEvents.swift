@@ -13,9 +13,9 @@ public enum RelayEvents {
     /// One relay attempt's outcome: `delivered`, `failed` (retried) or `gave_up`.
     public static let relayed = WhatsAppEventType.webhookRelayed
     /// A relay was added or replaced (never with its secret).
-    public static let configured = "relay.configured"
+    public static let configured = EventType.Relay.configured
     /// A relay was removed.
-    public static let removed = "relay.removed"
+    public static let removed = EventType.Relay.removed
     /// The actor of the relay service's outcomes.
     public static let actor = "system:webhook-relay"
     /// The stream of configuration changes.

@@ -2,7 +2,6 @@ public import Ledger
 public import LedgerStore
 public import Logging
 import PostgresNIO
-public import ServiceLifecycle
 public import WhatsApp
 
 /// The webhook relay: a `Service` that POSTs queued deliveries downstream until graceful
@@ -13,9 +12,10 @@ public import WhatsApp
 /// (``WebhookRelayClient``) and appends the outcome: `delivered` on 2xx, `failed` with the next
 /// attempt's time otherwise, `gave_up` past the ``RelayRetryPolicy`` horizon or when the relay
 /// was removed. Then it sleeps for ``pollInterval`` or until ``wake()``. The queue is the
-/// ledger, so a restart resumes where it stopped; it never touches the webhook's answer.
-public final class WebhookRelayService: Service, Sendable {
-    public let ledger: String
+/// ledger, so a restart resumes where it stopped; it never touches the webhook's answer. At
+/// graceful shutdown a round in progress finishes its attempts (each bounded by the client's
+/// timeout) and records their outcomes first.
+public final class WebhookRelayService: Worker {
     let queue: PendingRelayQueue
     let directory: WebhookRelayDirectory
     let client: WebhookRelayClient
@@ -23,41 +23,28 @@ public final class WebhookRelayService: Service, Sendable {
     public let policy: RelayRetryPolicy
     /// The most deliveries relayed at once.
     public let concurrency: Int
-    /// The most deliveries asked for per round.
-    public let batchSize: Int
-    /// The sleep between rounds when not woken.
-    public let pollInterval: Duration
-    let logger: Logger
-    private let loop = WorkerLoop()
+    /// The settings; `batchSize`: the most deliveries asked for per round.
+    public let settings: WorkerSettings
+    public let loop = WorkerLoop()
+    public static let roundFailure: Logger.Message = "webhook relay round failed"
 
     public init(
         ledger: String, store: LedgerStore, directory: WebhookRelayDirectory, client: WebhookRelayClient = WebhookRelayClient(),
         policy: RelayRetryPolicy = RelayRetryPolicy(), concurrency: Int = 4, batchSize: Int = 32, pollInterval: Duration = .seconds(5),
         logger: Logger = Logger(label: "records.webhook-relay")
     ) {
-        self.ledger = ledger
+        self.settings = WorkerSettings(ledger: ledger, batchSize: batchSize, pollInterval: pollInterval, logger: logger)
         self.queue = PendingRelayQueue(store: store)
         self.directory = directory
         self.client = client
         self.store = store
         self.policy = policy
         self.concurrency = max(1, concurrency)
-        self.batchSize = max(1, batchSize)
-        self.pollInterval = pollInterval
-        self.logger = logger
     }
 
-    /// Starts the next round now instead of after the poll interval.
-    public func wake() {
-        loop.wake()
-    }
-
-    /// Runs rounds until graceful shutdown (or cancellation); a round in progress finishes its
-    /// attempts (each bounded by the client's timeout) and records their outcomes first.
-    public func run() async throws {
-        await loop.run(pollInterval: pollInterval, logger: logger, failure: "webhook relay round failed") { [self] in
-            try await runRound().count == batchSize ? min(pollInterval, .seconds(1)) : pollInterval
-        }
+    /// One round as the loop runs it: after a full round it looks again soon.
+    public func round() async throws -> Duration {
+        try await runRound().count == batchSize ? min(pollInterval, .seconds(1)) : pollInterval
     }
 
     /// One round: relays the due deliveries, appending each outcome.
@@ -67,21 +54,8 @@ public final class WebhookRelayService: Service, Sendable {
     public func runRound(now: @escaping @Sendable () -> LedgerTimestamp = { .now() }) async throws -> [RelayOutcome] {
         let due = try await queue.due(ledger: ledger, now: now(), limit: batchSize, excluding: directory.disabledNames)
         guard !due.isEmpty else { return [] }
-        return await withTaskGroup(of: RelayOutcome?.self) { group in
-            var outcomes: [RelayOutcome] = []
-            var running = 0
-            for pending in due {
-                if running == concurrency, let finished = await group.next() {
-                    running -= 1
-                    if let finished { outcomes.append(finished) }
-                }
-                group.addTask { await self.relayAndRecord(pending, now: now) }
-                running += 1
-            }
-            for await finished in group {
-                if let finished { outcomes.append(finished) }
-            }
-            return outcomes
+        return await due.concurrentCompactMap(atMost: concurrency) { pending in
+            await self.relayAndRecord(pending, now: now)
         }
     }
 

@@ -1,4 +1,5 @@
 public import Inbox
+import RecordkeeperCore
 
 /// Analytics and `/metrics` settings.
 public struct AnalyticsSettings: Sendable {
@@ -15,22 +16,12 @@ public struct AnalyticsSettings: Sendable {
     }
 
     /// Reads `RECORDKEEPER_ANALYTICS_TIMEZONE`.
-    /// - Throws: ``AnalyticsSettingsError`` for a name that is not an IANA time zone.
+    /// - Throws: ``SettingsError`` for a name that is not an IANA time zone.
     public static func fromEnvironment(_ environment: [String: String]) throws -> AnalyticsSettings {
         guard let name = environment["RECORDKEEPER_ANALYTICS_TIMEZONE"], !name.isEmpty else { return AnalyticsSettings() }
-        guard let calendar = AnalyticsCalendar(timeZone: name) else { throw AnalyticsSettingsError.unknownTimeZone(name) }
-        return AnalyticsSettings(calendar: calendar)
-    }
-}
-
-/// A bad analytics setting.
-public enum AnalyticsSettingsError: Error, CustomStringConvertible, Equatable {
-    case unknownTimeZone(String)
-
-    public var description: String {
-        switch self {
-        case .unknownTimeZone(let name):
-            "RECORDKEEPER_ANALYTICS_TIMEZONE=\(name.prefix(60)) is not an IANA time zone name (e.g. UTC, America/Los_Angeles)"
+        guard let calendar = AnalyticsCalendar(timeZone: name) else {
+            throw SettingsError("RECORDKEEPER_ANALYTICS_TIMEZONE=\(name.prefix(60)) is not an IANA time zone name (e.g. UTC, America/Los_Angeles)")
         }
+        return AnalyticsSettings(calendar: calendar)
     }
 }

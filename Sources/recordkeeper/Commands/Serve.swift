@@ -40,38 +40,35 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw CLIError("\(error.description); the resource bundle recordkeeper_API.resources, next to the binary, holds it (deploy/install.sh installs it)")
         }
-        let host = host ?? env["RECORDKEEPER_HTTP_HOST"] ?? "127.0.0.1"
-        let port = port ?? env["RECORDKEEPER_HTTP_PORT"].flatMap(Int.init) ?? 8080
         let process = try await ServiceProcess.prepare(role: noWorkers ? "serve (no workers)" : "serve", env: env, logger: logger)
         defer { process.runtime.shutdown() }
-        let whatsApp = try WhatsAppWebhookSettings.fromEnvironment(env)
-        if whatsApp == nil {
+        let configuration = process.configuration
+        var http = configuration.http
+        if let host { http.host = host }
+        if let port { http.port = port }
+        if configuration.whatsApp == nil {
             logger.warning("no WHATSAPP_APP_SECRET: the WhatsApp webhook (/webhooks/whatsapp) is not served")
         }
-        var conversations = try ConversationSettings.fromEnvironment(env)
+        var conversations = configuration.conversations
         conversations.runProjections = !noWorkers
-        let staffSettings = try StaffSettings.fromEnvironment(env)
         if conversations.adminToken != nil {
             logger.notice(
                 "the bootstrap admin token (RECORDKEEPER_ADMIN_TOKEN) is accepted: every use is recorded as access.viewed; prefer staff tokens (recordkeeper tokens issue)"
             )
         }
-        if !staffSettings.requireMFA {
+        if !configuration.staff.requireMFA {
             logger.warning("RECORDKEEPER_REQUIRE_MFA=off: staff can sign in with a password alone")
         }
         let store = process.store
+        let workers = configuration.workers
+        let listening = http.host
         let app = RecordkeeperServer.makeApplication(
-            configuration: ServerConfiguration(host: host, port: port),
-            client: process.client, store: store, migrations: process.runtime.migrations, checkpoints: process.workers.checkpoints,
-            whatsApp: whatsApp, media: process.graph, conversations: conversations,
-            sending: process.workers.sending, relay: process.workers.relay,
+            configuration: http, client: process.client, store: store, migrations: process.runtime.migrations, checkpoints: workers.checkpoints,
+            whatsApp: configuration.whatsApp, media: workers.graph, conversations: conversations, sending: workers.sending, relay: workers.relay,
             staff: StaffDirectory(store: store, ledger: conversations.ledger, masterKey: process.runtime.masterKey, logger: logger),
-            staffSettings: staffSettings,
-            analytics: try AnalyticsSettings.fromEnvironment(env),
-            appendStallLimit: .seconds(try ServiceProcess.positive(env, "RECORDKEEPER_APPEND_STALL_SECONDS", default: 60)),
-            logger: logger,
+            staffSettings: configuration.staff, analytics: configuration.analytics, appendStallLimit: configuration.appendStallLimit, logger: logger,
             onServerRunning: { port in
-                logger.notice("listening", metadata: ["url": "http://\(host):\(port)"])
+                logger.notice("listening", metadata: ["url": "http://\(listening):\(port)"])
             }
         )
         try await app.runService()

@@ -9,22 +9,19 @@ import ServiceLifecycle
 import WhatsApp
 import Workers
 
-/// What `serve` and `work` share: the database (the embedded default or `DATABASE_URL`), the
-/// ledger store on its two pools, and the workers' settings read from the environment.
+/// What `serve` and `work` share: the configuration, the database (the embedded default or
+/// `DATABASE_URL`), and the ledger store on its two pools.
 struct ServiceProcess {
+    let configuration: RecordkeeperConfiguration
     let runtime: Runtime
     let client: PostgresClient
     let store: LedgerStore
-    /// The workers' settings (docs/operations.md, "Processes").
-    let workers: WorkerSettings
-    /// Meta's Graph API, when `WHATSAPP_ACCESS_TOKEN` is set.
-    var graph: GraphAPIConfiguration? { workers.graph }
 
-    /// Prepares the database and reads the settings; `role` names the process in the start-up log.
+    /// Reads the configuration (failing before anything starts when it cannot be used), then
+    /// prepares the database; `role` names the process in the start-up log.
     static func prepare(role: String, env: [String: String], logger: Logger) async throws -> ServiceProcess {
+        let configuration = try RecordkeeperConfiguration.read(from: env, logName: try Runtime.logName())
         let runtime = try await Runtime.prepare(logger: logger, keys: .required)
-        var checkpoints = try CheckpointSettings.fromEnvironment(env)
-        checkpoints.logName = try Runtime.logName()
         if runtime.embedded != nil, let master = runtime.masterKey {
             // The embedded default signs checkpoints out of the box, as it generates its master key.
             try await withPostgresClient(runtime.service, logger: logger) { client in
@@ -34,22 +31,15 @@ struct ServiceProcess {
                 }
             }
         }
-        let graph = try MediaFetcherSettings.fromEnvironment(env)
-        if graph == nil {
+        if configuration.workers.graph == nil {
             logger.warning("no WHATSAPP_ACCESS_TOKEN: media are recorded as pending and send requests wait, until a token is configured")
         }
         let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
         // The append path has connections of its own: no worker or reader can starve it.
         let appendClient = PostgresClient(
-            configuration: try runtime.service.clientConfiguration(maximumConnections: try positive(env, "RECORDKEEPER_APPEND_CONNECTIONS", default: 4)),
-            backgroundLogger: logger)
+            configuration: try runtime.service.clientConfiguration(maximumConnections: configuration.appendConnections), backgroundLogger: logger)
         let store = LedgerStore(
             client: client, appendClient: appendClient, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
-        func nonEmpty(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let workers = WorkerSettings(
-            ledger: nonEmpty("RECORDKEEPER_LEDGER") ?? "main", graph: graph, sending: try SendDispatcherSettings.fromEnvironment(env),
-            relay: try WebhookRelaySettings.fromEnvironment(env), checkpoints: checkpoints,
-            runClassifier: nonEmpty("RECORDKEEPER_CLASSIFIER") != "off", runRouter: nonEmpty("RECORDKEEPER_ROUTER") != "off")
         logger.notice(
             "recordkeeper \(role) starting",
             metadata: [
@@ -58,19 +48,11 @@ struct ServiceProcess {
                 "embedded": "\(runtime.embedded != nil)",
             ]
         )
-        return ServiceProcess(runtime: runtime, client: client, store: store, workers: workers)
+        return ServiceProcess(configuration: configuration, runtime: runtime, client: client, store: store)
     }
 
     /// The database clients and the store, which every other service of the process uses.
     var databaseServices: [any Service] {
         store.appendClient === client ? [client, store] : [client, store.appendClient, store]
-    }
-
-    /// A positive whole number from the environment, or `fallback` when unset.
-    /// - Throws: ``CLIError`` naming the variable when it is set to anything else.
-    static func positive(_ env: [String: String], _ name: String, default fallback: Int) throws -> Int {
-        guard let text = env[name] else { return fallback }
-        guard let value = Int(text), value > 0 else { throw CLIError("\(name) must be a whole number greater than 0, not \"\(text)\"") }
-        return value
     }
 }

@@ -22,11 +22,12 @@ struct Work: AsyncParsableCommand {
         let logger = Output.makeLogger(defaultLevel: .info)
         let process = try await ServiceProcess.prepare(role: "work", env: env, logger: logger)
         defer { process.runtime.shutdown() }
+        let workers = process.configuration.workers
         let relay = WebhookRelayParts.make(
-            process.workers.relay, client: process.client, store: process.store, ledger: process.workers.ledger, runService: true, logger: logger)
+            workers.relay, client: process.client, store: process.store, ledger: workers.ledger, runService: true, logger: logger)
         let services =
             process.databaseServices + [relay.directory as (any Service)?].compactMap { $0 }
-            + WorkerSet.services(settings: process.workers, store: process.store, relay: relay, logger: logger)
+            + WorkerSet.services(settings: workers, store: process.store, relay: relay, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

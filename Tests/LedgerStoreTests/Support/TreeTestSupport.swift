@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 import NIOCore
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import LedgerStore
@@ -61,7 +62,7 @@ enum TreeTestSupport {
     static func storedNodes(_ client: PostgresClient, ledgerID: Int32) async throws -> [NodeRow] {
         var rows: [NodeRow] = []
         let result = try await client.query(
-            "SELECT level, last_position, hash FROM merkle_nodes WHERE ledger_id = \(ledgerID)", logger: TestDatabase.logger)
+            "SELECT level, last_position, hash FROM merkle_nodes WHERE ledger_id = \(ledgerID)", logger: ScratchDatabase.logger)
         for try await (level, last, hash) in result.decode((Int16, Int64, ByteBuffer).self) {
             rows.append(NodeRow(level: Int(level), lastPosition: last, hash: try LedgerDigest(bytes: hash.readableBytesView)))
         }
@@ -71,22 +72,22 @@ enum TreeTestSupport {
     /// Runs `body` in one superuser transaction with the user triggers of `tables` disabled,
     /// then restores each trigger to exactly the mode it had (ENABLE ALWAYS stays ALWAYS).
     static func bypassingTriggers(
-        _ db: TestDatabase, tables: [String], _ body: @Sendable (PostgresConnection) async throws -> Void
+        _ db: ScratchDatabase, tables: [String], _ body: @Sendable (PostgresConnection) async throws -> Void
     ) async throws {
         try await db.asSuperuser { client in
-            try await client.withTransaction(logger: TestDatabase.logger) { connection in
+            try await client.withTransaction(logger: ScratchDatabase.logger) { connection in
                 var modes: [(table: String, trigger: String, mode: String)] = []
                 let rows = try await connection.query(
                     """
                     SELECT c.relname::text, t.tgname::text, t.tgenabled::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                     WHERE NOT t.tgisinternal AND c.relname::text = ANY(\(tables)::text[])
                     """,
-                    logger: TestDatabase.logger)
+                    logger: ScratchDatabase.logger)
                 for try await (table, trigger, mode) in rows.decode((String, String, String).self) {
                     modes.append((table, trigger, mode))
                 }
                 for table in tables {
-                    try await connection.perform(PostgresQuery(unsafeSQL: "ALTER TABLE \(table) DISABLE TRIGGER USER"), logger: TestDatabase.logger)
+                    try await connection.perform(PostgresQuery(unsafeSQL: "ALTER TABLE \(table) DISABLE TRIGGER USER"), logger: ScratchDatabase.logger)
                 }
                 try await body(connection)
                 for (table, trigger, mode) in modes {
@@ -98,18 +99,18 @@ enum TreeTestSupport {
                         default: "ENABLE TRIGGER"
                         }
                     try await connection.perform(
-                        PostgresQuery(unsafeSQL: "ALTER TABLE \(table) \(enable) \(trigger)"), logger: TestDatabase.logger)
+                        PostgresQuery(unsafeSQL: "ALTER TABLE \(table) \(enable) \(trigger)"), logger: ScratchDatabase.logger)
                 }
             }
         }
     }
 
     /// Runs plain SQL statements with the triggers of the log and tree tables bypassed.
-    static func tamper(_ db: TestDatabase, _ statements: [String]) async throws {
+    static func tamper(_ db: ScratchDatabase, _ statements: [String]) async throws {
         try await bypassingTriggers(db, tables: ["ledger_entries", "ledger_payloads", "ledger_heads", "merkle_nodes", "checkpoints"]) {
             connection in
             for statement in statements {
-                try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: TestDatabase.logger)
+                try await connection.perform(PostgresQuery(unsafeSQL: statement), logger: ScratchDatabase.logger)
             }
         }
     }
@@ -125,7 +126,7 @@ enum TreeTestSupport {
     /// tree and moves the head hash. Returns the new entry hashes.
     @discardableResult
     static func rewriteConsistently(
-        _ db: TestDatabase, _ store: LedgerStore, ledger: String, position: Int64, actor: String = "mallory"
+        _ db: ScratchDatabase, _ store: LedgerStore, ledger: String, position: Int64, actor: String = "mallory"
     ) async throws -> [LedgerDigest] {
         let ledgerID = try await ledgerID(store, ledger)
         var entries: [StoredEntry] = []
@@ -156,20 +157,20 @@ enum TreeTestSupport {
                            entry_hash = \(ByteBuffer(bytes: row.hash.bytes))
                     WHERE ledger_id = \(ledgerID) AND position = \(row.position)
                     """,
-                    logger: TestDatabase.logger)
+                    logger: ScratchDatabase.logger)
             }
-            try await connection.perform("DELETE FROM merkle_nodes WHERE ledger_id = \(ledgerID)", logger: TestDatabase.logger)
+            try await connection.perform("DELETE FROM merkle_nodes WHERE ledger_id = \(ledgerID)", logger: ScratchDatabase.logger)
             for node in nodes {
                 try await connection.perform(
                     """
                     INSERT INTO merkle_nodes (ledger_id, last_position, level, hash)
                     VALUES (\(ledgerID), \(node.lastPosition), \(Int16(node.level)), \(ByteBuffer(bytes: node.hash.bytes)))
                     """,
-                    logger: TestDatabase.logger)
+                    logger: ScratchDatabase.logger)
             }
             try await connection.perform(
                 "UPDATE ledger_heads SET head_hash = \(ByteBuffer(bytes: head.bytes)) WHERE ledger_id = \(ledgerID)",
-                logger: TestDatabase.logger)
+                logger: ScratchDatabase.logger)
         }
         return hashes
     }
@@ -194,9 +195,9 @@ enum TreeTestSupport {
 
     /// The active signing key's private half, unwrapped from `signing_keys` with the master key
     /// (what an operator holding the master key can do).
-    static func activeSigningKey(_ store: LedgerStore, masterKey: MasterKey = TestDatabase.masterKey) async throws -> NoteSigningKey {
+    static func activeSigningKey(_ store: LedgerStore, masterKey: MasterKey = ScratchDatabase.masterKey) async throws -> NoteSigningKey {
         let rows = try await store.client.query(
-            "SELECT public_key, wrapped_seed FROM signing_keys ORDER BY id DESC LIMIT 1", logger: TestDatabase.logger
+            "SELECT public_key, wrapped_seed FROM signing_keys ORDER BY id DESC LIMIT 1", logger: ScratchDatabase.logger
         ).collect()
         let (publicKey, wrapped) = try #require(rows.first).decode((ByteBuffer, ByteBuffer).self)
         return try NoteSigningKey.unwrap(
@@ -206,7 +207,7 @@ enum TreeTestSupport {
     /// The SQLSTATE of running `statement` on `client`, or nil if it succeeded.
     static func sqlState(of statement: String, on client: PostgresClient) async -> String? {
         do {
-            try await client.perform(PostgresQuery(unsafeSQL: statement), logger: TestDatabase.logger)
+            try await client.perform(PostgresQuery(unsafeSQL: statement), logger: ScratchDatabase.logger)
             return nil
         } catch {
             return error.sqlState ?? "(no SQLSTATE: \(String(reflecting: error)))"

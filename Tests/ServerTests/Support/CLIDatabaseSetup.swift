@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 extension RecordkeeperCLI {
@@ -21,8 +22,8 @@ extension RecordkeeperCLI {
 /// A migrated scratch database with the demo ledger recorded and verified intact (`verify
 /// --json --ledger demo` exits 0), the CLI configured over it as an operator would, and its work
 /// directory (holding `master.key`), for tests that tamper with a known-good ledger.
-func withVerifiedDemo(servicePrefix: String, _ body: (ScratchDatabase, RecordkeeperCLI, URL) async throws -> Void) async throws {
-    try await withScratchDatabase(servicePrefix: servicePrefix) { database in
+func withVerifiedDemo(_ body: (ScratchDatabase, RecordkeeperCLI, URL) async throws -> Void) async throws {
+    try await withScratchDatabase { database in
         try await withTemporaryDirectory { work in
             let masterKey = TestEnvironment.randomMasterKeyBase64()
             try Data((masterKey + "\n").utf8).write(to: work.appendingPathComponent("master.key"))

@@ -6,6 +6,7 @@ import LedgerStore
 import NIOCore
 import PostgresNIO
 import Server
+import TestSupport
 
 /// `/healthz` as a client reads it.
 struct HealthBody: Decodable {

@@ -9,21 +9,21 @@ import NIOCore
 import NIOHTTP1
 import PostgresNIO
 import RecordkeeperCore
-import RecordsTestSupport
 import Server
+import TestSupport
 import WhatsApp
 
 /// The real application, served on loopback, with the recording proxy forwarding to `graph`.
 /// `test` gets the proxy's root URL (`http://127.0.0.1:PORT/graph`). `serviceURL` replaces the
 /// database's service connection (e.g. a closed port).
 func withProxyApp<T: Sendable>(
-    _ db: MigratedDatabase, serviceURL: DatabaseURL? = nil, graph: GraphAPIConfiguration?,
+    _ db: ScratchDatabase, serviceURL: DatabaseURL? = nil, graph: GraphAPIConfiguration?,
     _ test: @escaping @Sendable (String) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(configuration: try (serviceURL ?? db.service).clientConfiguration(), backgroundLogger: testLogger)
-    let store = LedgerStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger)
+    let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
     let app = RecordkeeperServer.makeApplication(
-        configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try repositoryMigrations(),
+        configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
         media: graph, conversations: ConversationSettings(adminToken: nil, ledger: "main", runProjections: false), logger: testLogger)
     return try await app.test(.live) { client in
         guard let port = client.port else { throw TestSetupError("the live test server reported no port") }
@@ -32,27 +32,27 @@ func withProxyApp<T: Sendable>(
 }
 
 /// Adds an integration directly through the registry (what `integrations add` does).
-func addIntegration(_ db: MigratedDatabase, name: String) async throws -> IntegrationToken {
-    try await MigratedDatabase.withClient(db.service) { client in
-        try await LedgerStore.withStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger) { store in
+func addIntegration(_ db: ScratchDatabase, name: String) async throws -> IntegrationToken {
+    try await ScratchDatabase.withClient(db.service) { client in
+        try await LedgerStore.withStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger) { store in
             try await IntegrationRegistry(store: store, ledger: "main", logger: testLogger).add(name: name, actor: "test").1
         }
     }
 }
 
 /// Revokes an integration directly through the registry.
-func revokeIntegration(_ db: MigratedDatabase, name: String) async throws {
-    try await MigratedDatabase.withClient(db.service) { client in
-        try await LedgerStore.withStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger) { store in
+func revokeIntegration(_ db: ScratchDatabase, name: String) async throws {
+    try await ScratchDatabase.withClient(db.service) { client in
+        try await LedgerStore.withStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger) { store in
             _ = try await IntegrationRegistry(store: store, ledger: "main", logger: testLogger).revoke(name: name, actor: "test")
         }
     }
 }
 
 /// Every record of the `main` ledger of a test database.
-func mainRecords(_ db: MigratedDatabase) async throws -> [LedgerRecord] {
-    try await MigratedDatabase.withClient(db.service) { client in
-        try await LedgerStore.withStore(client: client, masterKey: MigratedDatabase.masterKey, logger: testLogger) { store in
+func mainRecords(_ db: ScratchDatabase) async throws -> [LedgerRecord] {
+    try await ScratchDatabase.withClient(db.service) { client in
+        try await LedgerStore.withStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger) { store in
             guard try await store.ledgers().contains(where: { $0.name == "main" }) else { return [] }
             var records: [LedgerRecord] = []
             for try await record in store.records(ledger: "main") { records.append(record) }

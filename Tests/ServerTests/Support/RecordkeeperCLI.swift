@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// What one run of the executable did.
 struct CLIResult: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs `body` with a new directory under /tmp (mode 0755, so that the `postgres` OS user can
 /// traverse it), removed afterwards whether `body` succeeded or not.

@@ -1,10 +1,5 @@
 import Foundation
-
-/// A test could not be set up; the message says what to do.
-struct TestSetupError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
+import TestSupport
 
 /// Where the tests find the database, the executable and the repository.
 enum TestEnvironment {
@@ -16,20 +11,6 @@ enum TestEnvironment {
         .deletingLastPathComponent()
 
     static var migrationsDirectory: URL { repositoryRoot.appendingPathComponent("Migrations") }
-
-    /// The superuser URL of the test cluster. Missing is a failure, never a skip.
-    static func superuserURL() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment["RECORDKEEPER_TEST_DATABASE_URL"], !url.isEmpty else {
-            throw TestSetupError(
-                """
-                RECORDKEEPER_TEST_DATABASE_URL is not set: the server tests need a PostgreSQL 15 superuser URL \
-                (postgres://postgres@127.0.0.1:PORT/postgres). Run `bash scripts/test.sh --filter ServerTests`, \
-                or `source scripts/pg-throwaway.sh && pg_throwaway_start` before `swift test`.
-                """
-            )
-        }
-        return url
-    }
 
     /// The built `recordkeeper` executable: `RECORDKEEPER_BIN`, else `<repo>/.build/debug/recordkeeper`.
     static func recordkeeperBinary() throws -> String {

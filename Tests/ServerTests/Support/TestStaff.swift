@@ -2,6 +2,7 @@ import Access
 import Foundation
 import LedgerStore
 import Logging
+import TestSupport
 
 /// Staff credentials for tests that exercise the API as one signed-in member of staff.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Polls `url` until it answers (any status), failing early if `process` exits.
 func waitForHTTP(_ url: String, from process: ChildProcess, within limit: Duration) async throws -> HTTPResult {

@@ -7,6 +7,7 @@ import LedgerStore
 import NIOCore
 import RecordkeeperCore
 import Server
+import TestSupport
 import WhatsApp
 
 /// Signed webhook deliveries, as Meta sends them, from the fixtures in

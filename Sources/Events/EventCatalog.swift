@@ -1,0 +1,398 @@
+/// What one event type is: its type string, header version, stream, writer, meaning, retained
+/// header and payload. One value per type in ``EventCatalog/all``; docs/events.md shows them.
+public struct EventDefinition: Sendable, Hashable {
+    /// The event type string (``EventType``).
+    public var type: String
+    /// The current `"v"` member of its retained header; nil when the header has none.
+    public var version: Int?
+    /// The stream it is appended to (a pattern: `<…>` is filled in).
+    public var stream: String
+    /// Who writes it: the module and part, and the actor it is recorded with.
+    public var writer: String
+    /// What it means, in one line.
+    public var meaning: String
+    /// The members of its retained header (which survive payload destruction), `"v"` aside;
+    /// `name?` is present only sometimes.
+    public var header: [String]
+    /// What its payload holds (every payload is encrypted at rest and may be destroyed lawfully).
+    public var payload: String
+
+    /// - Parameters: the members of the same names.
+    public init(
+        _ type: String, version: Int? = 1, stream: String, writer: String, meaning: String, header: [String], payload: String
+    ) {
+        self.type = type
+        self.version = version
+        self.stream = stream
+        self.writer = writer
+        self.meaning = meaning
+        self.header = header
+        self.payload = payload
+    }
+}
+
+/// The event types of one part of the product, with the document that defines them in full.
+public struct EventFamily: Sendable, Hashable {
+    /// The family's title in docs/events.md.
+    public var title: String
+    /// The document (under docs/) and section that define these events in full.
+    public var reference: String
+    /// The document's file name, without the section.
+    public var document: Substring { reference.prefix { $0 != "#" } }
+    /// Its event types.
+    public var events: [EventDefinition]
+
+    /// - Parameters: the members of the same names.
+    public init(_ title: String, reference: String, events: [EventDefinition]) {
+        self.title = title
+        self.reference = reference
+        self.events = events
+    }
+}
+
+/// The one event catalog: every event type the code appends, by family. docs/events.md is
+/// generated from it (``markdown()``), and a test fails when the two differ.
+public enum EventCatalog {
+    private typealias E = EventDefinition
+
+    private static let conversationStream = "`wa/<phone_number_id>/<citizen key>`"
+    private static let ingestActor = "Messaging, WhatsApp ingest (the webhook route); actor `whatsapp:<app>`"
+    private static let fetcher = "Messaging, the media fetcher; actor `system:media-fetcher`"
+    private static let sender = "Messaging: the dispatcher (requests via `api`, `automation`) or the recording proxy (`proxy`)"
+    private static let outcomeHeader = [
+        "request_id", "request_position", "kind", "direction", "phone_number_id", "citizen", "attempt",
+    ]
+    private static let staffWriter = "Access, the staff directory; actor `staff:<name>`, `bootstrap-admin` or `cli:<user>`"
+    private static let inboxWriter = "Inbox; actor `staff:<name>`"
+    private static let proxyCaller = "Messaging, the recording proxy; actor the caller (`integration:<name>`, …)"
+
+    /// Every family, in the order of docs/events.md.
+    public static let families: [EventFamily] = [
+        EventFamily(
+            "WhatsApp ingest", reference: "whatsapp-ingest.md#events",
+            events: [
+                E(
+                    EventType.WhatsApp.messageReceived, stream: conversationStream, writer: ingestActor,
+                    meaning: "a citizen's message arrived in an authentic webhook delivery",
+                    header: ["direction", "message_id", "message_type", "phone_number_id", "citizen", "media_id?"],
+                    payload: "JSON: the delivery envelope and the `messages[]` object, every field"),
+                E(
+                    EventType.WhatsApp.statusUpdated, stream: conversationStream, writer: ingestActor,
+                    meaning: "a message status (sent, delivered, read, failed, …) arrived",
+                    header: ["message_id", "status", "phone_number_id", "citizen", "send_ref?"],
+                    payload: "JSON: the envelope and the `statuses[]` object"),
+                E(
+                    EventType.WhatsApp.errorReceived, stream: "`wa/<phone_number_id>`", writer: ingestActor,
+                    meaning: "a value-level error of a business number arrived", header: ["code", "phone_number_id"],
+                    payload: "JSON: the envelope and the `errors[]` object"),
+                E(
+                    EventType.WhatsApp.notificationReceived, stream: "`wa-account/<waba_id>`", writer: ingestActor,
+                    meaning: "a change of another field than `messages` arrived (template status, account update, …)",
+                    header: ["field", "waba_id"], payload: "JSON: the envelope and the whole change object"),
+                E(
+                    EventType.WhatsApp.webhookUnparsed, stream: "`wa-webhook/unparsed`", writer: ingestActor,
+                    meaning: "an authentic delivery that is not JSON or not of the expected shape, flagged for review",
+                    header: ["reason", "detail", "body_sha256", "body_size", "content_type", "app", "review"],
+                    payload: "the exact body bytes"),
+                E(
+                    EventType.WhatsApp.webhookRejected, stream: "`wa-webhook/rejected`",
+                    writer: "Messaging, WhatsApp ingest; actor `whatsapp:unauthenticated`",
+                    meaning: "a delivery whose signature did not check",
+                    header: ["reason", "body_sha256", "body_size", "remote_address", "suppressed_before?"],
+                    payload: "JSON: the header's members and the request headers; never the body"),
+            ]),
+        EventFamily(
+            "Media fetcher", reference: "whatsapp-ingest.md#whatsappmediastored",
+            events: [
+                E(
+                    EventType.WhatsApp.mediaStored, stream: "the message's stream", writer: fetcher,
+                    meaning: "a message's media bytes are archived", header: ["message_id", "media_id", "message_position"],
+                    payload: "binary: JSON metadata, a newline, then the bytes (zstd or as received)"),
+                E(
+                    EventType.WhatsApp.mediaFetchFailed, stream: "the message's stream", writer: fetcher,
+                    meaning: "one attempt at fetching a media failed; another is scheduled",
+                    header: ["message_id", "media_id", "attempt", "reason", "retry_at_us"],
+                    payload: "JSON: `media_id`, `attempt`, the full `error`"),
+                E(
+                    EventType.WhatsApp.mediaUnavailable, stream: "the message's stream", writer: fetcher,
+                    meaning: "a media can never be archived (expired, not found, too large, …)",
+                    header: ["message_id", "media_id", "message_position", "reason"],
+                    payload: "JSON: `media_id`, `attempts`, `reason`"),
+            ]),
+        EventFamily(
+            "Webhook relay", reference: "whatsapp-ingest.md#webhook-relay",
+            events: [
+                E(
+                    EventType.WhatsApp.webhookRelayQueued, stream: "`wa-relay/<relay name>`",
+                    writer: "Messaging, WhatsApp ingest (with the delivery's events); actor `whatsapp:<app>`",
+                    meaning: "an authentic delivery is queued for one relay",
+                    header: ["relay", "body_sha256", "body_size", "content_type", "phone_number_ids"],
+                    payload: "the exact body bytes as received"),
+                E(
+                    EventType.WhatsApp.webhookRelayed, stream: "`wa-relay/<relay name>`",
+                    writer: "Messaging, the webhook relay service; actor `system:webhook-relay`",
+                    meaning: "one relay attempt's outcome: `delivered`, `failed` (retried) or `gave_up`",
+                    header: ["relay", "queued_position", "outcome", "http_status", "attempt", "retry_at_us", "detail"],
+                    payload: "JSON: the header's members and `response_excerpt` (the first 1 KiB of the answer)"),
+                E(
+                    EventType.Relay.configured, stream: "`config/relays`",
+                    writer: "Messaging, `recordkeeper relays add`; actor `cli:<user>`", meaning: "a relay was added or replaced",
+                    header: ["relay", "phone_number_ids", "url", "enabled", "replaced"],
+                    payload: "JSON: the header with the full URL; never the secret"),
+                E(
+                    EventType.Relay.removed, stream: "`config/relays`",
+                    writer: "Messaging, `recordkeeper relays remove`; actor `cli:<user>`", meaning: "a relay was removed",
+                    header: ["relay"], payload: "JSON: the header"),
+            ]),
+        EventFamily(
+            "Outbound messages", reference: "whatsapp-ingest.md#outbound-messages",
+            events: [
+                E(
+                    EventType.Outbound.sendRequested, stream: conversationStream,
+                    writer:
+                        "Messaging: the send API, an automation or the recording proxy; actor `staff:<name>`, `admin-token`, `automation:<rule>` or `integration:<name>`",
+                    meaning: "a message send, recorded before it goes to Meta",
+                    header: [
+                        "request_id", "kind", "direction", "phone_number_id", "citizen", "via", "body_sha256", "body_size", "integration?",
+                        "reply_to?", "target_message_id?", "idempotency_key?", "request_sha256?",
+                    ],
+                    payload: "the exact Graph request body sent to Meta"),
+                E(
+                    EventType.Outbound.sendAccepted, stream: conversationStream, writer: sender, meaning: "Meta accepted a send",
+                    header: outcomeHeader + ["message_id", "message_status", "http_status?", "source", "status_position?"],
+                    payload: "Meta's answer byte for byte, or `{\"v\":1,\"status_position\":…}` when a status webhook told"),
+                E(
+                    EventType.Outbound.sendFailed, stream: conversationStream, writer: sender, meaning: "a send failed for good",
+                    header: outcomeHeader + ["http_status", "error_code", "fbtrace_id", "reason"],
+                    payload: "Meta's error answer byte for byte, or `{\"v\":1,\"error\":…}` when none came"),
+                E(
+                    EventType.Outbound.sendAttemptFailed, stream: conversationStream, writer: sender,
+                    meaning: "one attempt at a send failed; it will be tried again",
+                    header: outcomeHeader + ["http_status", "error_code", "fbtrace_id", "reason", "retry_at_us"],
+                    payload: "as `message.send.failed`"),
+            ]),
+        EventFamily(
+            "Recording proxy media requests", reference: "whatsapp-ingest.md#the-recording-proxys-media-requests",
+            events: [
+                E(
+                    EventType.ProxyMedia.uploadRequested, stream: "`wa-outbound-media/<phone_number_id>`", writer: proxyCaller,
+                    meaning: "a media upload, recorded before it is forwarded to Meta",
+                    header: ["request_id", "phone_number_id", "graph_version", "content_type", "body_size", "body_sha256", "via", "integration?"],
+                    payload: "the exact multipart body"),
+                E(
+                    EventType.ProxyMedia.uploadAccepted, stream: "`wa-outbound-media/<phone_number_id>`", writer: proxyCaller,
+                    meaning: "Meta accepted an upload",
+                    header: ["request_id", "request_position", "phone_number_id", "http_status", "content_type", "media_id?", "via", "integration?"],
+                    payload: "Meta's answer byte for byte (`{\"id\":…}`)"),
+                E(
+                    EventType.ProxyMedia.uploadFailed, stream: "`wa-outbound-media/<phone_number_id>`", writer: proxyCaller,
+                    meaning: "Meta refused an upload, or did not answer",
+                    header: [
+                        "request_id", "request_position", "phone_number_id", "http_status", "content_type", "error_code?", "fbtrace_id?",
+                        "reason?", "via", "integration?",
+                    ],
+                    payload: "Meta's answer byte for byte, or `{\"v\":1,\"error\":…}` when none came"),
+                E(
+                    EventType.ProxyMedia.metadataRequested, stream: "`wa-outbound-media/lookups`",
+                    writer: "Messaging, the recording proxy; actor `integration:<name>`", meaning: "an integration asked for a media's URL",
+                    header: ["request_id", "via", "integration", "media_id"], payload: "JSON: `method`, `path`"),
+                E(
+                    EventType.ProxyMedia.metadataAnswered, stream: "`wa-outbound-media/lookups`",
+                    writer: "Messaging, the recording proxy; actor `integration:<name>`", meaning: "Meta answered a media lookup",
+                    header: [
+                        "request_id", "request_position", "media_id", "http_status", "content_type", "error_code?", "fbtrace_id?", "via",
+                        "integration",
+                    ],
+                    payload: "Meta's answer byte for byte (the short-lived download URL)"),
+                E(
+                    EventType.ProxyMedia.metadataFailed, stream: "`wa-outbound-media/lookups`",
+                    writer: "Messaging, the recording proxy; actor `integration:<name>`", meaning: "no answer came from Meta to a media lookup",
+                    header: ["request_id", "request_position", "media_id", "http_status", "content_type", "reason", "via", "integration"],
+                    payload: "JSON: `error`"),
+            ]),
+        EventFamily(
+            "Staff", reference: "access.md#accounts-and-credentials",
+            events: [
+                E(
+                    EventType.Staff.userCreated, stream: "`staff/<user>`", writer: staffWriter, meaning: "a staff user was created",
+                    header: ["user", "roles", "teams", "password_set", "totp"], payload: "JSON: the header"),
+                E(
+                    EventType.Staff.roleGranted, stream: "`staff/<user>`", writer: staffWriter, meaning: "a role was granted to a user",
+                    header: ["user", "role"], payload: "JSON: the header"),
+                E(
+                    EventType.Staff.roleRevoked, stream: "`staff/<user>`", writer: staffWriter, meaning: "a role was revoked from a user",
+                    header: ["user", "role"], payload: "JSON: the header"),
+                E(
+                    EventType.Staff.teamJoined, stream: "`staff/<user>`", writer: staffWriter, meaning: "a user joined a team",
+                    header: ["user", "team"], payload: "JSON: the header"),
+                E(
+                    EventType.Staff.teamLeft, stream: "`staff/<user>`", writer: staffWriter, meaning: "a user left a team",
+                    header: ["user", "team"], payload: "JSON: the header"),
+                E(
+                    EventType.Staff.passwordSet, stream: "`staff/<user>`", writer: staffWriter,
+                    meaning: "a user's password was set (never the password)", header: ["user"], payload: "JSON: the header"),
+                E(
+                    EventType.Staff.totpEnrolled, stream: "`staff/<user>`", writer: staffWriter,
+                    meaning: "a user enrolled TOTP (never the secret)", header: ["user"], payload: "JSON: the header"),
+                E(
+                    EventType.Staff.clearanceGranted, stream: "`staff/<user>`", writer: staffWriter,
+                    meaning: "a user's content clearance was set, with the reason", header: ["user", "clearance", "reason"],
+                    payload: "JSON: the header"),
+                E(
+                    EventType.Staff.tokenIssued, stream: "`staff/<user>`", writer: staffWriter,
+                    meaning: "an API token was issued (never the token)", header: ["user", "token_id", "scopes", "expires_at_us"],
+                    payload: "JSON: the header"),
+                E(
+                    EventType.Staff.tokenRevoked, stream: "`staff/<user>`", writer: staffWriter, meaning: "an API token was revoked",
+                    header: ["user", "token_id"], payload: "JSON: the header"),
+                E(
+                    EventType.Staff.loginSucceeded, stream: "`staff/<user>`", writer: "Access, staff sign-in; actor `staff:<name>`",
+                    meaning: "a user signed in", header: ["user", "session", "second_factor"], payload: "JSON: the header"),
+                E(
+                    EventType.Staff.loginFailed, stream: "`staff/<user>` (`staff/-invalid-name-` for an invalid name)",
+                    writer: "Access, staff sign-in; actor `anonymous`", meaning: "a sign-in was refused, with the reason",
+                    header: ["user", "reason", "suppressed_before?"], payload: "JSON: the header"),
+                E(
+                    EventType.Staff.sessionEnded, stream: "`staff/<user>`", writer: "Access, staff sign-in; actor `staff:<name>`",
+                    meaning: "a user signed out", header: ["user", "session"], payload: "JSON: the header"),
+            ]),
+        EventFamily(
+            "Access log", reference: "access.md#read-audit",
+            events: [
+                E(
+                    EventType.Access.viewed, stream: "`access/<user>`", writer: "Access, the access auditor (HTTP routes); actor the user",
+                    meaning: "a staff member was shown content, notes, search results or a download",
+                    header: ["user", "action", "route", "records", "credential", "masked?", "reason?", "break_glass?"],
+                    payload: "JSON: the header and the `query?`"),
+                E(
+                    EventType.Access.denied, stream: "`access/<user>`", writer: "Access, the access auditor (HTTP routes); actor the user",
+                    meaning: "a content route was refused to an authenticated staff member",
+                    header: ["user", "action", "route", "records", "credential", "masked?", "reason?", "break_glass?"],
+                    payload: "JSON: the header and the `query?`"),
+            ]),
+        EventFamily(
+            "Integrations", reference: "operations.md#pointing-an-existing-integration-at-recordkeeper-the-recording-proxy",
+            events: [
+                E(
+                    EventType.Integration.added, stream: "`config/integrations`",
+                    writer: "Access, the integration registry; actor the operator",
+                    meaning: "an integration was added and its token shown once", header: ["name", "token_id"],
+                    payload: "JSON: the header and `created_at_us`"),
+                E(
+                    EventType.Integration.revoked, stream: "`config/integrations`",
+                    writer: "Access, the integration registry; actor the operator",
+                    meaning: "an integration's token no longer opens the proxy", header: ["name", "token_id"],
+                    payload: "JSON: the header, `created_at_us` and `revoked_at_us`"),
+            ]),
+        EventFamily(
+            "Classification", reference: "classification.md#recordclassified",
+            events: [
+                E(
+                    EventType.Classification.classified, stream: "the classified message's stream",
+                    writer: "Classification, the classifier worker (`system:classifier`), or a staff override (`staff:<name>`)",
+                    meaning: "a message's sensitive-data category was decided",
+                    header: [
+                        "target_position", "category", "reasons", "detector_version", "source", "previous_category?", "reason?",
+                    ],
+                    payload: "JSON: the header")
+            ]),
+        EventFamily(
+            "Team inbox", reference: "api.md#team-inbox-inbox",
+            events: [
+                E(
+                    EventType.Inbox.routed, stream: "`inbox/<conversation id>`",
+                    writer: "Inbox, the router (`system:router`) or staff (`staff:<name>`)",
+                    meaning: "a conversation was routed (or transferred) to a team; it is open",
+                    header: ["conversation", "team", "rule", "previous_team?"], payload: "JSON: the header"),
+                E(
+                    EventType.Inbox.assigned, stream: "`inbox/<conversation id>`", writer: inboxWriter,
+                    meaning: "a conversation was assigned, or unassigned", header: ["conversation", "team", "assignee"],
+                    payload: "JSON: the header"),
+                E(
+                    EventType.Inbox.pending, stream: "`inbox/<conversation id>`", writer: inboxWriter,
+                    meaning: "a conversation was set pending", header: ["conversation"], payload: "JSON: the header"),
+                E(
+                    EventType.Inbox.closed, stream: "`inbox/<conversation id>`", writer: inboxWriter, meaning: "a conversation was closed",
+                    header: ["conversation"], payload: "JSON: the header"),
+                E(
+                    EventType.Inbox.reopened, stream: "`inbox/<conversation id>`",
+                    writer: "Inbox, the router (`system:router`, the citizen wrote again) or staff (`staff:<name>`)",
+                    meaning: "a conversation was reopened", header: ["conversation", "automatic", "message_position?"],
+                    payload: "JSON: the header"),
+                E(
+                    EventType.Inbox.noteAdded, stream: "`inbox/<conversation id>`", writer: inboxWriter,
+                    meaning: "a note was added to a conversation", header: ["conversation", "note_id"],
+                    payload: "JSON: the header and the note's `text`"),
+                E(
+                    EventType.Inbox.readMarked, stream: "`inbox/<conversation id>`", writer: inboxWriter,
+                    meaning: "a user read a conversation up to a ledger position", header: ["conversation", "user", "position"],
+                    payload: "JSON: the header"),
+                E(
+                    EventType.Inbox.routingRulesSet, stream: "`routing/rules`", writer: inboxWriter, meaning: "the routing rules were set",
+                    header: ["rules", "default_team", "timezone"], payload: "JSON: the whole rule set"),
+            ]),
+        EventFamily(
+            "Automation", reference: "operations.md#automation",
+            events: [
+                E(
+                    EventType.Automation.rulesSet, stream: "`config/automation`", writer: "Inbox, the automation API; actor the caller",
+                    meaning: "the automation rule set was set", header: ["rules", "enabled"],
+                    payload: "JSON: the whole rule set (rules, business hours, reply texts)")
+            ]),
+        EventFamily(
+            "Lawful destruction", reference: "ledger-format.md#9-lawful-destruction",
+            events: [
+                E(
+                    EventType.Destruction.recordDestroyed, version: nil, stream: "a retention stream (e.g. `retention:<authority>`)",
+                    writer: "not yet written by the product (retention is to come); `rk_destroy_data_key` checks it",
+                    meaning: "authorises destroying the data keys it names", header: ["data_key_ids", "…"],
+                    payload: "JSON: the authority for the destruction")
+            ]),
+    ]
+
+    /// Every event type the code appends, in the order of docs/events.md.
+    public static let all: [EventDefinition] = families.flatMap(\.events)
+
+    /// The definition of `type`, or nil when it is not in the catalog.
+    public static func definition(of type: String) -> EventDefinition? {
+        all.first { $0.type == type }
+    }
+
+    /// The text of docs/events.md.
+    public static func markdown() -> String {
+        var lines = [
+            "# Events",
+            "",
+            "<!-- Generated from Sources/Events/EventCatalog.swift: do not edit by hand. Regenerate with",
+            "     RECORDKEEPER_WRITE_EVENTS_DOC=1 swift test --filter EventsTests -->",
+            "",
+            "Every event type the code appends to the ledger, from the one catalog in the `Events` module",
+            "(`EventCatalog.all`, strings in `EventType`). The domain modules name their types through it, so",
+            "each type string is written once. Each family links to the document that defines its events in",
+            "full (dedupe keys, every header member's meaning, payload shapes).",
+            "",
+            "- **v**: the `\"v\"` member of the retained header (— when the header has none).",
+            "- **retained header**: the header's members besides `\"v\"` (`name?`: only sometimes). The",
+            "  header is kept for ever, in clear: it survives payload destruction and never holds content.",
+            "- **payload**: what the payload holds. Every payload is encrypted at rest under its stream's",
+            "  data key and may be destroyed lawfully (docs/ledger-format.md).",
+            "",
+            "\(all.count) event types in \(families.count) families.",
+        ]
+        for family in families {
+            lines += [
+                "", "## \(family.title)", "", "Defined in full in [\(family.document)](\(family.reference)).", "",
+                "| type | v | stream | written by | meaning | retained header | payload |",
+                "| --- | --- | --- | --- | --- | --- | --- |",
+            ]
+            for event in family.events {
+                let header = event.header.isEmpty ? "—" : event.header.map { "`\($0)`" }.joined(separator: ", ")
+                let cells = [
+                    "`\(event.type)`", event.version.map(String.init) ?? "—", event.stream, event.writer, event.meaning, header, event.payload,
+                ]
+                lines.append("| " + cells.joined(separator: " | ") + " |")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
