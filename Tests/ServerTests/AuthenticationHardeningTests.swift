@@ -280,7 +280,9 @@ struct AuthenticationHardeningTests {
                     #expect(await Self.outcome(directory, name: "timing-unknown-\(i)", password: "wrong password \(i)") == "invalid_credentials")
                     unknown.append(Self.seconds(ContinuousClock.now - start))
                 }
-                let ratio = Self.median(unknown) / Self.median(known)
+                // The fastest of each: what the work itself takes, least disturbed by other tests
+                // sharing the cores (a missing decoy bcrypt would make it about 0.01).
+                let ratio = (unknown.min() ?? 0) / (known.min() ?? 1)
                 #expect(
                     (0.67...1.5).contains(ratio),
                     "unknown/known = \(ratio); known \(known.map { Int($0 * 1000) }) ms, unknown \(unknown.map { Int($0 * 1000) }) ms")
