@@ -37,7 +37,10 @@ public enum WorkerSet {
             wakers[OutboxProjection().name] = { dispatcher.wake() }
             services += [fetcher, dispatcher] as [any Service]
         }
-        if let service = relay.service { wakers[RelayQueueProjection().name] = { service.wake() } }
+        if let service = relay.service {
+            wakers[RelayQueueProjection().name] = { service.wake() }
+            services.append(service)
+        }
         if settings.runClassifier {
             let classifier = ClassifierService(ledger: settings.ledger, store: store, logger: logger)
             wakers[ClassificationProjection().name] = { classifier.wake() }
@@ -73,7 +76,6 @@ public enum WorkerSet {
             onApplied: { projection, _ in wakeByProjection[projection]?() })
         // The runner starts first: the workers read its projections.
         services.insert(runner, at: 0)
-        if let service = relay.service { services.append(service) }
         if let checkpoints = settings.checkpoints {
             services.append(CheckpointService(store: store, settings: checkpoints, logger: logger))
         }

@@ -29,9 +29,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        if noWorkers, env["DATABASE_URL"].map({ !$0.isEmpty }) != true {
-            throw CLIError(
-                "serve --no-workers needs DATABASE_URL: the workers (`recordkeeper work`) must share its PostgreSQL, which the embedded default does not offer")
+        if noWorkers {
+            try ServiceProcess.requireExternalDatabase(
+                env, for: "serve --no-workers",
+                because: "the workers (`recordkeeper work`) must share its PostgreSQL, which the embedded default does not offer")
         }
         let logger = Output.makeLogger(defaultLevel: .info)
         // The API description ships as a resource next to the binary: without it, stop here.

@@ -51,6 +51,13 @@ struct ServiceProcess {
         return ServiceProcess(configuration: configuration, runtime: runtime, client: client, store: store)
     }
 
+    /// Refuses the embedded default for a process that must share its database with others
+    /// (`work`, `serve --no-workers`).
+    /// - Throws: ``CLIError`` naming `DATABASE_URL` and why.
+    static func requireExternalDatabase(_ env: [String: String], for command: String, because reason: String) throws {
+        guard env["DATABASE_URL"].map({ !$0.isEmpty }) == true else { throw CLIError("\(command) needs DATABASE_URL: \(reason)") }
+    }
+
     /// The database clients and the store, which every other service of the process uses.
     var databaseServices: [any Service] {
         store.appendClient === client ? [client, store] : [client, store.appendClient, store]

@@ -16,9 +16,8 @@ struct Work: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        guard env["DATABASE_URL"].map({ !$0.isEmpty }) == true else {
-            throw CLIError("recordkeeper work needs DATABASE_URL: workers run beside `serve --no-workers` on a shared PostgreSQL, not on the embedded default")
-        }
+        try ServiceProcess.requireExternalDatabase(
+            env, for: "recordkeeper work", because: "workers run beside `serve --no-workers` on a shared PostgreSQL, not on the embedded default")
         let logger = Output.makeLogger(defaultLevel: .info)
         let process = try await ServiceProcess.prepare(role: "work", env: env, logger: logger)
         defer { process.runtime.shutdown() }

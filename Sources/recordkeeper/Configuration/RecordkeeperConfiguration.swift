@@ -46,20 +46,21 @@ struct RecordkeeperConfiguration {
             }
             return value
         }
-        func nonEmpty(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
-
         let http = ServerConfiguration(
-            host: nonEmpty("RECORDKEEPER_HTTP_HOST") ?? "127.0.0.1", port: number("RECORDKEEPER_HTTP_PORT", default: 8080, in: 0...65535))
+            host: env["RECORDKEEPER_HTTP_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
+            port: number("RECORDKEEPER_HTTP_PORT", default: 8080, in: 0...65535))
+        // The ledger and which workers run are the conversations settings' (RECORDKEEPER_LEDGER,
+        // RECORDKEEPER_CLASSIFIER, RECORDKEEPER_ROUTER): read once, there.
+        let conversations = attempt { try ConversationSettings.fromEnvironment(env) } ?? ConversationSettings()
         var checkpoints = attempt { try CheckpointSettings.fromEnvironment(env) }
         checkpoints?.logName = logName
         let workers = WorkerSet.Settings(
-            ledger: nonEmpty("RECORDKEEPER_LEDGER") ?? "main", graph: attempt { try MediaFetcherSettings.fromEnvironment(env) } ?? nil,
+            ledger: conversations.ledger, graph: attempt { try MediaFetcherSettings.fromEnvironment(env) } ?? nil,
             sending: attempt { try SendDispatcherSettings.fromEnvironment(env) } ?? SendDispatcherSettings(),
             relay: attempt { try WebhookRelaySettings.fromEnvironment(env) } ?? WebhookRelaySettings(), checkpoints: checkpoints,
-            runClassifier: nonEmpty("RECORDKEEPER_CLASSIFIER") != "off", runRouter: nonEmpty("RECORDKEEPER_ROUTER") != "off")
+            runClassifier: conversations.runClassifier, runRouter: conversations.runRouter)
         let configuration = RecordkeeperConfiguration(
-            http: http, whatsApp: attempt { try WhatsAppWebhookSettings.fromEnvironment(env) } ?? nil,
-            conversations: attempt { try ConversationSettings.fromEnvironment(env) } ?? ConversationSettings(),
+            http: http, whatsApp: attempt { try WhatsAppWebhookSettings.fromEnvironment(env) } ?? nil, conversations: conversations,
             staff: attempt { try StaffSettings.fromEnvironment(env) } ?? StaffSettings(),
             analytics: attempt { try AnalyticsSettings.fromEnvironment(env) } ?? AnalyticsSettings(), workers: workers,
             appendConnections: number("RECORDKEEPER_APPEND_CONNECTIONS", default: 4),
