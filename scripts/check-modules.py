@@ -36,7 +36,8 @@ ALLOWED = {
     "Workers": {"Checkpoints", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore"},
     "RecordkeeperRuntime": {"Ledger", "LedgerStore", "RecordkeeperCore"},
 }
-ALLOWED["Server"] = set(ALLOWED) - {"Server"}
+# Server is HTTP only: the workers and checkpoint policy are composed by the executables.
+ALLOWED["Server"] = set(ALLOWED) - {"Server", "Workers", "Checkpoints"}
 ALLOWED["recordkeeper"] = set(ALLOWED) - {"recordkeeper"}
 ALLOWED["recordkeeper-bench"] = set(ALLOWED) - {"recordkeeper-bench"}
 DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Zstd", "Timestamping", "Checkpoints", "Workers"}

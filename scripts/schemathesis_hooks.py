@@ -40,6 +40,11 @@ SEMANTIC_REFUSALS = {
     ("POST /v1/staff/users", 422, "invalid_field", "one of the most common passwords"),
     ("POST /v1/staff/users", 422, "invalid_field", "use at most 72 bytes"),
     ("POST /v1/staff/users", 422, "invalid_field", "use at least 12 characters"),
+    # NUL in a member name of the free-form objects a send passes on to Meta (template
+    # components, interactive payloads): PostgreSQL cannot store NUL in jsonb, and a schema would
+    # need `propertyNames` on every nested free-form object to say so. NUL in string values is
+    # ruled out by the schema's patterns.
+    ("POST /v1/conversations/{id}/messages", 400, "invalid_text", "NUL"),
     # Analytics ranges: `to` on or after `from`, at most 366 days (two fields, one rule).
     ("GET /v1/analytics", 400, "invalid_parameter", "is after `to`"),
     ("GET /v1/analytics", 400, "invalid_parameter", "days can be asked at once"),

@@ -14,6 +14,10 @@ public struct OpenAPISpec: Sendable {
     public let version: String
     /// The documented methods of each path template, for ``documentedMethods(forPath:)``.
     private let methodsByPath: [(segments: [Substring], methods: [String])]
+    /// The `operationId` of each operation, keyed `METHOD /path/{template}`.
+    public let operationIDs: [String: String]
+    /// The required query parameters of each operation, keyed by `operationId`.
+    public let requiredQueryParameters: [String: [String]]
 
     /// The file this target ships, read and converted once per process.
     ///
@@ -78,6 +82,36 @@ public struct OpenAPISpec: Sendable {
             let methods = ((item as? [String: Any])?.keys.filter { Self.httpMethods.contains($0) } ?? []).map { $0.uppercased() }.sorted()
             return (path.split(separator: "/", omittingEmptySubsequences: false), methods)
         }
+        var operationIDs: [String: String] = [:]
+        var requiredQueryParameters: [String: [String]] = [:]
+        let shared = (document["components"] as? [String: Any])?["parameters"] as? [String: Any] ?? [:]
+        func parameters(_ container: [String: Any]?) -> [[String: Any]] {
+            (container?["parameters"] as? [Any] ?? []).compactMap { parameter in
+                let object = parameter as? [String: Any]
+                guard let reference = object?["$ref"] as? String else { return object }
+                return shared[String(reference.split(separator: "/").last ?? "")] as? [String: Any]
+            }
+        }
+        for (path, item) in paths {
+            let item = item as? [String: Any] ?? [:]
+            for (method, operation) in item where Self.httpMethods.contains(method) {
+                let operation = operation as? [String: Any]
+                guard let id = operation?["operationId"] as? String else {
+                    throw OpenAPISpecError("\(method.uppercased()) \(path) has no operationId")
+                }
+                operationIDs["\(method.uppercased()) \(path)"] = id
+                requiredQueryParameters[id] = (parameters(item) + parameters(operation))
+                    .filter { $0["in"] as? String == "query" && $0["required"] as? Bool == true }
+                    .compactMap { $0["name"] as? String }.sorted()
+            }
+        }
+        self.operationIDs = operationIDs
+        self.requiredQueryParameters = requiredQueryParameters
+    }
+
+    /// The `operationId` of the operation at `method` (upper case) and the path template `path`.
+    public func operationID(method: String, path: String) -> String? {
+        operationIDs["\(method) \(path)"]
     }
 
     /// The documented methods (upper case, sorted) of the path template `path` matches (a

@@ -1,30 +1,16 @@
 import Foundation
 import RecordkeeperCore
 
-/// The conversations read API and the projections behind it.
+/// The conversations read API: the bootstrap token and the ledger.
 public struct ConversationSettings: Sendable {
     /// The bearer token the `/v1/conversations` routes require (`RECORDKEEPER_ADMIN_TOKEN`);
     /// nil: the routes answer 503 `not_configured`.
     public var adminToken: String?
     /// The ledger WhatsApp events go to (`RECORDKEEPER_LEDGER`, default `main`).
     public var ledger: String
-    /// Whether this process runs the projections (conversations, media) as a service.
-    public var runProjections: Bool
-    /// Whether this process runs the classifier (with the projections): `RECORDKEEPER_CLASSIFIER`
-    /// `off` leaves automatic classification to another process.
-    public var runClassifier: Bool
-    /// Whether this process runs the inbox router (with the projections): `RECORDKEEPER_ROUTER`
-    /// `off` leaves routing and automatic reopening to another process.
-    public var runRouter: Bool
-
-    public init(
-        adminToken: String? = nil, ledger: String = "main", runProjections: Bool = true, runClassifier: Bool = true, runRouter: Bool = true
-    ) {
+    public init(adminToken: String? = nil, ledger: String = "main") {
         self.adminToken = adminToken
         self.ledger = ledger
-        self.runProjections = runProjections
-        self.runClassifier = runClassifier
-        self.runRouter = runRouter
     }
 
     /// Reads `RECORDKEEPER_ADMIN_TOKEN` (or `RECORDKEEPER_ADMIN_TOKEN_FILE`) and `RECORDKEEPER_LEDGER`.
@@ -36,8 +22,6 @@ public struct ConversationSettings: Sendable {
             token = try SecretSetting.read(path, variable: "RECORDKEEPER_ADMIN_TOKEN_FILE")
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return ConversationSettings(
-            adminToken: token, ledger: nonEmpty("RECORDKEEPER_LEDGER") ?? "main", runClassifier: nonEmpty("RECORDKEEPER_CLASSIFIER") != "off",
-            runRouter: nonEmpty("RECORDKEEPER_ROUTER") != "off")
+        return ConversationSettings(adminToken: token, ledger: nonEmpty("RECORDKEEPER_LEDGER") ?? "main")
     }
 }

@@ -1,16 +1,14 @@
 import API
 public import Access
-public import Checkpoints
 import Classification
 public import Hummingbird
 import Inbox
 public import LedgerStore
 public import Logging
-import Messaging
+public import Messaging
 public import PostgresNIO
-import ServiceLifecycle
+public import ServiceLifecycle
 public import WhatsApp
-public import Workers
 
 /// Where the HTTP server listens.
 public struct ServerConfiguration: Sendable {
@@ -32,30 +30,32 @@ public enum RecordkeeperServer {
     /// The version string reported by `/healthz`.
     public static let version = "0.1.0"
 
-    /// The application and its services.
+    /// The application and its services (HTTP only: the process's composition root adds the
+    /// workers as `background`, see `Background` in the Workers module).
     /// - Parameters:
-    ///   - media: the Graph API (base URL and access token): with it (and projections on) the
-    ///     media fetcher downloads media and the dispatcher sends messages; without it neither runs.
-    ///   - sending: the dispatcher's claim hold and retry policy.
+    ///   - media: the Graph API (base URL and access token) the Graph proxy sends through; nil:
+    ///     the proxy answers 503 `not_configured` for sends.
+    ///   - relays: the webhook relay directory the webhook route queues deliveries with.
     ///   - staff: the staff directory (accounts, tokens, sessions); nil: only the bootstrap admin
     ///     token (`conversations.adminToken`) is accepted.
     ///   - appendStallLimit: `/healthz` answers 503 once an append has waited longer than this
     ///     for its commit, so that a supervisor restarts a process whose appends cannot complete.
+    ///   - background: services to run beside HTTP (started after the database and the store,
+    ///     stopped before them).
     public static func makeApplication(
         configuration: ServerConfiguration,
         client: PostgresClient,
         store: LedgerStore,
         migrations: [Migration],
-        checkpoints: CheckpointSettings? = nil,
         whatsApp: WhatsAppWebhookSettings? = nil,
         media graph: GraphAPIConfiguration? = nil,
         conversations: ConversationSettings = ConversationSettings(),
-        sending: SendDispatcherSettings = SendDispatcherSettings(),
-        relay relaySettings: WebhookRelaySettings = WebhookRelaySettings(),
+        relays: WebhookRelayDirectory? = nil,
         staff: StaffDirectory? = nil,
         staffSettings: StaffSettings = StaffSettings(),
         analytics: AnalyticsSettings = AnalyticsSettings(),
         appendStallLimit: Duration = .seconds(60),
+        background: [any Service] = [],
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -75,47 +75,40 @@ public enum RecordkeeperServer {
         router.middlewares.add(TextInputValidationMiddleware())
         router.middlewares.add(
             AccessControlMiddleware(
-                bootstrapToken: conversations.adminToken, authenticator: staff,
+                spec: spec, bootstrapToken: conversations.adminToken, authenticator: staff,
                 auditor: AccessAuditor(store: store, ledger: conversations.ledger), logger: logger))
+        router.middlewares.add(CurrentRequestMiddleware())
+        router.middlewares.add(OpenAPIErrorMiddleware(spec: spec))
         router.addHealthRoutes(version: version, appendStall: { store.appendWait() }, appendStallLimit: appendStallLimit) {
             await readiness(
                 client: client, migrations: migrations, logger: logger,
                 projections: { try await ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger).status() })
         }
-        router.addLedgerRoutes(store: store)
-        router.addSessionRoutes(directory: staff, settings: staffSettings)
-        router.addStaffRoutes(directory: staff)
-        router.addAccessLogRoutes(store: store, settings: conversations)
         var services: [any Service] = [client, store]
         if store.appendClient !== client { services.insert(store.appendClient, at: 1) }
-        let relay = WebhookRelayParts.make(
-            relaySettings, client: client, store: store, ledger: conversations.ledger, runService: conversations.runProjections, logger: logger)
         if let whatsApp {
-            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, relays: relay.directory)
+            router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, relays: relays)
         }
         // Agents see their teams' conversations: the team comes from the inbox projection.
         let inbox = InboxQueries(store: store)
         let ledgerName = conversations.ledger
         let scope = ConversationScopeCheck(team: { try await inbox.team(ledger: ledgerName, conversation: $0) })
-        router.addConversationRoutes(store: store, settings: conversations, scope: scope)
-        router.addClassificationRoutes(store: store, settings: conversations, scope: scope)
-        router.addSendRoutes(store: store, settings: conversations, scope: scope)
         router.addMediaRoutes(store: store, settings: conversations, scope: scope)
-        router.addAutomationAndSearchRoutes(store: store, settings: conversations, scope: scope)
-        router.addInboxRoutes(store: store, settings: conversations)
         let proxy = GraphProxy(
             store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
         router.addGraphProxyRoutes(proxy: proxy, registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
-        router.addAnalyticsRoutes(store: store, settings: conversations, analytics: analytics, metrics: metrics, logger: logger)
-        router.addOpenAPIRoute(spec: spec)
-        if let directory = relay.directory { services.append(directory) }
-        if conversations.runProjections {
-            let workers = WorkerSet.Settings(
-                ledger: conversations.ledger, graph: graph, sending: sending, relay: relaySettings, checkpoints: checkpoints,
-                runClassifier: conversations.runClassifier, runRouter: conversations.runRouter)
-            services += WorkerSet.services(settings: workers, store: store, relay: relay, logger: logger)
+        router.addMetricsRoute(store: store, settings: conversations, analytics: analytics, metrics: metrics, logger: logger)
+        let api = APIHandler(
+            store: store, conversations: conversations, scope: scope, staff: staff, staffSettings: staffSettings, analytics: analytics, metrics: metrics,
+            logger: logger)
+        do {
+            try api.register(on: router)
+        } catch {
+            preconditionFailure("the /v1 operations cannot be registered: \(error)")
         }
+        router.addOpenAPIRoute(spec: spec)
+        services += background
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "recordkeeper"),
@@ -125,8 +118,8 @@ public enum RecordkeeperServer {
         )
     }
 
-    /// The projections the workers keep up to date (``WorkerSet/projections``).
-    public static var projections: [any Projection] { WorkerSet.projections }
+    /// Every projection (``ProjectionCatalog/all``).
+    public static var projections: [any Projection] { ProjectionCatalog.all }
 
     /// Checks that the database answers and that its migrations match this build, and reads
     /// where the projections stand, within `timeout` (a readiness probe must get an answer, not

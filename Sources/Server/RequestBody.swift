@@ -15,6 +15,15 @@ public enum RequestBodyDeadline {
     static func deadline(forLimit limit: Int) -> Duration {
         base + .seconds(limit / (64 * 1024))
     }
+
+    /// 408 `body_timeout`, closing the connection.
+    static func timeout(_ deadline: Duration) -> ProblemDetails {
+        var timeout = ProblemDetails(
+            status: .requestTimeout, code: "body_timeout", title: "Body not received",
+            detail: "the request body did not arrive within \(deadline.components.seconds) s: send exactly the bytes Content-Length announces")
+        timeout.headers[.connection] = "close"
+        return timeout
+    }
 }
 
 extension Request {
@@ -36,13 +45,7 @@ extension Request {
                     return nil
                 }
                 defer { group.cancelAll() }
-                guard let first = try await group.next(), let buffer = first else {
-                    var timeout = ProblemDetails(
-                        status: .requestTimeout, code: "body_timeout", title: "Body not received",
-                        detail: "the request body did not arrive within \(deadline.components.seconds) s: send exactly the bytes Content-Length announces")
-                    timeout.headers[.connection] = "close"
-                    throw timeout
-                }
+                guard let first = try await group.next(), let buffer = first else { throw RequestBodyDeadline.timeout(deadline) }
                 return Array(buffer.readableBytesView)
             }
         } catch is NIOTooManyBytesError {

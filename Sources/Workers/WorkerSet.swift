@@ -13,13 +13,8 @@ public import WhatsApp
 /// checkpoints. `recordkeeper serve` runs them beside HTTP, `recordkeeper work` alone; several
 /// processes may run them on one ledger at once (each worker claims its work in PostgreSQL).
 public enum WorkerSet {
-    /// The projections the workers keep up to date (and `recordkeeper projections` knows).
-    public static var projections: [any Projection] {
-        [
-            ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(),
-            AutomationRulesProjection(), AccessLogProjection(), AnalyticsProjection(), InboxProjection(),
-        ]
-    }
+    /// The projections the workers keep up to date (``ProjectionCatalog/all``).
+    public static var projections: [any Projection] { ProjectionCatalog.all }
 
     /// The worker services for `settings`. `relay` holds the process's relay parts: its service
     /// runs here; its directory is the caller's to run (the webhook route may share it).

@@ -12,6 +12,7 @@ import RecordkeeperRuntime
 import Server
 import ServiceLifecycle
 import WhatsApp
+import Workers
 
 /// `recordkeeper bench ingest`: signed single-message webhook deliveries over real HTTP on
 /// loopback to the real webhook route (verify, parse, one group commit, 200), against the same
@@ -70,12 +71,14 @@ struct BenchIngest: Benchmark {
         let warmUp = (0..<200).map { Self.delivery(index: $0, run: "warm-" + run) }
         let warmSignatures = warmUp.map { WebhookSignatureVerifier.signatureHeader(for: $0, secret: secret) }
         let announcer = Self.portAnnouncer()
+        // The classifier is off: its decisions are entries of their own, which would change what is measured.
+        let background = Background(
+            workers: WorkerSet.Settings(ledger: ledger, runClassifier: false, runRouter: false), running: projections, client: client, store: store,
+            logger: quiet)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-            migrations: runtime.migrations, whatsApp: settings,
-            // The classifier is off: its decisions are entries of their own, which would change what is measured.
-            conversations: ConversationSettings(ledger: ledger, runProjections: projections, runClassifier: false, runRouter: false), logger: quiet,
-            onServerRunning: announcer.announce
+            migrations: runtime.migrations, whatsApp: settings, conversations: ConversationSettings(ledger: ledger), relays: background.relays,
+            background: background.services, logger: quiet, onServerRunning: announcer.announce
         )
         let (ingest, head) = try await Self.withServer(app, port: announcer.port) { port in
             let url = "http://127.0.0.1:\(port)/webhooks/whatsapp"

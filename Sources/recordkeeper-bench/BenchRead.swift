@@ -12,6 +12,7 @@ import PostgresNIO
 import RecordkeeperRuntime
 import Server
 import WhatsApp
+import Workers
 
 /// `recordkeeper bench read`: staff reading conversations over real HTTP on loopback. Each read
 /// of a timeline decrypts the messages from the ledger and commits an `access.viewed` event
@@ -62,10 +63,12 @@ struct BenchRead: Benchmark {
         webhook.commitTimeout = .seconds(30)
         let directory = StaffDirectory(store: store, ledger: ledger, logger: quiet)
         let announcer = BenchIngest.portAnnouncer()
+        let background = Background(
+            workers: WorkerSet.Settings(ledger: ledger, runClassifier: false), running: true, client: client, store: store, logger: quiet)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: runtime.migrations,
-            whatsApp: webhook, conversations: ConversationSettings(ledger: ledger, runProjections: true, runClassifier: false),
-            staff: directory, logger: quiet, onServerRunning: announcer.announce)
+            whatsApp: webhook, conversations: ConversationSettings(ledger: ledger), relays: background.relays,
+            staff: directory, background: background.services, logger: quiet, onServerRunning: announcer.announce)
         let (requests, concurrency, count, showProgress) = (requests, context.concurrency, conversations, context.showProgress)
         return try await BenchIngest.withServer(app, port: announcer.port) { port in
             let base = "http://127.0.0.1:\(port)"

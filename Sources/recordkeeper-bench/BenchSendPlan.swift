@@ -12,6 +12,7 @@ import PostgresNIO
 import RecordkeeperRuntime
 import Server
 import WhatsApp
+import Workers
 
 /// One run of `recordkeeper bench send`: the bare baseline, then the real application (send API,
 /// projections, dispatcher) sending to a fake Graph API, all in this process on loopback.
@@ -73,10 +74,13 @@ struct BenchSendPlan: Sendable {
         quiet.logLevel = .warning
         let announcer = BenchIngest.portAnnouncer()
         let directory = StaffDirectory(store: store, ledger: ledger, logger: quiet)
+        let background = Background(
+            workers: WorkerSet.Settings(ledger: ledger, graph: graph, runClassifier: false, runRouter: false), running: true, client: client, store: store,
+            logger: quiet)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: migrations,
-            whatsApp: webhook, media: graph, conversations: ConversationSettings(ledger: ledger, runProjections: true, runClassifier: false, runRouter: false),
-            staff: directory, logger: quiet, onServerRunning: announcer.announce)
+            whatsApp: webhook, media: graph, conversations: ConversationSettings(ledger: ledger), relays: background.relays,
+            staff: directory, background: background.services, logger: quiet, onServerRunning: announcer.announce)
         let plan = self
         return try await BenchIngest.withServer(app, port: announcer.port) { port in
             let base = "http://127.0.0.1:\(port)"

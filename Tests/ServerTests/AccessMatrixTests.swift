@@ -1,3 +1,4 @@
+import API
 import Access
 import Foundation
 import HTTPTypes
@@ -62,10 +63,12 @@ struct AccessMatrixTests {
     static let bootstrap = "matrix-bootstrap-admin-4c1d"
 
     static func check(_ app: any TestClientProtocol, tokens: [StaffRole: String], routes: [String]) async throws {
-        let registered = Set(routes)
+        let spec = try OpenAPISpec.bundled()
+        let operations = Dictionary(uniqueKeysWithValues: routes.map { ($0, spec.operationIDs[$0] ?? "(no operationId) \($0)") })
+        let registered = Set(operations.values)
         let tabled = Set(AccessRoutes.table.keys)
-        #expect(registered.subtracting(tabled).sorted() == [], "routes missing from AccessRoutes.table: refused to everyone")
-        #expect(tabled.subtracting(registered).sorted() == [], "AccessRoutes.table names routes the application does not have")
+        #expect(registered.subtracting(tabled).sorted() == [], "operations missing from AccessRoutes.table: refused to everyone")
+        #expect(tabled.subtracting(registered).sorted() == [], "AccessRoutes.table names operations the application does not have")
 
         let conversation = try #require(
             try await get(app, "/v1/conversations", token: bootstrap, reason: "matrix test").1["items"].flatMap {
@@ -74,7 +77,7 @@ struct AccessMatrixTests {
 
         var checked = 0
         for route in routes.sorted() {
-            guard case .staff(let action) = AccessRoutes.table[route] else { continue }
+            guard let operation = operations[route], case .staff(let action) = AccessRoutes.table[operation] else { continue }
             let parts = route.split(separator: " ", maxSplits: 1)
             let method = HTTPRequest.Method(rawValue: String(parts[0]))!
             let uri = concrete(String(parts[1]), conversation: conversation)
@@ -120,7 +123,7 @@ struct AccessMatrixTests {
         let text = try String(contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("docs/access.md"), encoding: .utf8)
         let expected = Self.matrixMarkdown()
         #expect(text.contains(expected), "docs/access.md must contain the matrix exactly as follows:\n\(expected)")
-        let routes = Self.routesMarkdown()
+        let routes = try Self.routesMarkdown()
         #expect(text.contains(routes), "docs/access.md must contain the route table exactly as follows:\n\(routes)")
     }
 
@@ -142,13 +145,14 @@ struct AccessMatrixTests {
     }
 
     /// The route table as docs/access.md shows it, sorted by path then method.
-    static func routesMarkdown() -> String {
-        var lines = ["| route | access |", "| --- | --- |"]
-        let sorted = AccessRoutes.table.sorted { a, b in
-            let (pa, pb) = (a.key.split(separator: " ")[1], b.key.split(separator: " ")[1])
-            return pa == pb ? a.key < b.key : pa < pb
+    static func routesMarkdown() throws -> String {
+        var lines = ["| route | operation | access |", "| --- | --- | --- |"]
+        let routes = Dictionary(uniqueKeysWithValues: try OpenAPISpec.bundled().operationIDs.map { ($1, $0) })
+        let sorted = AccessRoutes.table.map { (route: routes[$0.key] ?? "? \($0.key)", operation: $0.key, access: $0.value) }.sorted { a, b in
+            let (pa, pb) = (a.route.split(separator: " ")[1], b.route.split(separator: " ")[1])
+            return pa == pb ? a.route < b.route : pa < pb
         }
-        for (route, access) in sorted {
+        for (route, operation, access) in sorted {
             let text: String
             switch access {
             case .open: text = "open"
@@ -156,7 +160,7 @@ struct AccessMatrixTests {
             case .integration: text = "integration token"
             case .staff(let action): text = "`\(action.rawValue)`"
             }
-            lines.append("| `\(route)` | \(text) |")
+            lines.append("| `\(route)` | `\(operation)` | \(text) |")
         }
         return lines.joined(separator: "\n")
     }

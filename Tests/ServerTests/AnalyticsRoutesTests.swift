@@ -91,7 +91,7 @@ struct AnalyticsRoutesTests {
             let directory = StaffDirectory(store: store, ledger: "main", masterKey: ScratchDatabase.masterKey, bcryptCost: 4, logger: testLogger)
             let app = RecordkeeperServer.makeApplication(
                 configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-                migrations: try ScratchDatabase.migrations(), conversations: ConversationSettings(ledger: "main", runProjections: false),
+                migrations: try ScratchDatabase.migrations(), conversations: ConversationSettings(ledger: "main"),
                 staff: directory, analytics: AnalyticsSettings(calendar: calendar, metricsCacheTTL: .zero), logger: testLogger)
             try await app.test(.router) { app in
                 _ = try await directory.addUser(name: "sam", roles: [.supervisor], teams: ["permits"], actor: "test")

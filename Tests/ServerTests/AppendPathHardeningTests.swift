@@ -11,6 +11,7 @@ import Server
 import TestSupport
 import Testing
 import WhatsApp
+import Workers
 
 /// The append path under the conditions that stalled ingest in an outside soak test (issue 12,
 /// finding A): every worker on a small pool while appends keep coming, and a supervisor's view
@@ -22,7 +23,7 @@ struct AppendPathHardeningTests {
     @Test("appends keep completing while every worker (projections, classifier, router, automation, search indexer) shares a 4-connection pool")
     func appendsSurviveBusyWorkers() async throws {
         try await withMigratedDatabase { db in
-            try await Self.withApp(db, appendConnections: 2, conversations: ConversationSettings(ledger: "main")) { client, store, http in
+            try await Self.withApp(db, appendConnections: 2, workers: true) { client, store, http in
                 // 8 senders, each a stream of new citizens (new data keys) for 8 s. Each append is bounded by
                 // 30 s: a stalled append path never completes at all, a merely busy machine does within that.
                 let stop = ContinuousClock.now + .seconds(8)
@@ -149,10 +150,10 @@ struct AppendPathHardeningTests {
     }
 
     /// The application over `db` on a 4-connection pool (with an append pool of its own when
-    /// `appendConnections` is given), its projections off unless `conversations` says otherwise.
+    /// `appendConnections` is given), its workers off unless `workers`.
     static func withApp(
         _ db: ScratchDatabase, appendConnections: Int? = nil, limits: AppendLimits = AppendLimits(),
-        whatsApp: WhatsAppWebhookSettings? = nil, conversations: ConversationSettings = ConversationSettings(ledger: "main", runProjections: false),
+        whatsApp: WhatsAppWebhookSettings? = nil, workers: Bool = false,
         appendStallLimit: Duration = .seconds(60),
         _ body: @escaping @Sendable (PostgresClient, LedgerStore, any TestClientProtocol) async throws -> Void
     ) async throws {
@@ -161,10 +162,11 @@ struct AppendPathHardeningTests {
             PostgresClient(configuration: try db.service.clientConfiguration(maximumConnections: $0), backgroundLogger: testLogger)
         }
         let store = LedgerStore(client: client, appendClient: appendClient, masterKey: ScratchDatabase.masterKey, limits: limits, logger: testLogger)
+        let background = testBackground(client: client, store: store, workers: workers ? WorkerSet.Settings(ledger: "main") : nil)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-            migrations: try ScratchDatabase.migrations(), whatsApp: whatsApp, conversations: conversations,
-            staff: TestStaff.directory(store), appendStallLimit: appendStallLimit, logger: testLogger)
+            migrations: try ScratchDatabase.migrations(), whatsApp: whatsApp, conversations: ConversationSettings(ledger: "main"), relays: background.relays,
+            staff: TestStaff.directory(store), appendStallLimit: appendStallLimit, background: background.services, logger: testLogger)
         try await app.test(.router) { http in try await body(client, store, http) }
     }
 

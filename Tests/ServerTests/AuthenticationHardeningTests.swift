@@ -281,10 +281,12 @@ struct AuthenticationHardeningTests {
                     unknown.append(Self.seconds(ContinuousClock.now - start))
                 }
                 // The fastest of each: what the work itself takes, least disturbed by other tests
-                // sharing the cores (a missing decoy bcrypt would make it about 0.01).
+                // sharing the cores. A missing decoy bcrypt makes it about 0.01; the band is wide
+                // because the other tests' load on two cores shifts single runs by half (1.6 seen
+                // in a full run).
                 let ratio = (unknown.min() ?? 0) / (known.min() ?? 1)
                 #expect(
-                    (0.67...1.5).contains(ratio),
+                    (0.5...2.5).contains(ratio),
                     "unknown/known = \(ratio); known \(known.map { Int($0 * 1000) }) ms, unknown \(unknown.map { Int($0 * 1000) }) ms")
             }
         }
@@ -441,7 +443,7 @@ struct AuthenticationHardeningTests {
         let port = NIOLockedValueBox(0)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
-            conversations: ConversationSettings(ledger: "main", runProjections: false, runClassifier: false),
+            conversations: ConversationSettings(ledger: "main"),
             staff: directory(store), logger: testLogger, onServerRunning: { bound in port.withLockedValue { $0 = bound } })
         try await app.test(.live) { _ in
             var configuration = HTTPClient.Configuration()

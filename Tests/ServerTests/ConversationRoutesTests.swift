@@ -10,6 +10,7 @@ import Server
 import TestSupport
 import Testing
 import WhatsApp
+import Workers
 
 /// The conversations read API over a real database: admin-token auth, paging, filters, and
 /// content decrypted from the ledger on read.
@@ -224,12 +225,12 @@ func withConversationApp<T: Sendable>(
     let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
     let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
     let directory = TestStaff.directory(store)
+    let background = testBackground(
+        client: client, store: store, workers: runProjections ? WorkerSet.Settings(ledger: "main", graph: media, runClassifier: runClassifier) : nil)
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
-        whatsApp: whatsApp, media: media,
-        conversations: ConversationSettings(adminToken: bootstrapToken, ledger: "main", runProjections: runProjections, runClassifier: runClassifier),
-        staff: directory,
-        logger: testLogger)
+        whatsApp: whatsApp, media: media, conversations: ConversationSettings(adminToken: bootstrapToken, ledger: "main"), relays: background.relays,
+        staff: directory, background: background.services, logger: testLogger)
     return try await app.test(setup) { client in
         // The staff user is created once the service (and its store) runs.
         guard let token else { return try await test(client) }

@@ -15,6 +15,7 @@ import TestGraphServer
 import TestSupport
 import Testing
 import WhatsApp
+import Workers
 
 /// The team inbox API with staff tokens, a live router and a fake Graph API.
 @Suite("Inbox routes", .timeLimit(.minutes(5)))
@@ -50,12 +51,14 @@ struct InboxRoutesTests {
             try await withMigratedDatabase { db in
                 let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
                 let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
+                let media = try GraphAPIConfiguration(baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken, requestTimeout: .seconds(10))
+                let background = testBackground(
+                    client: client, store: store, workers: WorkerSet.Settings(ledger: "main", graph: media, runClassifier: false))
                 let app = RecordkeeperServer.makeApplication(
                     configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-                    migrations: try ScratchDatabase.migrations(), whatsApp: WebhookDeliveries.settings,
-                    media: try GraphAPIConfiguration(baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken, requestTimeout: .seconds(10)),
-                    conversations: ConversationSettings(ledger: "main", runProjections: true, runClassifier: false), staff: TestStaff.directory(store),
-                    logger: testLogger)
+                    migrations: try ScratchDatabase.migrations(), whatsApp: WebhookDeliveries.settings, media: media,
+                    conversations: ConversationSettings(ledger: "main"), relays: background.relays, staff: TestStaff.directory(store),
+                    background: background.services, logger: testLogger)
                 return try await app.test(.live) { client in
                     // A supervisor, and two agents of the permits team (once the store runs).
                     var issued: [String: String] = [:]

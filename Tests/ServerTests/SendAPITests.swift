@@ -280,7 +280,12 @@ struct SendAPITests {
         return try await app.execute(
             uri: "/v1/conversations/\(conversation)/messages", method: .post, headers: headers, body: ByteBuffer(string: body)
         ) { response in
-            (response.status, (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null)
+            let answer = (try? JSONValue.parse(Array(response.body.readableBytesView))) ?? .null
+            if response.status == .accepted {
+                // The status URL is also the Location, as a path a client follows as it is.
+                #expect(response.headers[.location] == answer.text("status_url"), "Location: \(response.headers[.location] ?? "none")")
+            }
+            return (response.status, answer)
         }
     }
 

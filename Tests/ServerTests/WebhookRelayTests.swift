@@ -244,11 +244,14 @@ struct WebhookRelayTests {
     ) async throws -> T {
         let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
         let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
+        let relay = WebhookRelaySettings(
+            reloadInterval: .milliseconds(200), pollInterval: .milliseconds(200), policy: fastPolicy, requestTimeout: .seconds(5))
+        let background = Background(
+            workers: WorkerSet.Settings(ledger: "main", relay: relay), running: runService, client: client, store: store, logger: testLogger)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
-            whatsApp: WebhookDeliveries.settings, conversations: ConversationSettings(ledger: "main", runProjections: runService),
-            relay: WebhookRelaySettings(reloadInterval: .milliseconds(200), pollInterval: .milliseconds(200), policy: fastPolicy, requestTimeout: .seconds(5)),
-            logger: testLogger)
+            whatsApp: WebhookDeliveries.settings, conversations: ConversationSettings(ledger: "main"), relays: background.relays,
+            background: background.services, logger: testLogger)
         return try await app.test(.live, test)
     }
 

@@ -1,3 +1,4 @@
+public import API
 public import Access
 import Crypto
 import Foundation
@@ -8,7 +9,8 @@ public import Logging
 
 /// Access control for every route, in one place (docs/access.md).
 ///
-/// It looks the matched route up in ``AccessRoutes``; a `/v1` route missing there is refused.
+/// It looks the matched route's operation (its `operationId` in `openapi.yaml`) up in
+/// ``AccessRoutes``; a `/v1` route missing there is refused.
 /// On a staff route it authenticates the caller — `Authorization: Bearer` with a staff API
 /// token (`rkt_…`) or the bootstrap admin token, else the `rk_session` cookie — asks
 /// ``AccessPolicy`` whether the caller's roles allow the route's action, and puts the principal
@@ -26,6 +28,7 @@ public struct AccessControlMiddleware: RouterMiddleware {
     /// The header a browser session must send on unsafe methods (a cross-site form cannot).
     public static let csrfHeader = HTTPField.Name("X-Requested-With")!
 
+    private let spec: OpenAPISpec
     private let bootstrapDigest: SHA256Digest?
     private let authenticator: (any StaffAuthenticating)?
     private let auditor: AccessAuditor
@@ -34,7 +37,9 @@ public struct AccessControlMiddleware: RouterMiddleware {
     /// - Parameters:
     ///   - bootstrapToken: `RECORDKEEPER_ADMIN_TOKEN`; nil or empty: none.
     ///   - authenticator: the staff directory; nil: only the bootstrap token is accepted.
-    public init(bootstrapToken: String?, authenticator: (any StaffAuthenticating)?, auditor: AccessAuditor, logger: Logger) {
+    ///   - spec: the API description, which names each route's operation.
+    public init(spec: OpenAPISpec, bootstrapToken: String?, authenticator: (any StaffAuthenticating)?, auditor: AccessAuditor, logger: Logger) {
+        self.spec = spec
         self.bootstrapDigest = bootstrapToken.flatMap { $0.isEmpty ? nil : SHA256.hash(data: Array($0.utf8)) }
         self.authenticator = authenticator
         self.auditor = auditor
@@ -43,7 +48,8 @@ public struct AccessControlMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let template = context.endpointPath ?? request.uri.path
-        guard let access = AccessRoutes.access(method: request.method.rawValue, path: template) else {
+        let operation = spec.operationID(method: request.method.rawValue, path: template)
+        guard let access = operation.flatMap(AccessRoutes.access(operationID:)) else {
             if template.hasPrefix("/v1") {
                 // No route matched at all (the router sets the template only on a match): not found.
                 guard context.endpointPath != nil else {
@@ -127,7 +133,7 @@ public struct AccessControlMiddleware: RouterMiddleware {
             }
             return principal
         }
-        if let session = Self.cookie(Self.sessionCookie, in: request), let authenticator {
+        if let session = Self.cookie(Self.sessionCookie, in: request.headers), let authenticator {
             if request.method != .get, request.method != .head, request.headers[Self.csrfHeader] == nil {
                 throw ProblemDetails(
                     status: .forbidden, code: "csrf_header_missing", title: "Header missing",
@@ -166,9 +172,9 @@ public struct AccessControlMiddleware: RouterMiddleware {
         return text
     }
 
-    /// A cookie's value from the `Cookie` header.
-    static func cookie(_ name: String, in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
+    /// A cookie's value from the `Cookie` header fields; nil when absent or empty.
+    static func cookie(_ name: String, in fields: HTTPFields) -> String? {
+        for header in fields[values: .cookie] {
             for pair in header.split(separator: ";") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
                 if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {

@@ -12,62 +12,62 @@ public enum RouteAccess: Sendable, Hashable {
     case staff(StaffAction)
 }
 
-/// The access of every route of the service, keyed `METHOD /path/{template}`: the one table
-/// the access control reads. A `/v1` route missing here is refused to everyone (and
-/// `AccessMatrixTests` fails), so a new route cannot be open by accident.
+/// The access of every operation of the service, keyed by its `operationId` in `openapi.yaml`:
+/// the one table the access control reads. A `/v1` operation missing here is refused to everyone
+/// (and `AccessMatrixTests` fails), so a new operation cannot be open by accident.
 public enum AccessRoutes {
     public static let table: [String: RouteAccess] = [
-        "GET /healthz": .open,
-        "GET /readyz": .open,
-        "GET /openapi.json": .open,
-        "GET /webhooks/whatsapp": .webhook,
-        "POST /webhooks/whatsapp": .webhook,
-        "POST /graph/{version}/{id}/messages": .integration,
-        "POST /graph/{version}/{id}/media": .integration,
-        "GET /graph/{version}/{id}": .integration,
-        "GET /v1/ledgers/{ledger}/checkpoint": .open,
-        "GET /v1/ledgers/{ledger}/proofs/inclusion": .staff(.ledgerRead),
-        "GET /v1/ledgers/{ledger}/proofs/consistency": .staff(.ledgerRead),
-        "GET /v1/ledgers/{ledger}/entries/{position}": .staff(.ledgerRead),
-        "GET /v1/conversations": .staff(.conversationsList),
-        "GET /v1/conversations/{id}": .staff(.conversationRead),
-        "GET /v1/conversations/{id}/messages": .staff(.messagesRead),
-        "POST /v1/conversations/{id}/messages": .staff(.messageSend),
-        "PUT /v1/conversations/{id}/messages/{position}/classification": .staff(.classificationOverride),
-        "GET /v1/sends/{position}": .staff(.sendStatusRead),
-        "POST /v1/media": .staff(.mediaUpload),
-        "GET /v1/media/{media_id}": .staff(.mediaDownload),
-        "GET /v1/automation-rules": .staff(.automationManage),
-        "PUT /v1/automation-rules": .staff(.automationManage),
-        "GET /v1/search": .staff(.contentSearch),
-        "GET /v1/access": .staff(.accessLogRead),
-        "POST /v1/session": .open,
-        "GET /v1/session": .staff(.sessionSelf),
-        "DELETE /v1/session": .staff(.sessionSelf),
-        "GET /v1/staff/users": .staff(.staffRead),
-        "POST /v1/staff/users": .staff(.staffManage),
-        "PUT /v1/staff/users/{name}/roles/{role}": .staff(.staffManage),
-        "DELETE /v1/staff/users/{name}/roles/{role}": .staff(.staffManage),
-        "PUT /v1/staff/users/{name}/teams/{team}": .staff(.staffManage),
-        "DELETE /v1/staff/users/{name}/teams/{team}": .staff(.staffManage),
-        "PUT /v1/staff/users/{name}/clearance": .staff(.staffManage),
-        "GET /v1/staff/tokens": .staff(.staffRead),
-        "POST /v1/staff/tokens": .staff(.staffManage),
-        "DELETE /v1/staff/tokens/{token_id}": .staff(.staffManage),
-        "GET /v1/analytics": .staff(.analyticsRead),
-        "GET /metrics": .staff(.metricsRead),
-        "GET /v1/inbox": .staff(.inboxRead),
-        "POST /v1/conversations/{id}/assignment": .staff(.conversationAssign),
-        "POST /v1/conversations/{id}/state": .staff(.conversationStateChange),
-        "GET /v1/conversations/{id}/notes": .staff(.notesRead),
-        "POST /v1/conversations/{id}/notes": .staff(.noteAdd),
-        "POST /v1/conversations/{id}/read": .staff(.conversationMarkRead),
-        "GET /v1/routing/rules": .staff(.routingManage),
-        "PUT /v1/routing/rules": .staff(.routingManage),
+        "healthz": .open,  // GET /healthz
+        "readyz": .open,  // GET /readyz
+        "openapi": .open,  // GET /openapi.json
+        "whatsappWebhookHandshake": .webhook,  // GET /webhooks/whatsapp
+        "whatsappWebhookDelivery": .webhook,  // POST /webhooks/whatsapp
+        "graphSendMessage": .integration,  // POST /graph/{version}/{id}/messages
+        "graphUploadMedia": .integration,  // POST /graph/{version}/{id}/media
+        "graphMediaMetadata": .integration,  // GET /graph/{version}/{id}
+        "getCheckpoint": .open,  // GET /v1/ledgers/{ledger}/checkpoint
+        "getInclusionProof": .staff(.ledgerRead),  // GET /v1/ledgers/{ledger}/proofs/inclusion
+        "getConsistencyProof": .staff(.ledgerRead),  // GET /v1/ledgers/{ledger}/proofs/consistency
+        "getEntry": .staff(.ledgerRead),  // GET /v1/ledgers/{ledger}/entries/{position}
+        "listConversations": .staff(.conversationsList),  // GET /v1/conversations
+        "getConversation": .staff(.conversationRead),  // GET /v1/conversations/{id}
+        "listMessages": .staff(.messagesRead),  // GET /v1/conversations/{id}/messages
+        "sendMessage": .staff(.messageSend),  // POST /v1/conversations/{id}/messages
+        "changeClassification": .staff(.classificationOverride),  // PUT /v1/conversations/{id}/messages/{position}/classification
+        "getSend": .staff(.sendStatusRead),  // GET /v1/sends/{position}
+        "uploadMedia": .staff(.mediaUpload),  // POST /v1/media
+        "getMedia": .staff(.mediaDownload),  // GET /v1/media/{media_id}
+        "getAutomationRules": .staff(.automationManage),  // GET /v1/automation-rules
+        "setAutomationRules": .staff(.automationManage),  // PUT /v1/automation-rules
+        "searchMessages": .staff(.contentSearch),  // GET /v1/search
+        "listAccesses": .staff(.accessLogRead),  // GET /v1/access
+        "signIn": .open,  // POST /v1/session
+        "getSession": .staff(.sessionSelf),  // GET /v1/session
+        "signOut": .staff(.sessionSelf),  // DELETE /v1/session
+        "listUsers": .staff(.staffRead),  // GET /v1/staff/users
+        "createUser": .staff(.staffManage),  // POST /v1/staff/users
+        "grantRole": .staff(.staffManage),  // PUT /v1/staff/users/{name}/roles/{role}
+        "revokeRole": .staff(.staffManage),  // DELETE /v1/staff/users/{name}/roles/{role}
+        "joinTeam": .staff(.staffManage),  // PUT /v1/staff/users/{name}/teams/{team}
+        "leaveTeam": .staff(.staffManage),  // DELETE /v1/staff/users/{name}/teams/{team}
+        "setClearance": .staff(.staffManage),  // PUT /v1/staff/users/{name}/clearance
+        "listTokens": .staff(.staffRead),  // GET /v1/staff/tokens
+        "issueToken": .staff(.staffManage),  // POST /v1/staff/tokens
+        "revokeToken": .staff(.staffManage),  // DELETE /v1/staff/tokens/{token_id}
+        "getAnalytics": .staff(.analyticsRead),  // GET /v1/analytics
+        "getMetrics": .staff(.metricsRead),  // GET /metrics
+        "listInbox": .staff(.inboxRead),  // GET /v1/inbox
+        "assignConversation": .staff(.conversationAssign),  // POST /v1/conversations/{id}/assignment
+        "changeConversationState": .staff(.conversationStateChange),  // POST /v1/conversations/{id}/state
+        "listNotes": .staff(.notesRead),  // GET /v1/conversations/{id}/notes
+        "addNote": .staff(.noteAdd),  // POST /v1/conversations/{id}/notes
+        "markConversationRead": .staff(.conversationMarkRead),  // POST /v1/conversations/{id}/read
+        "getRoutingRules": .staff(.routingManage),  // GET /v1/routing/rules
+        "setRoutingRules": .staff(.routingManage),  // PUT /v1/routing/rules
     ]
 
-    /// The access of a route; nil when the table does not name it.
-    public static func access(method: String, path: String) -> RouteAccess? {
-        table["\(method) \(path)"]
+    /// The access of the operation `operationID`; nil when the table does not name it.
+    public static func access(operationID: String) -> RouteAccess? {
+        table[operationID]
     }
 }

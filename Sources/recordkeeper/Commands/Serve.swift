@@ -50,8 +50,7 @@ struct Serve: AsyncParsableCommand {
         if configuration.whatsApp == nil {
             logger.warning("no WHATSAPP_APP_SECRET: the WhatsApp webhook (/webhooks/whatsapp) is not served")
         }
-        var conversations = configuration.conversations
-        conversations.runProjections = !noWorkers
+        let conversations = configuration.conversations
         if conversations.adminToken != nil {
             logger.notice(
                 "the bootstrap admin token (RECORDKEEPER_ADMIN_TOKEN) is accepted: every use is recorded as access.viewed; prefer staff tokens (recordkeeper tokens issue)"
@@ -63,11 +62,13 @@ struct Serve: AsyncParsableCommand {
         let store = process.store
         let workers = configuration.workers
         let listening = http.host
+        let background = Background(workers: workers, running: !noWorkers, client: process.client, store: store, logger: logger)
         let app = RecordkeeperServer.makeApplication(
-            configuration: http, client: process.client, store: store, migrations: process.runtime.migrations, checkpoints: workers.checkpoints,
-            whatsApp: configuration.whatsApp, media: workers.graph, conversations: conversations, sending: workers.sending, relay: workers.relay,
+            configuration: http, client: process.client, store: store, migrations: process.runtime.migrations,
+            whatsApp: configuration.whatsApp, media: workers.graph, conversations: conversations, relays: background.relays,
             staff: StaffDirectory(store: store, ledger: conversations.ledger, masterKey: process.runtime.masterKey, logger: logger),
-            staffSettings: configuration.staff, analytics: configuration.analytics, appendStallLimit: configuration.appendStallLimit, logger: logger,
+            staffSettings: configuration.staff, analytics: configuration.analytics, appendStallLimit: configuration.appendStallLimit,
+            background: background.services, logger: logger,
             onServerRunning: { port in
                 logger.notice("listening", metadata: ["url": "http://\(listening):\(port)"])
             }

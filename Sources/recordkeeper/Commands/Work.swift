@@ -22,11 +22,8 @@ struct Work: AsyncParsableCommand {
         let process = try await ServiceProcess.prepare(role: "work", env: env, logger: logger)
         defer { process.runtime.shutdown() }
         let workers = process.configuration.workers
-        let relay = WebhookRelayParts.make(
-            workers.relay, client: process.client, store: process.store, ledger: workers.ledger, runService: true, logger: logger)
         let services =
-            process.databaseServices + [relay.directory as (any Service)?].compactMap { $0 }
-            + WorkerSet.services(settings: workers, store: process.store, relay: relay, logger: logger)
+            process.databaseServices + Background(workers: workers, running: true, client: process.client, store: process.store, logger: logger).services
         let group = ServiceGroup(
             configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -49,8 +49,7 @@ struct RecordkeeperConfiguration {
         let http = ServerConfiguration(
             host: env["RECORDKEEPER_HTTP_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
             port: number("RECORDKEEPER_HTTP_PORT", default: 8080, in: 0...65535))
-        // The ledger and which workers run are the conversations settings' (RECORDKEEPER_LEDGER,
-        // RECORDKEEPER_CLASSIFIER, RECORDKEEPER_ROUTER): read once, there.
+        // The ledger is the conversations settings' (RECORDKEEPER_LEDGER): read once, there.
         let conversations = attempt { try ConversationSettings.fromEnvironment(env) } ?? ConversationSettings()
         var checkpoints = attempt { try CheckpointSettings.fromEnvironment(env) }
         checkpoints?.logName = logName
@@ -58,7 +57,7 @@ struct RecordkeeperConfiguration {
             ledger: conversations.ledger, graph: attempt { try MediaFetcherSettings.fromEnvironment(env) } ?? nil,
             sending: attempt { try SendDispatcherSettings.fromEnvironment(env) } ?? SendDispatcherSettings(),
             relay: attempt { try WebhookRelaySettings.fromEnvironment(env) } ?? WebhookRelaySettings(), checkpoints: checkpoints,
-            runClassifier: conversations.runClassifier, runRouter: conversations.runRouter)
+            runClassifier: env["RECORDKEEPER_CLASSIFIER"] != "off", runRouter: env["RECORDKEEPER_ROUTER"] != "off")
         let configuration = RecordkeeperConfiguration(
             http: http, whatsApp: attempt { try WhatsAppWebhookSettings.fromEnvironment(env) } ?? nil, conversations: conversations,
             staff: attempt { try StaffSettings.fromEnvironment(env) } ?? StaffSettings(),

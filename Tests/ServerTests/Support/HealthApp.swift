@@ -7,6 +7,7 @@ import NIOCore
 import PostgresNIO
 import Server
 import TestSupport
+import Workers
 
 /// `/healthz` as a client reads it.
 struct HealthBody: Decodable {
@@ -49,10 +50,11 @@ func withRecordkeeperApp<T: Sendable>(
 ) async throws -> T {
     let client = PostgresClient(configuration: try DatabaseURL(databaseURL).clientConfiguration(), backgroundLogger: testLogger)
     let store = LedgerStore(client: client, masterKey: masterKey, logger: testLogger)
+    let background = testBackground(client: client, store: store, workers: WorkerSet.Settings(runClassifier: false, runRouter: false))
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
         client: client, store: store, migrations: migrations, whatsApp: whatsApp,
-        conversations: ConversationSettings(adminToken: adminToken, runClassifier: false, runRouter: false), logger: testLogger
+        conversations: ConversationSettings(adminToken: adminToken), relays: background.relays, background: background.services, logger: testLogger
     )
     return try await app.test(setup, test)
 }

@@ -24,7 +24,7 @@ func withProxyApp<T: Sendable>(
     let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
-        media: graph, conversations: ConversationSettings(adminToken: nil, ledger: "main", runProjections: false), logger: testLogger)
+        media: graph, conversations: ConversationSettings(adminToken: nil, ledger: "main"), logger: testLogger)
     return try await app.test(.live) { client in
         guard let port = client.port else { throw TestSetupError("the live test server reported no port") }
         return try await test("http://127.0.0.1:\(port)/graph")
