@@ -10,6 +10,21 @@ let swiftSettings: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+/// What the service's test tiers (APITests, CLITests, EndToEndTests) and their support target use.
+let serviceTestDependencies: [Target.Dependency] = [
+    "LoopbackHTTP",
+    "API", "Server", "LedgerStore", "Ledger", "LocalTSA", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
+    "Checkpoints", "Workers", "WhatsApp", "TestGraphServer", "TestSupport",
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "HummingbirdTesting", package: "hummingbird"),
+    .product(name: "PostgresNIO", package: "postgres-nio"),
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    .product(name: "Crypto", package: "swift-crypto"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+]
+
 let package = Package(
     name: "recordkeeper",
     platforms: [.macOS(.v14)],
@@ -384,21 +399,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test support of the API, CLI and end-to-end tiers: the application over a test database
+        // (`withConversationApp`, `withRecordkeeperApp`), test staff, webhook deliveries, the
+        // `recordkeeper` executable as a child process, the embedded cluster.
+        .target(
+            name: "ServiceTestSupport",
+            dependencies: serviceTestDependencies,
+            path: "Tests/Support/ServiceTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        // The API tier: the HTTP application in process, on a test database.
         .testTarget(
-            name: "ServerTests",
-            dependencies: [
-                "LoopbackHTTP",
-                "API", "Server", "LedgerStore", "Ledger", "LocalTSA", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
-                "Checkpoints", "Workers", "WhatsApp", "TestGraphServer", "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
+            name: "APITests",
+            dependencies: serviceTestDependencies + ["ServiceTestSupport"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        // The CLI tier: `recordkeeper` (and `recordkeeper-bench`) run as child processes.
+        .testTarget(
+            name: "CLITests",
+            dependencies: serviceTestDependencies + ["ServiceTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // The end-to-end tier: `serve` and `work` processes driven by real clients (pywa,
+        // schemathesis) and restarts.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: serviceTestDependencies + ["ServiceTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

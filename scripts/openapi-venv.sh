@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates (or reuses) a Python virtual environment with openapi-spec-validator and jsonschema
-# from PyPI (PyYAML comes with them), for Tests/ServerTests/OpenAPIDocumentTests.swift (the
+# from PyPI (PyYAML comes with them), for Tests/APITests/OpenAPIDocumentTests.swift (the
 # OpenAPI document is valid, real responses match it, and PyYAML reads Sources/API/openapi.yaml
 # as the same document that /openapi.json serves), and prints the path of its python on the
 # last line of standard output.

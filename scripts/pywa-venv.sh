@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates (or reuses) a Python virtual environment with the pywa WhatsApp client from PyPI,
-# unmodified, for the recording-proxy test (Tests/ServerTests/PywaProxyTests.swift), and prints
+# unmodified, for the recording-proxy test (Tests/EndToEndTests/PywaProxyTests.swift), and prints
 # the path of its python on the last line of standard output.
 #
 #   python="$(bash scripts/pywa-venv.sh | tail -n 1)"

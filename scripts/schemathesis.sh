@@ -2,7 +2,7 @@
 # Runs schemathesis (PyPI, pinned) with every check against a running Recordkeeper service, as an
 # admin and as an agent, and exits non-zero when it finds anything: a server error, an
 # undocumented status, a bad request the service accepts or a valid request it refuses.
-# Tests/ServerTests/SchemathesisTests.swift runs it against `recordkeeper serve`.
+# Tests/EndToEndTests/SchemathesisTests.swift runs it against `recordkeeper serve`.
 #
 #   bash scripts/schemathesis.sh --install-only          # create/reuse the venv, print its python
 #   bash scripts/schemathesis.sh URL ADMIN_TOKEN AGENT_TOKEN [extra schemathesis arguments]
