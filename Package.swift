@@ -207,6 +207,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Retention: the schedule catalog (and, as it is built, filing, holds, disposition and
+        // destruction: docs/records-officer.md).
+        .target(
+            name: "Retention",
+            dependencies: [
+                "Events", "LedgerStore", "Ledger", "RecordkeeperCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RetentionTests",
+            dependencies: ["Retention"],
+            swiftSettings: swiftSettings
+        ),
         // When to checkpoint, publishing sinks, trusted timestamps.
         .target(
             name: "Checkpoints",
@@ -226,7 +243,7 @@ let package = Package(
         .target(
             name: "Workers",
             dependencies: [
-                "Checkpoints", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore",
+                "Checkpoints", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -349,7 +366,7 @@ let package = Package(
                 "Ledger",
                 "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
-                "RecordkeeperRuntime",
+                "RecordkeeperRuntime", "Retention",
                 "Server",
                 "Timestamping",
                 "WhatsApp",

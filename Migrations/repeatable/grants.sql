@@ -31,6 +31,7 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT ON signing_keys, checkpoints, checkpoint_timestamps, checkpoint_publications TO %I', p_role);
     -- projections (caches of the log; never the log tables)
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON projection_state, conversations, conversation_streams, conversation_identities, conversation_messages, conversation_statuses, media TO %I', p_role);
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON retention_catalogs, retention_series TO %I', p_role);
     -- every table a migration registered in rk_service_grants (versions 5 to 13)
     FOR r IN SELECT relation, privileges FROM rk_service_grants ORDER BY relation LOOP
         EXECUTE format('GRANT %s ON %I TO %I', r.privileges, r.relation, p_role);

@@ -340,6 +340,16 @@ public enum EventCatalog {
                     payload: "JSON: the whole rule set (rules, business hours, reply texts)")
             ]),
         EventFamily(
+            "Retention schedules", reference: "records-officer.md#loading-a-catalog",
+            events: [
+                E(
+                    EventType.Retention.catalogLoaded, stream: "`config/retention`",
+                    writer: "Retention, `recordkeeper retention load`; actor `cli:<user>`",
+                    meaning: "a version of the retention schedule catalog was loaded (series added, or superseded by a new revision)",
+                    header: ["name", "version", "digest", "series", "supersedes"],
+                    payload: "JSON: the whole catalog (every series with its retention, trigger, final action, designation)")
+            ]),
+        EventFamily(
             "Lawful destruction", reference: "ledger-format.md#9-lawful-destruction",
             events: [
                 E(

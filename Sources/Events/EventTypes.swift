@@ -145,6 +145,12 @@ public enum EventType {
         public static let rulesSet = "automation.rules.set"
     }
 
+    /// Retention schedules (docs/records-officer.md).
+    public enum Retention {
+        /// A version of the retention schedule catalog was loaded.
+        public static let catalogLoaded = "retention.catalog.loaded"
+    }
+
     /// Lawful destruction (docs/ledger-format.md, "Lawful destruction").
     public enum Destruction {
         /// Authorises destroying data keys (lawful destruction).

@@ -36,6 +36,8 @@ public enum RecordkeeperServer {
     ///   - media: the Graph API (base URL and access token) the Graph proxy sends through; nil:
     ///     the proxy answers 503 `not_configured` for sends.
     ///   - relays: the webhook relay directory the webhook route queues deliveries with.
+    ///   - projections: the projections the workers keep (readiness and `/metrics` report how far
+    ///     each has come).
     ///   - staff: the staff directory (accounts, tokens, sessions); nil: only the bootstrap admin
     ///     token (`conversations.adminToken`) is accepted.
     ///   - appendStallLimit: `/healthz` answers 503 once an append has waited longer than this
@@ -47,6 +49,7 @@ public enum RecordkeeperServer {
         client: PostgresClient,
         store: LedgerStore,
         migrations: [Migration],
+        projections: [any Projection],
         whatsApp: WhatsAppWebhookSettings? = nil,
         media graph: GraphAPIConfiguration? = nil,
         conversations: ConversationSettings = ConversationSettings(),
@@ -82,7 +85,7 @@ public enum RecordkeeperServer {
         router.addHealthRoutes(version: version, appendStall: { store.appendWait() }, appendStallLimit: appendStallLimit) {
             await readiness(
                 client: client, migrations: migrations, logger: logger,
-                projections: { try await ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger).status() })
+                projections: { try await ProjectionRunner(store: store, projections: projections, logger: logger).status() })
         }
         var services: [any Service] = [client, store]
         if store.appendClient !== client { services.insert(store.appendClient, at: 1) }
@@ -98,7 +101,7 @@ public enum RecordkeeperServer {
             store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
         router.addGraphProxyRoutes(proxy: proxy, registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
-        router.addMetricsRoute(store: store, settings: conversations, analytics: analytics, metrics: metrics, logger: logger)
+        router.addMetricsRoute(store: store, settings: conversations, analytics: analytics, projections: projections, metrics: metrics, logger: logger)
         let api = APIHandler(
             store: store, conversations: conversations, scope: scope, staff: staff, staffSettings: staffSettings, analytics: analytics, metrics: metrics,
             logger: logger)
@@ -117,9 +120,6 @@ public enum RecordkeeperServer {
             logger: logger
         )
     }
-
-    /// Every projection (``ProjectionCatalog/all``).
-    public static var projections: [any Projection] { ProjectionCatalog.all }
 
     /// Checks that the database answers and that its migrations match this build, and reads
     /// where the projections stand, within `timeout` (a readiness probe must get an answer, not

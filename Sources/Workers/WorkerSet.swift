@@ -5,6 +5,7 @@ import Inbox
 public import LedgerStore
 public import Logging
 import Messaging
+import Retention
 public import ServiceLifecycle
 public import WhatsApp
 
@@ -13,8 +14,14 @@ public import WhatsApp
 /// checkpoints. `recordkeeper serve` runs them beside HTTP, `recordkeeper work` alone; several
 /// processes may run them on one ledger at once (each worker claims its work in PostgreSQL).
 public enum WorkerSet {
-    /// The projections the workers keep up to date (``ProjectionCatalog/all``).
-    public static var projections: [any Projection] { ProjectionCatalog.all }
+    /// The projections the workers keep up to date, in order: what readiness, `/metrics` and
+    /// `recordkeeper projections` report.
+    public static var projections: [any Projection] {
+        [
+            ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(),
+            AutomationRulesProjection(), AccessLogProjection(), AnalyticsProjection(), InboxProjection(), RetentionCatalogProjection(),
+        ]
+    }
 
     /// The worker services for `settings`. `relay` holds the process's relay parts: its service
     /// runs here; its directory is the caller's to run (the webhook route may share it).

@@ -77,7 +77,8 @@ struct BenchIngest: Benchmark {
             logger: quiet)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-            migrations: runtime.migrations, whatsApp: settings, conversations: ConversationSettings(ledger: ledger), relays: background.relays,
+            migrations: runtime.migrations, projections: WorkerSet.projections, whatsApp: settings, conversations: ConversationSettings(ledger: ledger),
+            relays: background.relays,
             background: background.services, logger: quiet, onServerRunning: announcer.announce
         )
         let (ingest, head) = try await Self.withServer(app, port: announcer.port) { port in

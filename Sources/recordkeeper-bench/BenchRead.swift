@@ -67,6 +67,7 @@ struct BenchRead: Benchmark {
             workers: WorkerSet.Settings(ledger: ledger, runClassifier: false), running: true, client: client, store: store, logger: quiet)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: runtime.migrations,
+            projections: WorkerSet.projections,
             whatsApp: webhook, conversations: ConversationSettings(ledger: ledger), relays: background.relays,
             staff: directory, background: background.services, logger: quiet, onServerRunning: announcer.announce)
         let (requests, concurrency, count, showProgress) = (requests, context.concurrency, conversations, context.showProgress)

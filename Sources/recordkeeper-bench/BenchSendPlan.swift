@@ -79,6 +79,7 @@ struct BenchSendPlan: Sendable {
             logger: quiet)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: migrations,
+            projections: WorkerSet.projections,
             whatsApp: webhook, media: graph, conversations: ConversationSettings(ledger: ledger), relays: background.relays,
             staff: directory, background: background.services, logger: quiet, onServerRunning: announcer.announce)
         let plan = self

@@ -16,6 +16,7 @@ import ServiceTestSupport
 import TestSupport
 import Testing
 import WhatsApp
+import Workers
 
 /// `GET /v1/analytics` and `GET /metrics` on the real application, with real staff tokens.
 extension JSONValue {
@@ -77,7 +78,7 @@ struct AnalyticsRoutesTests {
         events += try inbound("16505550102", "wamid.q1", at: base + 300)
         events.append(routed("16505550102", team: "benefits", at: base + 301))
         for event in events { _ = try await store.append([event], to: "main") }
-        _ = try await ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: testLogger).catchUpAll()
+        _ = try await ProjectionRunner(store: store, projections: WorkerSet.projections, logger: testLogger).catchUpAll()
     }
 
     /// Runs `test` with the application (projections caught up by the test, after the staff
@@ -92,7 +93,7 @@ struct AnalyticsRoutesTests {
             let directory = StaffDirectory(store: store, ledger: "main", masterKey: ScratchDatabase.masterKey, bcryptCost: 4, logger: testLogger)
             let app = RecordkeeperServer.makeApplication(
                 configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-                migrations: try ScratchDatabase.migrations(), conversations: ConversationSettings(ledger: "main"),
+                migrations: try ScratchDatabase.migrations(), projections: WorkerSet.projections, conversations: ConversationSettings(ledger: "main"),
                 staff: directory, analytics: AnalyticsSettings(calendar: calendar, metricsCacheTTL: .zero), logger: testLogger)
             try await app.test(.router) { app in
                 _ = try await directory.addUser(name: "sam", roles: [.supervisor], teams: ["permits"], actor: "test")

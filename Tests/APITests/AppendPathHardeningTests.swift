@@ -166,7 +166,8 @@ struct AppendPathHardeningTests {
         let background = testBackground(client: client, store: store, workers: workers ? WorkerSet.Settings(ledger: "main") : nil)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-            migrations: try ScratchDatabase.migrations(), whatsApp: whatsApp, conversations: ConversationSettings(ledger: "main"), relays: background.relays,
+            migrations: try ScratchDatabase.migrations(), projections: WorkerSet.projections, whatsApp: whatsApp,
+            conversations: ConversationSettings(ledger: "main"), relays: background.relays,
             staff: TestStaff.directory(store), appendStallLimit: appendStallLimit, background: background.services, logger: testLogger)
         try await app.test(.router) { http in try await body(client, store, http) }
     }

@@ -17,6 +17,7 @@ import ServiceTestSupport
 import TestSupport
 import Testing
 import WhatsApp
+import Workers
 
 /// The authentication findings of the outside security review, each as it was reproduced:
 /// self-escalation through the staff API, a lockout that could be raced, bcrypt's NUL and
@@ -444,6 +445,7 @@ struct AuthenticationHardeningTests {
         let port = NIOLockedValueBox(0)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
+            projections: WorkerSet.projections,
             conversations: ConversationSettings(ledger: "main"),
             staff: directory(store), logger: testLogger, onServerRunning: { bound in port.withLockedValue { $0 = bound } })
         try await app.test(.live) { _ in

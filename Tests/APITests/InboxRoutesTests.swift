@@ -57,7 +57,7 @@ struct InboxRoutesTests {
                     client: client, store: store, workers: WorkerSet.Settings(ledger: "main", graph: media, runClassifier: false))
                 let app = RecordkeeperServer.makeApplication(
                     configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-                    migrations: try ScratchDatabase.migrations(), whatsApp: WebhookDeliveries.settings, media: media,
+                    migrations: try ScratchDatabase.migrations(), projections: WorkerSet.projections, whatsApp: WebhookDeliveries.settings, media: media,
                     conversations: ConversationSettings(ledger: "main"), relays: background.relays, staff: TestStaff.directory(store),
                     background: background.services, logger: testLogger)
                 return try await app.test(.live) { client in

@@ -251,6 +251,7 @@ struct WebhookRelayTests {
             workers: WorkerSet.Settings(ledger: "main", relay: relay), running: runService, client: client, store: store, logger: testLogger)
         let app = RecordkeeperServer.makeApplication(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
+            projections: WorkerSet.projections,
             whatsApp: WebhookDeliveries.settings, conversations: ConversationSettings(ledger: "main"), relays: background.relays,
             background: background.services, logger: testLogger)
         return try await app.test(.live, test)

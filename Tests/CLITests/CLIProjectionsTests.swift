@@ -53,6 +53,7 @@ struct CLIProjectionsTests {
                 #expect(
                     statuses.map(\.projection) == [
                         "conversations", "media", "outbox", "relay_queue", "classification", "automation_rules", "access_log", "analytics", "inbox",
+                        "retention_catalog",
                     ])
                 #expect(statuses.allSatisfy { $0.ledger == "main" && $0.storedVersion == nil && $0.behind == 3 && $0.headPosition == 3 })
 

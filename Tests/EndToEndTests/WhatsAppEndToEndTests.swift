@@ -13,6 +13,7 @@ import TestGraphServer
 import TestSupport
 import Testing
 import WhatsApp
+import Workers
 
 /// The acceptance path of WhatsApp ingest, through the real application on loopback: a signed
 /// delivery → its events → the conversations API shows them; media fetched from a (fake) Graph
@@ -126,7 +127,7 @@ struct WhatsAppEndToEndTests {
             let live = try await withConversationApp(db, token: Self.token) { app in try await snapshot(app) }
             try await db.withStore { _, store in
                 let runner = makeRunner(store)
-                for projection in RecordkeeperServer.projections {
+                for projection in WorkerSet.projections {
                     _ = try await runner.rebuild(projection, ledger: "main")
                 }
             }

@@ -7,9 +7,11 @@ import Prometheus
 extension Router where Context == RecordkeeperRequestContext {
     /// The Prometheus metrics (`GET /metrics`, action `metrics.read`): the HTTP series of
     /// `metrics` and the ledger, projection, outbox and analytics figures of the service's ledger.
-    func addMetricsRoute(store: LedgerStore, settings: ConversationSettings, analytics: AnalyticsSettings, metrics: ServiceMetrics, logger: Logger) {
+    func addMetricsRoute(
+        store: LedgerStore, settings: ConversationSettings, analytics: AnalyticsSettings, projections: [any Projection], metrics: ServiceMetrics, logger: Logger
+    ) {
         let scrape = MetricsScrape(
-            store: store, ledger: settings.ledger, settings: analytics, projections: RecordkeeperServer.projections, logger: logger)
+            store: store, ledger: settings.ledger, settings: analytics, projections: projections, logger: logger)
         get("metrics") { _, _ -> Response in
             let text = metrics.registry.emitToString() + (await scrape.text())
             return Response(

@@ -4,6 +4,7 @@ import LedgerStore
 import Logging
 import RecordkeeperRuntime
 import Server
+import Workers
 
 struct Projections: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +28,7 @@ struct Projections: AsyncParsableCommand {
             let runtime = try await Runtime.prepare(logger: logger, keys: .optional)
             defer { runtime.shutdown() }
             let statuses = try await withLedgerStore(runtime, logger: logger) { store in
-                try await ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: logger).status()
+                try await ProjectionRunner(store: store, projections: WorkerSet.projections, logger: logger).status()
             }
             if json {
                 try Output.encoded(statuses)
@@ -64,7 +65,7 @@ struct Projections: AsyncParsableCommand {
             guard runtime.masterKey != nil else {
                 throw CLIError("rebuilding needs the master key (projections read payloads for names and media details): \(LedgerStoreError.noMasterKey)")
             }
-            let projection = try ProjectionRunner.projection(named: name, in: RecordkeeperServer.projections)
+            let projection = try ProjectionRunner.projection(named: name, in: WorkerSet.projections)
             let selected = ledger
             let showProgress = !json
             let started = Date()

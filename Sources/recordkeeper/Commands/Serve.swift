@@ -64,7 +64,7 @@ struct Serve: AsyncParsableCommand {
         let listening = http.host
         let background = Background(workers: workers, running: !noWorkers, client: process.client, store: store, logger: logger)
         let app = RecordkeeperServer.makeApplication(
-            configuration: http, client: process.client, store: store, migrations: process.runtime.migrations,
+            configuration: http, client: process.client, store: store, migrations: process.runtime.migrations, projections: WorkerSet.projections,
             whatsApp: configuration.whatsApp, media: workers.graph, conversations: conversations, relays: background.relays,
             staff: StaffDirectory(store: store, ledger: conversations.ledger, masterKey: process.runtime.masterKey, logger: logger),
             staffSettings: configuration.staff, analytics: configuration.analytics, appendStallLimit: configuration.appendStallLimit,

@@ -22,6 +22,7 @@ package func withConversationApp<T: Sendable>(
         client: client, store: store, workers: runProjections ? WorkerSet.Settings(ledger: "main", graph: media, runClassifier: runClassifier) : nil)
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
+        projections: WorkerSet.projections,
         whatsApp: whatsApp, media: media, conversations: ConversationSettings(adminToken: bootstrapToken, ledger: "main"), relays: background.relays,
         staff: directory, background: background.services, logger: testLogger)
     return try await app.test(setup) { client in
@@ -40,5 +41,5 @@ package func apiID(_ id: String) -> String { testConversationIDs.apiID(id) }
 
 /// A runner of the service's projections over a store.
 package func makeRunner(_ store: LedgerStore) -> ProjectionRunner {
-    ProjectionRunner(store: store, projections: RecordkeeperServer.projections, logger: testLogger)
+    ProjectionRunner(store: store, projections: WorkerSet.projections, logger: testLogger)
 }

@@ -53,7 +53,7 @@ package func withRecordkeeperApp<T: Sendable>(
     let background = testBackground(client: client, store: store, workers: WorkerSet.Settings(runClassifier: false, runRouter: false))
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-        client: client, store: store, migrations: migrations, whatsApp: whatsApp,
+        client: client, store: store, migrations: migrations, projections: WorkerSet.projections, whatsApp: whatsApp,
         conversations: ConversationSettings(adminToken: adminToken), relays: background.relays, background: background.services, logger: testLogger
     )
     return try await app.test(setup, test)

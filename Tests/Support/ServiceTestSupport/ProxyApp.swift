@@ -12,6 +12,7 @@ package import RecordkeeperCore
 import Server
 package import TestSupport
 package import WhatsApp
+import Workers
 
 /// The real application, served on loopback, with the recording proxy forwarding to `graph`.
 /// `test` gets the proxy's root URL (`http://127.0.0.1:PORT/graph`). `serviceURL` replaces the
@@ -24,6 +25,7 @@ package func withProxyApp<T: Sendable>(
     let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
+        projections: WorkerSet.projections,
         media: graph, conversations: ConversationSettings(adminToken: nil, ledger: "main"), logger: testLogger)
     return try await app.test(.live) { client in
         guard let port = client.port else { throw TestSetupError("the live test server reported no port") }
