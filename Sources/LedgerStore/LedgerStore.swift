@@ -49,6 +49,16 @@ public final class LedgerStore: Service, Sendable {
 
     // MARK: Ledgers
 
+    /// The ledger `name` if it exists; nil when nothing was ever appended to it (reads that
+    /// find no ledger answer "nothing yet" rather than an error).
+    public func existingLedger(named name: String) async throws -> LedgerRef? {
+        do {
+            return try await ledger(named: name, create: false)
+        } catch LedgerStoreError.ledgerNotFound {
+            return nil
+        }
+    }
+
     /// The ledger with this name, created (with its head at position 0) if `create` is true.
     ///
     /// Part of the append path: it asks ``appendClient``, so that an append from inside a

@@ -104,6 +104,7 @@ public enum RecordkeeperServer {
         router.addMetricsRoute(store: store, settings: conversations, analytics: analytics, projections: projections, metrics: metrics, logger: logger)
         let api = APIHandler(
             store: store, conversations: conversations, scope: scope, staff: staff, staffSettings: staffSettings, analytics: analytics, metrics: metrics,
+            ids: ConversationIDCodec(masterKey: store.masterKey),
             logger: logger)
         do {
             try api.register(on: router)

@@ -103,7 +103,7 @@ public struct InboxQueries: Sendable {
     /// The team a conversation (by id or any stream merged into it) is routed to; nil when it is
     /// not routed yet, unknown, or its ledger does not exist.
     public func team(ledger name: String, conversation: String) async throws -> String? {
-        guard let ledger = try await existingLedger(name) else { return nil }
+        guard let ledger = try await store.existingLedger(named: name) else { return nil }
         let rows = try await store.client.query(
             """
             SELECT i.team FROM inbox_conversations i
@@ -117,7 +117,7 @@ public struct InboxQueries: Sendable {
     /// One conversation of the inbox as `user` sees it; nil when there is no such conversation.
     /// The caller checks its scope against ``InboxItem/team``.
     public func item(ledger name: String, conversation: String, user: String) async throws -> InboxItem? {
-        guard let ledger = try await existingLedger(name) else { return nil }
+        guard let ledger = try await store.existingLedger(named: name) else { return nil }
         let rows = try await store.client.query(
             """
             \(unescaped: Self.select)\(user)
@@ -132,7 +132,7 @@ public struct InboxQueries: Sendable {
     public func list(
         ledger name: String, scope: ConversationScope, user: String, filter: InboxFilter = InboxFilter(), limit: Int = 50, cursor: String? = nil
     ) async throws -> InboxPage {
-        guard let ledger = try await existingLedger(name) else { return InboxPage(items: [], nextCursor: nil) }
+        guard let ledger = try await store.existingLedger(named: name) else { return InboxPage(items: [], nextCursor: nil) }
         let limit = min(max(1, limit), ConversationQueries.maxLimit)
         var afterActivity: Int64?
         var afterID: String?
@@ -182,7 +182,7 @@ public struct InboxQueries: Sendable {
 
     /// A conversation's notes, oldest first, their text read from the ledger.
     public func notes(ledger name: String, conversation: String) async throws -> [InboxNote] {
-        guard let ledger = try await existingLedger(name) else { return [] }
+        guard let ledger = try await store.existingLedger(named: name) else { return [] }
         let rows = try await store.client.query(
             """
             SELECT position, note_id, author, created_at_us FROM inbox_notes
@@ -202,7 +202,7 @@ public struct InboxQueries: Sendable {
 
     /// The position of a conversation's latest message (0: none).
     public func latestMessagePosition(ledger name: String, conversation: String) async throws -> Int64 {
-        guard let ledger = try await existingLedger(name) else { return 0 }
+        guard let ledger = try await store.existingLedger(named: name) else { return 0 }
         let rows = try await store.client.query(
             "SELECT COALESCE(max(position), 0) FROM conversation_messages WHERE ledger_id = \(ledger.id) AND conversation_id = \(conversation)",
             logger: store.logger)
@@ -212,7 +212,7 @@ public struct InboxQueries: Sendable {
 
     /// The routing rule set in force.
     public func routingRules(ledger name: String) async throws -> CurrentRoutingRules {
-        guard let ledger = try await existingLedger(name) else { return CurrentRoutingRules(rules: .initial) }
+        guard let ledger = try await store.existingLedger(named: name) else { return CurrentRoutingRules(rules: .initial) }
         let rows = try await store.client.query(
             "SELECT position, set_at_us, actor, rules FROM inbox_routing WHERE ledger_id = \(ledger.id)", logger: store.logger)
         for try await (position, setAt, actor, json) in rows.decode((Int64, Int64, String, String).self) {
@@ -220,14 +220,6 @@ public struct InboxQueries: Sendable {
             return CurrentRoutingRules(rules: rules, position: position, actor: actor, setAt: LedgerTimestamp(microseconds: setAt).date)
         }
         return CurrentRoutingRules(rules: .initial)
-    }
-
-    private func existingLedger(_ name: String) async throws -> LedgerRef? {
-        do {
-            return try await store.ledger(named: name, create: false)
-        } catch LedgerStoreError.ledgerNotFound {
-            return nil
-        }
     }
 
     /// The inbox columns and joins, to be followed by the caller's user name (a bind).

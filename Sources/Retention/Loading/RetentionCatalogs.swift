@@ -57,7 +57,7 @@ public struct RetentionCatalogs: Sendable {
     /// Applies every `retention.catalog.loaded` of the ledger not yet projected (reading
     /// payloads needs the master key). Does nothing when the ledger does not exist yet.
     public func catchUp() async throws {
-        guard try await existingLedger() != nil else { return }
+        guard try await store.existingLedger(named: ledger) != nil else { return }
         let projection = RetentionCatalogProjection()
         _ = try await ProjectionRunner(store: store, projections: [projection], logger: store.logger).catchUp(projection, ledger: ledger)
     }
@@ -65,7 +65,7 @@ public struct RetentionCatalogs: Sendable {
     /// The catalog in force as projected so far (call ``catchUp()`` first to include the latest
     /// entries); nil when none was ever loaded.
     public func current() async throws -> LoadedCatalog? {
-        guard let ref = try await existingLedger() else { return nil }
+        guard let ref = try await store.existingLedger(named: ledger) else { return nil }
         let rows = try await store.client.query(
             """
             SELECT position, digest, actor, loaded_at_us, catalog::text FROM retention_catalogs
@@ -107,13 +107,5 @@ public struct RetentionCatalogs: Sendable {
                 change: change)
         }
         return LoadOutcome(loaded: loaded, recorded: true, change: change)
-    }
-
-    private func existingLedger() async throws -> LedgerRef? {
-        do {
-            return try await store.ledger(named: ledger, create: false)
-        } catch LedgerStoreError.ledgerNotFound {
-            return nil
-        }
     }
 }

@@ -23,10 +23,10 @@ struct APIHandler: APIProtocol {
     let staffSettings: StaffSettings
     let analytics: AnalyticsSettings
     let metrics: ServiceMetrics
+    /// The API ids of conversations (``ConversationIDCodec`` under the store's master key),
+    /// derived once rather than on every request.
+    let ids: ConversationIDCodec
     let logger: Logger
-
-    /// The API ids of conversations (``ConversationIDCodec`` under the store's master key).
-    var ids: ConversationIDCodec { ConversationIDCodec(masterKey: store.masterKey) }
 
     /// Registers every operation on `router`, behind ``ResponseHeadersMiddleware``,
     /// ``SessionRequestMiddleware`` and ``RequestBodyMiddleware``.
