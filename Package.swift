@@ -50,6 +50,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure ledger format: encoding, hashing, commitments, payload crypto, offline verification.
@@ -207,8 +208,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Retention: the schedule catalog (and, as it is built, filing, holds, disposition and
-        // destruction: docs/records-officer.md).
+        // Retention: the schedule catalog, the records and their filing, legal holds
+        // (docs/records-officer.md).
         .target(
             name: "Retention",
             dependencies: [
@@ -219,9 +220,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Disposition: eligibility, disposition lists and approval, destruction through the
+        // database door, its certificate and audit (docs/records-officer.md, docs/auditing.md).
+        .target(
+            name: "Disposition",
+            dependencies: [
+                "Retention", "Events", "LedgerStore", "Ledger", "RecordkeeperCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RetentionTests",
-            dependencies: ["Retention"],
+            dependencies: ["Retention", "Disposition"],
             swiftSettings: swiftSettings
         ),
         // When to checkpoint, publishing sinks, trusted timestamps.
@@ -243,7 +256,8 @@ let package = Package(
         .target(
             name: "Workers",
             dependencies: [
-                "Checkpoints", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore",
+                "Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore",
+                "RecordkeeperCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -266,6 +280,7 @@ let package = Package(
             name: "DomainTests",
             dependencies: [
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "Retention",
+                "Disposition",
                 "TestGraphServer",
                 "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -367,7 +382,7 @@ let package = Package(
                 "Ledger",
                 "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
-                "RecordkeeperRuntime", "Retention",
+                "RecordkeeperRuntime", "Retention", "Disposition",
                 "Server",
                 "Timestamping",
                 "WhatsApp",

@@ -32,16 +32,17 @@ ALLOWED = {
     "Messaging": {"Events", "Access", "Classification", "WhatsApp", "Ledger", "LedgerStore", "RecordkeeperCore", "Zstd"},
     "Inbox": {"Messaging", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Retention": {"Messaging", "Access", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
+    "Disposition": {"Retention", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "API": {"Messaging", "Inbox", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp"},
     "Checkpoints": {"Ledger", "LedgerStore", "RecordkeeperCore", "Timestamping"},
-    "Workers": {"Checkpoints", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore"},
+    "Workers": {"Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore"},
     "RecordkeeperRuntime": {"Ledger", "LedgerStore", "RecordkeeperCore"},
 }
 # Server is HTTP only: the workers and checkpoint policy are composed by the executables.
 ALLOWED["Server"] = set(ALLOWED) - {"Server", "Workers", "Checkpoints"}
 ALLOWED["recordkeeper"] = set(ALLOWED) - {"recordkeeper"}
 ALLOWED["recordkeeper-bench"] = set(ALLOWED) - {"recordkeeper-bench"}
-DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Zstd", "Timestamping", "Checkpoints", "Workers"}
+DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Zstd", "Timestamping", "Checkpoints", "Workers"}
 HTTP_SERVING = re.compile(r"^Hummingbird")
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))

@@ -953,6 +953,10 @@ class ChainReport:
     node_failure: Optional[Failure] = None  # the first wrong stored node (§11.1)
     payloads_checked: int = 0
     payloads_destroyed: int = 0
+    # Lawfully destroyed payloads by the position of the record.destroyed entry that
+    # authorised them (memory grows with destructions, not with the ledger).
+    destroyed_by_authority: dict[int, int] = dataclasses.field(default_factory=dict)
+    authority_headers: dict[int, str] = dataclasses.field(default_factory=dict)
     warnings: list[str] = dataclasses.field(default_factory=list)
     # Problems that do not stop the chain (§10.2 notes): head_missing,
     # payload_key_unavailable (one per entry), in the order found.
@@ -1076,6 +1080,8 @@ class ChainVerifier:
             if auth > pos and a is not None and a[0] == RECORD_DESTROYED \
                     and header_authorises(a[1], key_id):
                 self.report.payloads_destroyed += 1
+                self.report.destroyed_by_authority[auth] = self.report.destroyed_by_authority.get(auth, 0) + 1
+                self.report.authority_headers[auth] = a[1]
                 return None
             return Failure(pos, "payload_missing",
                            f"payload at {pos} is gone and the destruction naming entry {auth} "
@@ -1843,7 +1849,9 @@ class Outcome:
                 "tree_nodes": {"checked": c.nodes_checked,
                                "ok": c.node_failure is None if c.nodes_checked is not None
                                and c.failure is None else None},
-                "checkpoints": [cp.as_json() for cp in self.checkpoints]}
+                "checkpoints": [cp.as_json() for cp in self.checkpoints],
+                "payloads_destroyed": c.payloads_destroyed,
+                "destructions": authorities(self)}
 
 
 def verify(args: argparse.Namespace, directory: Path) -> Outcome:
@@ -1879,6 +1887,35 @@ def verify(args: argparse.Namespace, directory: Path) -> Outcome:
     return Outcome(args.ledger, "chain+payloads" if master else "chain", report, results)
 
 
+def authorities(o: Outcome) -> list[dict[str, Any]]:
+    """One object per record.destroyed authority: the payloads it lawfully destroyed and the
+    series, disposition list and approvals its retained header names (§9)."""
+    found = []
+    for auth, count in sorted(o.chain.destroyed_by_authority.items()):
+        try:
+            h = json.loads(o.chain.authority_headers.get(auth, "{}"))
+        except (ValueError, RecursionError):
+            h = {}
+        if not isinstance(h, dict):
+            h = {}
+        found.append({"authorised_by": auth, "payloads": count,
+                      "series": h.get("series") if isinstance(h.get("series"), str) else None,
+                      "list": h.get("list") if isinstance(h.get("list"), str) else None,
+                      "approvals": h.get("approvals") if isinstance(h.get("approvals"), list) else [],
+                      "method": h.get("method") if isinstance(h.get("method"), str) else None})
+    return found
+
+
+def authority_line(a: dict[str, Any]) -> str:
+    """The human line of one authority."""
+    approved = f", approved at positions {', '.join(str(x) for x in a['approvals'])}" \
+        if a["approvals"] else ""
+    listed = f", list {a['list']}" if a["list"] else ""
+    return (f"lawfully destroyed: {a['payloads']} payloads under record.destroyed at position "
+            f"{a['authorised_by']}: {a['series'] or 'no series named'}{listed}{approved}, "
+            f"{a['method'] or 'method not named'}")
+
+
 def print_human(o: Outcome) -> None:
     """A short human summary."""
     f = o.first_failure()
@@ -1894,6 +1931,8 @@ def print_human(o: Outcome) -> None:
         extra = f", {c.payloads_checked} payloads checked, {c.payloads_destroyed} destroyed" \
             if o.level == "chain+payloads" else ""
         print(f"  chain: intact{extra}")
+        for a in authorities(o):
+            print(f"  {authority_line(a)}")
         print(f"  merkle root: {c.merkle_root.hex() if c.merkle_root else '-'}")
         if c.nodes_checked is None:
             print("  stored merkle nodes: no export (not checked)")

@@ -23,6 +23,7 @@ BEGIN
     EXECUTE format('GRANT SELECT ON ledger_entries, ledger_payloads, payload_destructions TO %I', p_role);
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO %I', p_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION rk_destroy_data_key(bigint, bigint) TO %I', p_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION rk_destroy_data_keys(integer, bigint[], bigint) TO %I', p_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION rk_lock_head(integer) TO %I', p_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION rk_append(integer, bigint, bytea, bigint, bytea, bigint[], uuid[], text[], text[], bigint[], bigint[], '
                    'text[], text[], text[], bytea[], bytea[], bytea[], bigint[], bytea[], bigint[], smallint[], bytea[]) TO %I', p_role);

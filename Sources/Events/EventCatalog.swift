@@ -350,13 +350,75 @@ public enum EventCatalog {
                     payload: "JSON: the whole catalog (every series with its retention, trigger, final action, designation)")
             ]),
         EventFamily(
+            "Disposition", reference: "records-officer.md#disposition",
+            events: [
+                E(
+                    EventType.Retention.dispositionListed, stream: "`retention/disposition`",
+                    writer: "Retention, `recordkeeper retention disposition run`; actor `cli:<user>`",
+                    meaning: "an eligibility run listed one series' records that met their retention, for destruction or for transfer",
+                    header: ["list", "series", "action", "records", "digest"],
+                    payload: "JSON: the header, `record_ids` (sorted; the digest is their SHA-256 joined by newlines) and `review`"),
+                E(
+                    EventType.Retention.dispositionReviewed, stream: "`retention/disposition`",
+                    writer: "Retention, `recordkeeper retention disposition review`; actor `cli:<user>`",
+                    meaning: "a records officer excluded, deferred or confirmed records of a disposition list",
+                    header: ["list", "decision", "records"], payload: "JSON: the header, `record_ids`, `reason`, `until` (deferrals)"),
+                E(
+                    EventType.Retention.dispositionApproved, stream: "`retention/disposition`",
+                    writer: "Retention, `recordkeeper retention disposition approve`; actor `cli:<user>` (a records officer)",
+                    meaning: "a records officer approved a disposition list (approval n of the m its series needs)",
+                    header: ["list", "approval", "required"], payload: "JSON: the header"),
+                E(
+                    EventType.Retention.recordsTransferred, stream: "`retention/disposition`",
+                    writer: "Retention, `recordkeeper retention disposition transfer`; actor `cli:<user>`",
+                    meaning: "the records of an approved transfer list were transferred to the archives",
+                    header: ["list", "records", "data_key_ids", "archives"], payload: "JSON: the header, `record_ids`, `reference`"),
+            ]),
+        EventFamily(
+            "Retention filing", reference: "records-officer.md#filing-records-into-series",
+            events: [
+                E(
+                    EventType.Retention.filingRulesSet, stream: "`config/retention-filing`",
+                    writer: "Retention, `recordkeeper retention rules load`; actor `cli:<user>`",
+                    meaning: "the filing rules were set (every rule's series checked against the catalog in force)",
+                    header: ["rules", "digest"], payload: "JSON: the whole rule set (transitory phrases, rules in order with their conditions)"),
+                E(
+                    EventType.Retention.recordScheduled, stream: "`retention/filing`",
+                    writer: "Retention: the filer (`system:filer`; `rule`, `default`), `retention file` (`cli:<user>`; `manual`)",
+                    meaning: "a record (a month of one conversation stream) was filed into a series", header: ["record", "series", "source", "rule"],
+                    payload: "JSON: the header, with the reason of a filing by hand or the `message_position` that decided it"),
+            ]),
+        EventFamily(
+            "Legal holds", reference: "records-officer.md#legal-holds",
+            events: [
+                E(
+                    EventType.Retention.holdPlaced, stream: "`retention/holds`",
+                    writer: "Retention, `recordkeeper retention holds place`; actor `cli:<user>`",
+                    meaning: "a legal hold was placed: destruction of every record in its scope stops until it is released",
+                    header: ["hold", "type", "role", "scope"],
+                    payload:
+                        "JSON: the header with `matter`, `custodian`, `reason` and the `scope` values (conversations, citizen keys, business numbers, teams, from, to)"
+                ),
+                E(
+                    EventType.Retention.holdReleased, stream: "`retention/holds`",
+                    writer: "Retention, `recordkeeper retention holds release`; actor `cli:<user>`",
+                    meaning: "a legal hold was released by the role that placed it or a records officer", header: ["hold", "role"],
+                    payload: "JSON: the header with the `reason`"),
+            ]),
+        EventFamily(
             "Lawful destruction", reference: "ledger-format.md#9-lawful-destruction",
             events: [
                 E(
-                    EventType.Destruction.recordDestroyed, version: nil, stream: "a retention stream (e.g. `retention:<authority>`)",
-                    writer: "not yet written by the product (retention is to come); `rk_destroy_data_key` checks it",
-                    meaning: "authorises destroying the data keys it names", header: ["data_key_ids", "…"],
-                    payload: "JSON: the authority for the destruction")
+                    EventType.Destruction.recordDestroyed, stream: "`retention/destruction`",
+                    writer: "Retention, `recordkeeper retention destroy` (the destruction run); actor `cli:<user>`",
+                    meaning: "authorises destroying the data keys it names (one per record of an approved disposition list); the database door checks it",
+                    header: ["data_key_ids", "records", "list", "series", "dan", "revision", "approvals", "method"],
+                    payload: "JSON: the record ids, the approvers, the list and series"),
+                E(
+                    EventType.Retention.destructionHalted, stream: "`retention/destruction`",
+                    writer: "Retention, `recordkeeper retention destroy` finishing an interrupted run; actor `cli:<user>`",
+                    meaning: "records a `record.destroyed` named were kept: a legal hold placed before the run was finished covers them",
+                    header: ["authorisation", "data_key_ids", "holds"], payload: "JSON: the header"),
             ]),
     ]
 

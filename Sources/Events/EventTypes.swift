@@ -149,6 +149,24 @@ public enum EventType {
     public enum Retention {
         /// A version of the retention schedule catalog was loaded.
         public static let catalogLoaded = "retention.catalog.loaded"
+        /// The filing rules were set.
+        public static let filingRulesSet = "retention.filing_rules.set"
+        /// A record was filed into a series (by a rule, by default, or by hand with a reason).
+        public static let recordScheduled = "record.scheduled"
+        /// A legal hold was placed.
+        public static let holdPlaced = "retention.hold.placed"
+        /// A legal hold was released.
+        public static let holdReleased = "retention.hold.released"
+        /// An eligibility run listed a series' records that met their retention.
+        public static let dispositionListed = "retention.disposition.listed"
+        /// A records officer excluded or deferred records of a disposition list.
+        public static let dispositionReviewed = "retention.disposition.reviewed"
+        /// A records officer approved a disposition list (one of two when the series needs two).
+        public static let dispositionApproved = "retention.disposition.approved"
+        /// Records of an archival series were transferred to the archives.
+        public static let recordsTransferred = "records.transferred"
+        /// An authorised destruction was not carried out (a hold placed after its authorisation).
+        public static let destructionHalted = "retention.destruction.halted"
     }
 
     /// Lawful destruction (docs/ledger-format.md, "Lawful destruction").

@@ -16,6 +16,9 @@ public struct ChainVerifier: Sendable {
     public private(set) var verifiedPayloads: Int64 = 0
     /// How many payloads were lawfully destroyed (entry kept, payload gone with authorisation).
     public private(set) var destroyedPayloads: Int64 = 0
+    /// The lawfully destroyed payloads by the position of the `record.destroyed` entry that
+    /// authorised them (one member per authority: memory grows with destructions, not entries).
+    public private(set) var destroyedByAuthority: [Int64: Int64] = [:]
 
     /// Starts at position 1 from the genesis value, or at a later position anchored on the hash
     /// of the entry before it (partial verification trusts that anchor).
@@ -59,6 +62,7 @@ public struct ChainVerifier: Sendable {
                 return VerificationFailure(position: fields.position, reason: .payloadMissing)
             }
             destroyedPayloads += 1
+            destroyedByAuthority[authorisedBy, default: 0] += 1
         case .missing:
             return VerificationFailure(position: fields.position, reason: .payloadMissing)
         case .unreadable(let why):

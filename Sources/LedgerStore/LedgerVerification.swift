@@ -54,6 +54,8 @@ public struct LedgerVerificationReport: Sendable {
     public var entries: Int64
     public var payloadsVerified: Int64
     public var payloadsDestroyed: Int64
+    /// The lawfully destroyed payloads by the `record.destroyed` entry that authorised them.
+    public var payloadsDestroyedByAuthority: [Int64: Int64] = [:]
     /// The recorded head position the verified snapshot held (with no head row, see
     /// ``headMissing``, the position of the last entry checked).
     public var headPosition: Int64
@@ -292,6 +294,7 @@ extension LedgerStore {
         report.entries = verifier.verifiedEntries
         report.payloadsVerified = verifier.verifiedPayloads
         report.payloadsDestroyed = verifier.destroyedPayloads
+        report.payloadsDestroyedByAuthority = verifier.destroyedByAuthority
         report.checkpoints = audit.results
         return report
     }

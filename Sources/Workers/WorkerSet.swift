@@ -1,6 +1,7 @@
 import Access
 public import Checkpoints
 import Classification
+import Disposition
 import Inbox
 public import LedgerStore
 public import Logging
@@ -20,6 +21,7 @@ public enum WorkerSet {
         [
             ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(),
             AutomationRulesProjection(), AccessLogProjection(), AnalyticsProjection(), InboxProjection(), RetentionCatalogProjection(),
+            RetentionRecordsProjection(), FilingRulesProjection(), LegalHoldsProjection(), DispositionListsProjection(),
         ]
     }
 
@@ -72,6 +74,14 @@ public enum WorkerSet {
             }
             services.append(router)
         }
+        // The filer files records as the records projection extends them.
+        let filer = RetentionFiler(ledger: settings.ledger, store: store, logger: logger)
+        let wakeBeforeFiler = wakers[RetentionRecordsProjection().name]
+        wakers[RetentionRecordsProjection().name] = {
+            wakeBeforeFiler?()
+            filer.wake()
+        }
+        services.append(filer)
         let wakeByProjection = wakers
         let runner = ProjectionRunner(
             store: store, projections: projections, logger: logger,

@@ -64,6 +64,78 @@ struct DestructionTests {
         }
     }
 
+    @Test("rk_destroy_data_keys destroys many keys under one record.destroyed entry, and a second call finishes an interrupted run")
+    func bulkDestruction() async throws {
+        try await withMigratedDatabase { db in
+            try await db.withStore { _, store in
+                _ = try await store.append(
+                    [
+                        sampleEvent(1, stream: "wa/1/p:1"), sampleEvent(2, stream: "wa/1/p:2"), sampleEvent(3, stream: "wa/1/p:3"),
+                        sampleEvent(4, stream: "wa/1/p:1"),
+                    ],
+                    to: "l")
+                let ledger = try #require(try await store.existingLedger(named: "l"))
+                let one = try await Self.keyID(store.client, stream: "wa/1/p:1")
+                let two = try await Self.keyID(store.client, stream: "wa/1/p:2")
+                let three = try await Self.keyID(store.client, stream: "wa/1/p:3")
+                let authorising = try await store.append(
+                    NewEvent(
+                        stream: "retention/destruction", eventType: "record.destroyed", actor: "records-officer",
+                        header: #"{"data_key_ids":[\#(one),\#(two)],"v":1}"#, payload: []), to: "l")
+
+                // A key the entry does not name: refused, nothing destroyed.
+                do {
+                    _ = try await store.withTransaction { c in
+                        try await DataKeyShredding.destroy(
+                            keys: [one, three], authorisedBy: authorising.position, ledger: ledger, on: c, logger: ScratchDatabase.logger)
+                    }
+                    Issue.record("a key missing from data_key_ids was destroyed")
+                } catch {
+                    #expect(error.sqlState == "RK002")
+                }
+                // Interrupted after the first key; the second call skips it and finishes; a third does nothing.
+                let first = try await store.withTransaction { c in
+                    try await DataKeyShredding.destroy(keys: [one], authorisedBy: authorising.position, ledger: ledger, on: c, logger: ScratchDatabase.logger)
+                }
+                #expect(first == DataKeyShredding(keysDestroyed: 1, payloadsRemoved: 2))
+                let rest = try await store.withTransaction { c in
+                    try await DataKeyShredding.destroy(
+                        keys: [one, two], authorisedBy: authorising.position, ledger: ledger, on: c, logger: ScratchDatabase.logger)
+                }
+                #expect(rest == DataKeyShredding(keysDestroyed: 1, payloadsRemoved: 1))
+                let again = try await store.withTransaction { c in
+                    try await DataKeyShredding.destroy(
+                        keys: [one, two], authorisedBy: authorising.position, ledger: ledger, on: c, logger: ScratchDatabase.logger)
+                }
+                #expect(again == DataKeyShredding(keysDestroyed: 0, payloadsRemoved: 0))
+
+                let records = try await allRecords(store, ledger: "l")
+                #expect(
+                    records.map(\.payload) == [
+                        .destroyed(authorisedBy: authorising.position), .destroyed(authorisedBy: authorising.position),
+                        .bytes(sampleEvent(3).payload), .destroyed(authorisedBy: authorising.position), .bytes([]),
+                    ])
+                let report = try await store.verify(ledger: "l")
+                #expect(report.ok, "\(String(describing: report.failure))")
+                #expect(report.payloadsDestroyed == 3)
+
+                // Another record.destroyed cannot claim keys already destroyed.
+                let later = try await store.append(
+                    NewEvent(
+                        stream: "retention/destruction", eventType: "record.destroyed", actor: "records-officer",
+                        header: #"{"data_key_ids":[\#(one)],"v":1}"#, payload: []), to: "l")
+                do {
+                    _ = try await store.withTransaction { c in
+                        try await DataKeyShredding.destroy(keys: [one], authorisedBy: later.position, ledger: ledger, on: c, logger: ScratchDatabase.logger)
+                    }
+                    Issue.record("a key destroyed by one entry was claimed by another")
+                } catch {
+                    #expect(error.sqlState == "RK002")
+                }
+            }
+        }
+    }
+
     @Test("a payload deleted behind the door's back is reported by verify")
     func unauthorisedDeletionIsDetected() async throws {
         try await withMigratedDatabase { db in

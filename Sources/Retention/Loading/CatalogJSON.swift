@@ -72,7 +72,7 @@ extension RetentionSeries {
     }
 
     /// Reads a series back from its canonical JSON object; `field` names it in errors.
-    init(json: JSONValue, field: String) throws(CatalogJSONError) {
+    package init(json: JSONValue, field: String) throws(CatalogJSONError) {
         func member(_ key: String) throws(CatalogJSONError) -> JSONValue {
             guard let value = json[key] else { throw CatalogJSONError(field: "\(field).\(key)", message: "is missing") }
             return value

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Disposition
 import Foundation
 import LedgerStore
 import RecordkeeperRuntime
@@ -8,8 +9,12 @@ import Retention
 struct RetentionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retention",
-        abstract: "Retention schedules: check and load a schedule catalog, show the one in force.",
-        subcommands: [RetentionCheck.self, RetentionLoad.self, RetentionCatalogShow.self]
+        abstract: "The records officer's work: schedules, filing, legal holds, disposition, destruction and its log.",
+        subcommands: [
+            RetentionCheck.self, RetentionLoad.self, RetentionCatalogShow.self, RetentionFilingRulesCommand.self, RetentionFilingFile.self,
+            RetentionFilingQueue.self, RetentionFilingRecord.self, RetentionLog.self, RetentionStatusCommand.self, RetentionDispositionCommand.self,
+            RetentionHoldsCommand.self, RetentionDestroy.self,
+        ]
     )
 }
 

@@ -1,9 +1,11 @@
 import ArgumentParser
+import Disposition
 import Foundation
 import Ledger
 import LedgerStore
 import Logging
 import RecordkeeperRuntime
+import Retention
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,6 +49,7 @@ struct Verify: AsyncParsableCommand {
         let logger = Output.makeLogger()
         let reports: [LedgerVerificationReport]
         var timestamps: [String: TimestampAuditResult] = [:]
+        var authorities: [String: [DestructionAuthority]] = [:]
         do {
             guard from >= 1 else { throw CLIError("--from must be 1 or more") }
             let keys = try loadTrustedKeys(keys: publicKey, files: publicKeyFile)
@@ -73,7 +76,7 @@ struct Verify: AsyncParsableCommand {
             let selected = ledger
             let start = from
             let showProgress = !json
-            (reports, timestamps) = try await withLedgerStore(runtime, logger: logger) { store in
+            (reports, timestamps, authorities) = try await withLedgerStore(runtime, logger: logger) { store in
                 let names: [String]
                 if let selected { names = [selected] } else { names = try await store.ledgers().map(\.name) }
                 // With one ledger chosen, every checkpoint is held to it (one for another ledger
@@ -104,7 +107,12 @@ struct Verify: AsyncParsableCommand {
                         timestamps[report.ledger] = try await TimestampAuditResult.run(store: store, ledger: report.ledger, caFile: tsaCA)
                     }
                 }
-                return (reports, timestamps)
+                var authorities: [String: [DestructionAuthority]] = [:]
+                for report in reports {
+                    authorities[report.ledger] = try await DestructionAuthority.all(
+                        positions: report.payloadsDestroyedByAuthority.keys.sorted(), ledger: report.ledger, store: store)
+                }
+                return (reports, timestamps, authorities)
             }
         } catch {
             if json {
@@ -148,6 +156,7 @@ struct Verify: AsyncParsableCommand {
                         },
                         "findings_omitted": report.findingsOmitted,
                         "payloads_verified": report.payloadsVerified, "payloads_destroyed": report.payloadsDestroyed,
+                        "destructions": (authorities[report.ledger] ?? []).map { $0.json(payloads: report.payloadsDestroyedByAuthority[$0.position] ?? 0) },
                         "first_bad_position": report.firstProblem?.position as Any? ?? NSNull(),
                         "merkle_root": report.merkleRoot?.hex as Any? ?? NSNull(),
                         "tree_nodes_checked": report.treeNodesChecked,
@@ -174,6 +183,9 @@ struct Verify: AsyncParsableCommand {
                         ? ", \(report.payloadsVerified) payloads checked, \(report.payloadsDestroyed) lawfully destroyed"
                         : " (chain only: no master key, payloads not checked)"
                     Output.line("OK        ledger \(report.ledger): \(report.entries) entries intact up to head \(report.headPosition)\(payloads)")
+                    for authority in authorities[report.ledger] ?? [] {
+                        Output.line("          \(authority.summary(payloads: report.payloadsDestroyedByAuthority[authority.position] ?? 0))")
+                    }
                 }
             }
             for (ledger, audit) in timestamps.sorted(by: { $0.key < $1.key }) {

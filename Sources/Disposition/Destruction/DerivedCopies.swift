@@ -1,0 +1,40 @@
+public import LedgerStore
+public import Logging
+public import PostgresNIO
+import Retention
+
+/// The copies of destroyed content kept outside the ledger's payloads, purged in the same
+/// transaction as the destruction (docs/records-officer.md, "What destruction removes").
+///
+/// Projection tables hold no content (docs/ledger-format.md), but some rows are derived from it:
+/// the blind search index (one keyed tag per word of a message) and a media row's address, digest
+/// and last error at Meta. (The classifier's findings name only kinds of data, such as `ssn`, and
+/// are in the retained header of `record.classified`: metadata, kept.) Every such row of a destroyed entry goes; the rows that only say that a message existed,
+/// when, and who was party to it stay, like the entry's retained header. Rebuilding a projection
+/// later cannot bring them back: the payloads they were derived from are gone.
+public enum DerivedCopies {
+    /// Purges what was derived from the payloads the data keys `keys` sealed (destroyed by the
+    /// door earlier in this transaction: their positions are in `payload_destructions`).
+    /// - Returns: the rows removed or cleared.
+    @discardableResult
+    public static func purge(keys: [Int64], ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        guard !keys.isEmpty else { return 0 }
+        let rows = try await connection.query(
+            """
+            WITH destroyed AS (
+                SELECT position FROM payload_destructions WHERE ledger_id = \(ledger.id) AND data_key_id = ANY(\(keys))
+            ), terms AS (
+                DELETE FROM search_terms WHERE ledger_id = \(ledger.id) AND message_position IN (SELECT position FROM destroyed) RETURNING 1
+            ), media_rows AS (
+                UPDATE media SET url = NULL, meta_sha256 = NULL, last_error = NULL
+                WHERE ledger_id = \(ledger.id)
+                  AND (message_position IN (SELECT position FROM destroyed) OR outcome_position IN (SELECT position FROM destroyed))
+                  AND (url IS NOT NULL OR meta_sha256 IS NOT NULL OR last_error IS NOT NULL)
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM terms) + (SELECT count(*) FROM media_rows)
+            """, logger: logger)
+        for try await count in rows.decode(Int64.self) { return count }
+        return 0
+    }
+}

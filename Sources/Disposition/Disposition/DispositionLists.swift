@@ -1,0 +1,231 @@
+public import Foundation
+import Ledger
+public import LedgerStore
+import Logging
+import PostgresNIO
+import RecordkeeperCore
+public import Retention
+
+/// A ledger's disposition lists: eligibility runs make them, records officers review and approve
+/// them, transfer lists are handed to the archives, and the destruction engine reads the
+/// authority of approved destruction lists (docs/records-officer.md, "Disposition").
+///
+/// Every step catches up the retention projections first (``catchUp()``), checks, appends one
+/// event to `retention/disposition`, and catches up again so the next read sees it. A refused
+/// step throws ``DispositionError`` and appends nothing.
+public struct DispositionLists: Sendable {
+    /// The one role that reviews and approves disposition.
+    public static let recordsOfficer = "records_officer"
+
+    public let store: LedgerStore
+    public let ledger: String
+
+    public init(store: LedgerStore, ledger: String) {
+        self.store = store
+        self.ledger = ledger
+    }
+
+    /// The projections disposition reads and keeps itself: the catalog, the records, the holds, the lists.
+    /// (Eligibility by `conversation_closed` also reads the conversations and analytics
+    /// projections, which the workers keep.)
+    public static var projections: [any Projection] {
+        [RetentionCatalogProjection(), RetentionRecordsProjection(), LegalHoldsProjection(), DispositionListsProjection()]
+    }
+
+    /// Applies the ledger's entries not yet projected by ``projections``. Does nothing when the
+    /// ledger does not exist yet.
+    public func catchUp() async throws {
+        guard try await store.existingLedger(named: ledger) != nil else { return }
+        let runner = ProjectionRunner(store: store, projections: Self.projections, logger: store.logger)
+        for projection in Self.projections { _ = try await runner.catchUp(projection, ledger: ledger) }
+    }
+
+    // MARK: Running
+
+    /// Makes one list per series (of `series` only, when given) of the records eligible at `now`
+    /// and on no open list (nor excluded since their last filing, nor deferred past `now`, nor
+    /// covered by an active legal hold), and returns the lists made. A series whose designation is archival or whose final action is
+    /// transfer makes a transfer list; one whose final action is review makes a destruction list
+    /// in which every record needs a decision (``DispositionList/review``).
+    public func run(series: String? = nil, actor: String, now: Date = Date()) async throws -> [DispositionList] {
+        try await catchUp()
+        guard let ref = try await store.existingLedger(named: ledger) else { return [] }
+        if let series, try await terms(of: series, ledgerID: ref.id) == nil { throw DispositionError.unknownSeries(series) }
+        let rows = try await store.client.query(
+            RetentionEligibility.query(
+                """
+                SELECT series, stream, period FROM {eligibility}
+                WHERE blocked IS NULL AND NOT coalesce(decision IN ('listed', 'confirmed')
+                  OR (decision = 'excluded' AND excluded_after_filing) OR (decision = 'deferred' AND until_us > $3), false)
+                ORDER BY series, stream, period
+                """, ledgerID: ref.id, series: series, now: now), logger: store.logger)
+        var bySeries: [(series: String, records: [RetentionRecordID])] = []
+        for try await (citation, stream, period) in rows.decode((String, String, String).self) {
+            let record = RetentionRecordID(stream: stream, period: period)
+            if bySeries.last?.series == citation { bySeries[bySeries.count - 1].records.append(record) } else { bySeries.append((citation, [record])) }
+        }
+        // Records an active hold covers now are left out (destruction checks the holds again).
+        let held = try await store.client.withConnection { connection in
+            try await LegalHolds.heldRecords(bySeries.flatMap(\.records), ledger: ref, on: connection, logger: store.logger)
+        }
+        var made: [String] = []
+        for (citation, candidates) in bySeries {
+            let records = candidates.filter { held[$0] == nil }
+            guard !records.isEmpty else { continue }
+            guard let terms = try await terms(of: citation, ledgerID: ref.id) else { continue }
+            let action = Self.action(for: terms)
+            let review = action == .destroy && terms.finalAction == .review
+            let list = Self.listID(records: records, now: now)
+            let event = try DispositionEvents.listed(
+                list: list, series: citation, action: action, review: review, records: records, actor: actor, occurredAt: LedgerTimestamp(now))
+            _ = try await store.append(event, to: ledger)
+            made.append(list)
+        }
+        try await catchUp()
+        var lists: [DispositionList] = []
+        for list in made { lists.append(try await show(list: list)) }
+        return lists
+    }
+
+    /// What a series' records become: archival series (permanent or appraisal required) and
+    /// series whose final action is transfer go to the archives, never to destruction.
+    public static func action(for series: RetentionSeries) -> DispositionEvents.Action {
+        series.designation.archival != .nonArchival || series.finalAction == .transfer ? .transfer : .destroy
+    }
+
+    /// `DL-<YYYYMMDD of now, UTC>-<the first 8 hex digits of the records' digest>`.
+    static func listID(records: [RetentionRecordID], now: Date) -> String {
+        let day = String(LedgerTimestamp(now).date.ISO8601Format().prefix(10)).replacingOccurrences(of: "-", with: "")
+        return "DL-\(day)-\(DispositionEvents.digest(records).prefix(8))"
+    }
+
+    // MARK: Reviewing and approving
+
+    /// Records a decision on records of a list: exclude (kept, with a reason), defer (until a
+    /// later date, with a reason) or confirm (lists whose records each need a decision).
+    /// - Throws: ``DispositionError`` when the role is not records_officer, the reason is empty,
+    ///   the list is unknown or transferred, a deferral is not to a later date, or a record is not
+    ///   open to the decision on the list; nothing is written.
+    @discardableResult
+    public func review(
+        list: String, decision: DispositionEvents.Decision, records: [RetentionRecordID], reason: String, until: Date? = nil, actor: String,
+        role: String = recordsOfficer, now: Date = Date()
+    ) async throws -> DispositionList {
+        guard role == Self.recordsOfficer else { throw DispositionError.roleNotAllowed(role) }
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw DispositionError.missingReason }
+        try await catchUp()
+        let current = try await show(list: list)
+        if let position = current.transferredPosition { throw DispositionError.alreadyTransferred(list, position: position) }
+        if decision == .confirm, !current.review { throw DispositionError.confirmNotNeeded(list) }
+        if decision == .defer {
+            guard let until, until > now else { throw DispositionError.deferralNotLater(until.map { $0.ISO8601Format() } ?? "(none)") }
+        }
+        let open = Set(current.items.filter { ($0.state == .listed || $0.state == .confirmed) && !$0.destroyed }.map(\.record))
+        let closed = records.filter { !open.contains($0) }
+        guard closed.isEmpty, !records.isEmpty else { throw DispositionError.notOnList(list: list, records: closed.map(\.description)) }
+        let event = try DispositionEvents.reviewed(
+            list: list, decision: decision, records: records, reason: reason, until: decision == .defer ? until : nil, actor: actor,
+            occurredAt: LedgerTimestamp(now))
+        _ = try await store.append(event, to: ledger)
+        try await catchUp()
+        return try await show(list: list)
+    }
+
+    /// Records one approval of a list by `actor`. A series with two-person approval needs two
+    /// approvals by different people.
+    /// - Throws: ``DispositionError`` when the role is not records_officer, the list is unknown,
+    ///   transferred or fully approved, `actor` approved it already, records of a review list
+    ///   have no decision, or nothing is left on it; nothing is written.
+    @discardableResult
+    public func approve(list: String, actor: String, role: String = recordsOfficer, now: Date = Date()) async throws -> DispositionList {
+        guard role == Self.recordsOfficer else { throw DispositionError.roleNotAllowed(role) }
+        try await catchUp()
+        let current = try await show(list: list)
+        if let position = current.transferredPosition { throw DispositionError.alreadyTransferred(list, position: position) }
+        if current.approvals.contains(where: { $0.actor == actor }) { throw DispositionError.sameApprover(list: list, actor: actor) }
+        if current.approved { throw DispositionError.alreadyApproved(list: list, approvals: current.approvals.count) }
+        if !current.undecided.isEmpty { throw DispositionError.undecided(list: list, records: current.undecided.count) }
+        if current.remaining.isEmpty { throw DispositionError.nothingLeft(list) }
+        let event = try DispositionEvents.approved(
+            list: list, approval: current.approvals.count + 1, required: current.required, actor: actor, occurredAt: LedgerTimestamp(now))
+        let receipt = try await store.append(event, to: ledger)
+        // The same person approving twice at the same moment: the dedupe key keeps one.
+        if receipt.alreadyRecorded { throw DispositionError.sameApprover(list: list, actor: actor) }
+        try await catchUp()
+        return try await show(list: list)
+    }
+
+    // MARK: Transfer
+
+    /// Records that the records of an approved transfer list were transferred to `archives`
+    /// (`records.transferred`, naming their data keys). The transfer package itself comes with
+    /// the exports work.
+    /// - Throws: ``DispositionError`` when the list is unknown, not a transfer list, not
+    ///   approved, already transferred or has nothing left; nothing is written.
+    @discardableResult
+    public func transfer(
+        list: String, archives: String, reference: String, actor: String, role: String = recordsOfficer, now: Date = Date()
+    ) async throws -> DispositionList {
+        guard role == Self.recordsOfficer else { throw DispositionError.roleNotAllowed(role) }
+        guard !archives.trimmingCharacters(in: .whitespaces).isEmpty else { throw DispositionError.missingTransferDetail("archives") }
+        guard !reference.trimmingCharacters(in: .whitespaces).isEmpty else { throw DispositionError.missingTransferDetail("reference") }
+        try await catchUp()
+        let current = try await show(list: list)
+        guard current.action == .transfer else { throw DispositionError.notTransferList(list) }
+        if let position = current.transferredPosition { throw DispositionError.alreadyTransferred(list, position: position) }
+        guard current.approved else {
+            throw DispositionError.notApproved(list: list, approvals: current.approvals.count, required: current.required)
+        }
+        let records = current.remaining
+        guard !records.isEmpty else { throw DispositionError.nothingLeft(list) }
+        let ref = try await store.ledger(named: ledger)
+        let keys = try await store.client.query(
+            """
+            SELECT k.id FROM data_keys k
+            JOIN unnest(\(records.map(\.stream))::text[], \(records.map(\.period))::text[]) AS u(s, p) ON k.stream = u.s AND k.period = u.p
+            WHERE k.ledger_id = \(ref.id) ORDER BY k.id
+            """, logger: store.logger)
+        var ids: [Int64] = []
+        for try await id in keys.decode(Int64.self) { ids.append(id) }
+        let event = try DispositionEvents.transferred(
+            list: list, records: records, dataKeyIDs: ids, archives: archives, reference: reference, actor: actor, occurredAt: LedgerTimestamp(now))
+        _ = try await store.append(event, to: ledger)
+        try await catchUp()
+        return try await show(list: list)
+    }
+
+    // MARK: Authority for destruction
+
+    /// The authority to destroy the records of an approved destruction list, and which records
+    /// are still to destroy. Catches the projections up first.
+    /// - Throws: ``DispositionError/unknownList(_:)``, ``DispositionError/transferList(_:)``,
+    ///   ``DispositionError/notApproved(list:approvals:required:)`` (with the approvals missing),
+    ///   ``DispositionError/alreadyDestroyed(_:)``.
+    public func authorisation(list: String) async throws -> DestructionAuthorisation {
+        try await catchUp()
+        let current = try await show(list: list)
+        guard current.action == .destroy else { throw DispositionError.transferList(list) }
+        guard current.approved else {
+            throw DispositionError.notApproved(list: list, approvals: current.approvals.count, required: current.required)
+        }
+        let records = current.remaining
+        guard !records.isEmpty else { throw DispositionError.alreadyDestroyed(list) }
+        let ref = try await store.ledger(named: ledger)
+        guard let terms = try await terms(of: current.series, ledgerID: ref.id) else { throw DispositionError.unknownSeries(current.series) }
+        return DestructionAuthorisation(
+            list: list, series: current.series, dan: terms.dan, revision: terms.revision, approvals: current.approvals,
+            listedPosition: current.listedPosition, records: records)
+    }
+
+    // MARK: Reading
+
+    /// The series of `citation` as recorded in any catalog version (a superseded revision keeps its terms).
+    func terms(of citation: String, ledgerID: Int32) async throws -> RetentionSeries? {
+        let rows = try await store.client.query(
+            "SELECT series::text FROM retention_series WHERE ledger_id = \(ledgerID) AND citation = \(citation)", logger: store.logger)
+        for try await text in rows.decode(String.self) {
+            return try RetentionSeries(json: try JSONValue.parse(Array(text.utf8)), field: citation)
+        }
+        return nil
+    }
+}
