@@ -349,6 +349,7 @@ let package = Package(
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
                 "WhatsApp",
                 "Timestamping",
+                "Retention", "Disposition",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -405,7 +406,7 @@ let package = Package(
             name: "recordkeeper-bench",
             dependencies: [
                 "Ledger", "LedgerStore", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
-                "RecordkeeperRuntime", "Server", "WhatsApp",
+                "RecordkeeperRuntime", "Retention", "Disposition", "Server", "WhatsApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -444,7 +445,7 @@ let package = Package(
         // The API tier: the HTTP application in process, on a test database.
         .testTarget(
             name: "APITests",
-            dependencies: serviceTestDependencies + ["ServiceTestSupport"],
+            dependencies: serviceTestDependencies + ["ServiceTestSupport", "Retention", "Disposition"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

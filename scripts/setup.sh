@@ -29,6 +29,9 @@ readonly REQUIRED_PACKAGES=(
     libzstd-dev
     # the zstd tool: ZstdTests check our frames against the reference implementation
     zstd
+    # a real browser for the pages' accessibility checks (scripts/check-certificate-a11y.py)
+    chromium
+    chromium-driver
 )
 readonly SWIFT_FALLBACK_BIN="/opt/swift/usr/bin"
 

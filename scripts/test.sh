@@ -91,6 +91,8 @@ python_tool "openapi (openapi-spec-validator and jsonschema from PyPI, for the O
     scripts/openapi-venv.sh RECORDKEEPER_OPENAPI_VALIDATOR
 python_tool "schemathesis (from PyPI, for the test that checks the running service against its OpenAPI document)" \
     scripts/schemathesis.sh RECORDKEEPER_SCHEMATHESIS --install-only
+python_tool "browser (selenium and axe-core from PyPI, driving Debian's chromium, for the pages' accessibility checks)" \
+    scripts/browser-venv.sh RECORDKEEPER_BROWSER_PYTHON
 
 say "build (swift build --build-tests)"
 phase_start="$(now_us)"

@@ -435,23 +435,42 @@ CHAIN = [
     dict(
         name="record-destroyed",
         description="The record.destroyed event that authorises destroying data key 17 (the key of payload-destroyed's "
-        "stream and month); its header lists the key id under data_key_ids.",
+        "stream and month), as a destruction run writes it: data_key_ids, the number of records, the approved "
+        "disposition list, the series (citation, DAN, revision), the approval entries and the method.",
         ledger=MAIN,
         position=6,
         event_id="0195a1c7-3333-7333-8333-333333333333",
-        stream="retention:GS2-011",
+        stream="retention/destruction",
         event_type="record.destroyed",
         occurred_at="2025-04-02T08:00:00.000000Z",
         recorded_at="2025-04-02T08:00:00.031337Z",
-        actor="staff:records.officer",
+        actor="cli:records.officer",
         dedupe_key=None,
-        header=header({"data_key_ids": [17], "disposition": "DA-2025-004", "streams": ["whatsapp:+15551234567/+5511900000001"], "period": "2023-01"}),
-        payload={"utf8": '{"approved_by":"records.officer","authority":"GS2-011","note":"retention period elapsed"}'},
+        header=header({"v": 1, "data_key_ids": [17], "records": 1, "list": "DL-20250402-3f9a1c2b", "series": "GS2010-001",
+                       "dan": "GS2010-001", "revision": 0, "approvals": [3], "method": "crypto-shred"}),
+        payload={"utf8": '{"approvers":["cli:records.officer"],"list":"DL-20250402-3f9a1c2b",'
+                 '"records":["whatsapp:+15551234567/+5511900000001@2023-01"],"series":"GS2010-001"}'},
     ),
 ]
 
 # Stand-alone vectors: each names its own prev_hash.
 SINGLES = [
+    dict(
+        name="destruction-halted",
+        description="A retention.destruction.halted event: the records of the record.destroyed at position 6 whose "
+        "data key 18 was not destroyed when the run resumed, because hold H-2 placed in between covers them.",
+        ledger=MAIN,
+        position=9,
+        event_id="0195a1c9-5555-7555-8555-555555555555",
+        stream="retention/destruction",
+        event_type="retention.destruction.halted",
+        occurred_at="2025-04-02T09:00:00.000000Z",
+        recorded_at="2025-04-02T09:00:00.000100Z",
+        actor="cli:records.officer",
+        dedupe_key="retention:halted:6",
+        header=header({"v": 1, "authorisation": 6, "data_key_ids": [18], "holds": ["H-2"]}),
+        payload={"utf8": '{"authorisation":6,"data_key_ids":[18],"holds":["H-2"],"v":1}'},
+    ),
     dict(
         name="large-payload-3mib",
         description="A 3 MiB payload, not inlined: pattern_hex repeated and truncated to length bytes.",

@@ -90,6 +90,25 @@ public final class DataKeyRing: Sendable {
         return key
     }
 
+    /// Loads the keys among `ids` not cached yet in one query, so that a page of entries of many
+    /// streams costs one round trip rather than one per key. Keys that cannot be had (destroyed,
+    /// wrapped by another master key) are left out: ``key(id:)`` reports them entry by entry.
+    func prefetch(ids: some Sequence<Int64>) async throws {
+        guard masterKey != nil else { return }
+        let missing = Array(Set(ids).filter { id in byID.withLockedValue { $0[id] == nil } })
+        guard missing.count > 1 else { return }
+        let rows = try await client.query(
+            """
+            SELECT k.id, l.name, k.stream, k.period, k.master_key_id, k.wrapped_key
+            FROM data_keys k JOIN ledgers l ON l.id = k.ledger_id WHERE k.id = ANY(\(missing))
+            """,
+            logger: logger)
+        for try await (id, ledger, stream, period, masterID, wrapped) in rows.decode((Int64, String, String, String, String?, ByteBuffer?).self) {
+            let scope = DataKeyScope(ledger: ledger, stream: stream, period: period)
+            if let key = try? unwrap(id: id, scope: scope, masterID: masterID, wrapped: wrapped) { remember(scope: scope, id: id, key: key) }
+        }
+    }
+
     private func unwrap(id: Int64, scope: DataKeyScope, masterID: String?, wrapped: ByteBuffer?) throws -> DataKey {
         guard let masterKey else { throw LedgerStoreError.noMasterKey }
         guard let wrapped, let masterID else { throw LedgerStoreError.dataKeyDestroyed(id) }

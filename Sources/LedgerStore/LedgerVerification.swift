@@ -220,6 +220,7 @@ extension LedgerStore {
             var storedNodes =
                 checksTree
                 ? try await storedNodes(ledger: ledger, after: after, through: last.entry.fields.position, in: db) : [:]
+            if keyRing.canDecrypt { try await keyRing.prefetch(ids: page.compactMap(\.dataKeyID)) }
             for row in page {
                 let evidence: PayloadEvidence
                 switch try await self.evidence(for: row) {

@@ -35,6 +35,9 @@ extension LedgerStore {
             rows = try await page(
                 from: client, ledger: ledger, after: after, through: through, eventTypes: eventTypes, payloadTypes: payloadTypes, limit: limit)
         }
+        if keyRing.canDecrypt {
+            try await keyRing.prefetch(ids: rows.lazy.filter { payloadTypes.contains($0.entry.fields.eventType) }.compactMap(\.dataKeyID))
+        }
         var records: [SelectedRecord] = []
         records.reserveCapacity(rows.count)
         for row in rows {

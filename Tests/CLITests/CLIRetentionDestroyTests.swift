@@ -75,7 +75,7 @@ struct CLIRetentionDestroyTests {
 
     /// Three eligible records of GS2010-001 (one message each, November 2025), the catalog loaded
     /// and an approved destruction list of them; returns the CLI, the list and the record ids.
-    static func approvedList(_ database: ScratchDatabase, work: URL) async throws -> (RecordkeeperCLI, String, [String]) {
+    static func approvedList(_ database: ScratchDatabase, work: URL) async throws -> (RecordkeeperCLI, String, [String], MasterKey) {
         let key = TestEnvironment.randomMasterKeyBase64()
         let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: key)
         try await cli.succeed(["migrate"])
@@ -89,7 +89,7 @@ struct CLIRetentionDestroyTests {
         try #require(ran.exitCode == 0, "\(ran.transcript)")
         let list = try #require(try ran.json(Run.self).lists.first { $0.action == "destroy" })
         try await cli.succeed(["retention", "disposition", "approve", list.list])
-        return (cli, list.list, records)
+        return (cli, list.list, records, try MasterKey(base64: key))
     }
 
     @Test("destroying an unapproved list or an unknown list is refused and writes nothing")
@@ -124,7 +124,7 @@ struct CLIRetentionDestroyTests {
     func holdAfterApproval() async throws {
         try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
-                let (cli, list, records) = try await Self.approvedList(database, work: work)
+                let (cli, list, records, _) = try await Self.approvedList(database, work: work)
                 try await cli.succeed([
                     "retention", "holds", "place", "--type", "litigation", "--matter", "Doe v. City", "--custodian", "City Clerk",
                     "--reason", "complaint served", "--citizen", "+\(Self.citizens[1].waID!)",
@@ -158,7 +158,7 @@ struct CLIRetentionDestroyTests {
     func crashAndResume() async throws {
         try await withScratchDatabase { database in
             try await withTemporaryDirectory { work in
-                let (cli, list, _) = try await Self.approvedList(database, work: work)
+                let (cli, list, _, _) = try await Self.approvedList(database, work: work)
                 let crashed = try await cli.run(["retention", "destroy", list, "--crash-after-append", "1"] + Self.now)
                 #expect(crashed.exitCode != 0, "the process was killed: \(crashed.transcript)")
                 #expect(try await Self.count(database, "SELECT count(*) FROM ledger_entries WHERE event_type = 'record.destroyed'") == 1)
@@ -186,6 +186,47 @@ struct CLIRetentionDestroyTests {
                 #expect(audit.exitCode == 0, "\(audit.transcript)")
                 #expect(try audit.json(Audit.self).destructions.map(\.recordsPending) == [0])
                 #expect(try await cli.run(["verify"]).exitCode == 0)
+            }
+        }
+    }
+
+    @Test("a destruction that bypassed the holds check (an operator calling the database door directly) fails the audit, naming the hold")
+    func auditCatchesDestructionUnderHold() async throws {
+        try await withScratchDatabase { database in
+            try await withTemporaryDirectory { work in
+                let (cli, list, records, key) = try await Self.approvedList(database, work: work)
+                try await cli.succeed([
+                    "retention", "holds", "place", "--type", "public_records_request", "--matter", "PRR-2027-0042", "--custodian", "Clerk",
+                    "--reason", "request covers this citizen", "--citizen", "+\(Self.citizens[0].waID!)",
+                ])
+                let approval = try await Self.count(
+                    database, "SELECT max(position) FROM ledger_entries WHERE event_type = 'retention.disposition.approved'")
+                let keys = try await database.asSuperuser { client in
+                    try await client.query("SELECT id FROM data_keys WHERE stream LIKE 'wa/%' ORDER BY id", logger: testLogger)
+                        .collect().map { try $0.decode(Int64.self) }
+                }
+                #expect(keys.count == 3)
+                // The door checks the authority's form, not the holds: that is the destroyer's job, and the audit's to check.
+                try await database.withStore(masterKey: key) { _, store in
+                    let ledger = try #require(try await store.existingLedger(named: "main"))
+                    let header =
+                        #"{"approvals":[\#(approval)],"data_key_ids":\#(keys),"list":"\#(list)","method":"crypto-shred","records":3,"series":"GS2010-001","v":1}"#
+                    let authority = try await store.append(
+                        NewEvent(
+                            stream: "retention/destruction", eventType: "record.destroyed",
+                            occurredAt: LedgerTimestamp(ISO8601DateFormatter().date(from: "2027-11-11T00:00:00Z")!), actor: "cli:rogue",
+                            header: header, payload: []), to: "main")
+                    _ = try await store.withTransaction { c in
+                        try await DataKeyShredding.destroy(keys: keys, authorisedBy: authority.position, ledger: ledger, on: c, logger: testLogger)
+                    }
+                }
+                #expect(try await cli.run(["verify"]).exitCode == 0, "the chain is intact: the destruction was authorised in form")
+                let audit = try await cli.run(["audit", "retention", "--json"])
+                #expect(audit.exitCode == 1, "\(audit.transcript)")
+                let report = try audit.json(Audit.self)
+                #expect(!report.ok)
+                #expect(report.violations.map(\.code) == ["destroyed_under_hold"], "\(audit.stdout)")
+                #expect(audit.stdout.contains(records[0]) && audit.stdout.contains("H-1"), "the violation names the record and the hold")
             }
         }
     }

@@ -39,15 +39,17 @@ public enum AccessPolicy {
             .conversationsList: .allowed, .conversationRead: .allowed, .messagesRead: .allowed, .mediaDownload: .allowed,
             .contentSearch: .allowed, .inboxRead: .allowed, .notesRead: .allowed, .sendStatusRead: .allowed,
             .classificationOverride: .allowed, .accessLogRead: .allowed, .ledgerRead: .allowed, .analyticsRead: .allowed,
-            .sessionSelf: .allowed,
+            .sessionSelf: .allowed, .retentionRead: .allowed, .retentionManage: .allowed, .legalHoldManage: .allowed,
         ]
         let requestOfficer: [StaffAction: Grant] = [
             .conversationsList: .allowed, .conversationRead: .allowed, .messagesRead: .allowed, .mediaDownload: .allowed,
             .contentSearch: .allowed, .inboxRead: .allowed, .notesRead: .allowed, .sessionSelf: .allowed,
+            // Holds of type public_records_request only (the route refuses other types).
+            .legalHoldManage: .allowed,
         ]
         let auditor: [StaffAction: Grant] = [
             .accessLogRead: .allowed, .ledgerRead: .allowed, .analyticsRead: .allowed, .metricsRead: .allowed,
-            .staffRead: .allowed, .sessionSelf: .allowed,
+            .staffRead: .allowed, .sessionSelf: .allowed, .retentionRead: .allowed,
         ]
         let admin: [StaffAction: Grant] = [
             .staffRead: .allowed, .staffManage: .allowed, .routingManage: .allowed, .automationManage: .allowed,

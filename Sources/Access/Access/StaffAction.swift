@@ -54,6 +54,15 @@ public enum StaffAction: String, CaseIterable, Sendable, Hashable, Codable {
     /// Prometheus metrics at `/metrics`.
     case metricsRead = "metrics.read"
 
+    // Retention (docs/records-officer.md)
+    /// The catalog in force, the status report, records, the filing queue, legal holds,
+    /// disposition lists, the destruction log, certificates and the retention audit.
+    case retentionRead = "retention.read"
+    /// File records by hand, run disposition, review and approve lists, destroy approved lists.
+    case retentionManage = "retention.manage"
+    /// Place and release legal holds (a request officer: `public_records_request` holds only).
+    case legalHoldManage = "legal_hold.manage"
+
     // Staff
     /// List users, their roles, teams and tokens (never a secret).
     case staffRead = "staff.read"

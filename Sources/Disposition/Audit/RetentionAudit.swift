@@ -206,30 +206,16 @@ public struct RetentionAudit: Sendable {
     ) async throws
         -> [RetentionAuditReport.Violation]
     {
-        let rows = try await store.client.query(
-            """
-            WITH rec AS (
-                SELECT rr.ledger_id, rr.stream, rr.period, rr.kind, rr.phone_number_id, rr.first_at_us, rr.last_at_us,
-                       coalesce(rr.conversation_id, cs.conversation_id, rr.stream) AS conversation_id
-                FROM unnest(\(records.map(\.stream))::text[], \(records.map(\.period))::text[]) AS u(stream, period)
-                JOIN retention_records rr ON rr.ledger_id = \(ref.id) AND rr.stream = u.stream AND rr.period = u.period
-                LEFT JOIN conversation_streams cs ON cs.ledger_id = rr.ledger_id AND cs.stream = rr.stream
-            )
-            SELECT rec.stream, rec.period, h.hold_id
-            FROM rec JOIN retention_holds h ON h.ledger_id = rec.ledger_id
-                AND h.placed_position < \(authority.position)
-                AND (h.released_position IS NULL OR h.released_position > \(authority.position))
-            WHERE \(unescaped: LegalHolds.matches)
-            ORDER BY rec.stream, rec.period, h.hold_id
-            """, logger: store.logger)
-        var violations: [RetentionAuditReport.Violation] = []
-        for try await (stream, period, hold) in rows.decode((String, String, String).self) {
-            violations.append(
-                .init(
-                    code: "destroyed_under_hold", position: authority.position,
-                    message: "record \(RetentionRecordID(stream: stream, period: period)) was destroyed while hold \(hold) covered it"))
+        let held = try await store.client.withConnection { connection in
+            try await LegalHolds.covering(records, ledger: ref, asOf: authority.position, on: connection, logger: store.logger)
         }
-        return violations
+        return held.sorted { $0.key < $1.key }.flatMap { record, holds in
+            holds.map { hold in
+                RetentionAuditReport.Violation(
+                    code: "destroyed_under_hold", position: authority.position,
+                    message: "record \(record) was destroyed while hold \(hold) covered it")
+            }
+        }
     }
 
     /// The eligible date of every destroyed record (nil when its series gives none).

@@ -2,7 +2,7 @@ import Foundation
 import Ledger
 public import Logging
 import NIOConcurrencyHelpers
-import PostgresNIO
+public import PostgresNIO
 
 /// Keeps projections up to date with the ledger, exactly once, safely from several processes.
 ///
@@ -120,64 +120,88 @@ public final class ProjectionRunner: Sendable {
     /// One batch in one transaction: lock the state row, reset if asked or outdated, read the
     /// entries after the last position, apply them, store the new last position.
     func step(_ projection: any Projection, ledger: LedgerRef, reset forced: Bool) async throws -> ProjectionProgress {
-        let limit = batchSize
-        let logger = logger
-        let store = store
+        let (limit, logger, store) = (batchSize, logger, store)
         let projection = projection
         // A statement that the server's shutdown interrupts can leave PostgresNIO waiting forever:
         // bound the step, and give it up at once when the runner is cancelled (graceful shutdown).
         return try await withDeadline(stepTimeout) {
             try await store.withTransaction { connection in
-                try await connection.perform(
-                    """
-                    INSERT INTO projection_state (projection, ledger_id, version) VALUES (\(projection.name), \(ledger.id), \(projection.version))
-                    ON CONFLICT (projection, ledger_id) DO NOTHING
-                    """, logger: logger
-                )
-                let rows = try await connection.query(
-                    """
-                    SELECT s.version, s.last_position, h.position
-                    FROM projection_state s JOIN ledger_heads h ON h.ledger_id = s.ledger_id
-                    WHERE s.projection = \(projection.name) AND s.ledger_id = \(ledger.id)
-                    FOR UPDATE OF s
-                    """, logger: logger
-                ).collect()
-                guard let row = rows.first else { throw LedgerStoreError.ledgerNotFound(ledger.name) }
-                var (version, last, head) = try row.decode((Int, Int64, Int64).self)
-                if version > projection.version {
-                    throw ProjectionError.newerVersionStored(
-                        projection: projection.name, ledger: ledger.name, stored: version, known: projection.version)
-                }
-                if forced || version < projection.version {
-                    logger.notice(
-                        "resetting projection to replay it from position 1",
-                        metadata: [
-                            "projection": "\(projection.name)", "ledger": "\(ledger.name)", "stored_version": "\(version)",
-                            "version": "\(projection.version)",
-                        ])
-                    try await projection.reset(ledger: ledger, on: connection, logger: logger)
-                    version = projection.version
-                    last = 0
-                }
-                var applied = 0
-                if last < head {
-                    let records = try await store.selectedRecords(
-                        ledger: ledger, after: last, through: head, eventTypes: projection.eventTypes,
-                        payloadTypes: projection.payloadTypes, limit: limit, on: connection)
-                    try await projection.apply(records, ledger: ledger, on: connection, logger: logger)
-                    applied = records.count
-                    last = records.count == limit ? records[records.count - 1].entry.fields.position : head
-                }
-                try await connection.perform(
-                    """
-                    UPDATE projection_state SET version = \(version), last_position = \(last), updated_at = now()
-                    WHERE projection = \(projection.name) AND ledger_id = \(ledger.id)
-                    """, logger: logger
-                )
-                return ProjectionProgress(
-                    projection: projection.name, ledger: ledger.name, applied: applied, lastPosition: last, headPosition: head)
+                try await Self.step(projection, ledger: ledger, reset: forced, limit: limit, store: store, on: connection, logger: logger)
             }
         }
+    }
+
+    /// Brings `projection` of `ledger` up to the ledger's head on `connection`, inside the
+    /// caller's transaction: the runner's batches, without asking the pool for another
+    /// connection (for work that must see a projection current under a lock it holds, such as
+    /// the legal-holds check of a destruction).
+    /// - Throws: ``ProjectionError/newerVersionStored(projection:ledger:stored:known:)`` when a
+    ///   newer release of the projection ran.
+    @discardableResult
+    public static func catchUp(
+        _ projection: any Projection, ledger: LedgerRef, store: LedgerStore, on connection: PostgresConnection, batchSize: Int = 500
+    ) async throws -> ProjectionProgress {
+        var total = try await step(projection, ledger: ledger, reset: false, limit: batchSize, store: store, on: connection, logger: store.logger)
+        while total.lastPosition < total.headPosition {
+            let next = try await step(projection, ledger: ledger, reset: false, limit: batchSize, store: store, on: connection, logger: store.logger)
+            total.applied += next.applied
+            total.lastPosition = next.lastPosition
+        }
+        return total
+    }
+
+    /// One batch on `connection`: lock the state row, reset if asked or outdated, read the
+    /// entries after the last position, apply them, store the new last position.
+    private static func step(
+        _ projection: any Projection, ledger: LedgerRef, reset forced: Bool, limit: Int, store: LedgerStore, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> ProjectionProgress {
+        try await connection.perform(
+            """
+            INSERT INTO projection_state (projection, ledger_id, version) VALUES (\(projection.name), \(ledger.id), \(projection.version))
+            ON CONFLICT (projection, ledger_id) DO NOTHING
+            """, logger: logger
+        )
+        let rows = try await connection.query(
+            """
+            SELECT s.version, s.last_position, h.position
+            FROM projection_state s JOIN ledger_heads h ON h.ledger_id = s.ledger_id
+            WHERE s.projection = \(projection.name) AND s.ledger_id = \(ledger.id)
+            FOR UPDATE OF s
+            """, logger: logger
+        ).collect()
+        guard let row = rows.first else { throw LedgerStoreError.ledgerNotFound(ledger.name) }
+        var (version, last, head) = try row.decode((Int, Int64, Int64).self)
+        if version > projection.version {
+            throw ProjectionError.newerVersionStored(projection: projection.name, ledger: ledger.name, stored: version, known: projection.version)
+        }
+        if forced || version < projection.version {
+            logger.notice(
+                "resetting projection to replay it from position 1",
+                metadata: [
+                    "projection": "\(projection.name)", "ledger": "\(ledger.name)", "stored_version": "\(version)",
+                    "version": "\(projection.version)",
+                ])
+            try await projection.reset(ledger: ledger, on: connection, logger: logger)
+            version = projection.version
+            last = 0
+        }
+        var applied = 0
+        if last < head {
+            let records = try await store.selectedRecords(
+                ledger: ledger, after: last, through: head, eventTypes: projection.eventTypes, payloadTypes: projection.payloadTypes,
+                limit: limit, on: connection)
+            try await projection.apply(records, ledger: ledger, on: connection, logger: logger)
+            applied = records.count
+            last = records.count == limit ? records[records.count - 1].entry.fields.position : head
+        }
+        try await connection.perform(
+            """
+            UPDATE projection_state SET version = \(version), last_position = \(last), updated_at = now()
+            WHERE projection = \(projection.name) AND ledger_id = \(ledger.id)
+            """, logger: logger
+        )
+        return ProjectionProgress(projection: projection.name, ledger: ledger.name, applied: applied, lastPosition: last, headPosition: head)
     }
 
     /// The projections and ledgers with something to do: entries after their last position, or

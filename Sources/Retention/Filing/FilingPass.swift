@@ -121,19 +121,22 @@ struct FilingPass {
         let unfiled = try await recordsWithoutDecision(through: end, excluding: touched)
         let records = Array(touched) + unfiled
         guard !records.isEmpty else { return [] }
-        var teams: [RetentionRecordID: String] = [:]
-        for record in records { teams[record] = try await team(of: record) }
+        let teams = try await self.teams(of: records)
         // Each message's own series, kept: a record's series is the best of all its messages'.
-        for message in messages.values.sorted(by: { $0.position < $1.position }) {
+        let decided = messages.values.sorted(by: { $0.position < $1.position }).map { message in
             let category = categories[message.position].flatMap { FilingCategory(rawValue: Int($0)) } ?? .specialHandling
             let facts = FilingFacts(
                 businessNumber: RecordStream(message.record.stream)?.phoneNumberID, team: teams[message.record], category: category, text: message.text)
-            let decision = context.decide(facts, position: message.position)
+            return (message: message, decision: context.decide(facts, position: message.position))
+        }
+        if !decided.isEmpty {
             try await connection.query(
                 """
                 INSERT INTO retention_filer_messages AS m (ledger_id, position, stream, period, series, source, rule)
-                VALUES (\(ledger.id), \(message.position), \(message.record.stream), \(message.record.period), \(decision.series),
-                    \(decision.source.rawValue), \(decision.rule))
+                SELECT \(ledger.id), u.position, u.stream, u.period, u.series, u.source, NULLIF(u.rule, '')
+                FROM unnest(\(decided.map(\.message.position)), \(decided.map(\.message.record.stream)), \(decided.map(\.message.record.period)),
+                    \(decided.map(\.decision.series)), \(decided.map(\.decision.source.rawValue)), \(decided.map { $0.decision.rule ?? "" }))
+                    AS u(position, stream, period, series, source, rule)
                 ON CONFLICT (ledger_id, position) DO UPDATE SET series = EXCLUDED.series, source = EXCLUDED.source, rule = EXCLUDED.rule
                 """, logger: logger)
         }
@@ -198,13 +201,15 @@ struct FilingPass {
             let receipts = try await store.append(events, to: ledgerName)
             for (outcome, receipt) in zip(chunk, receipts) { positions[outcome.record] = receipt.position }
         }
-        for outcome in outcomes {
-            let position = positions[outcome.record] ?? outcome.previous?.position ?? 0
+        if !outcomes.isEmpty {
             try await connection.query(
                 """
                 INSERT INTO retention_filer_decisions AS d (ledger_id, stream, period, series, source, rule, basis, position)
-                VALUES (\(ledger.id), \(outcome.record.stream), \(outcome.record.period), \(outcome.decision.series),
-                    \(outcome.decision.source.rawValue), \(outcome.decision.rule), \(outcome.basis), \(position))
+                SELECT \(ledger.id), u.stream, u.period, u.series, u.source, NULLIF(u.rule, ''), u.basis, u.position
+                FROM unnest(\(outcomes.map(\.record.stream)), \(outcomes.map(\.record.period)), \(outcomes.map(\.decision.series)),
+                    \(outcomes.map(\.decision.source.rawValue)), \(outcomes.map { $0.decision.rule ?? "" }), \(outcomes.map(\.basis)),
+                    \(outcomes.map { positions[$0.record] ?? $0.previous?.position ?? 0 }))
+                    AS u(stream, period, series, source, rule, basis, position)
                 ON CONFLICT (ledger_id, stream, period) DO UPDATE SET series = EXCLUDED.series, source = EXCLUDED.source,
                     rule = EXCLUDED.rule, basis = EXCLUDED.basis, position = EXCLUDED.position
                 """, logger: logger)
@@ -294,16 +299,23 @@ struct FilingPass {
         return found
     }
 
-    /// The team the record's conversation is routed to now; nil when not routed.
-    private func team(of record: RetentionRecordID) async throws -> String? {
+    /// The team each record's conversation is routed to now (records of conversations not routed
+    /// are absent).
+    private func teams(of records: [RetentionRecordID]) async throws -> [RetentionRecordID: String] {
+        guard !records.isEmpty else { return [:] }
         let rows = try await connection.query(
             """
-            SELECT i.team FROM inbox_conversations i
-            WHERE i.ledger_id = \(ledger.id) AND i.conversation_id = coalesce(
-                (SELECT conversation_id FROM conversation_streams WHERE ledger_id = \(ledger.id) AND stream = \(record.stream)),
-                \(RecordStream(record.stream)?.conversationID ?? record.stream))
+            SELECT u.stream, u.period, i.team
+            FROM unnest(\(records.map(\.stream)), \(records.map(\.period))) AS u(stream, period)
+            JOIN inbox_conversations i ON i.ledger_id = \(ledger.id) AND i.conversation_id = coalesce(
+                (SELECT conversation_id FROM conversation_streams WHERE ledger_id = \(ledger.id) AND stream = u.stream),
+                CASE WHEN u.stream LIKE 'inbox/%' THEN substr(u.stream, 7) ELSE u.stream END)
+            WHERE i.team IS NOT NULL
             """, logger: logger)
-        for try await team in rows.decode(String?.self) { return team }
-        return nil
+        var teams: [RetentionRecordID: String] = [:]
+        for try await (stream, period, team) in rows.decode((String, String, String).self) {
+            teams[RetentionRecordID(stream: stream, period: period)] = team
+        }
+        return teams
     }
 }

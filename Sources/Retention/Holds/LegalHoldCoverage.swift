@@ -55,11 +55,14 @@ extension LegalHolds {
 
     /// The active holds that cover each of `records`, as projected so far (no projection check:
     /// for eligibility and status reports; destruction asks ``heldRecords(_:ledger:on:logger:)``).
+    /// - Parameter position: judge the holds as they stood at this ledger position (placed before
+    ///   it and not released before it) rather than as they stand now (the audit's question).
     package static func covering(
-        _ records: [RetentionRecordID], ledger: LedgerRef, on connection: PostgresConnection, logger: Logger
-    ) async throws
-        -> [RetentionRecordID: [String]]
-    {
+        _ records: [RetentionRecordID], ledger: LedgerRef, asOf position: Int64? = nil, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [RetentionRecordID: [String]] {
+        let active =
+            position.map { "h.placed_position < \($0) AND (h.released_position IS NULL OR h.released_position > \($0))" }
+            ?? "h.released_position IS NULL"
         let rows = try await connection.query(
             """
             WITH rec AS (
@@ -70,7 +73,7 @@ extension LegalHolds {
                 LEFT JOIN conversation_streams cs ON cs.ledger_id = rr.ledger_id AND cs.stream = rr.stream
             )
             SELECT rec.stream, rec.period, array_agg(h.hold_id ORDER BY h.placed_position)
-            FROM rec JOIN retention_holds h ON h.ledger_id = rec.ledger_id AND h.released_position IS NULL
+            FROM rec JOIN retention_holds h ON h.ledger_id = rec.ledger_id AND \(unescaped: active)
             WHERE \(unescaped: matches)
             GROUP BY rec.stream, rec.period
             """, logger: logger)
@@ -100,7 +103,7 @@ extension LegalHolds {
     }
 
     /// The scope test of record `rec` against hold `h` (see the type's documentation).
-    package static let matches = """
+    static let matches = """
         (cardinality(h.business_numbers) = 0 OR rec.phone_number_id = ANY(h.business_numbers))
         AND (cardinality(h.conversations) = 0 OR rec.conversation_id = ANY(h.conversations))
         AND (h.from_at_us IS NULL OR rec.last_at_us >= h.from_at_us)

@@ -64,6 +64,25 @@ public enum AccessRoutes {
         "markConversationRead": .staff(.conversationMarkRead),  // POST /v1/conversations/{id}/read
         "getRoutingRules": .staff(.routingManage),  // GET /v1/routing/rules
         "setRoutingRules": .staff(.routingManage),  // PUT /v1/routing/rules
+        "getRetentionCatalog": .staff(.retentionRead),  // GET /v1/retention/catalog
+        "getRetentionStatus": .staff(.retentionRead),  // GET /v1/retention/status
+        "listRetentionRecords": .staff(.retentionRead),  // GET /v1/retention/records
+        "getRetentionRecord": .staff(.retentionRead),  // GET /v1/retention/record
+        "fileRetentionRecord": .staff(.retentionManage),  // POST /v1/retention/records/filing
+        "getFilingQueue": .staff(.retentionRead),  // GET /v1/retention/queue
+        "listLegalHolds": .staff(.retentionRead),  // GET /v1/retention/holds
+        "placeLegalHold": .staff(.legalHoldManage),  // POST /v1/retention/holds
+        "getLegalHold": .staff(.retentionRead),  // GET /v1/retention/holds/{id}
+        "releaseLegalHold": .staff(.legalHoldManage),  // POST /v1/retention/holds/{id}/release
+        "listDispositionLists": .staff(.retentionRead),  // GET /v1/retention/disposition-lists
+        "runDisposition": .staff(.retentionManage),  // POST /v1/retention/disposition-lists
+        "getDispositionList": .staff(.retentionRead),  // GET /v1/retention/disposition-lists/{list}
+        "reviewDispositionList": .staff(.retentionManage),  // POST /v1/retention/disposition-lists/{list}/review
+        "approveDispositionList": .staff(.retentionManage),  // POST /v1/retention/disposition-lists/{list}/approvals
+        "destroyDispositionList": .staff(.retentionManage),  // POST /v1/retention/disposition-lists/{list}/destruction
+        "listDestructions": .staff(.retentionRead),  // GET /v1/retention/destructions
+        "getDestructionCertificate": .staff(.retentionRead),  // GET /v1/retention/destructions/{list}/certificate
+        "getRetentionAudit": .staff(.retentionRead),  // GET /v1/audit/retention
     ]
 
     /// The access of the operation `operationID`; nil when the table does not name it.

@@ -1,9 +1,11 @@
 import Access
 import Classification
+import Disposition
 import HTTPTypes
 import Inbox
 import LedgerStore
 import Messaging
+import Retention
 
 /// The one mapping of domain errors to RFC 9457 problem details: what a handler lets through
 /// is answered here (``OpenAPIErrorMiddleware`` and the hand-written routes).
@@ -28,6 +30,10 @@ extension ProblemDetails {
         case let error as AnalyticsRequestError:
             self.init(status: .badRequest, code: "invalid_parameter", title: "Invalid parameter", detail: error.description, extensions: ["field": error.field])
         case let error as ClassificationOverrideError: self.init(error)
+        case let error as RetentionFilingError: self.init(error)
+        case let error as LegalHoldError: self.init(error)
+        case let error as DispositionError: self.init(error)
+        case let error as DestructionCertificateError: self.init(error)
         case let error as ConversationQueryError:
             self.init(status: .badRequest, code: "invalid_cursor", title: "Invalid cursor", detail: error.description)
         case let error as LedgerStoreError:
@@ -41,6 +47,83 @@ extension ProblemDetails {
             }
         default:
             return nil
+        }
+    }
+
+    // MARK: Retention (docs/api.md, "Retention"): every refusal writes nothing.
+
+    /// A refused filing by hand: 404 no such record, 409 no catalog or a destroyed record, 422
+    /// a bad record id, series or reason.
+    init(_ error: RetentionFilingError) {
+        switch error {
+        case .notARecord: self.init(status: .unprocessableContent, code: "invalid_record", title: "Not a record", detail: error.description)
+        case .unknownRecord: self.init(status: .notFound, code: "unknown_record", title: "No such record", detail: error.description)
+        case .noCatalog: self.init(status: .conflict, code: "no_catalog", title: "No catalog", detail: error.description)
+        case .unknownSeries: self.init(status: .unprocessableContent, code: "unknown_series", title: "Unknown series", detail: error.description)
+        case .supersededSeries:
+            self.init(status: .unprocessableContent, code: "superseded_series", title: "Superseded series", detail: error.description)
+        case .emptyReason: self.init(status: .unprocessableContent, code: "missing_reason", title: "No reason", detail: error.description)
+        case .destroyed: self.init(status: .conflict, code: "record_destroyed", title: "Record destroyed", detail: error.description)
+        }
+    }
+
+    /// A refused legal hold: 404 no such hold, 403 a release by another role, 409 released or
+    /// placed concurrently, 422 a bad request, 503 the holds projection behind.
+    init(_ error: LegalHoldError) {
+        switch error {
+        case .emptyScope: self.init(status: .unprocessableContent, code: "empty_scope", title: "Empty scope", detail: error.description)
+        case .missing(let field):
+            self.init(status: .unprocessableContent, code: "invalid_field", title: "Invalid field", detail: error.description, extensions: ["field": field])
+        case .invalidCitizen: self.init(status: .unprocessableContent, code: "invalid_citizen", title: "Not a citizen", detail: error.description)
+        case .emptyDateRange:
+            self.init(status: .unprocessableContent, code: "empty_date_range", title: "Empty date range", detail: error.description)
+        case .invalidRole: self.init(status: .unprocessableContent, code: "invalid_role", title: "Not a role", detail: error.description)
+        case .unknownHold: self.init(status: .notFound, code: "unknown_hold", title: "No such hold", detail: error.description)
+        case .alreadyReleased: self.init(status: .conflict, code: "already_released", title: "Already released", detail: error.description)
+        case .releaseNotAllowed:
+            self.init(status: .forbidden, code: "release_not_allowed", title: "Placed by another role", detail: error.description)
+        case .concurrentPlacement:
+            self.init(status: .conflict, code: "concurrent_placement", title: "Placed concurrently", detail: error.description)
+        case .holdsNotProjected:
+            self.init(status: .serviceUnavailable, code: "holds_not_projected", title: "Holds not current", detail: error.description)
+        }
+    }
+
+    /// A refused disposition step: 404 no such list, 403 a role that may not, 409 a list not in
+    /// the state the step needs, 422 a bad record, reason, date or series.
+    init(_ error: DispositionError) {
+        let (status, code, title): (HTTPResponse.Status, String, String) =
+            switch error {
+            case .unknownList: (.notFound, "unknown_list", "No such list")
+            case .roleNotAllowed: (.forbidden, "role_not_allowed", "Not a records officer")
+            case .notApproved: (.conflict, "not_approved", "Not approved")
+            case .transferList: (.conflict, "transfer_list", "A transfer list")
+            case .notTransferList: (.conflict, "not_transfer_list", "Not a transfer list")
+            case .alreadyDestroyed: (.conflict, "already_destroyed", "Already destroyed")
+            case .alreadyTransferred: (.conflict, "already_transferred", "Already transferred")
+            case .nothingLeft: (.conflict, "nothing_left", "Nothing left")
+            case .undecided: (.conflict, "undecided", "Records undecided")
+            case .sameApprover: (.conflict, "same_approver", "Same approver")
+            case .alreadyApproved: (.conflict, "already_approved", "Already approved")
+            case .confirmNotNeeded: (.conflict, "confirm_not_needed", "No confirmation needed")
+            case .notOnList: (.unprocessableContent, "not_on_list", "Not on the list")
+            case .invalidRecord: (.unprocessableContent, "invalid_record", "Not a record")
+            case .missingReason: (.unprocessableContent, "missing_reason", "No reason")
+            case .deferralNotLater: (.unprocessableContent, "deferral_not_later", "Deferral not later")
+            case .unknownSeries: (.unprocessableContent, "unknown_series", "Unknown series")
+            case .missingTransferDetail: (.unprocessableContent, "invalid_field", "Invalid field")
+            }
+        self.init(status: status, code: code, title: title, detail: error.description)
+    }
+
+    /// A certificate that cannot be made: 404 no such list or authority, 409 a transfer list or
+    /// a list not destroyed yet.
+    init(_ error: DestructionCertificateError) {
+        switch error {
+        case .unknownList: self.init(status: .notFound, code: "unknown_list", title: "No such list", detail: error.description)
+        case .notAnAuthority: self.init(status: .notFound, code: "not_an_authority", title: "No such authority", detail: error.description)
+        case .transferList: self.init(status: .conflict, code: "transfer_list", title: "A transfer list", detail: error.description)
+        case .notDestroyed: self.init(status: .conflict, code: "not_destroyed", title: "Not destroyed", detail: error.description)
         }
     }
 

@@ -55,18 +55,7 @@ struct AuditRetention: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if json {
-            Output.json([
-                "ok": report.ok, "ledger": report.ledger,
-                "destructions": report.destructions.map { d in
-                    [
-                        "authorised_by": d.authority.position, "at": d.authority.occurredAt.ISO8601Format(), "by": d.authority.actor,
-                        "series": d.authority.citation, "list": d.authority.list as Any? ?? NSNull(), "approvals": d.authority.approvals,
-                        "approvers": d.approvers, "records_destroyed": d.recordsDestroyed, "records_pending": d.recordsPending,
-                    ] as [String: Any]
-                },
-                "violations": report.violations.map { ["code": $0.code, "position": $0.position as Any? ?? NSNull(), "message": $0.message] },
-                "warnings": report.warnings,
-            ])
+            Output.json(RetentionJSON.audit(report))
         } else {
             if report.destructions.isEmpty { Output.line("Ledger \(report.ledger): nothing was ever destroyed.") }
             for d in report.destructions {

@@ -47,13 +47,13 @@ struct RetentionDestroy: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let at = try DispositionCLI.now(now, command: "destroy", json: json)
+        let at = try RetentionCLI.now(now, command: "destroy", json: json)
         let ledger = Relays.ledger(ledger)
         let crashAfter = crashAfterAppend
         let showProgress = !json
         let appended = LockedCounter()
         let list = list
-        let outcome = try await DispositionCLI.withStore("destroy", ledger: ledger, json: json) { store in
+        let outcome = try await RetentionCLI.withStore("destroy", ledger: ledger, json: json) { store in
             let destroyer = RetentionDestroyer(store: store, ledger: ledger)
             let progress: @Sendable (DestructionProgress) -> Void = { p in
                 if showProgress {
@@ -76,12 +76,7 @@ struct RetentionDestroy: AsyncParsableCommand {
     private func report(_ outcome: DestructionOutcome) {
         let held = outcome.held.keys.sorted()
         if json {
-            Output.json([
-                "ok": true, "list": outcome.list as Any? ?? NSNull(), "records_destroyed": outcome.recordsDestroyed,
-                "payloads_removed": outcome.payloadsRemoved, "keys_destroyed": outcome.keysDestroyed, "authorities": outcome.authorities,
-                "held": held.map { ["record": $0.description, "holds": outcome.held[$0] ?? []] as [String: Any] },
-                "refiled": outcome.refiled.sorted().map(\.description), "resumed": outcome.resumed,
-            ])
+            Output.json(RetentionJSON.outcome(outcome).merging(["ok": true]) { _, new in new })
             return
         }
         if outcome.resumed > 0 { Output.line("Finished \(outcome.resumed) destruction(s) an earlier run left unfinished.") }

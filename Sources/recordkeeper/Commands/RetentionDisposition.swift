@@ -43,13 +43,13 @@ struct RetentionDispositionRun: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let now = try DispositionCLI.now(now, command: "disposition run", json: json)
+        let now = try RetentionCLI.now(now, command: "disposition run", json: json)
         let (ledger, series) = (Relays.ledger(ledger), series)
-        let lists = try await DispositionCLI.withStore("disposition run", ledger: ledger, json: json) { store in
+        let lists = try await RetentionCLI.withStore("disposition run", ledger: ledger, json: json) { store in
             try await DispositionLists(store: store, ledger: ledger).run(series: series, actor: Relays.actor, now: now)
         }
         if json {
-            Output.json(["ok": true, "lists": lists.map { DispositionCLI.json($0, items: false) }])
+            Output.json(["ok": true, "lists": lists.map { RetentionJSON.list($0, items: false) }])
             return
         }
         guard !lists.isEmpty else {
@@ -101,33 +101,33 @@ struct RetentionDispositionReview: AsyncParsableCommand {
 
     func run() async throws {
         let command = "disposition review"
-        let now = try DispositionCLI.now(now, command: command, json: json)
+        let now = try RetentionCLI.now(now, command: command, json: json)
         let given = [(DispositionEvents.Decision.exclude, exclude), (.defer, deferRecords), (.confirm, confirm)].filter { !$0.1.isEmpty }
         guard given.count == 1, let (decision, texts) = given.first else {
-            DispositionCLI.refuse(command, "give records with exactly one of --exclude, --defer or --confirm", json: json)
+            RetentionCLI.refuse(command, "give records with exactly one of --exclude, --defer or --confirm", json: json)
             throw ExitCode(1)
         }
         let records = try DispositionCLI.records(texts, command: command, json: json)
         var until: Date?
         if decision == .defer {
             guard let text = self.until else {
-                DispositionCLI.refuse(command, "--defer needs --until DATE", json: json)
+                RetentionCLI.refuse(command, "--defer needs --until DATE", json: json)
                 throw ExitCode(1)
             }
-            until = try DispositionCLI.date(text, option: "--until", command: command, json: json)
+            until = try RetentionCLI.date(text, option: "--until", command: command, json: json)
         }
         let (ledger, list, reason, role) = (Relays.ledger(ledger), list, reason, role)
         let deferral = until
-        let reviewed = try await DispositionCLI.withStore(command, ledger: ledger, json: json) { store in
+        let reviewed = try await RetentionCLI.withStore(command, ledger: ledger, json: json) { store in
             try await DispositionLists(store: store, ledger: ledger).review(
                 list: list, decision: decision, records: records, reason: reason, until: deferral, actor: Relays.actor, role: role, now: now)
         }
         if json {
-            Output.json(["ok": true, "list": DispositionCLI.json(reviewed, items: true)])
+            Output.json(["ok": true, "list": RetentionJSON.list(reviewed, items: true)])
             return
         }
         let verb = ["exclude": "Excluded", "defer": "Deferred", "confirm": "Confirmed"][decision.rawValue] ?? decision.rawValue
-        Output.line("\(verb) \(records.count) record\(records.count == 1 ? "" : "s") of \(list)\(until.map { " until \(DispositionCLI.day($0))" } ?? "").")
+        Output.line("\(verb) \(records.count) record\(records.count == 1 ? "" : "s") of \(list)\(until.map { " until \(RetentionCLI.day($0))" } ?? "").")
         Output.line(DispositionCLI.summary(reviewed))
     }
 }
@@ -156,13 +156,13 @@ struct RetentionDispositionApprove: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let now = try DispositionCLI.now(now, command: "disposition approve", json: json)
+        let now = try RetentionCLI.now(now, command: "disposition approve", json: json)
         let (ledger, list, role) = (Relays.ledger(ledger), list, role)
-        let approved = try await DispositionCLI.withStore("disposition approve", ledger: ledger, json: json) { store in
+        let approved = try await RetentionCLI.withStore("disposition approve", ledger: ledger, json: json) { store in
             try await DispositionLists(store: store, ledger: ledger).approve(list: list, actor: Relays.actor, role: role, now: now)
         }
         if json {
-            Output.json(["ok": true, "list": DispositionCLI.json(approved, items: false)])
+            Output.json(["ok": true, "list": RetentionJSON.list(approved, items: false)])
             return
         }
         Output.line("Recorded approval \(approved.approvals.count) of \(approved.required) of \(list) by \(Relays.actor).")
@@ -200,14 +200,14 @@ struct RetentionDispositionTransfer: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let now = try DispositionCLI.now(now, command: "disposition transfer", json: json)
+        let now = try RetentionCLI.now(now, command: "disposition transfer", json: json)
         let (ledger, list, archives, reference, role) = (Relays.ledger(ledger), list, archives, reference, role)
-        let transferred = try await DispositionCLI.withStore("disposition transfer", ledger: ledger, json: json) { store in
+        let transferred = try await RetentionCLI.withStore("disposition transfer", ledger: ledger, json: json) { store in
             try await DispositionLists(store: store, ledger: ledger).transfer(
                 list: list, archives: archives, reference: reference, actor: Relays.actor, role: role, now: now)
         }
         if json {
-            Output.json(["ok": true, "list": DispositionCLI.json(transferred, items: false)])
+            Output.json(["ok": true, "list": RetentionJSON.list(transferred, items: false)])
             return
         }
         Output.line("Recorded the transfer of \(transferred.authorised.count) records of \(list) to \(archives) (reference \(reference)).")
@@ -229,21 +229,21 @@ struct RetentionDispositionShow: AsyncParsableCommand {
 
     func run() async throws {
         let (ledger, list) = (Relays.ledger(ledger), list)
-        let shown = try await DispositionCLI.withStore("disposition show", ledger: ledger, json: json) { store in
+        let shown = try await RetentionCLI.withStore("disposition show", ledger: ledger, json: json) { store in
             try await DispositionLists(store: store, ledger: ledger).show(list: list)
         }
         if json {
-            Output.json(DispositionCLI.json(shown, items: true))
+            Output.json(RetentionJSON.list(shown, items: true))
             return
         }
         Output.line(DispositionCLI.summary(shown))
-        Output.line("Listed at position \(shown.listedPosition) by \(shown.listedBy) on \(DispositionCLI.day(shown.listedAt)); digest \(shown.digest).")
+        Output.line("Listed at position \(shown.listedPosition) by \(shown.listedBy) on \(RetentionCLI.day(shown.listedAt)); digest \(shown.digest).")
         for approval in shown.approvals {
-            Output.line("  approved by \(approval.actor) on \(DispositionCLI.day(approval.at)) (position \(approval.position))")
+            Output.line("  approved by \(approval.actor) on \(RetentionCLI.day(approval.at)) (position \(approval.position))")
         }
         for item in shown.items {
             var line = "  \(item.record)  \(item.destroyed ? "destroyed" : item.transferred ? "transferred" : item.state.rawValue)"
-            if let until = item.until { line += " until \(DispositionCLI.day(until))" }
+            if let until = item.until { line += " until \(RetentionCLI.day(until))" }
             if let reason = item.reason { line += ": \(reason)" }
             Output.line(line)
         }
@@ -265,11 +265,11 @@ struct RetentionDispositionList: AsyncParsableCommand {
 
     func run() async throws {
         let (ledger, series) = (Relays.ledger(ledger), series)
-        let lists = try await DispositionCLI.withStore("disposition list", ledger: ledger, json: json) { store in
+        let lists = try await RetentionCLI.withStore("disposition list", ledger: ledger, json: json) { store in
             try await DispositionLists(store: store, ledger: ledger).lists(series: series)
         }
         if json {
-            Output.json(["lists": lists.map { DispositionCLI.json($0, items: false) }])
+            Output.json(["lists": lists.map { RetentionJSON.list($0, items: false) }])
             return
         }
         if lists.isEmpty { Output.line("No disposition list yet: make them with `recordkeeper retention disposition run`.") }

@@ -48,7 +48,7 @@ struct RetentionFilingFile: AsyncParsableCommand {
             Output.error("\(command): \(RetentionFilingError.notARecord(record))")
             throw ExitCode(1)
         }
-        let date = try filingNow(now, command: command)
+        let date = try RetentionCLI.now(now, command: "file", json: json)
         let logger = Output.makeLogger()
         let ledger = Relays.ledger(ledger)
         let runtime: Runtime
@@ -115,13 +115,12 @@ struct RetentionFilingQueue: AsyncParsableCommand {
         Output.line("\(total) record\(total == 1 ? "" : "s") need filing in ledger \(ledger) (filed by default into the catalog's default series):")
         for record in records {
             Output.line(
-                "  \(record.record)  \(record.kind), \(record.messages) messages, \(Self.day(record.firstAt))–\(Self.day(record.lastAt)), now \(record.series ?? "-")"
+                "  \(record.record)  \(record.kind), \(record.messages) messages, \(RetentionCLI.day(record.firstAt))–\(RetentionCLI.day(record.lastAt)), now \(record.series ?? "-")"
             )
         }
         Output.line("File one with `recordkeeper retention file RECORD --series CITATION --reason TEXT`.")
     }
 
-    static func day(_ date: Date) -> String { String(ISO8601DateFormatter().string(from: date).prefix(10)) }
 }
 
 /// `recordkeeper retention record RECORD`: one record's extent, series and filing history.
@@ -200,14 +199,4 @@ extension RetentionRecordSummary {
         if let rule { object["rule"] = rule }
         return object
     }
-}
-
-/// The hidden `--now` of the retention commands: an ISO 8601 time, or the current time.
-func filingNow(_ text: String?, command: String) throws -> Date {
-    guard let text else { return Date() }
-    guard let date = ISO8601DateFormatter().date(from: text) else {
-        Output.error("\(command): --now \(text) is not an ISO 8601 time such as 2026-03-01T12:00:00Z")
-        throw ExitCode(1)
-    }
-    return date
 }

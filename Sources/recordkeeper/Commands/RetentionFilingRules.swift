@@ -68,7 +68,7 @@ struct RetentionFilingRulesLoad: AsyncParsableCommand {
 
     func run() async throws {
         let rules = try FilingRules.read(file, command: "rules load", json: json)
-        let date = try filingNow(now, command: "recordkeeper retention rules load")
+        let date = try RetentionCLI.now(now, command: "rules load", json: json)
         let logger = Output.makeLogger()
         let ledger = Relays.ledger(ledger)
         let runtime: Runtime

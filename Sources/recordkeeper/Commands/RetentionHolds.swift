@@ -1,4 +1,5 @@
 import ArgumentParser
+import Disposition
 import Foundation
 import LedgerStore
 import RecordkeeperRuntime
@@ -69,24 +70,24 @@ struct RetentionHoldsPlace: AsyncParsableCommand {
 
     func run() async throws {
         let command = "place"
-        let now = try HoldsCLI.now(now, command: command, json: json)
-        let role = try HoldsCLI.role(role, command: command, json: json)
+        let now = try RetentionCLI.now(now, command: "holds " + command, json: json)
+        let role = try HoldsCLI.role(role, command: "holds " + command, json: json)
         guard let type = LegalHoldType(rawValue: type.lowercased().replacingOccurrences(of: "-", with: "_")) else {
-            HoldsCLI.refuse(
+            RetentionCLI.refuse(
                 command, "--type \(type) is not a hold type: give litigation, public_records_request, audit or investigation", json: json)
             throw ExitCode(1)
         }
         let scope = LegalHoldScope(
             conversations: conversation, citizens: citizen, businessNumbers: businessNumber, teams: team,
-            from: try HoldsCLI.date(from, option: "--from", endOfDay: false, command: command, json: json),
-            to: try HoldsCLI.date(to, option: "--to", endOfDay: true, command: command, json: json))
+            from: try from.map { try RetentionCLI.date($0, option: "--from", command: "holds " + command, json: json) },
+            to: try to.map { try RetentionCLI.date($0, option: "--to", endOfDay: true, command: "holds " + command, json: json) })
         let request = LegalHoldRequest(type: type, matter: matter, custodian: custodian, reason: reason, scope: scope)
         let ledger = Relays.ledger(ledger)
-        let hold = try await HoldsCLI.withStore(command, ledger: ledger, json: json) { store in
+        let hold = try await RetentionCLI.withStore("holds " + command, ledger: ledger, json: json, catchUp: false) { store in
             try await LegalHolds(store: store, ledger: ledger).place(request, actor: Relays.actor, role: role, now: now)
         }
         if json {
-            Output.json(HoldsCLI.json(hold).merging(["ok": true]) { _, new in new })
+            Output.json(RetentionJSON.hold(hold).merging(["ok": true]) { _, new in new })
             return
         }
         Output.line("Placed hold \(hold.id) (\(hold.type.rawValue)) at position \(hold.position): \(HoldsCLI.scopeText(hold.scope)).")
@@ -123,14 +124,14 @@ struct RetentionHoldsRelease: AsyncParsableCommand {
 
     func run() async throws {
         let command = "release"
-        let now = try HoldsCLI.now(now, command: command, json: json)
-        let role = try HoldsCLI.role(role, command: command, json: json)
+        let now = try RetentionCLI.now(now, command: "holds " + command, json: json)
+        let role = try HoldsCLI.role(role, command: "holds " + command, json: json)
         let (ledger, id, reason) = (Relays.ledger(ledger), id, reason)
-        let hold = try await HoldsCLI.withStore(command, ledger: ledger, json: json) { store in
+        let hold = try await RetentionCLI.withStore("holds " + command, ledger: ledger, json: json, catchUp: false) { store in
             try await LegalHolds(store: store, ledger: ledger).release(id: id, reason: reason, actor: Relays.actor, role: role, now: now)
         }
         if json {
-            Output.json(HoldsCLI.json(hold).merging(["ok": true]) { _, new in new })
+            Output.json(RetentionJSON.hold(hold).merging(["ok": true]) { _, new in new })
             return
         }
         Output.line("Released hold \(hold.id) at position \(hold.release?.position ?? 0): its records follow their schedule again.")
@@ -155,11 +156,11 @@ struct RetentionHoldsList: AsyncParsableCommand {
 
     func run() async throws {
         let (ledger, active) = (Relays.ledger(ledger), !all)
-        let holds = try await HoldsCLI.withStore("list", ledger: ledger, json: json) { store in
+        let holds = try await RetentionCLI.withStore("holds list", ledger: ledger, json: json, catchUp: false) { store in
             try await LegalHolds(store: store, ledger: ledger).list(active: active)
         }
         if json {
-            Output.json(["ok": true, "holds": holds.map(HoldsCLI.json)])
+            Output.json(["ok": true, "holds": holds.map(RetentionJSON.hold)])
             return
         }
         guard !holds.isEmpty else {
@@ -188,12 +189,12 @@ struct RetentionHoldsShow: AsyncParsableCommand {
 
     func run() async throws {
         let (ledger, id) = (Relays.ledger(ledger), id)
-        let shown = try await HoldsCLI.withStore("show", ledger: ledger, json: json, catchUp: true) { store in
+        let shown = try await RetentionCLI.withStore("holds show", ledger: ledger, json: json) { store in
             let shown = try await LegalHolds(store: store, ledger: ledger).show(id: id)
             return Shown(hold: shown.hold, covered: shown.coveredRecords)
         }
         if json {
-            Output.json(HoldsCLI.json(shown.hold).merging(["ok": true, "covered_records": shown.covered]) { _, new in new })
+            Output.json(RetentionJSON.hold(shown.hold).merging(["ok": true, "covered_records": shown.covered]) { _, new in new })
             return
         }
         let hold = shown.hold

@@ -35,30 +35,30 @@ struct RetentionStatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let now = try DispositionCLI.now(now, command: "status", json: json)
+        let now = try RetentionCLI.now(now, command: "status", json: json)
         let (ledger, series) = (Relays.ledger(ledger), series)
         if let text = by {
             guard let by = RetentionStatus.Grouping(rawValue: text) else {
-                DispositionCLI.refuse("status", "--by \(text) is neither series nor month", json: json)
+                RetentionCLI.refuse("status", "--by \(text) is neither series nor month", json: json)
                 throw ExitCode(1)
             }
-            let lines = try await DispositionCLI.withStore("status", ledger: ledger, json: json) { store in
+            let lines = try await RetentionCLI.withStore("status", ledger: ledger, json: json) { store in
                 try await RetentionStatus(store: store, ledger: ledger).report(by: by, series: series, now: now)
             }
             report(lines, by: by, now: now)
             return
         }
-        let records = try await DispositionCLI.withStore("status", ledger: ledger, json: json) { store in
+        let records = try await RetentionCLI.withStore("status", ledger: ledger, json: json) { store in
             try await RetentionStatus(store: store, ledger: ledger).records(series: series, now: now)
         }
         if json {
-            Output.json(["now": DispositionCLI.iso(now), "records": records.map(Self.json)])
+            Output.json(["now": RetentionCLI.iso(now), "records": records.map(RetentionJSON.eligibility)])
             return
         }
         if records.isEmpty { Output.line("No records in ledger \(ledger)\(series.map { " in series \($0)" } ?? "").") }
         for record in records {
-            let trigger = record.triggerDate.map(DispositionCLI.day) ?? "-"
-            let eligible = record.eligibleDate.map(DispositionCLI.day) ?? "-"
+            let trigger = record.triggerDate.map(RetentionCLI.day) ?? "-"
+            let eligible = record.eligibleDate.map(RetentionCLI.day) ?? "-"
             let why = record.ineligibility.map { $0 == .retentionNotMet || $0 == .destroyed || $0 == .transferred ? "" : "  (\($0))" } ?? ""
             let held = record.holds.isEmpty ? "" : "  held by \(record.holds.joined(separator: ", "))"
             let kept = record.list.flatMap { list in
@@ -70,32 +70,11 @@ struct RetentionStatusCommand: AsyncParsableCommand {
         }
     }
 
-    static func json(_ record: RecordEligibility) -> [String: Any] {
-        var object: [String: Any] = ["record": record.record.description, "state": record.state.rawValue, "eligible": record.isEligible]
-        if let series = record.series { object["series"] = series }
-        if let trigger = record.triggerDate { object["trigger_date"] = DispositionCLI.iso(trigger) }
-        if let eligible = record.eligibleDate { object["eligible_date"] = DispositionCLI.iso(eligible) }
-        if let reason = record.ineligibility {
-            object["reason"] = reason.code
-            object["reason_text"] = reason.description
-        }
-        if let list = record.list { object["list"] = list }
-        if let decision = record.listDecision { object["list_decision"] = decision }
-        if !record.holds.isEmpty { object["holds"] = record.holds }
-        return object
-    }
-
     private func report(_ lines: [RetentionStatusLine], by: RetentionStatus.Grouping, now: Date) {
         if json {
             Output.json([
-                "now": DispositionCLI.iso(now), "by": by.rawValue,
-                "lines": lines.map {
-                    [
-                        "key": $0.key, "records": $0.records, "eligible_now": $0.eligibleNow, "within_30_days": $0.within30Days,
-                        "within_90_days": $0.within90Days, "destroyed": $0.destroyed, "transferred": $0.transferred, "blocked": $0.blocked,
-                        "held": $0.held,
-                    ] as [String: Any]
-                },
+                "now": RetentionCLI.iso(now), "by": by.rawValue,
+                "lines": lines.map(RetentionJSON.statusLine),
             ])
             return
         }
