@@ -256,6 +256,12 @@ struct RecordsOfficerYearTests {
                     #expect(try await Self.columnsHolding(Array(gone.utf8), database: database) == [], "no column of any table holds \(gone)")
                 }
                 #expect(try await Self.columnsHolding(Array(Self.held.text.utf8), database: database) == [], "content is never stored in clear")
+                #expect(
+                    try await Self.columnsHolding(Array("Citizen \(Self.destroyed.waID)".utf8), database: database) == [],
+                    "the profile name taken from the destroyed messages is purged with them")
+                #expect(
+                    try await Self.columnsHolding(Array("Citizen \(Self.held.waID)".utf8), database: database) == ["conversations.profile_name"],
+                    "a kept conversation keeps its profile name")
 
                 // The certificate lists exactly the destroyed records.
                 let certificate = try await cli.run(["retention", "log", "--list", destroyList.list, "--format", "json"])

@@ -30,8 +30,16 @@ public struct RetentionRecordsProjection: Projection {
     public init() {}
 
     public func apply(_ records: [SelectedRecord], ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws {
+        // Entries of record streams are gathered per record and written in one statement; the
+        // gathered extents are written before any other event, which may need their rows.
+        var extents = RecordExtents()
         for record in records {
             let fields = record.entry.fields
+            if let id = RetentionRecordID(stream: fields.stream, occurredAt: fields.occurredAt), RecordEvents.extending.contains(fields.eventType) {
+                extents.add(id, position: fields.position, at: fields.occurredAt.microseconds, isMessage: RecordEvents.isMessage(record))
+                continue
+            }
+            try await extents.write(ledger: ledger, on: connection, logger: logger)
             switch fields.eventType {
             case EventType.Retention.recordScheduled:
                 guard let filing = RecordFiling(header: fields.header) else {
@@ -60,27 +68,10 @@ public struct RetentionRecordsProjection: Projection {
                       AND r.stream = k.stream AND r.period = k.period AND r.destroyed_position = \(halt.authorisation)
                     """, logger: logger)
             default:
-                guard let id = RetentionRecordID(stream: fields.stream, occurredAt: fields.occurredAt), let stream = RecordStream(id.stream) else {
-                    continue
-                }
-                let occurred = fields.occurredAt.microseconds
-                let communication: Int64? = RecordEvents.isMessage(record) ? occurred : nil
-                try await connection.perform(
-                    """
-                    INSERT INTO retention_records AS r (ledger_id, stream, period, kind, phone_number_id, conversation_id,
-                        first_position, last_position, entries, messages, first_at_us, last_at_us, communication_at_us)
-                    VALUES (\(ledger.id), \(id.stream), \(id.period), \(stream.kind), \(stream.phoneNumberID), \(stream.conversationID),
-                        \(fields.position), \(fields.position), 1, \(communication == nil ? 0 : 1), \(occurred), \(occurred), \(communication))
-                    ON CONFLICT (ledger_id, stream, period) DO UPDATE SET
-                        last_position = EXCLUDED.last_position,
-                        entries = r.entries + 1,
-                        messages = r.messages + EXCLUDED.messages,
-                        first_at_us = least(r.first_at_us, EXCLUDED.first_at_us),
-                        last_at_us = greatest(r.last_at_us, EXCLUDED.last_at_us),
-                        communication_at_us = greatest(r.communication_at_us, EXCLUDED.communication_at_us)
-                    """, logger: logger)
+                continue
             }
         }
+        try await extents.write(ledger: ledger, on: connection, logger: logger)
     }
 
     /// Records the filing in the history and, unless a rule or default filing meets a filing by
