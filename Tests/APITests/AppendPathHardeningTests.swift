@@ -25,8 +25,10 @@ struct AppendPathHardeningTests {
     func appendsSurviveBusyWorkers() async throws {
         try await withMigratedDatabase { db in
             try await Self.withApp(db, appendConnections: 2, workers: true) { client, store, http in
-                // 8 senders, each a stream of new citizens (new data keys) for 8 s. Each append is bounded by
-                // 30 s: a stalled append path never completes at all, a merely busy machine does within that.
+                // 8 senders, each a stream of new citizens (new data keys) for 8 s or 150 appends, whichever
+                // comes first: enough to keep every worker busy, and a catch-up that does not grow with the
+                // machine's speed. Each append is bounded by 30 s: a stalled append path never completes at
+                // all, a merely busy machine does within that.
                 let stop = ContinuousClock.now + .seconds(8)
                 let outcome = try await withThrowingTaskGroup(of: (appended: Int, failed: [String]).self) { group in
                     for sender in 0..<8 {
@@ -34,7 +36,7 @@ struct AppendPathHardeningTests {
                             var appended = 0
                             var failed: [String] = []
                             var index = 0
-                            while ContinuousClock.now < stop {
+                            while ContinuousClock.now < stop && index < 150 {
                                 index += 1
                                 let citizen = FixtureCitizen(waID: "1650555\(String(format: "%02d%04d", sender, index))")
                                 let event = F.message(
