@@ -6,7 +6,9 @@ import NIOCore
 public import PostgresNIO
 
 /// Finds, creates and unwraps payload data keys, one per ledger, stream and UTC month, and
-/// caches the unwrapped keys in memory (never on disk, never in the database unwrapped).
+/// caches the unwrapped keys in memory (never on disk, never in the database unwrapped): the keys
+/// in recent use, at most ``cacheCapacity`` twice over (``DataKeyCache``), and never a key this
+/// process destroyed.
 public final class DataKeyRing: Sendable {
     private struct CachedKey: Sendable {
         var id: Int64
@@ -16,8 +18,10 @@ public final class DataKeyRing: Sendable {
     private let client: PostgresClient
     private let masterKey: MasterKey?
     private let logger: Logger
-    private let byScope = NIOLockedValueBox<[DataKeyScope: CachedKey]>([:])
-    private let byID = NIOLockedValueBox<[Int64: DataKey]>([:])
+    private let byScope = NIOLockedValueBox(DataKeyCache<DataKeyScope, CachedKey>(capacity: DataKeyRing.cacheCapacity))
+    private let byID = NIOLockedValueBox(DataKeyCache<Int64, DataKey>(capacity: DataKeyRing.cacheCapacity))
+    /// The size of each generation of the caches of unwrapped keys.
+    public static let cacheCapacity = 8_192
 
     public init(client: PostgresClient, masterKey: MasterKey?, logger: Logger) {
         self.client = client
@@ -30,7 +34,7 @@ public final class DataKeyRing: Sendable {
 
     /// The data key for a scope, created (and wrapped under the master key) if it does not exist.
     func key(for scope: DataKeyScope, ledgerID: Int32) async throws -> (id: Int64, key: DataKey) {
-        if let cached = byScope.withLockedValue({ $0[scope] }) { return (cached.id, cached.key) }
+        if let cached = byScope.withLockedValue({ $0.value(for: scope) }) { return (cached.id, cached.key) }
         guard let masterKey else { throw LedgerStoreError.noMasterKey }
         if let existing = try await load(scope: scope, ledgerID: ledgerID) {
             return existing
@@ -74,7 +78,7 @@ public final class DataKeyRing: Sendable {
 
     /// The unwrapped data key with this id, for reading and verifying.
     func key(id: Int64) async throws -> DataKey {
-        if let key = byID.withLockedValue({ $0[id] }) { return key }
+        if let key = byID.withLockedValue({ $0.value(for: id) }) { return key }
         let rows = try await client.query(
             """
             SELECT l.name, k.stream, k.period, k.master_key_id, k.wrapped_key
@@ -95,7 +99,7 @@ public final class DataKeyRing: Sendable {
     /// wrapped by another master key) are left out: ``key(id:)`` reports them entry by entry.
     func prefetch(ids: some Sequence<Int64>) async throws {
         guard masterKey != nil else { return }
-        let missing = Array(Set(ids).filter { id in byID.withLockedValue { $0[id] == nil } })
+        let missing = Array(Set(ids).filter { id in byID.withLockedValue { !$0.contains(id) } })
         guard missing.count > 1 else { return }
         let rows = try await client.query(
             """
@@ -119,8 +123,15 @@ public final class DataKeyRing: Sendable {
     }
 
     private func remember(scope: DataKeyScope, id: Int64, key: DataKey) {
-        byScope.withLockedValue { $0[scope] = CachedKey(id: id, key: key) }
-        byID.withLockedValue { $0[id] = key }
+        byScope.withLockedValue { $0.insert(CachedKey(id: id, key: key), for: scope) }
+        byID.withLockedValue { $0.insert(key, for: id) }
+    }
+
+    /// Drops the keys `ids` from the caches: keys just destroyed are not kept in memory.
+    public func forget(ids: some Sequence<Int64>) {
+        let gone = Set(ids)
+        byScope.withLockedValue { $0.remove { _, cached in gone.contains(cached.id) } }
+        byID.withLockedValue { $0.remove { id, _ in gone.contains(id) } }
     }
 
     /// Re-wraps every live data key (and every checkpoint signing key) wrapped by `old` under

@@ -21,6 +21,10 @@ struct RawEntryRow: Sendable {
 }
 
 /// Keyset-paged reads of ledger rows: memory stays bounded by the page size.
+///
+/// Each entry's payload, destruction and authority are looked up by primary key, one entry at a
+/// time (`LATERAL … OFFSET 0`): on a ledger newer than the planner's statistics, a plain join was
+/// planned as if the ledger held one row and read every payload of the ledger for each entry.
 enum EntryPages {
     /// - Parameters:
     ///   - eventTypes: only entries of these types (nil: every type).
@@ -37,10 +41,17 @@ enum EntryPages {
                    p.data_key_id, p.sealed,
                    d.data_key_id, d.authorised_by_position, a.event_type, a.header
             FROM ledger_entries e
-            LEFT JOIN ledger_payloads p ON p.ledger_id = e.ledger_id AND p.position = e.position
-                 AND (\(payloadTypes)::text[] IS NULL OR e.event_type = ANY(\(payloadTypes)::text[]))
-            LEFT JOIN payload_destructions d ON d.ledger_id = e.ledger_id AND d.position = e.position
-            LEFT JOIN ledger_entries a ON a.ledger_id = d.ledger_id AND a.position = d.authorised_by_position
+            LEFT JOIN LATERAL (
+                SELECT p.data_key_id, p.sealed FROM ledger_payloads p
+                WHERE p.ledger_id = e.ledger_id AND p.position = e.position
+                  AND (\(payloadTypes)::text[] IS NULL OR e.event_type = ANY(\(payloadTypes)::text[]))
+                OFFSET 0) p ON true
+            LEFT JOIN LATERAL (
+                SELECT d.data_key_id, d.authorised_by_position FROM payload_destructions d
+                WHERE d.ledger_id = e.ledger_id AND d.position = e.position OFFSET 0) d ON true
+            LEFT JOIN LATERAL (
+                SELECT a.event_type, a.header FROM ledger_entries a
+                WHERE a.ledger_id = e.ledger_id AND a.position = d.authorised_by_position OFFSET 0) a ON true
             WHERE e.ledger_id = \(ledger.id) AND e.position > \(after) AND e.position <= \(upper)
               AND (\(stream)::text IS NULL OR e.stream = \(stream))
               AND (\(eventTypes)::text[] IS NULL OR e.event_type = ANY(\(eventTypes)::text[]))

@@ -79,22 +79,29 @@ struct BenchRetention: Benchmark {
             let eligibilitySeconds = (clock.now - started).seconds
             let eligibleNow = Int(report.reduce(Int64(0)) { $0 + $1.eligibleNow })
 
-            let made = try await lists.run(actor: "cli:bench", now: Self.now)
-            guard let list = made.first else { throw CLIError("no record was eligible: the fill did not make old records") }
-            _ = try await lists.approve(list: list.list, actor: "cli:bench-officer", now: Self.now)
-            if showProgress { Output.progress("destroying \(eligibleNow) records…") }
+            // Lists of at most DispositionLists.maxRecordsPerList records each, approved and destroyed one after another.
+            let made = try await lists.make(actor: "cli:bench", now: Self.now)
+            guard !made.isEmpty else { throw CLIError("no record was eligible: the fill did not make old records") }
+            if showProgress { Output.progress("destroying \(eligibleNow) records in \(made.count) lists…") }
             started = clock.now
-            let destroyed = try await RetentionDestroyer(store: store, ledger: ledger).destroy(
-                list: list.list, actor: "cli:bench-officer", now: Self.now,
-                progress: { p in
-                    if showProgress && p.recordsConsidered % 10_000 < 500 {
-                        Output.progress("destroying: \(p.recordsDestroyed) of \(p.recordsTotal)")
-                    }
-                })
+            var destroyedRecords = 0
+            var payloadsRemoved: Int64 = 0
+            for list in made {
+                _ = try await lists.approve(list: list, actor: "cli:bench-officer", now: Self.now)
+                let outcome = try await RetentionDestroyer(store: store, ledger: ledger).destroy(
+                    list: list, actor: "cli:bench-officer", now: Self.now,
+                    progress: { [destroyedRecords] p in
+                        if showProgress && p.recordsConsidered % 10_000 < 500 {
+                            Output.progress("destroying: \(destroyedRecords + p.recordsDestroyed) of \(eligibleNow)")
+                        }
+                    })
+                destroyedRecords += outcome.recordsDestroyed
+                payloadsRemoved += outcome.payloadsRemoved
+            }
             let destroySeconds = (clock.now - started).seconds
 
             if showProgress { Output.progress("baseline: deleting as many rows from a plain table…") }
-            let baselineSeconds = try await Self.baseline(context.runtime, rows: destroyed.recordsDestroyed, logger: quiet)
+            let baselineSeconds = try await Self.baseline(context.runtime, rows: destroyedRecords, logger: quiet)
 
             if showProgress { Output.progress("verifying…") }
             started = clock.now
@@ -103,7 +110,7 @@ struct BenchRetention: Benchmark {
             if showProgress { Output.endProgress() }
             guard verified.ok else { throw CLIError("the ledger does not verify after destruction: \(verified.firstProblem?.reason ?? "?")") }
             return (
-                fillSeconds, filings, fileSeconds, eligibilitySeconds, eligibleNow, destroyed.recordsDestroyed, destroyed.payloadsRemoved,
+                fillSeconds, filings, fileSeconds, eligibilitySeconds, eligibleNow, destroyedRecords, payloadsRemoved,
                 destroySeconds, baselineSeconds, verified.entries, verified.payloadsDestroyed, verifySeconds
             )
         }

@@ -59,6 +59,28 @@ struct RetentionDispositionListsTests {
         }
     }
 
+    @Test("more eligible records than a list may hold make several lists, each record on exactly one, each approved and destroyed on its own")
+    func largeRunsAreSplit() async throws {
+        try await withMigratedDatabase { db in
+            try await db.withStore { _, store in
+                try await X.load(store, try X.washingtonCore())
+                let citizens = (31...35).map { ("155500000\($0)", "2025-11-10") }
+                let records = try await X.record(store, citizens, in: "GS2010-001")
+                let lists = DispositionLists(store: store, ledger: X.ledger)
+                let made = try await lists.run(actor: X.officer, now: X.date("2027-11-11"), maxRecords: 2)
+                #expect(made.map(\.items.count) == [2, 2, 1])
+                #expect(Set(made.map(\.list)).count == 3, "three lists, three ids")
+                #expect(made.flatMap { $0.items.map(\.record) }.sorted() == records.sorted(), "every record once")
+                let last = try #require(made.last)
+                _ = try await lists.approve(list: last.list, actor: X.officer, now: X.date("2027-11-11"))
+                let outcome = try await RetentionDestroyer(store: store, ledger: X.ledger).destroy(
+                    list: last.list, actor: X.officer, now: X.date("2027-11-11"))
+                #expect(outcome.destroyed == last.items.map(\.record), "only the approved list's record")
+                #expect(try await lists.run(actor: X.officer, now: X.date("2027-11-12"), maxRecords: 2).isEmpty, "the others stay on their lists")
+            }
+        }
+    }
+
     @Test("a record under an active legal hold is left off the list and counted as held; the others are listed")
     func heldLeftOut() async throws {
         try await withMigratedDatabase { db in

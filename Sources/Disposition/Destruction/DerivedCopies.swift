@@ -23,13 +23,14 @@ public enum DerivedCopies {
         let rows = try await connection.query(
             """
             WITH destroyed AS (
-                SELECT position FROM payload_destructions WHERE ledger_id = \(ledger.id) AND data_key_id = ANY(\(keys))
+                SELECT coalesce(array_agg(position), '{}') AS positions FROM payload_destructions
+                WHERE data_key_id = ANY(\(keys)) AND ledger_id = \(ledger.id)
             ), terms AS (
-                DELETE FROM search_terms WHERE ledger_id = \(ledger.id) AND message_position IN (SELECT position FROM destroyed) RETURNING 1
+                DELETE FROM search_terms WHERE ledger_id = \(ledger.id) AND message_position = ANY((SELECT positions FROM destroyed)::bigint[]) RETURNING 1
             ), media_rows AS (
                 UPDATE media SET url = NULL, meta_sha256 = NULL, last_error = NULL
                 WHERE ledger_id = \(ledger.id)
-                  AND (message_position IN (SELECT position FROM destroyed) OR outcome_position IN (SELECT position FROM destroyed))
+                  AND (message_position = ANY((SELECT positions FROM destroyed)::bigint[]) OR outcome_position = ANY((SELECT positions FROM destroyed)::bigint[]))
                   AND (url IS NOT NULL OR meta_sha256 IS NOT NULL OR last_error IS NOT NULL)
                 RETURNING 1
             ), names AS (

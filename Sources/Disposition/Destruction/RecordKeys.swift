@@ -23,7 +23,9 @@ enum RecordKeys {
         func map<T>(_ transform: (Key) -> T) -> [T] { keys.map(transform) }
     }
 
-    /// The live keys of those of `records` still filed in `series`, and which of them are already destroyed.
+    /// The live keys of those of `records` still filed in `series`, and which of them are already
+    /// destroyed. Each record is looked up by its key (`LATERAL … OFFSET 0`), whatever the planner
+    /// believes of the ledger's size.
     static func live(
         _ records: [RetentionRecordID], series: String, ledger: LedgerRef, on connection: PostgresConnection, logger: Logger
     )
@@ -32,10 +34,14 @@ enum RecordKeys {
         guard !records.isEmpty else { return Live(keys: [], destroyedRecords: []) }
         let rows = try await connection.query(
             """
-            SELECT k.stream, k.period, k.id, k.destroyed_at IS NOT NULL
+            SELECT x.stream, x.period, k.id, k.destroyed_at IS NOT NULL
             FROM unnest(\(records.map(\.stream)), \(records.map(\.period))) AS x(stream, period)
-            JOIN data_keys k ON k.ledger_id = \(ledger.id) AND k.stream = x.stream AND k.period = x.period
-            JOIN retention_records r ON r.ledger_id = k.ledger_id AND r.stream = k.stream AND r.period = k.period
+            CROSS JOIN LATERAL (
+                SELECT id, destroyed_at FROM data_keys
+                WHERE ledger_id = \(ledger.id) AND stream = x.stream AND period = x.period OFFSET 0) k
+            CROSS JOIN LATERAL (
+                SELECT series FROM retention_records
+                WHERE ledger_id = \(ledger.id) AND stream = x.stream AND period = x.period OFFSET 0) r
             WHERE r.series = \(series) OR k.destroyed_at IS NOT NULL
             ORDER BY k.id
             """, logger: logger)

@@ -8,7 +8,8 @@ public import Retention
 /// Destroys the records of an approved disposition list (docs/records-officer.md, "Destruction").
 ///
 /// The records go in batches. Each batch is one PostgreSQL transaction that
-/// 1. takes the holds lock (``LegalHolds/lockKey``), so no hold can be placed until it commits,
+/// 1. takes the holds lock (``LegalHolds/lockKey``) shared, so no hold can be placed until it
+///    commits (batches run ``concurrency`` at a time),
 ///    and leaves out every record an active hold now covers (checked here, at destruction time,
 ///    not only when the list was made) or that was re-filed into another series since;
 /// 2. appends the `record.destroyed` authority naming the batch's data keys
@@ -27,11 +28,16 @@ public struct RetentionDestroyer: Sendable {
     /// Records per `record.destroyed` (each names one data key per record; its header must stay
     /// under the ledger's 8 KiB limit).
     public let batchSize: Int
+    /// Batches in progress at once, each in its own transaction on its own connection.
+    /// Destruction takes the holds lock shared and placing a hold takes it exclusively, so
+    /// batches run side by side but never beside a hold being placed or released.
+    public let concurrency: Int
 
-    public init(store: LedgerStore, ledger: String, batchSize: Int = 500) {
+    public init(store: LedgerStore, ledger: String, batchSize: Int = 500, concurrency: Int = 2) {
         self.store = store
         self.ledger = ledger
         self.batchSize = min(max(1, batchSize), 700)
+        self.concurrency = max(1, concurrency)
     }
 
     /// Destroys the remaining records of the approved destruction list `list`.
@@ -42,7 +48,7 @@ public struct RetentionDestroyer: Sendable {
     ///   of an earlier interrupted run).
     public func destroy(
         list: String, actor: String, now: Date = Date(), progress: @Sendable (DestructionProgress) -> Void = { _ in },
-        stopAfterAppend: @Sendable () -> Void = {}
+        stopAfterAppend: @escaping @Sendable () -> Void = {}
     ) async throws -> DestructionOutcome {
         // An interrupted run is finished first: its records are marked destroyed (authorised) and
         // are no longer among the list's remaining records.
@@ -58,16 +64,27 @@ public struct RetentionDestroyer: Sendable {
         let records = RetentionRecordsProjection()
         _ = try await ProjectionRunner(store: store, projections: [records], logger: store.logger).catchUp(records, ledger: ledger)
         let ref = try await store.ledger(named: ledger, create: false)
-        var done = 0
-        for batch in stride(from: 0, to: authorisation.records.count, by: batchSize).map({
-            Array(authorisation.records[$0..<min($0 + batchSize, authorisation.records.count)])
-        }) {
-            let result = try await destroyBatch(
-                batch, authorisation: authorisation, ledger: ref, actor: actor, now: now, stopAfterAppend: stopAfterAppend)
-            outcome.add(result)
-            done += batch.count
-            progress(DestructionProgress(recordsConsidered: done, recordsTotal: authorisation.records.count, recordsDestroyed: outcome.recordsDestroyed))
+        let total = authorisation.records.count
+        var batches = stride(from: 0, to: total, by: batchSize).lazy.map { Array(authorisation.records[$0..<min($0 + batchSize, total)]) }
+            .makeIterator()
+        let run: @Sendable ([RetentionRecordID]) async throws -> (considered: Int, result: BatchResult) = { batch in
+            (batch.count, try await destroyBatch(batch, authorisation: authorisation, ledger: ref, actor: actor, now: now, stopAfterAppend: stopAfterAppend))
         }
+        try await withThrowingTaskGroup(of: (considered: Int, result: BatchResult).self) { group in
+            for _ in 0..<concurrency {
+                guard let batch = batches.next() else { break }
+                group.addTask { try await run(batch) }
+            }
+            var done = 0
+            while let finished = try await group.next() {
+                outcome.add(finished.result)
+                done += finished.considered
+                progress(DestructionProgress(recordsConsidered: done, recordsTotal: total, recordsDestroyed: outcome.recordsDestroyed))
+                if let batch = batches.next() { group.addTask { try await run(batch) } }
+            }
+        }
+        outcome.destroyed.sort()
+        outcome.authorities.sort()
         return outcome
     }
 
@@ -110,6 +127,7 @@ public struct RetentionDestroyer: Sendable {
             let shredded = try await DataKeyShredding.destroy(
                 keys: authority.dataKeyIDs, authorisedBy: receipt.position, ledger: ref, on: connection, logger: store.logger)
             try await DerivedCopies.purge(keys: authority.dataKeyIDs, ledger: ref, on: connection, logger: store.logger)
+            store.keyRing.forget(ids: authority.dataKeyIDs)
             result.authorities.append(receipt.position)
             result.destroyed = live.keys.map(\.record)
             result.payloadsRemoved = shredded.payloadsRemoved
@@ -134,6 +152,7 @@ public struct RetentionDestroyer: Sendable {
             let shredded = try await DataKeyShredding.destroy(
                 keys: go.map(\.key), authorisedBy: authority.position, ledger: ref, on: connection, logger: store.logger)
             try await DerivedCopies.purge(keys: go.map(\.key), ledger: ref, on: connection, logger: store.logger)
+            store.keyRing.forget(ids: go.map(\.key))
             result.authorities.append(authority.position)
             result.destroyed = go.map(\.record)
             result.payloadsRemoved = shredded.payloadsRemoved
@@ -142,15 +161,15 @@ public struct RetentionDestroyer: Sendable {
         }
     }
 
-    /// Takes the holds lock for the rest of the transaction (no hold is placed or released until
-    /// it commits) and returns the records among `records` an active hold covers now, the holds
+    /// Takes the holds lock, shared, for the rest of the transaction (no hold is placed or
+    /// released until it commits; other batches go on) and returns the records among `records` an active hold covers now, the holds
     /// projection first brought up to the ledger's last hold event if it is behind.
     private func heldNow(
         _ records: [RetentionRecordID], ledger ref: LedgerRef, on connection: PostgresConnection
     ) async throws
         -> [RetentionRecordID: [String]]
     {
-        try await connection.perform("SELECT pg_advisory_xact_lock(\(LegalHolds.lockKey))", logger: store.logger)
+        try await connection.perform("SELECT pg_advisory_xact_lock_shared(\(LegalHolds.lockKey))", logger: store.logger)
         do {
             return try await LegalHolds.heldRecords(records, ledger: ref, on: connection, logger: store.logger)
         } catch LegalHoldError.holdsNotProjected {
@@ -160,16 +179,18 @@ public struct RetentionDestroyer: Sendable {
     }
 
     /// The `record.destroyed` entries some of whose keys are not destroyed and that no
-    /// `retention.destruction.halted` answered, oldest first.
+    /// `retention.destruction.halted` answered, oldest first. Each named key is looked up by its
+    /// primary key (`LATERAL … OFFSET 0`), whatever the planner believes of the ledger's size.
     private func unfinishedAuthorities(ledger ref: LedgerRef) async throws -> [DestructionAuthority] {
         let rows = try await store.client.query(
             """
             SELECT e.position, e.occurred_at_us, e.actor, e.header FROM ledger_entries e
             WHERE e.ledger_id = \(ref.id) AND e.stream = \(RecordDestroyedEvent.stream) AND e.event_type = 'record.destroyed'
               AND EXISTS (
-                SELECT 1 FROM data_keys k
-                WHERE k.ledger_id = e.ledger_id AND k.destroyed_at IS NULL
-                  AND k.id IN (SELECT jsonb_array_elements_text(e.header::jsonb -> 'data_key_ids')::bigint))
+                SELECT 1 FROM jsonb_array_elements_text(e.header::jsonb -> 'data_key_ids') AS named(id)
+                CROSS JOIN LATERAL (
+                    SELECT k.destroyed_at FROM data_keys k WHERE k.id = named.id::bigint AND k.ledger_id = e.ledger_id OFFSET 0) k
+                WHERE k.destroyed_at IS NULL)
               AND NOT EXISTS (
                 SELECT 1 FROM ledger_entries h
                 WHERE h.ledger_id = e.ledger_id AND h.stream = e.stream AND h.event_type = 'retention.destruction.halted'

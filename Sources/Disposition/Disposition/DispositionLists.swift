@@ -42,12 +42,28 @@ public struct DispositionLists: Sendable {
 
     // MARK: Running
 
-    /// Makes one list per series (of `series` only, when given) of the records eligible at `now`
-    /// and on no open list (nor excluded since their last filing, nor deferred past `now`, nor
-    /// covered by an active legal hold), and returns the lists made. A series whose designation is archival or whose final action is
-    /// transfer makes a transfer list; one whose final action is review makes a destruction list
-    /// in which every record needs a decision (``DispositionList/review``).
-    public func run(series: String? = nil, actor: String, now: Date = Date()) async throws -> [DispositionList] {
+    /// The most records one list holds: more eligible records of a series make more lists, so
+    /// that a list stays something people can review and a run's memory does not grow with the
+    /// number of records.
+    public static let maxRecordsPerList = 50_000
+
+    /// Makes lists of the records eligible at `now` (of `series` only, when given) and on no open
+    /// list (nor excluded since their last filing, nor deferred past `now`, nor covered by an
+    /// active legal hold), one per series, or several of at most `maxRecords` each, and returns
+    /// the lists made. A series whose designation is archival or whose final action is transfer
+    /// makes transfer lists; one whose final action is review makes destruction lists in which
+    /// every record needs a decision (``DispositionList/review``).
+    public func run(
+        series: String? = nil, actor: String, now: Date = Date(), maxRecords: Int = Self.maxRecordsPerList
+    ) async throws -> [DispositionList] {
+        var lists: [DispositionList] = []
+        for list in try await make(series: series, actor: actor, now: now, maxRecords: maxRecords) { lists.append(try await show(list: list)) }
+        return lists
+    }
+
+    /// ``run(series:actor:now:maxRecords:)`` without reading the lists back: the ids of the lists
+    /// made, in order. The eligible records are read as a stream, one list's worth at a time.
+    public func make(series: String? = nil, actor: String, now: Date = Date(), maxRecords: Int = Self.maxRecordsPerList) async throws -> [String] {
         try await catchUp()
         guard let ref = try await store.existingLedger(named: ledger) else { return [] }
         if let series, try await terms(of: series, ledgerID: ref.id) == nil { throw DispositionError.unknownSeries(series) }
@@ -59,32 +75,39 @@ public struct DispositionLists: Sendable {
                   OR (decision = 'excluded' AND excluded_after_filing) OR (decision = 'deferred' AND until_us > $3), false)
                 ORDER BY series, stream, period
                 """, ledgerID: ref.id, series: series, now: now), logger: store.logger)
-        var bySeries: [(series: String, records: [RetentionRecordID])] = []
-        for try await (citation, stream, period) in rows.decode((String, String, String).self) {
-            let record = RetentionRecordID(stream: stream, period: period)
-            if bySeries.last?.series == citation { bySeries[bySeries.count - 1].records.append(record) } else { bySeries.append((citation, [record])) }
-        }
-        // Records an active hold covers now are left out (destruction checks the holds again).
-        let held = try await store.client.withConnection { connection in
-            try await LegalHolds.heldRecords(bySeries.flatMap(\.records), ledger: ref, on: connection, logger: store.logger)
-        }
         var made: [String] = []
-        for (citation, candidates) in bySeries {
-            let records = candidates.filter { held[$0] == nil }
-            guard !records.isEmpty else { continue }
-            guard let terms = try await terms(of: citation, ledgerID: ref.id) else { continue }
-            let action = Self.action(for: terms)
-            let review = action == .destroy && terms.finalAction == .review
-            let list = Self.listID(records: records, now: now)
-            let event = try DispositionEvents.listed(
-                list: list, series: citation, action: action, review: review, records: records, actor: actor, occurredAt: LedgerTimestamp(now))
-            _ = try await store.append(event, to: ledger)
-            made.append(list)
+        var pendingSeries = ""
+        var pending: [RetentionRecordID] = []
+        for try await (citation, stream, period) in rows.decode((String, String, String).self) {
+            if !pending.isEmpty, pendingSeries != citation || pending.count >= max(1, maxRecords) {
+                if let list = try await list(pending, series: pendingSeries, ledger: ref, actor: actor, now: now) { made.append(list) }
+                pending.removeAll(keepingCapacity: true)
+            }
+            pendingSeries = citation
+            pending.append(RetentionRecordID(stream: stream, period: period))
         }
+        if !pending.isEmpty, let list = try await list(pending, series: pendingSeries, ledger: ref, actor: actor, now: now) { made.append(list) }
         try await catchUp()
-        var lists: [DispositionList] = []
-        for list in made { lists.append(try await show(list: list)) }
-        return lists
+        return made
+    }
+
+    /// Lists `candidates` of `citation` but those an active hold covers now (destruction checks
+    /// the holds again); nil when none is left.
+    private func list(
+        _ candidates: [RetentionRecordID], series citation: String, ledger ref: LedgerRef, actor: String, now: Date
+    ) async throws -> String? {
+        let held = try await store.client.withConnection { connection in
+            try await LegalHolds.heldRecords(candidates, ledger: ref, on: connection, logger: store.logger)
+        }
+        let records = candidates.filter { held[$0] == nil }
+        guard !records.isEmpty, let terms = try await terms(of: citation, ledgerID: ref.id) else { return nil }
+        let action = Self.action(for: terms)
+        let review = action == .destroy && terms.finalAction == .review
+        let list = Self.listID(records: records, now: now)
+        let event = try DispositionEvents.listed(
+            list: list, series: citation, action: action, review: review, records: records, actor: actor, occurredAt: LedgerTimestamp(now))
+        _ = try await store.append(event, to: ledger)
+        return list
     }
 
     /// What a series' records become: archival series (permanent or appraisal required) and

@@ -118,7 +118,7 @@ struct FilingPass {
         }
         let categories = try await self.categories(of: Array(messages.keys), overriddenBy: categoryFromEvents, staff: staffDecided)
         let touched = Set(messages.values.map(\.record))
-        let unfiled = try await recordsWithoutDecision(through: end, excluding: touched)
+        let unfiled = try await recordsWithoutDecision(after: after, through: end, excluding: touched)
         let records = Array(touched) + unfiled
         guard !records.isEmpty else { return [] }
         let teams = try await self.teams(of: records)
@@ -251,15 +251,15 @@ struct FilingPass {
         return categories
     }
 
-    /// Records in the projection through `end` the filer has not decided, not among `excluding`.
-    private func recordsWithoutDecision(through end: Int64, excluding: Set<RetentionRecordID>) async throws -> [RetentionRecordID] {
+    /// Records the window `(after, end]` opened and not yet filed, not among `excluding`.
+    /// Windows follow one another, so every record is opened in exactly one. (One the filer
+    /// decided before is among them only after a rebuild; ``decide(after:through:)`` leaves it.)
+    private func recordsWithoutDecision(after: Int64, through end: Int64, excluding: Set<RetentionRecordID>) async throws -> [RetentionRecordID] {
         let rows = try await connection.query(
             """
             SELECT r.stream, r.period FROM retention_records r
-            WHERE r.ledger_id = \(ledger.id) AND r.first_position <= \(end) AND r.series IS NULL AND r.destroyed_position IS NULL
-              AND NOT EXISTS (SELECT 1 FROM retention_filer_decisions d
-                              WHERE d.ledger_id = r.ledger_id AND d.stream = r.stream AND d.period = r.period)
-            ORDER BY r.first_position LIMIT 5000
+            WHERE r.ledger_id = \(ledger.id) AND r.first_position > \(after) AND r.first_position <= \(end)
+              AND r.series IS NULL AND r.destroyed_position IS NULL
             """, logger: logger)
         var records: [RetentionRecordID] = []
         for try await (stream, period) in rows.decode((String, String).self) {

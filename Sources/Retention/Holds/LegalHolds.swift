@@ -7,10 +7,11 @@ import RecordkeeperCore
 
 /// Places, releases and reads a ledger's legal holds (docs/records-officer.md, "Legal holds").
 ///
-/// Placing and releasing take the PostgreSQL transaction-level advisory lock ``lockKey`` while
-/// they append, and catch the `retention_holds` projection up before the lock is released: a
-/// destruction that takes the same lock (`pg_advisory_xact_lock(LegalHolds.lockKey)`) and then
-/// asks ``heldRecords(_:ledger:on:logger:)`` sees every hold placed before it.
+/// Placing and releasing take the PostgreSQL transaction-level advisory lock ``lockKey``
+/// exclusively while they append, and catch the `retention_holds` projection up before the lock
+/// is released: a destruction batch that takes the same lock shared
+/// (`pg_advisory_xact_lock_shared(LegalHolds.lockKey)`) and then asks
+/// ``heldRecords(_:ledger:on:logger:)`` sees every hold placed before it.
 public struct LegalHolds: Sendable {
     /// The advisory lock key of hold placement, release and destruction (`rk_holds` in ASCII).
     public static let lockKey: Int64 = 0x726b_5f68_6f6c_6473

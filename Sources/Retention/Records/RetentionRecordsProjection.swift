@@ -30,23 +30,31 @@ public struct RetentionRecordsProjection: Projection {
     public init() {}
 
     public func apply(_ records: [SelectedRecord], ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws {
-        // Entries of record streams are gathered per record and written in one statement; the
-        // gathered extents are written before any other event, which may need their rows.
+        // Runs of record-stream entries and runs of filings are each written in one statement;
+        // a run is written before anything after it, which may need its rows.
         var extents = RecordExtents()
+        var filings = RecordFilings()
         for record in records {
             let fields = record.entry.fields
             if let id = RetentionRecordID(stream: fields.stream, occurredAt: fields.occurredAt), RecordEvents.extending.contains(fields.eventType) {
+                try await filings.write(ledger: ledger, on: connection, logger: logger)
                 extents.add(id, position: fields.position, at: fields.occurredAt.microseconds, isMessage: RecordEvents.isMessage(record))
                 continue
             }
             try await extents.write(ledger: ledger, on: connection, logger: logger)
-            switch fields.eventType {
-            case EventType.Retention.recordScheduled:
+            if fields.eventType == EventType.Retention.recordScheduled {
                 guard let filing = RecordFiling(header: fields.header) else {
                     logger.warning("retention: skipping a record.scheduled whose header does not fit", metadata: ["position": "\(fields.position)"])
                     continue
                 }
-                try await file(filing, entry: fields, ledger: ledger, on: connection, logger: logger)
+                if !filings.add(filing, entry: fields) {
+                    try await filings.write(ledger: ledger, on: connection, logger: logger)
+                    _ = filings.add(filing, entry: fields)
+                }
+                continue
+            }
+            try await filings.write(ledger: ledger, on: connection, logger: logger)
+            switch fields.eventType {
             case EventType.Destruction.recordDestroyed, EventType.Retention.recordsTransferred:
                 let keys = RecordEvents.dataKeyIDs(header: fields.header)
                 guard !keys.isEmpty else { continue }
@@ -72,32 +80,7 @@ public struct RetentionRecordsProjection: Projection {
             }
         }
         try await extents.write(ledger: ledger, on: connection, logger: logger)
-    }
-
-    /// Records the filing in the history and, unless a rule or default filing meets a filing by
-    /// hand, on the record (creating the row when the filing comes before the record's entries
-    /// are projected, which a rebuild never does but a hand filing of a future month could).
-    private func file(
-        _ filing: RecordFiling, entry fields: EntryFields, ledger: LedgerRef, on connection: PostgresConnection, logger: Logger
-    )
-        async throws
-    {
-        let rows = try await connection.query(
-            """
-            UPDATE retention_records SET series = \(filing.series), filing_source = \(filing.source.rawValue),
-                filing_rule = \(filing.rule), filed_position = \(fields.position)
-            WHERE ledger_id = \(ledger.id) AND stream = \(filing.record.stream) AND period = \(filing.record.period)
-              AND (\(filing.source == .manual) OR filing_source IS DISTINCT FROM 'manual')
-            RETURNING 1
-            """, logger: logger
-        ).collect()
-        try await connection.perform(
-            """
-            INSERT INTO retention_filings (ledger_id, position, stream, period, series, source, rule, actor, filed_at_us, applied)
-            VALUES (\(ledger.id), \(fields.position), \(filing.record.stream), \(filing.record.period), \(filing.series),
-                \(filing.source.rawValue), \(filing.rule), \(fields.actor), \(fields.occurredAt.microseconds), \(!rows.isEmpty))
-            ON CONFLICT (ledger_id, position) DO NOTHING
-            """, logger: logger)
+        try await filings.write(ledger: ledger, on: connection, logger: logger)
     }
 
     public func reset(ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws {
