@@ -141,6 +141,25 @@ let package = Package(
             dependencies: ["Zstd"],
             swiftSettings: swiftSettings
         ),
+        // Public-records export bundles (.tar.zst) and their offline verification; handed rows and
+        // proofs, never SQL (docs/export-format.md).
+        .target(
+            name: "Exports",
+            dependencies: [
+                "Ledger", "Zstd", "RecordkeeperCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ExportsTests",
+            dependencies: [
+                "Exports", "Ledger", "Zstd",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
         // Small shared value types: JSON values and text, hex.
         .target(
             name: "RecordkeeperCore",
@@ -237,6 +256,23 @@ let package = Package(
             dependencies: ["Retention", "Disposition"],
             swiftSettings: swiftSettings
         ),
+        // Public-records requests: the request lifecycle as events, the response clock and its
+        // holiday calendars, the request log (docs/public-records.md).
+        .target(
+            name: "Requests",
+            dependencies: [
+                "Access", "Events", "LedgerStore", "Ledger", "RecordkeeperCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The fast tier of Requests: the business-day clock and holiday calendars (no database).
+        .testTarget(
+            name: "RequestsTests",
+            dependencies: ["Requests"],
+            swiftSettings: swiftSettings
+        ),
         // When to checkpoint, publishing sinks, trusted timestamps.
         .target(
             name: "Checkpoints",
@@ -257,7 +293,7 @@ let package = Package(
             name: "Workers",
             dependencies: [
                 "Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore",
-                "RecordkeeperCore",
+                "RecordkeeperCore", "Requests",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -280,7 +316,7 @@ let package = Package(
             name: "DomainTests",
             dependencies: [
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "Retention",
-                "Disposition",
+                "Disposition", "Requests",
                 "TestGraphServer",
                 "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -349,7 +385,7 @@ let package = Package(
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
                 "WhatsApp",
                 "Timestamping",
-                "Retention", "Disposition",
+                "Retention", "Disposition", "Requests",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -383,7 +419,7 @@ let package = Package(
                 "Ledger",
                 "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
-                "RecordkeeperRuntime", "Retention", "Disposition",
+                "RecordkeeperRuntime", "Retention", "Disposition", "Requests",
                 "Server",
                 "Timestamping",
                 "WhatsApp",

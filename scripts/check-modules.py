@@ -33,16 +33,18 @@ ALLOWED = {
     "Inbox": {"Messaging", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Retention": {"Messaging", "Access", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Disposition": {"Retention", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
+    "Requests": {"Retention", "Inbox", "Messaging", "Access", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "API": {"Messaging", "Inbox", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp"},
     "Checkpoints": {"Ledger", "LedgerStore", "RecordkeeperCore", "Timestamping"},
-    "Workers": {"Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore"},
+    "Workers": {"Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore", "Requests"},
     "RecordkeeperRuntime": {"Ledger", "LedgerStore", "RecordkeeperCore"},
+    "Exports": {"Ledger", "Zstd", "RecordkeeperCore"},
 }
 # Server is HTTP only: the workers and checkpoint policy are composed by the executables.
 ALLOWED["Server"] = set(ALLOWED) - {"Server", "Workers", "Checkpoints"}
 ALLOWED["recordkeeper"] = set(ALLOWED) - {"recordkeeper"}
 ALLOWED["recordkeeper-bench"] = set(ALLOWED) - {"recordkeeper-bench"}
-DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Zstd", "Timestamping", "Checkpoints", "Workers"}
+DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Requests", "Zstd", "Timestamping", "Checkpoints", "Workers", "Exports"}
 HTTP_SERVING = re.compile(r"^Hummingbird")
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))

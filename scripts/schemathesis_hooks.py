@@ -48,6 +48,18 @@ SEMANTIC_REFUSALS = {
     # Analytics ranges: `to` on or after `from`, at most 366 days (two fields, one rule).
     ("GET /v1/analytics", 400, "invalid_parameter", "is after `to`"),
     ("GET /v1/analytics", 400, "invalid_parameter", "days can be asked at once"),
+    # Public-records requests: what the request's state and the clock decide. A receipt time
+    # after now; an estimate before today in the agency's time zone; a deposit above the fee, a
+    # payment above what is owed or with no fee; a denial without the records withheld, a wait or
+    # an installment without a note; a log range whose `to` is before `from` (two fields).
+    ("POST /v1/requests", 422, "received_in_future", None),
+    ("POST /v1/requests/{id}/acknowledgement", 422, "estimate_in_past", None),
+    ("POST /v1/requests/{id}/estimate", 422, "estimate_in_past", None),
+    ("POST /v1/requests/{id}/fee", 422, "invalid_amount", None),
+    ("POST /v1/requests/{id}/payment", 422, "invalid_amount", None),
+    ("POST /v1/requests/{id}/closure", 422, "invalid_field", None),
+    ("POST /v1/requests/{id}/status", 422, "invalid_field", None),
+    ("GET /v1/request-log", 422, "empty_date_range", None),
 }
 
 

@@ -420,7 +420,63 @@ public enum EventCatalog {
                     meaning: "records a `record.destroyed` named were kept: a legal hold placed before the run was finished covers them",
                     header: ["authorisation", "data_key_ids", "holds"], payload: "JSON: the header"),
             ]),
+        EventFamily(
+            "Public-records requests", reference: "public-records.md#events",
+            events: [
+                E(
+                    EventType.Requests.received, stream: requestStream, writer: requestWriter("open"),
+                    meaning: "a public-records request was received: numbered `PRR-<year>-<n>` per ledger, its 5-business-day due date computed",
+                    header: ["request", "status", "channel", "received_at", "due_date", "time_zone"],
+                    payload:
+                        "JSON: the header with `requester` (`name`, `contact`; only when given), the request `text` verbatim and the due date's `explanation` (each day from receipt to due, counted or skipped and why)"
+                ),
+                E(
+                    EventType.Requests.acknowledged, stream: requestStream, writer: requestWriter("acknowledge"),
+                    meaning: "the request was acknowledged with a reasonable estimate of when records will be provided",
+                    header: ["request", "status", "estimate_date"], payload: "JSON: the header with the estimate's `reason`"),
+                E(
+                    EventType.Requests.estimateRevised, stream: requestStream, writer: requestWriter("estimate"),
+                    meaning: "the estimate was revised", header: ["request", "status", "estimate_date", "previous_estimate_date"],
+                    payload: "JSON: the header with the `reason` (required)"),
+                E(
+                    EventType.Requests.clarificationRequested, stream: requestStream, writer: requestWriter("clarify"),
+                    meaning: "the requester was asked to clarify; the request waits for them (closable as abandoned after `respond_by`)",
+                    header: ["request", "status", "respond_by"], payload: "JSON: the header with the `question`"),
+                E(
+                    EventType.Requests.clarificationAnswered, stream: requestStream, writer: requestWriter("answer"),
+                    meaning: "the requester answered the clarification; work resumes", header: ["request", "status"],
+                    payload: "JSON: the header with the `answer`"),
+                E(
+                    EventType.Requests.statusChanged, stream: requestStream, writer: requestWriter("status"),
+                    meaning: "the status changed (in progress, installment produced, waiting for requester) by an allowed transition",
+                    header: ["request", "from", "status"], payload: "JSON: the header with a `note` (for an installment: what was provided)"),
+                E(
+                    EventType.Requests.closed, stream: requestStream, writer: requestWriter("close` or `withdraw"),
+                    meaning: "the request was closed, withdrawn or abandoned, with a reason", header: ["request", "status", "reason"],
+                    payload: "JSON: the header with a `note`, the records `produced` and the records `withheld` and why"),
+                E(
+                    EventType.Requests.appealed, stream: requestStream, writer: requestWriter("appeal"),
+                    meaning: "the requester asked for a review of the agency's response", header: ["request", "status"],
+                    payload: "JSON: the header with the `grounds`"),
+                E(
+                    EventType.Requests.appealDecided, stream: requestStream, writer: requestWriter("review"),
+                    meaning: "the review was decided (affirmed, reversed, partially reversed); a reversal reopens a closed request",
+                    header: ["request", "status", "outcome"], payload: "JSON: the header with the `explanation`"),
+                E(
+                    EventType.Requests.feeAssessed, stream: requestStream, writer: requestWriter("fee --assess"),
+                    meaning: "a fee was assessed, with the deposit asked for (amounts in cents)",
+                    header: ["request", "status", "amount_cents", "deposit_cents"], payload: "JSON: the header with the `basis`"),
+                E(
+                    EventType.Requests.depositPaid, stream: requestStream, writer: requestWriter("fee --paid"),
+                    meaning: "the requester paid (part of) the deposit or fee (amounts in cents)", header: ["request", "status", "amount_cents", "paid_cents"],
+                    payload: "JSON: the header with a `note`"),
+            ]),
     ]
+
+    private static let requestStream = "`requests/<request id>`"
+    private static func requestWriter(_ command: String) -> String {
+        "Requests, `recordkeeper requests \(command)`; actor `cli:<user>` or `staff:<name>`"
+    }
 
     /// Every event type the code appends, in the order of docs/events.md.
     public static let all: [EventDefinition] = families.flatMap(\.events)

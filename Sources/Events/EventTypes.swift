@@ -174,4 +174,30 @@ public enum EventType {
         /// Authorises destroying data keys (lawful destruction).
         public static let recordDestroyed = "record.destroyed"
     }
+
+    /// Public-records requests (docs/public-records.md, "Events").
+    public enum Requests {
+        /// A public-records request was received (numbered `PRR-<year>-<n>`, due date computed).
+        public static let received = "request.received"
+        /// The request was acknowledged with an estimate of when records will be provided.
+        public static let acknowledged = "request.acknowledged"
+        /// The estimate was revised, with a reason.
+        public static let estimateRevised = "request.estimate_revised"
+        /// The requester was asked to clarify the request.
+        public static let clarificationRequested = "request.clarification_requested"
+        /// The requester answered a clarification.
+        public static let clarificationAnswered = "request.clarification_answered"
+        /// The request's status changed (in progress, installment produced, waiting for requester).
+        public static let statusChanged = "request.status_changed"
+        /// The request was closed, withdrawn or abandoned, with a reason.
+        public static let closed = "request.closed"
+        /// The requester asked for a review (appeal) of the agency's response.
+        public static let appealed = "request.appealed"
+        /// The review of an appeal was decided.
+        public static let appealDecided = "request.appeal_decided"
+        /// A fee (and a deposit asked for) was assessed.
+        public static let feeAssessed = "request.fee_assessed"
+        /// The requester paid (part of) a deposit or fee.
+        public static let depositPaid = "request.deposit_paid"
+    }
 }

@@ -6,6 +6,7 @@ import Inbox
 public import LedgerStore
 public import Logging
 import Messaging
+import Requests
 import Retention
 public import ServiceLifecycle
 public import WhatsApp
@@ -21,7 +22,7 @@ public enum WorkerSet {
         [
             ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(),
             AutomationRulesProjection(), AccessLogProjection(), AnalyticsProjection(), InboxProjection(), RetentionCatalogProjection(),
-            RetentionRecordsProjection(), FilingRulesProjection(), LegalHoldsProjection(), DispositionListsProjection(),
+            RetentionRecordsProjection(), FilingRulesProjection(), LegalHoldsProjection(), DispositionListsProjection(), RequestsProjection(),
         ]
     }
 

@@ -53,7 +53,7 @@ struct CLIProjectionsTests {
                 #expect(
                     statuses.map(\.projection) == [
                         "conversations", "media", "outbox", "relay_queue", "classification", "automation_rules", "access_log", "analytics", "inbox",
-                        "retention_catalog", "retention_records", "retention_filing_rules", "retention_holds", "retention_disposition",
+                        "retention_catalog", "retention_records", "retention_filing_rules", "retention_holds", "retention_disposition", "requests",
                     ])
                 #expect(statuses.allSatisfy { $0.ledger == "main" && $0.storedVersion == nil && $0.behind == 3 && $0.headPosition == 3 })
 

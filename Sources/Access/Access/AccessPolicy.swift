@@ -45,17 +45,18 @@ public enum AccessPolicy {
             .conversationsList: .allowed, .conversationRead: .allowed, .messagesRead: .allowed, .mediaDownload: .allowed,
             .contentSearch: .allowed, .inboxRead: .allowed, .notesRead: .allowed, .sessionSelf: .allowed,
             // Holds of type public_records_request only (the route refuses other types).
-            .legalHoldManage: .allowed,
+            .legalHoldManage: .allowed, .requestsRead: .allowed, .requestsManage: .allowed,
         ]
         let auditor: [StaffAction: Grant] = [
             .accessLogRead: .allowed, .ledgerRead: .allowed, .analyticsRead: .allowed, .metricsRead: .allowed,
-            .staffRead: .allowed, .sessionSelf: .allowed, .retentionRead: .allowed,
+            .staffRead: .allowed, .sessionSelf: .allowed, .retentionRead: .allowed, .requestsRead: .allowed,
         ]
         let admin: [StaffAction: Grant] = [
             .staffRead: .allowed, .staffManage: .allowed, .routingManage: .allowed, .automationManage: .allowed,
             .ledgerRead: .allowed, .analyticsRead: .allowed, .metricsRead: .allowed, .sessionSelf: .allowed,
             .conversationsList: .withReason, .conversationRead: .withReason, .messagesRead: .withReason,
             .mediaDownload: .withReason, .contentSearch: .withReason, .notesRead: .withReason, .inboxRead: .withReason,
+            .requestsRead: .allowed, .requestsManage: .allowed,
         ]
         return [.agent: agent, .supervisor: supervisor, .recordsOfficer: recordsOfficer, .requestOfficer: requestOfficer, .auditor: auditor, .admin: admin]
     }()

@@ -63,6 +63,13 @@ public enum StaffAction: String, CaseIterable, Sendable, Hashable, Codable {
     /// Place and release legal holds (a request officer: `public_records_request` holds only).
     case legalHoldManage = "legal_hold.manage"
 
+    // Public-records requests (docs/public-records.md)
+    /// List and show requests (their requester and text included) and the request log.
+    case requestsRead = "requests.read"
+    /// Open requests and record every step of their lifecycle: acknowledgements, estimates,
+    /// clarifications, statuses, closures, appeals, fees and payments.
+    case requestsManage = "requests.manage"
+
     // Staff
     /// List users, their roles, teams and tokens (never a secret).
     case staffRead = "staff.read"

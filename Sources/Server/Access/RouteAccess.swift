@@ -83,6 +83,21 @@ public enum AccessRoutes {
         "listDestructions": .staff(.retentionRead),  // GET /v1/retention/destructions
         "getDestructionCertificate": .staff(.retentionRead),  // GET /v1/retention/destructions/{list}/certificate
         "getRetentionAudit": .staff(.retentionRead),  // GET /v1/audit/retention
+        "listRecordsRequests": .staff(.requestsRead),  // GET /v1/requests
+        "openRecordsRequest": .staff(.requestsManage),  // POST /v1/requests
+        "getRecordsRequest": .staff(.requestsRead),  // GET /v1/requests/{id}
+        "acknowledgeRecordsRequest": .staff(.requestsManage),  // POST /v1/requests/{id}/acknowledgement
+        "reviseRecordsRequestEstimate": .staff(.requestsManage),  // POST /v1/requests/{id}/estimate
+        "requestRecordsRequestClarification": .staff(.requestsManage),  // POST /v1/requests/{id}/clarification
+        "answerRecordsRequestClarification": .staff(.requestsManage),  // POST /v1/requests/{id}/answer
+        "changeRecordsRequestStatus": .staff(.requestsManage),  // POST /v1/requests/{id}/status
+        "closeRecordsRequest": .staff(.requestsManage),  // POST /v1/requests/{id}/closure
+        "withdrawRecordsRequest": .staff(.requestsManage),  // POST /v1/requests/{id}/withdrawal
+        "appealRecordsRequest": .staff(.requestsManage),  // POST /v1/requests/{id}/appeal
+        "reviewRecordsRequestAppeal": .staff(.requestsManage),  // POST /v1/requests/{id}/review
+        "assessRecordsRequestFee": .staff(.requestsManage),  // POST /v1/requests/{id}/fee
+        "recordRecordsRequestPayment": .staff(.requestsManage),  // POST /v1/requests/{id}/payment
+        "getRequestLog": .staff(.requestsRead),  // GET /v1/request-log
     ]
 
     /// The access of the operation `operationID`; nil when the table does not name it.

@@ -5,6 +5,7 @@ import HTTPTypes
 import Inbox
 import LedgerStore
 import Messaging
+import Requests
 import Retention
 
 /// The one mapping of domain errors to RFC 9457 problem details: what a handler lets through
@@ -34,6 +35,9 @@ extension ProblemDetails {
         case let error as LegalHoldError: self.init(error)
         case let error as DispositionError: self.init(error)
         case let error as DestructionCertificateError: self.init(error)
+        case let error as RecordsRequestError: self.init(error)
+        case let error as HolidayCalendarError:
+            self.init(status: .serviceUnavailable, code: "clock_misconfigured", title: "Clock settings unusable", detail: error.description)
         case let error as ConversationQueryError:
             self.init(status: .badRequest, code: "invalid_cursor", title: "Invalid cursor", detail: error.description)
         case let error as LedgerStoreError:
@@ -47,6 +51,35 @@ extension ProblemDetails {
             }
         default:
             return nil
+        }
+    }
+
+    // MARK: Requests (docs/api.md, "Requests"): every refusal writes nothing.
+
+    /// A refused request action: 403 a role that may not, 404 no such request (or a path that
+    /// names none), 409 a step the request's state does not allow, 422 bad input, 503 busy.
+    init(_ error: RecordsRequestError) {
+        let detail = error.description
+        switch error {
+        case .notAllowed: self.init(status: .forbidden, code: "role_not_allowed", title: "Not for your role", detail: detail)
+        case .missing(let field):
+            self.init(status: .unprocessableContent, code: "invalid_field", title: "Invalid field", detail: detail, extensions: ["field": field])
+        case .unknownRequest: self.init(status: .notFound, code: "unknown_request", title: "No such request", detail: detail)
+        case .malformedID: self.init(status: .notFound, code: "invalid_request_id", title: "Not a request id", detail: detail)
+        case .receivedInFuture: self.init(status: .unprocessableContent, code: "received_in_future", title: "Received in the future", detail: detail)
+        case .notAllowedInStatus: self.init(status: .conflict, code: "status_conflict", title: "Not in this status", detail: detail)
+        case .transitionRefused: self.init(status: .conflict, code: "transition_refused", title: "Transition refused", detail: detail)
+        case .estimateInPast: self.init(status: .unprocessableContent, code: "estimate_in_past", title: "Estimate in the past", detail: detail)
+        case .estimateUnchanged: self.init(status: .conflict, code: "estimate_unchanged", title: "Estimate unchanged", detail: detail)
+        case .alreadyAcknowledged: self.init(status: .conflict, code: "already_acknowledged", title: "Already acknowledged", detail: detail)
+        case .noEstimate: self.init(status: .conflict, code: "no_estimate", title: "No estimate", detail: detail)
+        case .abandonedTooSoon: self.init(status: .conflict, code: "abandoned_too_soon", title: "Too soon to abandon", detail: detail)
+        case .invalidAmount: self.init(status: .unprocessableContent, code: "invalid_amount", title: "Invalid amount", detail: detail)
+        case .appealState(_, true): self.init(status: .conflict, code: "appeal_pending", title: "Appeal pending", detail: detail)
+        case .appealState(_, false): self.init(status: .conflict, code: "no_appeal", title: "No appeal pending", detail: detail)
+        case .numberingContention:
+            self.init(status: .conflict, code: "numbering_contention", title: "Numbered concurrently", detail: detail)
+        case .busy: self.init(status: .serviceUnavailable, code: "requests_busy", title: "Requests busy", detail: detail)
         }
     }
 
