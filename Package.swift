@@ -256,21 +256,42 @@ let package = Package(
             dependencies: ["Retention", "Disposition"],
             swiftSettings: swiftSettings
         ),
-        // Public-records requests: the request lifecycle as events, the response clock and its
-        // holiday calendars, the request log (docs/public-records.md).
+        // The demo data: three short conversations between citizens and a city.
+        .target(
+            name: "DemoData",
+            dependencies: ["Events", "Ledger", "LedgerStore", "Messaging", "RecordkeeperCore", "WhatsApp"],
+            swiftSettings: swiftSettings
+        ),
+        // Deadlines in business days: civil days in a time zone, holiday calendars (Washington's
+        // shipped), the public-records response clock with its explanation (docs/public-records.md).
+        .target(
+            name: "Deadlines",
+            dependencies: ["RecordkeeperCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeadlinesTests",
+            dependencies: ["Deadlines"],
+            swiftSettings: swiftSettings
+        ),
+        // Public-records requests: the request lifecycle as events, searches with their logs and
+        // holds, redactions, installments, the request log (docs/public-records.md).
         .target(
             name: "Requests",
             dependencies: [
-                "Access", "Events", "LedgerStore", "Ledger", "RecordkeeperCore",
+                "Access", "Classification", "Deadlines", "Events", "LedgerStore", "Ledger", "RecordkeeperCore", "Messaging", "Exports", "Inbox",
+                "Retention",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
-        // The fast tier of Requests: the business-day clock and holiday calendars (no database).
+        // The fast tier of Requests: search filters, exemption lists, redaction suggestions, the
+        // request log (no database).
         .testTarget(
             name: "RequestsTests",
-            dependencies: ["Requests"],
+            dependencies: ["Requests", "Deadlines"],
             swiftSettings: swiftSettings
         ),
         // When to checkpoint, publishing sinks, trusted timestamps.
@@ -316,7 +337,7 @@ let package = Package(
             name: "DomainTests",
             dependencies: [
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "Retention",
-                "Disposition", "Requests",
+                "Disposition", "Requests", "Exports", "Deadlines",
                 "TestGraphServer",
                 "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -381,7 +402,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "API", "Ledger", "LedgerStore",
+                "API", "Deadlines", "Ledger", "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
                 "WhatsApp",
                 "Timestamping",
@@ -416,10 +437,12 @@ let package = Package(
             name: "recordkeeper",
             dependencies: [
                 "API",
+                "Deadlines",
+                "DemoData",
                 "Ledger",
                 "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
-                "RecordkeeperRuntime", "Retention", "Disposition", "Requests",
+                "RecordkeeperRuntime", "Retention", "Disposition", "Requests", "Exports",
                 "Server",
                 "Timestamping",
                 "WhatsApp",
@@ -442,7 +465,7 @@ let package = Package(
             name: "recordkeeper-bench",
             dependencies: [
                 "Ledger", "LedgerStore", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
-                "RecordkeeperRuntime", "Retention", "Disposition", "Server", "WhatsApp",
+                "RecordkeeperRuntime", "Retention", "Disposition", "Server", "WhatsApp", "Requests", "Exports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -481,7 +504,7 @@ let package = Package(
         // The API tier: the HTTP application in process, on a test database.
         .testTarget(
             name: "APITests",
-            dependencies: serviceTestDependencies + ["ServiceTestSupport", "Retention", "Disposition"],
+            dependencies: serviceTestDependencies + ["ServiceTestSupport", "Retention", "Disposition", "Deadlines"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

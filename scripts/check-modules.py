@@ -33,7 +33,9 @@ ALLOWED = {
     "Inbox": {"Messaging", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Retention": {"Messaging", "Access", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Disposition": {"Retention", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
-    "Requests": {"Retention", "Inbox", "Messaging", "Access", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
+    "Deadlines": {"RecordkeeperCore"},
+    "DemoData": {"Events", "Ledger", "LedgerStore", "Messaging", "RecordkeeperCore", "WhatsApp"},
+    "Requests": {"Deadlines", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "Exports"},
     "API": {"Messaging", "Inbox", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp"},
     "Checkpoints": {"Ledger", "LedgerStore", "RecordkeeperCore", "Timestamping"},
     "Workers": {"Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore", "Requests"},
@@ -44,7 +46,7 @@ ALLOWED = {
 ALLOWED["Server"] = set(ALLOWED) - {"Server", "Workers", "Checkpoints"}
 ALLOWED["recordkeeper"] = set(ALLOWED) - {"recordkeeper"}
 ALLOWED["recordkeeper-bench"] = set(ALLOWED) - {"recordkeeper-bench"}
-DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Requests", "Zstd", "Timestamping", "Checkpoints", "Workers", "Exports"}
+DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Requests", "Zstd", "Timestamping", "Checkpoints", "Workers", "Exports", "Deadlines", "DemoData"}
 HTTP_SERVING = re.compile(r"^Hummingbird")
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))

@@ -25,6 +25,7 @@ BEGIN
     EXECUTE format('GRANT EXECUTE ON FUNCTION rk_destroy_data_key(bigint, bigint) TO %I', p_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION rk_destroy_data_keys(integer, bigint[], bigint) TO %I', p_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION rk_lock_head(integer) TO %I', p_role);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION rk_refresh_statistics(integer) TO %I', p_role);
     EXECUTE format('GRANT EXECUTE ON FUNCTION rk_append(integer, bigint, bytea, bigint, bytea, bigint[], uuid[], text[], text[], bigint[], bigint[], '
                    'text[], text[], text[], bytea[], bytea[], bytea[], bigint[], bytea[], bigint[], smallint[], bytea[]) TO %I', p_role);
     -- tree, keys, checkpoints (the tree only through rk_append)

@@ -470,6 +470,52 @@ public enum EventCatalog {
                     EventType.Requests.depositPaid, stream: requestStream, writer: requestWriter("fee --paid"),
                     meaning: "the requester paid (part of) the deposit or fee (amounts in cents)", header: ["request", "status", "amount_cents", "paid_cents"],
                     payload: "JSON: the header with a `note`"),
+                E(
+                    EventType.Requests.searchRun, stream: requestStream, writer: requestWriter("search"),
+                    meaning:
+                        "a search was run for the request: its result set committed to by count and `result_sha256` (SHA-256 over the sorted positions, one `\"<position>\\n\"` line each); `filters` names the filters used, never their values; `holds` the public-records-request holds it placed",
+                    header: ["request", "status", "search", "result_count", "result_sha256", "filters", "through", "holds"],
+                    payload:
+                        "JSON: the header with the filter `values` (citizen keys, business numbers, teams, agents, dates, words) and the `results` (each conversation id with its selected positions)"
+                ),
+            ]),
+        EventFamily(
+            "Export installments", reference: "public-records.md#installments",
+            events: [
+                E(
+                    EventType.Exports.produced, stream: requestStream,
+                    writer: "Requests, `recordkeeper export`; actor `cli:<user>` or `staff:<name>`",
+                    meaning:
+                        "an installment of the request was produced as an export bundle (docs/export-format.md); the request's status becomes installment produced",
+                    header: [
+                        "request", "status", "installment", "file", "format", "manifest_sha256", "bundle_bytes", "messages", "released", "redacted",
+                        "withheld", "media_withheld", "ledger", "checkpoint_size",
+                    ],
+                    payload: "JSON: the header with the officer's `summary` of the installment (the cover letter's text)"),
+                E(
+                    EventType.Access.exported, stream: "`access/<user>`", writer: "Requests, `recordkeeper export`; actor the user",
+                    meaning: "a staff member exported records to a requester (an installment of a public-records request)",
+                    header: ["user", "action", "request", "installment", "records", "manifest_sha256"], payload: "JSON: the header"),
+            ]),
+        EventFamily(
+            "Redactions", reference: "public-records.md#redaction",
+            events: [
+                E(
+                    EventType.Redactions.applied, stream: requestStream, writer: requestWriter("redact"),
+                    meaning:
+                        "a span of a message (offsets in Unicode scalars), a whole message or a media file of the request's results was redacted under an exemption; it waits for review. The record itself is not altered",
+                    header: [
+                        "request", "status", "redaction", "message_position", "kind", "exemption", "citation", "span_start?", "span_length?", "media_id?",
+                    ],
+                    payload: "JSON: the header with the officer's record-specific `explanation` (RCW 42.56.210(3))"),
+                E(
+                    EventType.Redactions.withdrawn, stream: requestStream, writer: requestWriter("withdraw-redaction"),
+                    meaning: "a redaction was withdrawn before release", header: ["request", "status", "redaction"],
+                    payload: "JSON: the header with the `reason`"),
+                E(
+                    EventType.Redactions.reviewed, stream: requestStream, writer: requestWriter("review-redaction"),
+                    meaning: "a request officer reviewed a redaction: `approved` (an installment may release the message with it) or `returned`",
+                    header: ["request", "status", "redaction", "outcome"], payload: "JSON: the header with the `reason` of a return"),
             ]),
     ]
 

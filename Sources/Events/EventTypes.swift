@@ -103,6 +103,8 @@ public enum EventType {
         public static let viewed = "access.viewed"
         /// A content route was refused to a staff member.
         public static let denied = "access.denied"
+        /// Records were exported to a requester (an installment of a public-records request).
+        public static let exported = "access.exported"
     }
 
     /// Integrations of the recording proxy (docs/operations.md, "Pointing an existing integration at Recordkeeper").
@@ -199,5 +201,23 @@ public enum EventType {
         public static let feeAssessed = "request.fee_assessed"
         /// The requester paid (part of) a deposit or fee.
         public static let depositPaid = "request.deposit_paid"
+        /// A search was run for the request: its result set committed to by count and SHA-256.
+        public static let searchRun = "request.search.run"
+    }
+
+    /// Redactions of a public-records request's responsive records (docs/public-records.md, "Redaction").
+    public enum Redactions {
+        /// A span of a message, a whole message or a media file was redacted under an exemption.
+        public static let applied = "redaction.applied"
+        /// A redaction was withdrawn before release, with a reason.
+        public static let withdrawn = "redaction.withdrawn"
+        /// A request officer reviewed a redaction: approved, or returned with a reason.
+        public static let reviewed = "redaction.reviewed"
+    }
+
+    /// Export bundles of public-records requests (docs/public-records.md, "Installments").
+    public enum Exports {
+        /// An installment of a request was produced as an export bundle.
+        public static let produced = "export.produced"
     }
 }

@@ -32,48 +32,76 @@ public final class DataKeyRing: Sendable {
     /// Whether payloads can be sealed and opened.
     public var canDecrypt: Bool { masterKey != nil }
 
-    /// The data key for a scope, created (and wrapped under the master key) if it does not exist.
-    func key(for scope: DataKeyScope, ledgerID: Int32) async throws -> (id: Int64, key: DataKey) {
-        if let cached = byScope.withLockedValue({ $0.value(for: scope) }) { return (cached.id, cached.key) }
-        guard let masterKey else { throw LedgerStoreError.noMasterKey }
-        if let existing = try await load(scope: scope, ledgerID: ledgerID) {
-            return existing
+    /// The data keys for `scopes` (of the ledger `ledgerID`), those that do not exist created and
+    /// wrapped under the master key: the keys not cached are read in one query and the missing
+    /// ones inserted in one more, so a batch of events of many streams costs two or three round
+    /// trips rather than two per stream. Keys are inserted in (stream, period) order, so two
+    /// appenders creating overlapping sets wait for each other rather than deadlock.
+    func keys(for scopes: some Sequence<DataKeyScope>, ledgerID: Int32) async throws -> [DataKeyScope: (id: Int64, key: DataKey)] {
+        var found: [DataKeyScope: (id: Int64, key: DataKey)] = [:]
+        var missing: Set<DataKeyScope> = []
+        byScope.withLockedValue { cache in
+            for scope in scopes where found[scope] == nil {
+                if let cached = cache.value(for: scope) { found[scope] = (cached.id, cached.key) } else { missing.insert(scope) }
+            }
         }
-        let fresh = DataKey.generate()
-        let wrapped = try fresh.wrapped(by: masterKey, scope: scope)
+        guard !missing.isEmpty else { return found }
+        guard let masterKey else { throw LedgerStoreError.noMasterKey }
+        try await load(missing, ledgerID: ledgerID, into: &found)
+        let absent = missing.filter { found[$0] == nil }.sorted { ($0.stream, $0.period) < ($1.stream, $1.period) }
+        guard !absent.isEmpty else { return found }
+        let fresh = absent.map { _ in DataKey.generate() }
+        let wrapped = try zip(absent, fresh).map { scope, key in ByteBuffer(bytes: try key.wrapped(by: masterKey, scope: scope)) }
         let inserted = try await client.query(
             """
             INSERT INTO data_keys (ledger_id, stream, period, master_key_id, wrapped_key)
-            VALUES (\(ledgerID), \(scope.stream), \(scope.period), \(masterKey.identifier), \(ByteBuffer(bytes: wrapped)))
+            SELECT \(ledgerID), n.stream, n.period, \(masterKey.identifier), n.wrapped
+            FROM unnest(\(absent.map(\.stream))::text[], \(absent.map(\.period))::text[], \(wrapped)::bytea[]) WITH ORDINALITY
+                AS n(stream, period, wrapped, ordinal)
+            ORDER BY n.ordinal
             ON CONFLICT (ledger_id, stream, period) DO NOTHING
-            RETURNING id
+            RETURNING stream, period, id
             """,
-            logger: logger
-        ).collect()
-        if let id = try inserted.first?.decode(Int64.self) {
-            remember(scope: scope, id: id, key: fresh)
-            return (id, fresh)
+            logger: logger)
+        let freshByScope = Dictionary(uniqueKeysWithValues: zip(absent, fresh))
+        let ledger = absent[0].ledger
+        for try await (stream, period, id) in inserted.decode((String, String, Int64).self) {
+            let scope = DataKeyScope(ledger: ledger, stream: stream, period: period)
+            guard let key = freshByScope[scope] else { continue }
+            remember(scope: scope, id: id, key: key)
+            found[scope] = (id, key)
         }
-        // Another appender created it first.
-        guard let existing = try await load(scope: scope, ledgerID: ledgerID) else {
-            throw LedgerStoreError.appendFailed("the data key for \(scope.stream) \(scope.period) vanished")
+        // Keys another appender created first.
+        let raced = Set(absent.filter { found[$0] == nil })
+        guard !raced.isEmpty else { return found }
+        try await load(raced, ledgerID: ledgerID, into: &found)
+        if let vanished = raced.first(where: { found[$0] == nil }) {
+            throw LedgerStoreError.appendFailed("the data key for \(vanished.stream) \(vanished.period) vanished")
         }
-        return existing
+        return found
     }
 
-    private func load(scope: DataKeyScope, ledgerID: Int32) async throws -> (id: Int64, key: DataKey)? {
+    /// Reads and unwraps the existing keys of `scopes` into `found`, in one query.
+    private func load(
+        _ scopes: Set<DataKeyScope>, ledgerID: Int32, into found: inout [DataKeyScope: (id: Int64, key: DataKey)]
+    ) async throws {
+        guard let ledger = scopes.first?.ledger else { return }
+        let list = Array(scopes)
         let rows = try await client.query(
             """
-            SELECT id, master_key_id, wrapped_key FROM data_keys
-            WHERE ledger_id = \(ledgerID) AND stream = \(scope.stream) AND period = \(scope.period)
+            SELECT s.stream, s.period, k.id, k.master_key_id, k.wrapped_key
+            FROM unnest(\(list.map(\.stream))::text[], \(list.map(\.period))::text[]) AS s(stream, period)
+            CROSS JOIN LATERAL (
+                SELECT id, master_key_id, wrapped_key FROM data_keys
+                WHERE ledger_id = \(ledgerID) AND stream = s.stream AND period = s.period OFFSET 0) k
             """,
-            logger: logger
-        ).collect()
-        guard let row = rows.first else { return nil }
-        let (id, masterID, wrapped) = try row.decode((Int64, String?, ByteBuffer?).self)
-        let key = try unwrap(id: id, scope: scope, masterID: masterID, wrapped: wrapped)
-        remember(scope: scope, id: id, key: key)
-        return (id, key)
+            logger: logger)
+        for try await (stream, period, id, masterID, wrapped) in rows.decode((String, String, Int64, String?, ByteBuffer?).self) {
+            let scope = DataKeyScope(ledger: ledger, stream: stream, period: period)
+            let key = try unwrap(id: id, scope: scope, masterID: masterID, wrapped: wrapped)
+            remember(scope: scope, id: id, key: key)
+            found[scope] = (id, key)
+        }
     }
 
     /// The unwrapped data key with this id, for reading and verifying.

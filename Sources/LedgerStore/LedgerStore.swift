@@ -131,11 +131,14 @@ public final class LedgerStore: Service, Sendable {
             }
         }
         let ledger = try await ledger(named: ledgerName)
+        let scopes = events.map { DataKeyScope(ledger: ledger.name, stream: $0.stream, period: $0.occurredAt.monthPeriod) }
+        let keys = try await keyRing.keys(for: scopes, ledgerID: ledger.id)
         var prepared: [PreparedEvent] = []
         prepared.reserveCapacity(events.count)
-        for event in events {
-            let scope = DataKeyScope(ledger: ledger.name, stream: event.stream, period: event.occurredAt.monthPeriod)
-            let (keyID, key) = try await keyRing.key(for: scope, ledgerID: ledger.id)
+        for (event, scope) in zip(events, scopes) {
+            guard let (keyID, key) = keys[scope] else {
+                throw LedgerStoreError.appendFailed("no data key for \(scope.stream) \(scope.period)")
+            }
             let salt = PayloadCommitment.randomSalt()
             let commitment = try PayloadCommitment.commit(salt: salt, payload: event.payload)
             let sealed = try PayloadSealer.seal(payload: event.payload, salt: salt, key: key, ledger: ledger.name, eventID: event.eventID)

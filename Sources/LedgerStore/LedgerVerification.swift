@@ -152,6 +152,13 @@ extension LedgerStore {
         progress: (@Sendable (_ position: Int64, _ head: Int64) -> Void)? = nil
     ) async throws -> LedgerVerificationReport {
         let ledger = try await ledger(named: name, create: false)
+        // Fresh statistics make the whole-ledger queries fast on a ledger that grew lately; they
+        // cannot change a result, so a role that may not refresh them verifies all the same.
+        do {
+            try await refreshPlannerStatistics(ledger: ledger)
+        } catch {
+            logger.notice("planner statistics not refreshed before verification", metadata: ["error": "\(String(reflecting: error))"])
+        }
         return try await inSnapshot { db in
             try await verify(ledger: ledger, in: db, from: from, pageSize: max(1, pageSize), trust: trust, progress: progress)
         }

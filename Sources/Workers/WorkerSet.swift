@@ -2,6 +2,7 @@ import Access
 public import Checkpoints
 import Classification
 import Disposition
+import Foundation
 import Inbox
 public import LedgerStore
 public import Logging
@@ -23,6 +24,7 @@ public enum WorkerSet {
             ConversationsProjection(), MediaProjection(), OutboxProjection(), RelayQueueProjection(), ClassificationProjection(),
             AutomationRulesProjection(), AccessLogProjection(), AnalyticsProjection(), InboxProjection(), RetentionCatalogProjection(),
             RetentionRecordsProjection(), FilingRulesProjection(), LegalHoldsProjection(), DispositionListsProjection(), RequestsProjection(),
+            RequestSearchesProjection(),
         ]
     }
 
@@ -83,6 +85,13 @@ public enum WorkerSet {
             filer.wake()
         }
         services.append(filer)
+        // The holds of closed public-records requests are released once their grace period ends.
+        do {
+            let grace = try RequestHoldGrace.fromEnvironment(ProcessInfo.processInfo.environment)
+            services.append(RequestHoldReleaser(ledger: settings.ledger, store: store, grace: grace, logger: logger))
+        } catch {
+            logger.error("the holds of closed requests are not released: \(error)")
+        }
         let wakeByProjection = wakers
         let runner = ProjectionRunner(
             store: store, projections: projections, logger: logger,

@@ -29,7 +29,15 @@ struct BenchRetention: Benchmark {
     @Option(help: "Records (one message each); half are old enough to destroy.")
     var records = 1_000_000
 
-    var sizes: KeyValuePairs<String, Int> { ["--records": records] }
+    @Option(help: "Destruction batches in progress at once (RetentionDestroyer's concurrency).")
+    var destroyConcurrency = RetentionDestroyer.defaultConcurrency
+
+    @Option(help: "Records per destruction batch (one record.destroyed each; at most 700).")
+    var destroyBatch = RetentionDestroyer.defaultBatchSize
+
+    var sizes: KeyValuePairs<String, Int> {
+        ["--records": records, "--destroy-concurrency": destroyConcurrency, "--destroy-batch": destroyBatch]
+    }
 
     /// A catalog of one confirmed series, destroyed two years after the communication.
     static let catalog = """
@@ -54,13 +62,22 @@ struct BenchRetention: Benchmark {
         let run = String(UUID().uuidString.prefix(6).lowercased())
         let ledger = "\(context.ledger)-\(run)"
         let (total, appenders, showProgress, logger) = (records, context.concurrency, context.showProgress, context.logger)
+        let (destroyConcurrency, destroyBatch) = (destroyConcurrency, destroyBatch)
         let clock = ContinuousClock()
         let figures = try await withLedgerStore(context.runtime, maximumConnections: appenders + 4, logger: logger) { store in
             var quiet = logger
             quiet.logLevel = .warning
+            var peaks: [String: Double] = [:]
+            /// Ends a phase: its peak resident memory, then a fresh peak for the next.
+            func endPhase(_ name: String) {
+                peaks[name] = (ResidentMemory.peakMegabytes() * 10).rounded() / 10
+                ResidentMemory.resetPeak()
+            }
+            ResidentMemory.resetPeak()
             var started = clock.now
             try await Self.fill(store: store, ledger: ledger, records: total, appenders: appenders, showProgress: showProgress)
             let fillSeconds = (clock.now - started).seconds
+            endPhase("append")
 
             _ = try await RetentionCatalogs(store: store, ledger: ledger).load(try RetentionCatalog(yaml: Self.catalog, file: "bench"), actor: "bench")
             if showProgress { Output.progress("filing \(total) records…") }
@@ -70,6 +87,7 @@ struct BenchRetention: Benchmark {
             let filings = try await RetentionFiler(ledger: ledger, store: store, batchSize: 5000, logger: quiet).runUntilIdle()
             _ = try await ProjectionRunner(store: store, projections: [records], logger: quiet).catchUp(records, ledger: ledger)
             let fileSeconds = (clock.now - started).seconds
+            endPhase("file")
 
             if showProgress { Output.progress("computing eligibility…") }
             let lists = DispositionLists(store: store, ledger: ledger)
@@ -88,7 +106,7 @@ struct BenchRetention: Benchmark {
             var payloadsRemoved: Int64 = 0
             for list in made {
                 _ = try await lists.approve(list: list, actor: "cli:bench-officer", now: Self.now)
-                let outcome = try await RetentionDestroyer(store: store, ledger: ledger).destroy(
+                let outcome = try await RetentionDestroyer(store: store, ledger: ledger, batchSize: destroyBatch, concurrency: destroyConcurrency).destroy(
                     list: list, actor: "cli:bench-officer", now: Self.now,
                     progress: { [destroyedRecords] p in
                         if showProgress && p.recordsConsidered % 10_000 < 500 {
@@ -99,32 +117,36 @@ struct BenchRetention: Benchmark {
                 payloadsRemoved += outcome.payloadsRemoved
             }
             let destroySeconds = (clock.now - started).seconds
+            endPhase("eligibility and destruction")
 
             if showProgress { Output.progress("baseline: deleting as many rows from a plain table…") }
             let baselineSeconds = try await Self.baseline(context.runtime, rows: destroyedRecords, logger: quiet)
+            endPhase("baseline")
 
             if showProgress { Output.progress("verifying…") }
             started = clock.now
             let verified = try await store.verify(ledger: ledger, trust: CheckpointTrust(includeStored: false))
             let verifySeconds = (clock.now - started).seconds
+            endPhase("verify")
             if showProgress { Output.endProgress() }
             guard verified.ok else { throw CLIError("the ledger does not verify after destruction: \(verified.firstProblem?.reason ?? "?")") }
             return (
                 fillSeconds, filings, fileSeconds, eligibilitySeconds, eligibleNow, destroyedRecords, payloadsRemoved,
-                destroySeconds, baselineSeconds, verified.entries, verified.payloadsDestroyed, verifySeconds
+                destroySeconds, baselineSeconds, verified.entries, verified.payloadsDestroyed, verifySeconds, peaks
             )
         }
-        let (fill, filings, file, eligibility, eligible, destroyed, payloads, destroy, baseline, entries, verifiedDestroyed, verify) = figures
-        let peak = ResidentMemory.peakMegabytes()
+        let (fill, filings, file, eligibility, eligible, destroyed, payloads, destroy, baseline, entries, verifiedDestroyed, verify, peaks) = figures
+        let peak = peaks.values.max() ?? 0
         let rate = { (count: Int, seconds: Double) in seconds > 0 ? (Double(count) / seconds).rounded() : 0 }
         return BenchFigures(
             json: [
-                "records": total, "ledger": ledger, "build": RecordkeeperBench.buildKind,
+                "records": total, "ledger": ledger, "build": RecordkeeperBench.buildKind, "destroy_concurrency": destroyConcurrency,
+                "destroy_batch": destroyBatch,
                 "appended_per_second": rate(total, fill), "filed_per_second": rate(total, file), "filings": filings,
                 "eligibility_records_per_second": rate(total, eligibility), "eligible": eligible,
                 "destroyed": destroyed, "payloads_removed": payloads, "destroyed_per_second": rate(destroyed, destroy),
                 "baseline_deletes_per_second": rate(destroyed, baseline), "verify_entries_per_second": rate(Int(entries), verify),
-                "verified_payloads_destroyed": verifiedDestroyed, "peak_rss_mb": (peak * 10).rounded() / 10,
+                "verified_payloads_destroyed": verifiedDestroyed, "peak_rss_mb": peak, "peak_rss_mb_by_phase": peaks,
             ],
             lines: [
                 "recordkeeper-bench retention: \(total) records (one message each), \(RecordkeeperBench.buildKind) build, ledger \(ledger)",
@@ -138,6 +160,7 @@ struct BenchRetention: Benchmark {
                     format: "  verify after:                      %9.0f entries/s, %lld payloads lawfully destroyed", rate(Int(entries), verify),
                     verifiedDestroyed),
                 String(format: "  peak resident memory of the process: %.1f MB", peak),
+                "    by phase: " + peaks.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f MB", $0.key, $0.value) }.joined(separator: ", "),
             ])
     }
 

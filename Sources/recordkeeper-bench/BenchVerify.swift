@@ -121,4 +121,10 @@ enum ResidentMemory {
         }
         return 0
     }
+
+    /// Resets the peak (VmHWM) to the current resident set, so the next ``peakMegabytes()`` is
+    /// the peak of what ran since (Linux `clear_refs`; nothing where it is not available).
+    static func resetPeak() {
+        try? Data("5".utf8).write(to: URL(fileURLWithPath: "/proc/self/clear_refs"))
+    }
 }

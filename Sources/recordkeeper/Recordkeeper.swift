@@ -16,7 +16,8 @@ struct Recordkeeper: AsyncParsableCommand {
         version: RecordkeeperServer.version,
         subcommands: [
             Serve.self, Work.self, Migrate.self, Verify.self, CheckpointCommand.self, ProofCommand.self, VerifyProof.self, Keys.self, Projections.self,
-            Relays.self, Integrations.self, Users.self, Tokens.self, RetentionCommand.self, RequestsCommand.self, AuditCommand.self, Demo.self,
+            Relays.self, Integrations.self, Users.self, Tokens.self, RetentionCommand.self, RequestsCommand.self, ExportCommand.self,
+            VerifyExportCommand.self, AuditCommand.self, Demo.self,
         ]
     )
 }

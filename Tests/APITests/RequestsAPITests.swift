@@ -1,4 +1,5 @@
 import Access
+import Deadlines
 import Foundation
 import HTTPTypes
 import Hummingbird

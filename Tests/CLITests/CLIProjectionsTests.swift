@@ -54,6 +54,7 @@ struct CLIProjectionsTests {
                     statuses.map(\.projection) == [
                         "conversations", "media", "outbox", "relay_queue", "classification", "automation_rules", "access_log", "analytics", "inbox",
                         "retention_catalog", "retention_records", "retention_filing_rules", "retention_holds", "retention_disposition", "requests",
+                        "request_searches",
                     ])
                 #expect(statuses.allSatisfy { $0.ledger == "main" && $0.storedVersion == nil && $0.behind == 3 && $0.headPosition == 3 })
 

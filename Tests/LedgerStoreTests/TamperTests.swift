@@ -125,9 +125,8 @@ struct TamperTests {
                         validHash
                         ? EntryEncoding.entryHash(fields, previousHash: previous.entry.entryHash)
                         : LedgerDigest.sha256(Array("not the hash".utf8))
-                    let (keyID, key) = try await store.keyRing.key(
-                        for: DataKeyScope(ledger: "t", stream: "conversation/1", period: fields.occurredAt.monthPeriod), ledgerID: ledger.id
-                    )
+                    let scope = DataKeyScope(ledger: "t", stream: "conversation/1", period: fields.occurredAt.monthPeriod)
+                    let (keyID, key) = try await store.keyRing.keys(for: [scope], ledgerID: ledger.id)[scope]!
                     let sealed = try PayloadSealer.seal(payload: payload, salt: salt, key: key, ledger: "t", eventID: fields.eventID)
                     try await Self.tamper(
                         db,

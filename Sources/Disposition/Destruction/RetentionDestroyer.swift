@@ -33,10 +33,17 @@ public struct RetentionDestroyer: Sendable {
     /// batches run side by side but never beside a hold being placed or released.
     public let concurrency: Int
 
-    public init(store: LedgerStore, ledger: String, batchSize: Int = 500, concurrency: Int = 2) {
+    /// Records per batch unless told otherwise.
+    public static let defaultBatchSize = 500
+    /// The most records a batch may hold.
+    public static let maxBatchSize = 700
+    /// Batches at once unless told otherwise.
+    public static let defaultConcurrency = 2
+
+    public init(store: LedgerStore, ledger: String, batchSize: Int = defaultBatchSize, concurrency: Int = defaultConcurrency) {
         self.store = store
         self.ledger = ledger
-        self.batchSize = min(max(1, batchSize), 700)
+        self.batchSize = min(max(1, batchSize), Self.maxBatchSize)
         self.concurrency = max(1, concurrency)
     }
 
@@ -50,6 +57,8 @@ public struct RetentionDestroyer: Sendable {
         list: String, actor: String, now: Date = Date(), progress: @Sendable (DestructionProgress) -> Void = { _ in },
         stopAfterAppend: @escaping @Sendable () -> Void = {}
     ) async throws -> DestructionOutcome {
+        // Bulk work on a ledger that grew since PostgreSQL last analyzed it is planned badly.
+        if let ref = try await store.existingLedger(named: ledger) { try await store.refreshPlannerStatistics(ledger: ref) }
         // An interrupted run is finished first: its records are marked destroyed (authorised) and
         // are no longer among the list's remaining records.
         var outcome = try await resume(actor: actor, now: now, progress: progress)
@@ -178,24 +187,26 @@ public struct RetentionDestroyer: Sendable {
         }
     }
 
-    /// The `record.destroyed` entries some of whose keys are not destroyed and that no
-    /// `retention.destruction.halted` answered, oldest first. Each named key is looked up by its
-    /// primary key (`LATERAL … OFFSET 0`), whatever the planner believes of the ledger's size.
+    /// The `record.destroyed` entries none of whose keys is destroyed yet and that no
+    /// `retention.destruction.halted` answered, oldest first. A batch destroys every key its
+    /// authority names in the transaction that commits it (``finish(_:ledger:actor:now:)``: every
+    /// key but those a halt names), so an authority with any key destroyed is finished; the keys
+    /// each authority destroyed are found by index (migration 0026), and only the authorities left
+    /// are checked for a halt.
     private func unfinishedAuthorities(ledger ref: LedgerRef) async throws -> [DestructionAuthority] {
         let rows = try await store.client.query(
             """
-            SELECT e.position, e.occurred_at_us, e.actor, e.header FROM ledger_entries e
-            WHERE e.ledger_id = \(ref.id) AND e.stream = \(RecordDestroyedEvent.stream) AND e.event_type = 'record.destroyed'
-              AND EXISTS (
-                SELECT 1 FROM jsonb_array_elements_text(e.header::jsonb -> 'data_key_ids') AS named(id)
-                CROSS JOIN LATERAL (
-                    SELECT k.destroyed_at FROM data_keys k WHERE k.id = named.id::bigint AND k.ledger_id = e.ledger_id OFFSET 0) k
-                WHERE k.destroyed_at IS NULL)
-              AND NOT EXISTS (
+            WITH open AS MATERIALIZED (
+                SELECT e.ledger_id, e.stream, e.position, e.occurred_at_us, e.actor, e.header FROM ledger_entries e
+                WHERE e.ledger_id = \(ref.id) AND e.stream = \(RecordDestroyedEvent.stream) AND e.event_type = 'record.destroyed'
+                  AND NOT EXISTS (
+                    SELECT 1 FROM data_keys k WHERE k.ledger_id = e.ledger_id AND k.destroyed_by_position = e.position))
+            SELECT o.position, o.occurred_at_us, o.actor, o.header FROM open o
+            WHERE NOT EXISTS (
                 SELECT 1 FROM ledger_entries h
-                WHERE h.ledger_id = e.ledger_id AND h.stream = e.stream AND h.event_type = 'retention.destruction.halted'
-                  AND h.position > e.position AND (h.header::jsonb ->> 'authorisation')::bigint = e.position)
-            ORDER BY e.position
+                WHERE h.ledger_id = o.ledger_id AND h.stream = o.stream AND h.event_type = 'retention.destruction.halted'
+                  AND h.position > o.position AND (h.header::jsonb ->> 'authorisation')::bigint = o.position)
+            ORDER BY o.position
             """, logger: store.logger)
         var authorities: [DestructionAuthority] = []
         for try await (position, occurred, actor, header) in rows.decode((Int64, Int64, String, String).self) {

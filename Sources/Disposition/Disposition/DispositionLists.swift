@@ -66,6 +66,7 @@ public struct DispositionLists: Sendable {
     public func make(series: String? = nil, actor: String, now: Date = Date(), maxRecords: Int = Self.maxRecordsPerList) async throws -> [String] {
         try await catchUp()
         guard let ref = try await store.existingLedger(named: ledger) else { return [] }
+        try await store.refreshPlannerStatistics(ledger: ref)
         if let series, try await terms(of: series, ledgerID: ref.id) == nil { throw DispositionError.unknownSeries(series) }
         let rows = try await store.client.query(
             RetentionEligibility.query(
@@ -82,6 +83,8 @@ public struct DispositionLists: Sendable {
             if !pending.isEmpty, pendingSeries != citation || pending.count >= max(1, maxRecords) {
                 if let list = try await list(pending, series: pendingSeries, ledger: ref, actor: actor, now: now) { made.append(list) }
                 pending.removeAll(keepingCapacity: true)
+                // Projected one list at a time: a catch-up of many lists at once holds them all in memory.
+                try await catchUp()
             }
             pendingSeries = citation
             pending.append(RetentionRecordID(stream: stream, period: period))

@@ -99,6 +99,8 @@ private struct SecondPass {
     var keysText: String?
     /// For each released payload that matched its commitment and has a text pointer: the string there (nil: none).
     var payloadTexts: [Int64: String?] = [:]
+    /// The lines of messages.jsonl as read, parsed after the pass.
+    var jsonlRaw: [[UInt8]] = []
     var jsonlLines: [Int64: CheckedLine] = [:]
     var jsonlOrder: [Int64] = []
 
@@ -140,29 +142,42 @@ private struct SecondPass {
         commitment?.update(bufferPointer: piece)
         if keep != nil, keep!.count + piece.count <= keepingLimit { keep!.append(contentsOf: piece) }
         if lineBuffer != nil {
-            for byte in piece {
-                if byte == 0x0A {
-                    consumeLine()
-                } else {
-                    lineBuffer!.append(byte)
-                }
+            var rest = piece[...]
+            while let newline = rest.firstIndex(of: 0x0A) {
+                lineBuffer!.append(contentsOf: rest[..<newline])
+                consumeLine()
+                rest = rest[(newline + 1)...]
             }
+            lineBuffer!.append(contentsOf: rest)
         }
     }
 
+    /// Keeps a line of messages.jsonl; the lines are parsed together (``parseLines(into:)``).
     mutating func consumeLine() {
         let line = lineBuffer!
         lineBuffer = []
         guard !line.isEmpty else { return }
-        guard let parsed = ManifestReader.line(line) else {
-            problems.add("messages_jsonl_malformed", "messages.jsonl", "a line of messages.jsonl is not a message object: the file was altered")
-            return
+        jsonlRaw.append(line)
+    }
+
+    /// Parses the kept lines of messages.jsonl in chunks on every core, then indexes them by
+    /// position in file order (a malformed or repeated line is named).
+    mutating func parseLines(into report: inout ExportVerificationReport) {
+        let raw = jsonlRaw
+        jsonlRaw = []
+        let parsed = parallelMap(count: raw.count, chunkSize: 4096) { ManifestReader.line(raw[$0]) }
+        jsonlLines.reserveCapacity(raw.count)
+        for line in parsed {
+            guard let line else {
+                report.add("messages_jsonl_malformed", "messages.jsonl", "a line of messages.jsonl is not a message object: the file was altered")
+                continue
+            }
+            if jsonlLines[line.position] != nil {
+                report.add("message_duplicated", "position \(line.position)", "messages.jsonl lists position \(line.position) twice")
+            }
+            jsonlLines[line.position] = line
+            jsonlOrder.append(line.position)
         }
-        if jsonlLines[parsed.position] != nil {
-            problems.add("message_duplicated", "position \(parsed.position)", "messages.jsonl lists position \(parsed.position) twice")
-        }
-        jsonlLines[parsed.position] = parsed
-        jsonlOrder.append(parsed.position)
     }
 
     mutating func end() {
@@ -198,6 +213,7 @@ private struct SecondPass {
 
     mutating func conclude(into report: inout ExportVerificationReport, trustedKeys: [String]?) {
         report.problems += problems.problems
+        parseLines(into: &report)
         report.files = memberCount
         for file in manifest.files where !seenFiles.contains(file.path) {
             report.add("file_missing", file.path, "\(file.path) is listed in manifest.json but is not in the bundle")
@@ -221,26 +237,47 @@ private struct SecondPass {
         } else {
             report.add("checkpoint_invalid", "checkpoint.txt", "the bundle has no checkpoint.txt: no message can be proven")
         }
-        // Every message of the manifest.
+        // Every message of the manifest: its entry hash, proof and line, checked in chunks on
+        // every core (each chunk's problems are kept in manifest order).
         var positions: Set<Int64> = []
-        for message in manifest.messages {
-            let subject = "position \(message.position)"
-            if !positions.insert(message.position).inserted {
-                report.add("message_duplicated", subject, "manifest.json lists position \(message.position) twice")
-            }
-            switch message.state {
-            case "released": report.released += 1
-            case "redacted": report.redacted += 1
-            case "withheld": report.withheld += 1
-            default: report.add("manifest_malformed", subject, "its state \(message.state) is not released, redacted or withheld")
-            }
-            checkEntry(message, root: root, into: &report)
-            checkLine(message, into: &report)
+        positions.reserveCapacity(manifest.messages.count)
+        for message in manifest.messages where !positions.insert(message.position).inserted {
+            report.add("message_duplicated", "position \(message.position)", "manifest.json lists position \(message.position) twice")
+        }
+        for part in checkMessages(root: root) {
+            report.released += part.released
+            report.redacted += part.redacted
+            report.withheld += part.withheld
+            report.problems += part.problems
         }
         for position in jsonlOrder where !positions.contains(position) {
             report.add(
                 "message_not_in_manifest", "position \(position)",
                 "messages.jsonl has a message at position \(position) that manifest.json does not prove: it was added or the manifest altered")
+        }
+    }
+
+    /// The checks of every message (state, entry, proof, line), in chunks run concurrently; the
+    /// chunks' reports in manifest order.
+    func checkMessages(root: LedgerDigest?) -> [ExportVerificationReport] {
+        let messages = manifest.messages
+        let chunkSize = 2048
+        let chunks = (messages.count + chunkSize - 1) / chunkSize
+        return parallelMap(count: chunks, chunkSize: 1) { chunk in
+            var part = ExportVerificationReport()
+            for message in messages[(chunk * chunkSize)..<min(messages.count, (chunk + 1) * chunkSize)] {
+                switch message.state {
+                case "released": part.released += 1
+                case "redacted": part.redacted += 1
+                case "withheld": part.withheld += 1
+                default:
+                    part.add(
+                        "manifest_malformed", "position \(message.position)", "its state \(message.state) is not released, redacted or withheld")
+                }
+                checkEntry(message, root: root, into: &part)
+                checkLine(message, into: &part)
+            }
+            return part
         }
     }
 

@@ -16,15 +16,22 @@ enum ManifestReader {
             guard let path = value["path"]?.string, let size = unsigned(value["size"]), let sha256 = value["sha256"]?.string else { return nil }
             files.append(.init(path: path, size: size, sha256: sha256))
         }
-        var messages: [ExportManifest.MessageRecord] = []
-        messages.reserveCapacity(messageValues.count)
-        for value in messageValues {
-            guard let message = self.message(value) else { return nil }
-            messages.append(message)
-        }
+        guard let messages = self.messages(messageValues) else { return nil }
         return ExportManifest(
             format: format, formatVersion: Int(version), ledger: ledger,
             checkpoint: .init(file: file, keysFile: keysFile, treeSize: treeSize, rootHash: rootHash), files: files, messages: messages)
+    }
+
+    /// The message records, read in chunks on every core; nil when any is malformed.
+    private static func messages(_ values: [JSONValue]) -> [ExportManifest.MessageRecord]? {
+        let records = parallelMap(count: values.count, chunkSize: 4096) { message(values[$0]) }
+        var messages: [ExportManifest.MessageRecord] = []
+        messages.reserveCapacity(values.count)
+        for record in records {
+            guard let record else { return nil }
+            messages.append(record)
+        }
+        return messages
     }
 
     private static func message(_ value: JSONValue) -> ExportManifest.MessageRecord? {

@@ -1,3 +1,4 @@
+import Deadlines
 import Events
 import Foundation
 import Ledger

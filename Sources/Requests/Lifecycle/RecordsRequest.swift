@@ -1,3 +1,4 @@
+public import Deadlines
 public import Foundation
 import RecordkeeperCore
 

@@ -1,3 +1,4 @@
+public import Deadlines
 public import Foundation
 
 /// The JSON object of a request: what `recordkeeper requests … --json` prints and the

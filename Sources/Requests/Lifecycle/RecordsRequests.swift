@@ -1,4 +1,5 @@
 public import Access
+public import Deadlines
 import Events
 public import Foundation
 import Ledger
@@ -361,30 +362,10 @@ public struct RecordsRequests: Sendable {
         }
     }
 
-    /// Runs `body` in a transaction holding the advisory lock ``lockKey``, with the projection
-    /// caught up. The lock is tried, not waited for: while another action holds it, the
-    /// transaction ends and is tried again shortly, so waiting actions hold no pooled connection
-    /// (the holder's append may need one).
+    /// Runs `body` holding the requests' lock, with the projection caught up (``RequestsLock``).
     private func locked<T: Sendable>(_ ref: LedgerRef, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let deadline = ContinuousClock.now + .seconds(30)
-        var pause = Duration.milliseconds(5)
-        while true {
-            do {
-                return try await store.withTransaction { connection in
-                    let rows = try await connection.query("SELECT pg_try_advisory_xact_lock(\(Self.lockKey))", logger: store.logger).collect()
-                    guard try rows.first?.decode(Bool.self) == true else { throw LockBusy() }
-                    try await Self.catchUp(store: store, ledger: ref, on: connection)
-                    return try await body(connection)
-                }
-            } catch is LockBusy {
-                guard ContinuousClock.now < deadline else { throw RecordsRequestError.busy }
-                try await Task.sleep(for: pause)
-                pause = min(pause * 2, .milliseconds(100))
-            }
-        }
+        try await RequestsLock.run(store: store, prepare: { try await Self.catchUp(store: store, ledger: ref, on: $0) }, body)
     }
-
-    private struct LockBusy: Error {}
 
     private func event(
         _ type: String, _ request: RecordsRequest, status: RequestStatus, header: [String: JSONValue], payload: [String: JSONValue],

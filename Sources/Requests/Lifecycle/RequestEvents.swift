@@ -1,3 +1,4 @@
+public import Deadlines
 import Events
 public import Foundation
 public import Ledger
@@ -51,10 +52,10 @@ public enum RequestEvents {
     }
 
     /// Every event type of a request.
-    public static let types: Set<String> = [
+    public static let types: Set<String> = Set<String>([
         EventType.Requests.received, EventType.Requests.acknowledged, EventType.Requests.estimateRevised,
         EventType.Requests.clarificationRequested, EventType.Requests.clarificationAnswered, EventType.Requests.statusChanged,
         EventType.Requests.closed, EventType.Requests.appealed, EventType.Requests.appealDecided, EventType.Requests.feeAssessed,
-        EventType.Requests.depositPaid,
-    ]
+        EventType.Requests.depositPaid, EventType.Requests.searchRun,
+    ]).union(RedactionEvents.types).union([EventType.Exports.produced])
 }

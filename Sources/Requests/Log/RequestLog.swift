@@ -1,3 +1,4 @@
+public import Deadlines
 import Events
 public import Foundation
 public import RecordkeeperCore

@@ -1,3 +1,4 @@
+import Deadlines
 import Events
 import Foundation
 import Ledger
@@ -43,9 +44,12 @@ public struct RequestsProjection: Projection {
                 VALUES (\(ledger.id), \(position), \(id), \(type), \(status.rawValue), \(at), \(actor), \(Self.details(header))::jsonb)
                 ON CONFLICT (ledger_id, position) DO NOTHING
                 """, logger: logger)
+            if RedactionEvents.types.contains(type) {
+                try await RedactionsProjection.apply(record, request: id, header: header, ledger: ledger, on: connection, logger: logger)
+            }
             let responds =
                 type == EventType.Requests.acknowledged || type == EventType.Requests.clarificationRequested || type == EventType.Requests.closed
-                || (type == EventType.Requests.statusChanged && status == .installmentProduced)
+                || (type == EventType.Requests.statusChanged && status == .installmentProduced) || type == EventType.Exports.produced
             let waiting = status == .waitingForRequester
             let amount = header["amount_cents"]?.integer ?? 0
             let deposit = header["deposit_cents"]?.integer ?? 0
@@ -76,6 +80,7 @@ public struct RequestsProjection: Projection {
 
     public func reset(ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.perform("DELETE FROM request_events WHERE ledger_id = \(ledger.id)", logger: logger)
+        try await RedactionsProjection.reset(ledger: ledger, on: connection, logger: logger)
         try await connection.perform("DELETE FROM requests WHERE ledger_id = \(ledger.id)", logger: logger)
     }
 

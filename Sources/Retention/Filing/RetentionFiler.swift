@@ -62,6 +62,8 @@ public final class RetentionFiler: Worker {
     public func runUntilIdle(now: LedgerTimestamp = .now()) async throws -> Int {
         var total = 0
         while true {
+            // A ledger growing fast outruns autovacuum's statistics; stale ones plan lookups badly.
+            if let ref = try await store.existingLedger(named: ledger) { try await store.refreshPlannerStatistics(ledger: ref) }
             let result = try await fileWindow(now: now)
             total += result.events
             if !result.more { return total }

@@ -97,6 +97,8 @@ public enum AccessRoutes {
         "reviewRecordsRequestAppeal": .staff(.requestsManage),  // POST /v1/requests/{id}/review
         "assessRecordsRequestFee": .staff(.requestsManage),  // POST /v1/requests/{id}/fee
         "recordRecordsRequestPayment": .staff(.requestsManage),  // POST /v1/requests/{id}/payment
+        "listRecordsRequestSearches": .staff(.requestsRead),  // GET /v1/requests/{id}/searches
+        "runRecordsRequestSearch": .staff(.requestsManage),  // POST /v1/requests/{id}/searches
         "getRequestLog": .staff(.requestsRead),  // GET /v1/request-log
     ]
 

@@ -1,5 +1,6 @@
 import Access
 import Classification
+import Deadlines
 import Disposition
 import HTTPTypes
 import Inbox

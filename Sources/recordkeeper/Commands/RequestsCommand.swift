@@ -1,5 +1,6 @@
 import Access
 import ArgumentParser
+import Deadlines
 import Foundation
 import LedgerStore
 import RecordkeeperRuntime
@@ -20,7 +21,8 @@ struct RequestsCommand: AsyncParsableCommand {
         subcommands: [
             RequestsOpen.self, RequestsList.self, RequestsShow.self, RequestsAcknowledge.self, RequestsEstimate.self, RequestsClarify.self,
             RequestsAnswer.self, RequestsStatus.self, RequestsClose.self, RequestsWithdraw.self, RequestsAppeal.self, RequestsReview.self,
-            RequestsFee.self, RequestsLog.self,
+            RequestsFee.self, RequestsLog.self, RequestsSuggest.self, RequestsRedact.self, RequestsRedactions.self, RequestsReviewRedaction.self,
+            RequestsWithdrawRedaction.self, RequestsExemptions.self, RequestsSearch.self, RequestsSearches.self, RequestsReleaseHolds.self,
         ]
     )
 }

@@ -1,5 +1,5 @@
+import Deadlines
 import Foundation
-import Requests
 import Testing
 
 /// The RCW 42.56.520 clock as a public-records officer checks it against a wall calendar:

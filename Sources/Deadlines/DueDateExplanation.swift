@@ -85,14 +85,16 @@ public struct DueDateExplanation: Sendable, Hashable {
             dueDate: due)
     }
 
-    static func iso(_ date: Date) -> String {
+    /// `date` in ISO 8601 (UTC), with fractional seconds only when there are any.
+    public static func iso(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let text = formatter.string(from: date)
         return text.hasSuffix(".000Z") ? String(text.dropLast(5)) + "Z" : text
     }
 
-    static func date(_ text: String) -> Date? {
+    /// The time an ISO 8601 text gives, with or without fractional seconds; nil when it is not one.
+    public static func date(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -1,4 +1,4 @@
-import Requests
+import Deadlines
 import Testing
 
 @Suite("Civil days")
