@@ -1,5 +1,6 @@
 import Foundation
 import Requests
+import Retention
 import Testing
 
 /// The exemption list: the shipped Washington file, and files that cannot be used refused with

@@ -1,5 +1,6 @@
 import Classification
 import Foundation
+import Retention
 import Yams
 
 extension ExemptionList {
