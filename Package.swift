@@ -280,10 +280,32 @@ let package = Package(
             name: "Requests",
             dependencies: [
                 "Access", "Classification", "Deadlines", "Events", "LedgerStore", "Ledger", "RecordkeeperCore", "Messaging", "Exports", "Inbox",
-                "Retention",
+                "Retention", "ExportSources",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Reads what an export bundle holds from the database: ledger rows, opened payloads and
+        // salts, inclusion proofs against a signed checkpoint, media (for `Exports`).
+        .target(
+            name: "ExportSources",
+            dependencies: [
+                "Access", "Events", "Exports", "LedgerStore", "Ledger", "Messaging", "RecordkeeperCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Transfer packages: an approved transfer list's records as an export bundle with the
+        // archives' metadata (docs/records-officer.md, "Transfer lists").
+        .target(
+            name: "Transfers",
+            dependencies: [
+                "Disposition", "Retention", "ExportSources", "Exports", "Events", "LedgerStore", "Ledger", "RecordkeeperCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -337,7 +359,7 @@ let package = Package(
             name: "DomainTests",
             dependencies: [
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "Retention",
-                "Disposition", "Requests", "Exports", "Deadlines",
+                "Disposition", "Requests", "Exports", "ExportSources", "Deadlines", "Transfers",
                 "TestGraphServer",
                 "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -391,22 +413,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The HTTP API's one description, openapi.yaml (a resource), served as /openapi.json.
+        // The HTTP API: its one description, openapi.yaml (a resource, served as /openapi.json),
+        // the types and server interface generated from it, and the `/v1` handlers over the
+        // domain modules (no Hummingbird: `Server` mounts them on its router).
         .target(
             name: "API",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "Access", "Classification", "Deadlines", "Disposition", "Inbox", "Ledger", "LedgerStore", "Messaging", "RecordkeeperCore",
+                "Requests", "Retention",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
             resources: [.copy("openapi.yaml")],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // The /v1 operations' types and server interface, generated from openapi.yaml.
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
-        // HTTP service: routes, health, checkpoints, lifecycle.
+        // The Hummingbird application: router, access control, the hand-written routes, the
+        // `/v1` operations of `API` mounted on it, health, lifecycle.
         .target(
             name: "Server",
             dependencies: [
-                "API", "Deadlines", "Ledger", "LedgerStore",
+                "API", "Ledger", "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
                 "WhatsApp",
                 "Timestamping",
-                "Retention", "Disposition", "Requests",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -418,9 +451,7 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
             ],
-            swiftSettings: swiftSettings,
-            // The /v1 operations' types and server interface, generated from openapi.yaml (a link to Sources/API/openapi.yaml).
-            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+            swiftSettings: swiftSettings
         ),
         // What both executables need to run: configuration from the environment, the embedded
         // PostgreSQL default, database clients, terminal and JSON output, secret files.
@@ -433,6 +464,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The records officer's `recordkeeper retention …` commands (docs/records-officer.md): a
+        // library the executable lists among its subcommands.
+        .target(
+            name: "RetentionCommands",
+            dependencies: [
+                "Access", "Disposition", "LedgerStore", "RecordkeeperCore", "RecordkeeperRuntime", "Retention", "Transfers", "Workers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "recordkeeper",
             dependencies: [
@@ -442,7 +483,7 @@ let package = Package(
                 "Ledger",
                 "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
-                "RecordkeeperRuntime", "Retention", "Disposition", "Requests", "Exports",
+                "RecordkeeperRuntime", "Retention", "Disposition", "Requests", "Exports", "ExportSources", "RetentionCommands",
                 "Server",
                 "Timestamping",
                 "WhatsApp",

@@ -5,7 +5,7 @@ Reads the manifest (`swift package dump-package`) and every `import` line under 
 fails, naming each offence, when:
   - a target declares, or a file imports, one of our modules the map does not allow it;
   - a file imports one of our modules its target does not declare (it would build only by accident);
-  - a domain module imports Hummingbird (or anything HTTP-serving);
+  - a domain module, or API, imports Hummingbird (or anything HTTP-serving);
   - a module has more than MAX_LINES lines of Swift.
 Run from anywhere: python3 scripts/check-modules.py
 """
@@ -35,8 +35,10 @@ ALLOWED = {
     "Disposition": {"Retention", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Deadlines": {"RecordkeeperCore"},
     "DemoData": {"Events", "Ledger", "LedgerStore", "Messaging", "RecordkeeperCore", "WhatsApp"},
-    "Requests": {"Deadlines", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "Exports"},
-    "API": {"Messaging", "Inbox", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp"},
+    "Requests": {"Deadlines", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "Exports", "ExportSources"},
+    "ExportSources": {"Events", "Ledger", "LedgerStore", "Messaging", "Access", "RecordkeeperCore", "Exports"},
+    "Transfers": {"Disposition", "Retention", "ExportSources", "Exports", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
+    "API": {"Deadlines", "Retention", "Disposition", "Requests", "Exports", "Messaging", "Inbox", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp"},
     "Checkpoints": {"Ledger", "LedgerStore", "RecordkeeperCore", "Timestamping"},
     "Workers": {"Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore", "Requests"},
     "RecordkeeperRuntime": {"Ledger", "LedgerStore", "RecordkeeperCore"},
@@ -44,9 +46,11 @@ ALLOWED = {
 }
 # Server is HTTP only: the workers and checkpoint policy are composed by the executables.
 ALLOWED["Server"] = set(ALLOWED) - {"Server", "Workers", "Checkpoints"}
+# The records officer's CLI: what the executable may import, but not the HTTP layer.
+ALLOWED["RetentionCommands"] = set(ALLOWED) - {"Server"}
 ALLOWED["recordkeeper"] = set(ALLOWED) - {"recordkeeper"}
 ALLOWED["recordkeeper-bench"] = set(ALLOWED) - {"recordkeeper-bench"}
-DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Requests", "Zstd", "Timestamping", "Checkpoints", "Workers", "Exports", "Deadlines", "DemoData"}
+DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Requests", "Zstd", "Timestamping", "Checkpoints", "Workers", "Exports", "Deadlines", "DemoData", "ExportSources", "Transfers"}
 HTTP_SERVING = re.compile(r"^Hummingbird")
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -85,6 +89,8 @@ for target in manifest["targets"]:
                         problems.append(f"{relative}: imports {module}, which {name} does not declare in Package.swift")
                 if name in DOMAIN and HTTP_SERVING.match(module) and module != "HummingbirdBcrypt":
                     problems.append(f"{relative}: domain module {name} imports {module}")
+                if name == "API" and HTTP_SERVING.match(module):
+                    problems.append(f"{relative}: API imports {module}: the /v1 handlers stay free of the HTTP server (Server mounts them)")
     if lines > MAX_LINES:
         problems.append(f"{os.path.relpath(path, root)}: {name} has {lines} lines of Swift, more than {MAX_LINES}: split it by job")
 

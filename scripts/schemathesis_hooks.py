@@ -60,6 +60,27 @@ SEMANTIC_REFUSALS = {
     ("POST /v1/requests/{id}/closure", 422, "invalid_field", None),
     ("POST /v1/requests/{id}/status", 422, "invalid_field", None),
     ("GET /v1/request-log", 422, "empty_date_range", None),
+    # Redaction and installments of an existing request: what the list in force, the message's
+    # text and the request's results decide. An exemption code not on the list; an explanation of
+    # only white space or boilerplate (words counted against the exemption's citation and stem); a
+    # span beyond the text's length; a position that is not a message of the results; a media the
+    # message has not; `search` or `position` (two parameters, one rule); a kind without its
+    # members; a return without a reason; an installment with no message selected.
+    ("GET /v1/requests/{id}/suggestions", 400, "invalid_parameter", "give search"),
+    ("GET /v1/requests/{id}/suggestions", 400, "not_a_message", None),
+    ("GET /v1/requests/{id}/suggestions", 400, "not_in_results", None),
+    ("POST /v1/requests/{id}/redactions", 400, "unknown_exemption", None),
+    ("POST /v1/requests/{id}/redactions", 400, "explanation_missing", None),
+    ("POST /v1/requests/{id}/redactions", 400, "explanation_boilerplate", None),
+    ("POST /v1/requests/{id}/redactions", 400, "span_outside_text", None),
+    ("POST /v1/requests/{id}/redactions", 400, "not_a_message", None),
+    ("POST /v1/requests/{id}/redactions", 400, "not_in_results", None),
+    ("POST /v1/requests/{id}/redactions", 400, "no_such_media", None),
+    ("POST /v1/requests/{id}/redactions", 400, "invalid_field", None),
+    ("POST /v1/requests/{id}/redactions/{number}/review", 400, "reason_missing", None),
+    ("POST /v1/requests/{id}/redactions/{number}/withdrawal", 400, "reason_missing", None),
+    ("POST /v1/requests/{id}/installments", 400, "no_messages", None),
+    ("POST /v1/requests/{id}/installments", 400, "not_messages", None),
 }
 
 

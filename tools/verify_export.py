@@ -394,7 +394,50 @@ def manifest_shape_ok(m):
             return False
         if entry.get("dedupe_key") is not None and not is_str(entry["dedupe_key"]):
             return False
+    if m.get("transfer") is not None and not transfer_shape_ok(m["transfer"]):
+        return False
     return True
+
+
+def transfer_shape_ok(t):
+    """The `transfer` member of a transfer package (section 5.1): its required members and types."""
+    if not isinstance(t, dict) or not all(is_str(t.get(k)) for k in
+                                          ("list", "agency", "archives", "listed_at", "produced_at", "transmittal_letter")):
+        return False
+    if not is_int(t.get("record_count")):
+        return False
+    series, records, approvals, dates = t.get("series"), t.get("records"), t.get("approvals"), t.get("date_range")
+    if not isinstance(series, dict) or not all(is_str(series.get(k)) for k in
+                                               ("citation", "dan", "title", "designation", "office", "retention", "trigger", "final_action")):
+        return False
+    if not is_int(series.get("revision")) or not isinstance(series.get("essential"), bool):
+        return False
+    if not isinstance(records, list) or not all(isinstance(r, dict) and is_str(r.get("stream")) and is_str(r.get("month")) for r in records):
+        return False
+    if not isinstance(approvals, list) or not all(isinstance(a, dict) and is_str(a.get("by")) and is_str(a.get("at")) for a in approvals):
+        return False
+    if not isinstance(dates, dict) or not all(dates.get(k) is None or is_str(dates[k]) for k in ("from", "to")):
+        return False
+    return True
+
+
+def check_transfer(manifest, problem):
+    """Section 6, step 8: a transfer package releases every message in full, each of a record its
+    `transfer` member lists, and `record_count` is the number of records, each listed once."""
+    transfer = manifest.get("transfer")
+    if transfer is None:
+        return
+    ids = [f"{r['stream']}@{r['month']}" for r in transfer["records"]]
+    records = set(ids)
+    if len(records) != len(ids) or transfer["record_count"] != len(ids):
+        problem("transfer_mismatch", "manifest.json",
+                "the transfer member's record_count is not the number of its records, or a record is listed twice")
+    for message in manifest["messages"]:
+        subject = f"position {message['position']}"
+        if message["state"] != "released":
+            problem("transfer_mismatch", subject, f"a transfer package releases every message in full, but this one is {message['state']}")
+        if message["record_id"] not in records:
+            problem("transfer_mismatch", subject, f"its record {message['record_id']} is not among the records the transfer member lists")
 
 
 # --- Verification (section 6) ----------------------------------------------------------------------
@@ -442,6 +485,8 @@ def verify(path, trusted_keys=None):
         return report
     report["ledger"] = manifest["ledger"]
     report["checkpoint_size"] = manifest["checkpoint"]["tree_size"]
+    if manifest.get("transfer") is not None:
+        report["transfer_list"] = manifest["transfer"]["list"]
 
     files = {f["path"]: f for f in manifest["files"]}
     by_payload = {m["payload_file"]: m for m in manifest["messages"] if m.get("payload_file") is not None}
@@ -569,6 +614,7 @@ def verify(path, trusted_keys=None):
         if position not in positions:
             problem("message_not_in_manifest", f"position {position}",
                     f"messages.jsonl has a message at position {position} that manifest.json does not prove")
+    check_transfer(manifest, problem)
     report["ok"] = not report["problems"]
     return report
 

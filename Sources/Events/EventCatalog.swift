@@ -371,8 +371,10 @@ public enum EventCatalog {
                 E(
                     EventType.Retention.recordsTransferred, stream: "`retention/disposition`",
                     writer: "Retention, `recordkeeper retention disposition transfer`; actor `cli:<user>`",
-                    meaning: "the records of an approved transfer list were transferred to the archives",
-                    header: ["list", "records", "data_key_ids", "archives"], payload: "JSON: the header, `record_ids`, `reference`"),
+                    meaning:
+                        "the records of an approved transfer list were transferred to the archives; `package_manifest_sha256` names the transfer package handed over (`recordkeeper retention disposition package`), when one was produced",
+                    header: ["list", "records", "data_key_ids", "archives", "package_manifest_sha256?"],
+                    payload: "JSON: the header, `record_ids`, `reference`"),
             ]),
         EventFamily(
             "Retention filing", reference: "records-officer.md#filing-records-into-series",
@@ -483,19 +485,22 @@ public enum EventCatalog {
             "Export installments", reference: "public-records.md#installments",
             events: [
                 E(
-                    EventType.Exports.produced, stream: requestStream,
-                    writer: "Requests, `recordkeeper export`; actor `cli:<user>` or `staff:<name>`",
+                    EventType.Exports.produced, stream: "\(requestStream), or `retention/disposition` for a transfer package",
+                    writer:
+                        "Requests, `recordkeeper export`; Transfers, `recordkeeper retention disposition package`; actor `cli:<user>` or `staff:<name>`",
                     meaning:
-                        "an installment of the request was produced as an export bundle (docs/export-format.md); the request's status becomes installment produced",
+                        "an installment of the request was produced as an export bundle (docs/export-format.md), and the request's status becomes installment produced; or the transfer package of transfer list `list` (series, archives, records) was produced for the archives",
                     header: [
-                        "request", "status", "installment", "file", "format", "manifest_sha256", "bundle_bytes", "messages", "released", "redacted",
-                        "withheld", "media_withheld", "ledger", "checkpoint_size",
+                        "request?", "status?", "installment?", "list?", "series?", "archives?", "file", "format", "manifest_sha256", "bundle_bytes",
+                        "records?", "messages", "media?", "released?", "redacted?", "withheld?", "media_withheld?", "ledger", "checkpoint_size",
                     ],
-                    payload: "JSON: the header with the officer's `summary` of the installment (the cover letter's text)"),
+                    payload: "JSON: the header with the officer's `summary` (the cover letter's or transmittal letter's text)"),
                 E(
-                    EventType.Access.exported, stream: "`access/<user>`", writer: "Requests, `recordkeeper export`; actor the user",
-                    meaning: "a staff member exported records to a requester (an installment of a public-records request)",
-                    header: ["user", "action", "request", "installment", "records", "manifest_sha256"], payload: "JSON: the header"),
+                    EventType.Access.exported, stream: "`access/<user>`",
+                    writer: "Requests, `recordkeeper export`; Transfers, `recordkeeper retention disposition package`; actor the user",
+                    meaning:
+                        "a staff member exported records to a requester (an installment of a public-records request; `action` export) or for the archives (a transfer package; `action` transfer_package)",
+                    header: ["user", "action", "request?", "installment?", "list?", "records", "messages?", "manifest_sha256"], payload: "JSON: the header"),
             ]),
         EventFamily(
             "Redactions", reference: "public-records.md#redaction",

@@ -1,3 +1,4 @@
+import API
 import Crypto
 import Foundation
 public import Hummingbird

@@ -1,3 +1,4 @@
+public import API
 public import Access
 public import Classification
 public import Hummingbird
@@ -45,13 +46,4 @@ public struct RecordkeeperRequestContext: RequestContext, RemoteAddressRequestCo
     public var clearance: DataCategory? {
         principal?.clearance(breakGlass: grant?.breakGlass ?? false)
     }
-}
-
-/// What the access control granted one request.
-public struct AccessGrant: Sendable, Hashable {
-    public var action: StaffAction
-    /// Only the stated reason allowed it (admin break-glass).
-    public var breakGlass: Bool
-    /// `X-Recordkeeper-Access-Reason`, if given.
-    public var reason: String?
 }

@@ -1,11 +1,13 @@
-import API
+public import API
 public import Access
 import Classification
+import Foundation
 public import Hummingbird
 import Inbox
 public import LedgerStore
 public import Logging
 public import Messaging
+import OpenAPIHummingbird
 public import PostgresNIO
 public import ServiceLifecycle
 public import WhatsApp
@@ -42,6 +44,8 @@ public enum RecordkeeperServer {
     ///     token (`conversations.adminToken`) is accepted.
     ///   - appendStallLimit: `/healthz` answers 503 once an append has waited longer than this
     ///     for its commit, so that a supervisor restarts a process whose appends cannot complete.
+    ///   - exports: where the installment routes write and read export bundles; nil: as the
+    ///     environment says (``ExportSettings/fromEnvironment(_:)``).
     ///   - background: services to run beside HTTP (started after the database and the store,
     ///     stopped before them).
     public static func makeApplication(
@@ -58,6 +62,7 @@ public enum RecordkeeperServer {
         staffSettings: StaffSettings = StaffSettings(),
         analytics: AnalyticsSettings = AnalyticsSettings(),
         appendStallLimit: Duration = .seconds(60),
+        exports: ExportSettings? = nil,
         background: [any Service] = [],
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -102,10 +107,10 @@ public enum RecordkeeperServer {
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
         router.addGraphProxyRoutes(proxy: proxy, registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
         router.addMetricsRoute(store: store, settings: conversations, analytics: analytics, projections: projections, metrics: metrics, logger: logger)
-        let api = APIHandler(
-            store: store, conversations: conversations, scope: scope, staff: staff, staffSettings: staffSettings, analytics: analytics, metrics: metrics,
-            ids: ConversationIDCodec(masterKey: store.masterKey),
-            logger: logger)
+        let api = APIOperations(
+            store: store, ledger: conversations.ledger, scope: scope, staff: staff, requireMFA: staffSettings.requireMFA,
+            sessionLifetime: staffSettings.sessionLifetime, analyticsCalendar: analytics.calendar,
+            exports: exports ?? .fromEnvironment(ProcessInfo.processInfo.environment), logger: logger)
         do {
             try api.register(on: router)
         } catch {

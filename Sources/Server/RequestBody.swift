@@ -1,30 +1,7 @@
+import API
 import Foundation
 import Hummingbird
 import NIOCore
-
-/// How long a client may take to send a request body that a route reads
-/// (``Request/collectBody(upTo:tooLarge:)``).
-public enum RequestBodyDeadline {
-    /// The time allowed for any body, from when the route starts reading it; a larger limit adds
-    /// one second per 64 KiB (a 100 MB upload gets about 27 minutes). A body still incomplete
-    /// then (a client that announced more bytes than it sends) is answered 408 `body_timeout`.
-    /// Task-local, so that a test can shorten it.
-    @TaskLocal public static var base: Duration = .seconds(30)
-
-    /// The deadline for a body of at most `limit` bytes.
-    static func deadline(forLimit limit: Int) -> Duration {
-        base + .seconds(limit / (64 * 1024))
-    }
-
-    /// 408 `body_timeout`, closing the connection.
-    static func timeout(_ deadline: Duration) -> ProblemDetails {
-        var timeout = ProblemDetails(
-            status: .requestTimeout, code: "body_timeout", title: "Body not received",
-            detail: "the request body did not arrive within \(deadline.components.seconds) s: send exactly the bytes Content-Length announces")
-        timeout.headers[.connection] = "close"
-        return timeout
-    }
-}
 
 extension Request {
     /// The whole body, at most `limit` bytes. A larger body throws `tooLarge()` (Hummingbird
@@ -53,7 +30,7 @@ extension Request {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw tooLarge()
         }
-        if declaresJSON { try Self.refuseNUL(inJSON: bytes) }
+        if declaresJSON { try JSONBodyText.refuseNUL(inJSON: bytes) }
         return bytes
     }
 
@@ -63,35 +40,6 @@ extension Request {
             return true
         }
         return type == "application/json" || type.hasSuffix("+json")
-    }
-
-    /// Refuses JSON text that holds NUL: a raw 0x00 byte, or the escape `\u0000` (any case of
-    /// hex digits) inside a string. PostgreSQL cannot store NUL in text or `jsonb`, and no name,
-    /// rule or message needs it. An escaped backslash followed by `u0000` (the six characters
-    /// `\u0000` as text) is not NUL and passes.
-    /// - Throws: 400 `invalid_text`.
-    static func refuseNUL(inJSON bytes: [UInt8]) throws {
-        var index = 0
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0:
-                throw nulInBody
-            case UInt8(ascii: "\\"):
-                let escape = bytes[(index + 1)...].prefix(5)
-                if escape.count == 5, escape.first == UInt8(ascii: "u"), escape.dropFirst().allSatisfy({ $0 == UInt8(ascii: "0") }) {
-                    throw nulInBody
-                }
-                index += 2
-            default:
-                index += 1
-            }
-        }
-    }
-
-    private static var nulInBody: ProblemDetails {
-        ProblemDetails(
-            status: .badRequest, code: "invalid_text", title: "Invalid text",
-            detail: "the JSON body contains a NUL character (\\u0000): text may not contain NUL", extensions: ["field": "body"])
     }
 }
 
@@ -112,7 +60,7 @@ extension Request {
             ProblemDetails(status: .contentTooLarge, code: "body_too_large", title: "Request too large", detail: "the body may be at most \(limit) bytes")
         }
         // Decoded as JSON whatever it was declared as: refuse NUL here too.
-        try Self.refuseNUL(inJSON: bytes)
+        try JSONBodyText.refuseNUL(inJSON: bytes)
         if let closed = T.self as? any ClosedJSONBody.Type,
             let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
             let unknown = object.keys.filter({ !closed.members.contains($0) }).sorted().first

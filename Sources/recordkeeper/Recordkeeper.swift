@@ -1,4 +1,5 @@
 import ArgumentParser
+import RetentionCommands
 import Server
 
 /// The one Recordkeeper executable.

@@ -1,5 +1,6 @@
 import Access
 import Events
+import ExportSources
 import Exports
 import Foundation
 import Ledger

@@ -1,12 +1,12 @@
 import Foundation
 import Testing
 
-/// The transcripts and the cover letter pass axe-core's WCAG 2.1 A and AA rules in Chromium
+/// The transcripts, the cover letter and a transfer package's transmittal letter pass axe-core's WCAG 2.1 A and AA rules in Chromium
 /// (scripts/check-certificate-a11y.py with the venv of scripts/browser-venv.sh); required in CI,
 /// skipped locally without `RECORDKEEPER_BROWSER_PYTHON`.
 @Suite("Export HTML in a real browser")
 struct ExportAccessibilityTests {
-    @Test("every transcript and the cover letter pass axe-core, and print")
+    @Test("every transcript, the cover letter and the transmittal letter pass axe-core, and print")
     func axe() throws {
         guard let python = ProcessInfo.processInfo.environment["RECORDKEEPER_BROWSER_PYTHON"].flatMap({ $0.isEmpty ? nil : $0 }) else {
             if ProcessInfo.processInfo.environment["CI"] == "true" {
@@ -24,7 +24,12 @@ struct ExportAccessibilityTests {
                 try Data(member.bytes).write(to: page)
                 pages.append(page.path)
             }
-            #expect(pages.count == 4)
+            // The transfer package's transmittal letter (it takes the cover letter's place there).
+            let (package, _) = try fixture.writeTransferPackage(in: directory)
+            let transmittal = directory.appendingPathComponent("transmittal_letter.html")
+            try Data(try #require(try BundleContents(url: package).bytes("transmittal_letter.html"))).write(to: transmittal)
+            pages.append(transmittal.path)
+            #expect(pages.count == 5)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: python)
             process.arguments =

@@ -87,16 +87,18 @@ public enum DispositionEvents {
             dedupeKey: "retention:disposition:approved:\(list):\(actor)", occurredAt: occurredAt)
     }
 
-    /// `records.transferred`: header `{"v":1,"list","records","data_key_ids","archives"}`,
-    /// payload the header with `record_ids` and `reference` (the archives' transfer reference).
+    /// `records.transferred`: header `{"v":1,"list","records","data_key_ids","archives"}` and
+    /// `package_manifest_sha256` when a transfer package was handed over, payload the header with
+    /// `record_ids` and `reference` (the archives' transfer reference).
     public static func transferred(
-        list: String, records: [RetentionRecordID], dataKeyIDs: [Int64], archives: String, reference: String, actor: String,
-        occurredAt: LedgerTimestamp
+        list: String, records: [RetentionRecordID], dataKeyIDs: [Int64], archives: String, reference: String, packageSHA256: String? = nil,
+        actor: String, occurredAt: LedgerTimestamp
     ) throws -> NewEvent {
-        let header: [String: JSONValue] = [
+        var header: [String: JSONValue] = [
             "v": .integer(1), "list": .string(list), "records": .integer(Int64(records.count)),
             "data_key_ids": .array(dataKeyIDs.sorted().map(JSONValue.integer)), "archives": .string(archives),
         ]
+        if let packageSHA256 { header["package_manifest_sha256"] = .string(packageSHA256) }
         var payload = header
         payload["record_ids"] = .array(records.map { .string($0.description) })
         payload["reference"] = .string(reference)

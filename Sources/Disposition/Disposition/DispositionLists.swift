@@ -184,13 +184,15 @@ public struct DispositionLists: Sendable {
     // MARK: Transfer
 
     /// Records that the records of an approved transfer list were transferred to `archives`
-    /// (`records.transferred`, naming their data keys). The transfer package itself comes with
-    /// the exports work.
+    /// (`records.transferred`, naming their data keys, and the manifest SHA-256 of the transfer
+    /// package handed over when `packageSHA256` is given: `Transfers.TransferPackages` produces
+    /// and checks packages).
     /// - Throws: ``DispositionError`` when the list is unknown, not a transfer list, not
     ///   approved, already transferred or has nothing left; nothing is written.
     @discardableResult
     public func transfer(
-        list: String, archives: String, reference: String, actor: String, role: String = recordsOfficer, now: Date = Date()
+        list: String, archives: String, reference: String, packageSHA256: String? = nil, actor: String, role: String = recordsOfficer,
+        now: Date = Date()
     ) async throws -> DispositionList {
         guard role == Self.recordsOfficer else { throw DispositionError.roleNotAllowed(role) }
         guard !archives.trimmingCharacters(in: .whitespaces).isEmpty else { throw DispositionError.missingTransferDetail("archives") }
@@ -214,7 +216,8 @@ public struct DispositionLists: Sendable {
         var ids: [Int64] = []
         for try await id in keys.decode(Int64.self) { ids.append(id) }
         let event = try DispositionEvents.transferred(
-            list: list, records: records, dataKeyIDs: ids, archives: archives, reference: reference, actor: actor, occurredAt: LedgerTimestamp(now))
+            list: list, records: records, dataKeyIDs: ids, archives: archives, reference: reference, packageSHA256: packageSHA256, actor: actor,
+            occurredAt: LedgerTimestamp(now))
         _ = try await store.append(event, to: ledger)
         try await catchUp()
         return try await show(list: list)

@@ -65,13 +65,27 @@ public struct ExportCoverLetter: Sendable, Hashable {
     public var summary: String
     /// Whom to contact about the request (an office, not a person's private details).
     public var contact: String
+    /// Set for a transfer package: the archives' metadata (then `requestID` is the transfer list
+    /// and `installment` 1, and the transmittal letter replaces the cover letter).
+    public var transfer: ExportTransfer?
 
-    public init(agency: String, requestID: String, installment: Int, producedAt: LedgerTimestamp, summary: String, contact: String) {
+    public init(
+        agency: String, requestID: String, installment: Int, producedAt: LedgerTimestamp, summary: String, contact: String,
+        transfer: ExportTransfer? = nil
+    ) {
         self.agency = agency
         self.requestID = requestID
         self.installment = installment
         self.producedAt = producedAt
         self.summary = summary
         self.contact = contact
+        self.transfer = transfer
+    }
+
+    /// What the bundle is, as its transcripts and RSMF say: `public records request PRR-2026-0042,
+    /// installment 2` or `transfer list DL-20271111-1a2b3c4d to Washington State Archives`.
+    public var subject: String {
+        if let transfer { return "transfer list \(transfer.list) to \(transfer.archives)" }
+        return "public records request \(requestID), installment \(installment)"
     }
 }

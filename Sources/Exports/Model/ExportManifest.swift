@@ -12,6 +12,16 @@ struct ExportManifest: Encodable, Sendable {
     var checkpoint: CheckpointReference
     var files: [FileRecord]
     var messages: [MessageRecord]
+    /// A transfer package's archives' metadata, as verification reads it (section 5.1).
+    var transfer: TransferRecord? = nil
+
+    /// The members of `transfer` that verification compares with the messages.
+    struct TransferRecord: Encodable, Sendable, Equatable {
+        var list: String
+        var recordCount: Int64
+        /// `<stream>@<month>` of each record.
+        var records: [String]
+    }
 
     struct CheckpointReference: Encodable, Sendable, Equatable {
         var file: String

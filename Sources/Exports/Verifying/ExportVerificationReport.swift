@@ -27,6 +27,10 @@ public struct ExportVerificationReport: Sendable, Hashable {
     /// The checkpoint's tree size and the ledger, when the manifest could be read.
     public var ledger: String?
     public var checkpointSize: UInt64?
+    /// Lower-case hex SHA-256 of `manifest.json` (what `export.produced` records), when it was found.
+    public var manifestSHA256: String?
+    /// The transfer list of a transfer package (its manifest's `transfer` member), nil for an installment.
+    public var transferList: String?
     public var problems: [Problem] = []
 
     public init() {}

@@ -65,6 +65,8 @@ public enum ExportVerifier {
         }
         report.ledger = manifest.ledger
         report.checkpointSize = manifest.checkpoint.treeSize
+        report.manifestSHA256 = Hex.encode(SHA256.hash(data: manifestBytes))
+        report.transferList = manifest.transfer?.list
         var pass = SecondPass(manifest: manifest)
         do {
             try reader.read(member: { try pass.begin($0, $1) }, data: { pass.data($0) }, end: { pass.end() })
@@ -73,6 +75,7 @@ public enum ExportVerifier {
             return report
         }
         pass.conclude(into: &report, trustedKeys: trustedKeys)
+        TransferMember.check(manifest, into: &report)
         return report
     }
 }

@@ -17,9 +17,15 @@ enum ManifestReader {
             files.append(.init(path: path, size: size, sha256: sha256))
         }
         guard let messages = self.messages(messageValues) else { return nil }
+        var transfer: ExportManifest.TransferRecord?
+        if let value = root["transfer"], value != .null {
+            guard let record = TransferMember.read(value) else { return nil }
+            transfer = record
+        }
         return ExportManifest(
             format: format, formatVersion: Int(version), ledger: ledger,
-            checkpoint: .init(file: file, keysFile: keysFile, treeSize: treeSize, rootHash: rootHash), files: files, messages: messages)
+            checkpoint: .init(file: file, keysFile: keysFile, treeSize: treeSize, rootHash: rootHash), files: files, messages: messages,
+            transfer: transfer)
     }
 
     /// The message records, read in chunks on every core; nil when any is malformed.

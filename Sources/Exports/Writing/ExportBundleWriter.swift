@@ -83,7 +83,7 @@ public final class ExportBundleWriter {
             let spool = try HashingSpool(memberPath: Self.transcriptPath(index: index, id: conversation.id), directory: spoolDirectory)
             transcripts[conversation.id] = try TranscriptPage(
                 spool: spool, conversation: conversation, agency: coverLetter.agency, requestID: coverLetter.requestID,
-                installment: coverLetter.installment)
+                subject: coverLetter.subject)
         }
     }
 
@@ -272,9 +272,8 @@ public final class ExportBundleWriter {
             files.append(try output.addFile(path: "checkpoint.txt", bytes: Array(note.utf8)))
             files.append(try output.addFile(path: "checkpoint.pub", bytes: Array(ledger.verifierKeys.map { $0 + "\n" }.joined().utf8)))
             summary.files = files.count + 2 + summary.released
-            let letter = CoverLetter.html(
-                coverLetter, summary: summary, checkpoint: trusted.checkpoint, files: ["cover_letter.html"] + files.map(\.path) + ["manifest.json"])
-            files.insert(try output.addFile(path: "cover_letter.html", bytes: Array(letter.utf8)), at: 0)
+            let (letterPath, letter) = TransmittalLetter.letter(coverLetter, summary: summary, checkpoint: trusted.checkpoint, files: files.map(\.path))
+            files.insert(try output.addFile(path: letterPath, bytes: Array(letter.utf8)), at: 0)
             try writeManifest()
             try output.finish()
             done = true
@@ -297,12 +296,13 @@ public final class ExportBundleWriter {
             var ledger: String
             var checkpoint: ExportManifest.CheckpointReference
             var files: [ExportManifest.FileRecord]
+            var transfer: ExportTransfer.Member?
         }
         let checkpoint = trusted.checkpoint
         let head = Head(
             format: ExportFormat.name, formatVersion: ExportFormat.version, ledger: ledger.name,
             checkpoint: .init(file: "checkpoint.txt", keysFile: "checkpoint.pub", treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash.hex),
-            files: files)
+            files: files, transfer: coverLetter.transfer?.member(producedAt: coverLetter.producedAt))
         var headText = try json(head)
         headText.removeLast()  // the closing brace: the messages follow
         let manifest = try HashingSpool(memberPath: "manifest.json", directory: spoolDirectory)

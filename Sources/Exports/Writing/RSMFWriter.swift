@@ -149,7 +149,7 @@ final class RSMFWriter {
         let boundary = "recordkeeper-rsmf-boundary-0"
         func header(_ name: String, _ value: String) -> String { "\(name): \(value)\r\n" }
         var text = header("From", "\"\(Self.headerSafe(coverLetter.agency))\" <records@invalid>")
-        text += header("Subject", "Public records request \(Self.headerSafe(coverLetter.requestID)), installment \(coverLetter.installment)")
+        text += header("Subject", Self.headerSafe(coverLetter.subject.prefix(1).uppercased() + coverLetter.subject.dropFirst()))
         text += header("Date", Self.rfc5322Date(coverLetter.producedAt))
         text += header("MIME-Version", "1.0")
         text += header("X-RSMF-Version", "2.0.0")
@@ -164,7 +164,7 @@ final class RSMFWriter {
         text += header("Content-Type", "multipart/mixed; boundary=\"\(boundary)\"")
         text += "\r\n--\(boundary)\r\n" + header("Content-Type", "text/plain; charset=utf-8") + "\r\n"
         text +=
-            "\(Self.headerSafe(coverLetter.agency)): public records request \(Self.headerSafe(coverLetter.requestID)), installment \(coverLetter.installment), \(eventCount) messages.\r\n"
+            "\(Self.headerSafe(coverLetter.agency)): \(Self.headerSafe(coverLetter.subject)), \(eventCount) messages.\r\n"
         text += "\r\n--\(boundary)\r\n" + header("Content-Type", "application/zip") + header("Content-Transfer-Encoding", "base64")
         text += header("Content-Disposition", "attachment; filename=\"rsmf.zip\"") + "\r\n"
         try message.write(text)

@@ -10,7 +10,7 @@ struct TranscriptPage {
     let conversation: ExportConversation
     private(set) var rows = 0
 
-    init(spool: HashingSpool, conversation: ExportConversation, agency: String, requestID: String, installment: Int) throws {
+    init(spool: HashingSpool, conversation: ExportConversation, agency: String, requestID: String, subject: String) throws {
         self.spool = spool
         self.conversation = conversation
         let title = HTML.escape(conversation.title)
@@ -37,7 +37,7 @@ struct TranscriptPage {
             <body>
             <header>
             <h1>Transcript: \(title)</h1>
-            <p>\(HTML.escape(agency)) — public records request \(HTML.escape(requestID)), installment \(installment).</p>
+            <p>\(HTML.escape(agency)) — \(HTML.escape(subject)).</p>
             <p>Conversation <code>\(HTML.escape(conversation.id))</code>. Parties:</p>
             <ul>\(parties)</ul>
             <p>Times are UTC. “Position” is the message's place in the agency's ledger; manifest.json proves each one.</p>

@@ -1,3 +1,4 @@
+import ExportSources
 import Exports
 
 extension InstallmentDecisions {

@@ -1,3 +1,4 @@
+import ExportSources
 public import Exports
 
 /// Why an installment was not produced. When one is thrown nothing was appended and no bundle
@@ -59,6 +60,24 @@ public enum InstallmentError: Error, Sendable, Equatable, CustomStringConvertibl
         case .concurrentInstallment(let id):
             "another installment of \(id) was recorded while this one was written: export again (this bundle was removed)"
         case .export(let error): error.description
+        }
+    }
+}
+
+extension InstallmentError {
+    /// Runs `body`, saying a bundle writer's or the export reader's refusal as an installment error.
+    static func mapping<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ExportError {
+            throw InstallmentError.export(error)
+        } catch let error as ExportSourceError {
+            switch error {
+            case .notMessages(let positions): throw InstallmentError.notMessages(positions: positions)
+            case .contentUnavailable(let position, let reason): throw InstallmentError.contentUnavailable(position: position, reason: reason)
+            case .invalidRedaction(let position, let reason): throw InstallmentError.invalidRedaction(position: position, reason: reason)
+            case .noSigningKey: throw InstallmentError.noSigningKey
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 public import Access
 import Events
+public import ExportSources
 import Exports
 public import Foundation
 import Ledger
@@ -68,7 +69,7 @@ public struct Installment: Sendable, Hashable {
 }
 
 /// Produces a request's installments: export bundles of its messages, read from the database
-/// (``InstallmentReader``), written by ``ExportBundleWriter`` with constant memory, proven against
+/// (`ExportSources.ExportMessageReader`), written by ``ExportBundleWriter`` with constant memory, proven against
 /// a signed checkpoint that covers them (one is made when none does yet), and recorded as
 /// `export.produced` (the request's status becomes installment produced) and `access.exported`.
 ///
@@ -124,13 +125,12 @@ public struct RequestInstallments: Sendable {
         guard !FileManager.default.fileExists(atPath: destination.path) else { throw InstallmentError.destinationExists(destination.path) }
 
         // The message metadata and media the reader looks up, as of now.
-        try await store.withTransaction { connection in
-            _ = try await ProjectionRunner.catchUp(ConversationsProjection(), ledger: ref, store: store, on: connection)
-            _ = try await ProjectionRunner.catchUp(MediaProjection(), ledger: ref, store: store, on: connection)
+        try await ExportMessageReader.catchUp(store: store, ledger: ref)
+        let checkpoint = try await InstallmentError.mapping {
+            try await ExportCheckpoint.covering(position: positions.last!, ledger: ref, store: store, logName: logName)
         }
-        let checkpoint = try await checkpoint(covering: positions.last!, ledger: ref)
-        var reader = InstallmentReader(store: store, ledger: ref, treeSize: checkpoint.treeSize, agency: order.agency)
-        let conversations = try await reader.conversations(positions: positions)
+        var reader = ExportMessageReader(store: store, ledger: ref, treeSize: checkpoint.treeSize, agency: order.agency)
+        let conversations = try await InstallmentError.mapping { try await reader.conversations(positions: positions) }
         let text =
             order.summary ?? "Records responsive to request \(id): \(positions.count) WhatsApp message(s) in \(conversations.count) conversation(s)."
         let writer: ExportBundleWriter
@@ -145,29 +145,9 @@ public struct RequestInstallments: Sendable {
         } catch let error as ExportError {
             throw InstallmentError.export(error)
         }
-        let summary: ExportSummary
-        do {
-            // The next page is read from the database while the current one is written.
-            let pages = stride(from: 0, to: positions.count, by: InstallmentReader.pageSize).map {
-                Array(positions[$0..<min($0 + InstallmentReader.pageSize, positions.count)])
-            }
-            let source = reader
-            var current = try await source.page(pages[0], decisions: decisions)
-            var written = 0
-            for index in pages.indices {
-                async let upcoming = index + 1 < pages.count ? source.page(pages[index + 1], decisions: decisions) : []
-                for prepared in current { try writer.add(try await source.withMedia(prepared)) }
-                written += pages[index].count
-                progress?(written, positions.count)
-                current = try await upcoming
-            }
-            summary = try writer.finish()
-        } catch let error as ExportError {
-            writer.cancel()
-            throw InstallmentError.export(error)
-        } catch {
-            writer.cancel()
-            throw error
+        let source = reader
+        let summary = try await InstallmentError.mapping {
+            try await ExportPages.write(positions, reader: source, decisions: decisions, into: writer, progress: progress)
         }
         do {
             return try await record(id: id, number: number, file: file, summary: summary, text: text, ref: ref, actor: actor, now: now)
@@ -221,21 +201,6 @@ public struct RequestInstallments: Sendable {
         }
     }
 
-    /// The newest checkpoint when it covers `position`, else a new one of the ledger's head (as
-    /// `recordkeeper checkpoint` makes it); with the verifier key of its signing key.
-    private func checkpoint(covering position: Int64, ledger ref: LedgerRef) async throws -> (note: String, treeSize: Int64, keys: [String]) {
-        let keys = try await SigningKeyStore.list(client: store.client, logger: store.logger)
-        guard !keys.isEmpty else { throw InstallmentError.noSigningKey }
-        var stored = try await store.latestCheckpoint(ledger: ref.name)
-        if stored.map({ $0.treeSize < position }) ?? true {
-            stored = try await store.makeCheckpoint(ledger: ref.name, logName: logName)
-        }
-        guard let stored, let key = keys.first(where: { $0.id == stored.signingKeyID }) else { throw InstallmentError.noSigningKey }
-        let origin = try stored.checkpoint.origin
-        let verifier = try NoteVerifierKey(name: origin, ed25519PublicKey: key.publicKey)
-        return (stored.note, stored.treeSize, [verifier.description])
-    }
-
     /// One more than the number of the request's recorded installments.
     static func nextNumber(_ id: String, ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         let rows = try await connection.query(
@@ -274,4 +239,10 @@ public struct RequestInstallments: Sendable {
     private func locked<T: Sendable>(_ ref: LedgerRef, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await RequestsLock.run(store: store, prepare: { try await RecordsRequests.catchUp(store: store, ledger: ref, on: $0) }, body)
     }
+}
+
+/// The page size of installment exports (the benchmark reports progress by it).
+public enum InstallmentReader {
+    /// How many positions are read together.
+    public static let pageSize = ExportMessageReader.pageSize
 }

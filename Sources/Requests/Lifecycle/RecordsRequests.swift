@@ -314,6 +314,22 @@ public struct RecordsRequests: Sendable {
         return requests.filter { $0.isOverdue(at: overdueAt) }
     }
 
+    /// One request as the `requests` projection has it: its status and dates, without its content
+    /// or history (no payload is opened). Cheap enough to check that a request exists.
+    /// - Throws: ``RecordsRequestError/malformedID(_:)``, ``RecordsRequestError/unknownRequest(_:)``.
+    public func summary(_ id: String, role: StaffRole) async throws -> RecordsRequest {
+        try Self.require(role, acting: false, "read requests")
+        guard Self.parse(id: id) != nil else { throw RecordsRequestError.malformedID(id) }
+        guard let ref = try await store.existingLedger(named: ledger) else { throw RecordsRequestError.unknownRequest(id) }
+        return try await store.withTransaction { connection in
+            try await Self.catchUp(store: store, ledger: ref, on: connection)
+            guard let request = try await RequestQueries.request(id, ledger: ref, on: connection, logger: store.logger) else {
+                throw RecordsRequestError.unknownRequest(id)
+            }
+            return request
+        }
+    }
+
     /// One request with its history, oldest entry first, with their content (the requester, the
     /// text, the due date's explanation, reasons, questions, answers, notes) read from the
     /// entries' payloads: ``RecordsRequest/content`` and ``RequestHistoryItem/content`` say when a

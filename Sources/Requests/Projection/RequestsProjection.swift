@@ -26,6 +26,8 @@ public struct RequestsProjection: Projection {
     public func apply(_ records: [SelectedRecord], ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws {
         for record in records {
             let fields = record.entry.fields
+            // `export.produced` of a transfer package is on `retention/disposition`, not a request's stream.
+            guard fields.stream.hasPrefix(RequestEvents.stream("")) else { continue }
             guard let header = try? JSONValue.parse(Data(fields.header.utf8)), let id = header.text("request"),
                 let status = header.text("status").flatMap(RequestStatus.init(rawValue:)), fields.stream == RequestEvents.stream(id)
             else {

@@ -24,7 +24,7 @@ public struct AccessControlMiddleware: RouterMiddleware {
     /// The header a caller states a reason in (break-glass, and the reason of any access).
     public static let reasonHeader = HTTPField.Name("X-Recordkeeper-Access-Reason")!
     /// The session cookie.
-    public static let sessionCookie = "rk_session"
+    public static let sessionCookie = SessionCookie.name
     /// The header a browser session must send on unsafe methods (a cross-site form cannot).
     public static let csrfHeader = HTTPField.Name("X-Requested-With")!
 
@@ -174,16 +174,7 @@ public struct AccessControlMiddleware: RouterMiddleware {
 
     /// A cookie's value from the `Cookie` header fields; nil when absent or empty.
     static func cookie(_ name: String, in fields: HTTPFields) -> String? {
-        for header in fields[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
-                    let value = parts[1].trimmingCharacters(in: .whitespaces)
-                    return value.isEmpty ? nil : value
-                }
-            }
-        }
-        return nil
+        SessionCookie.cookie(name, in: fields)
     }
 
     static func roleList(_ principal: StaffPrincipal) -> String {

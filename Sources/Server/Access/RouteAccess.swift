@@ -100,6 +100,15 @@ public enum AccessRoutes {
         "listRecordsRequestSearches": .staff(.requestsRead),  // GET /v1/requests/{id}/searches
         "runRecordsRequestSearch": .staff(.requestsManage),  // POST /v1/requests/{id}/searches
         "getRequestLog": .staff(.requestsRead),  // GET /v1/request-log
+        "listExemptions": .staff(.requestsRead),  // GET /v1/exemptions
+        "suggestRecordsRequestRedactions": .staff(.requestsManage),  // GET /v1/requests/{id}/suggestions (recorded as access.viewed)
+        "listRecordsRequestRedactions": .staff(.requestsRead),  // GET /v1/requests/{id}/redactions
+        "applyRecordsRequestRedaction": .staff(.requestsManage),  // POST /v1/requests/{id}/redactions
+        "reviewRecordsRequestRedaction": .staff(.requestsManage),  // POST /v1/requests/{id}/redactions/{number}/review
+        "withdrawRecordsRequestRedaction": .staff(.requestsManage),  // POST /v1/requests/{id}/redactions/{number}/withdrawal
+        "listRecordsRequestInstallments": .staff(.requestsRead),  // GET /v1/requests/{id}/installments
+        "produceRecordsRequestInstallment": .staff(.requestsManage),  // POST /v1/requests/{id}/installments
+        "downloadRecordsRequestInstallment": .staff(.requestsManage),  // GET /v1/requests/{id}/installments/{number}/bundle (recorded as access.viewed)
     ]
 
     /// The access of the operation `operationID`; nil when the table does not name it.

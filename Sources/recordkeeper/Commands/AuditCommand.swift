@@ -44,7 +44,7 @@ struct AuditRetention: AsyncParsableCommand {
             throw ExitCode(2)
         }
         defer { runtime.shutdown() }
-        let ledger = Relays.ledger(ledger)
+        let ledger = Runtime.ledger(ledger)
         let report: RetentionAuditReport
         do {
             report = try await withLedgerStore(runtime, logger: logger) { store in

@@ -1,5 +1,6 @@
 import Access
 import ArgumentParser
+import ExportSources
 import Exports
 import Foundation
 import LedgerStore
@@ -74,7 +75,7 @@ struct ExportCommand: AsyncParsableCommand {
             agency: agency ?? env["RECORDKEEPER_AGENCY"].flatMap { $0.isEmpty ? nil : $0 } ?? "The agency",
             contact: contact ?? env["RECORDKEEPER_RECORDS_CONTACT"].flatMap { $0.isEmpty ? nil : $0 } ?? "the agency's public records officer",
             summary: summary)
-        let ledger = Relays.ledger(options.ledger)
+        let ledger = Runtime.ledger(options.ledger)
         let logger = Output.makeLogger()
         let runtime: Runtime
         let logName: String
@@ -90,7 +91,7 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             installment = try await withLedgerStore(runtime, logger: logger) { store in
                 try await RequestInstallments(store: store, ledger: ledger, logName: logName).produce(
-                    order, actor: Relays.actor, role: role, now: now,
+                    order, actor: Runtime.actor, role: role, now: now,
                     progress: { done, total in Output.error("recordkeeper export: \(done) of \(total) messages written") })
             }
         } catch let error as any RequestsRefusal {

@@ -20,14 +20,6 @@ struct Relays: AsyncParsableCommand {
         subcommands: [Add.self, List.self, Remove.self]
     )
 
-    /// The actor of configuration events: the operating-system user running the command.
-    static var actor: String { "cli:\(ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")" }
-
-    /// The ledger configuration events go to: `--ledger`, `RECORDKEEPER_LEDGER`, or `main`.
-    static func ledger(_ option: String?) -> String {
-        option ?? Runtime.environment["RECORDKEEPER_LEDGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "main"
-    }
-
     /// Prints `message` as the command's error and exits with `code`.
     static func fail(_ command: String, _ message: String, code: Int32) -> ExitCode {
         Output.error("recordkeeper relays \(command): \(message)")
@@ -79,12 +71,12 @@ struct Relays: AsyncParsableCommand {
                 throw Relays.fail("add", "could not run: \(describeError(error))", code: 2)
             }
             defer { runtime.shutdown() }
-            let ledger = Relays.ledger(ledger)
+            let ledger = Runtime.ledger(ledger)
             let replace = replace
             let replaced: Bool
             do {
                 replaced = try await withLedgerStore(runtime, logger: logger) { store in
-                    try await WebhookRelayStore.save(relay, secret: secret, replace: replace, store: store, ledger: ledger, actor: Relays.actor)
+                    try await WebhookRelayStore.save(relay, secret: secret, replace: replace, store: store, ledger: ledger, actor: Runtime.actor)
                 }
             } catch let error as WebhookRelayConfigError {
                 throw Relays.fail("add", "\(error)", code: 1)
@@ -172,11 +164,11 @@ struct Relays: AsyncParsableCommand {
                 throw Relays.fail("remove", "could not run: \(describeError(error))", code: 2)
             }
             defer { runtime.shutdown() }
-            let ledger = Relays.ledger(ledger)
+            let ledger = Runtime.ledger(ledger)
             let name = name
             do {
                 try await withLedgerStore(runtime, logger: logger) { store in
-                    try await WebhookRelayStore.remove(name, store: store, ledger: ledger, actor: Relays.actor)
+                    try await WebhookRelayStore.remove(name, store: store, ledger: ledger, actor: Runtime.actor)
                 }
             } catch let error as WebhookRelayConfigError {
                 throw Relays.fail("remove", "\(error)", code: 1)

@@ -18,7 +18,7 @@ struct RequestsAcknowledge: AsyncParsableCommand {
         let day = try RequestsCLI.day(estimate, option: "--estimate", command: "acknowledge", json: options.json)
         let (id, reason) = (id, reason)
         let (r, now) = try await RequestsCLI.run("acknowledge", options) { requests, role, now in
-            (try await requests.acknowledge(id, estimate: day, reason: reason, actor: Relays.actor, role: role, now: now), now)
+            (try await requests.acknowledge(id, estimate: day, reason: reason, actor: Runtime.actor, role: role, now: now), now)
         }
         RequestsCLI.printed(r, json: options.json, now: now, "Acknowledged \(r.id): records estimated by \(day.weekday.name) \(day).")
     }
@@ -37,7 +37,7 @@ struct RequestsEstimate: AsyncParsableCommand {
         let day = try RequestsCLI.day(date, option: "--date", command: "estimate", json: options.json)
         let (id, reason) = (id, reason)
         let (r, now) = try await RequestsCLI.run("estimate", options) { requests, role, now in
-            (try await requests.reviseEstimate(id, to: day, reason: reason, actor: Relays.actor, role: role, now: now), now)
+            (try await requests.reviseEstimate(id, to: day, reason: reason, actor: Runtime.actor, role: role, now: now), now)
         }
         RequestsCLI.printed(r, json: options.json, now: now, "Revised the estimate of \(r.id) to \(day.weekday.name) \(day).")
     }
@@ -56,7 +56,7 @@ struct RequestsClarify: AsyncParsableCommand {
     func run() async throws {
         let (id, question) = (id, question)
         let (r, now) = try await RequestsCLI.run("clarify", options) { requests, role, now in
-            (try await requests.requestClarification(id, question: question, actor: Relays.actor, role: role, now: now), now)
+            (try await requests.requestClarification(id, question: question, actor: Runtime.actor, role: role, now: now), now)
         }
         RequestsCLI.printed(
             r, json: options.json, now: now,
@@ -76,7 +76,7 @@ struct RequestsAnswer: AsyncParsableCommand {
     func run() async throws {
         let (id, answer) = (id, answer)
         let (r, now) = try await RequestsCLI.run("answer", options) { requests, role, now in
-            (try await requests.answerClarification(id, answer: answer, actor: Relays.actor, role: role, now: now), now)
+            (try await requests.answerClarification(id, answer: answer, actor: Runtime.actor, role: role, now: now), now)
         }
         let next = r.estimateDate == nil ? " Acknowledge it with an estimate next." : ""
         RequestsCLI.printed(r, json: options.json, now: now, "Recorded the answer: \(r.id) is in progress.\(next)")
@@ -108,7 +108,7 @@ struct RequestsStatus: AsyncParsableCommand {
         }
         let (id, note) = (id, note)
         let (r, now) = try await RequestsCLI.run("status", options) { requests, role, now in
-            (try await requests.changeStatus(id, to: target, note: note, actor: Relays.actor, role: role, now: now), now)
+            (try await requests.changeStatus(id, to: target, note: note, actor: Runtime.actor, role: role, now: now), now)
         }
         RequestsCLI.printed(r, json: options.json, now: now, "\(r.id) is \(r.status.rawValue).")
     }
@@ -140,7 +140,7 @@ struct RequestsClose: AsyncParsableCommand {
         let (r, now) = try await RequestsCLI.run("close", options) { requests, role, now in
             (
                 try await requests.close(
-                    id, reason: why, note: note, produced: produced, withheld: withheld, actor: Relays.actor, role: role, now: now), now
+                    id, reason: why, note: note, produced: produced, withheld: withheld, actor: Runtime.actor, role: role, now: now), now
             )
         }
         RequestsCLI.printed(r, json: options.json, now: now, "\(r.id) is \(r.status.rawValue) (\(why.rawValue)).")
@@ -158,7 +158,7 @@ struct RequestsWithdraw: AsyncParsableCommand {
     func run() async throws {
         let (id, note) = (id, note)
         let (r, now) = try await RequestsCLI.run("withdraw", options) { requests, role, now in
-            (try await requests.withdraw(id, note: note, actor: Relays.actor, role: role, now: now), now)
+            (try await requests.withdraw(id, note: note, actor: Runtime.actor, role: role, now: now), now)
         }
         RequestsCLI.printed(r, json: options.json, now: now, "\(r.id) is withdrawn.")
     }
@@ -175,7 +175,7 @@ struct RequestsAppeal: AsyncParsableCommand {
     func run() async throws {
         let (id, grounds) = (id, grounds)
         let (r, now) = try await RequestsCLI.run("appeal", options) { requests, role, now in
-            (try await requests.appeal(id, grounds: grounds, actor: Relays.actor, role: role, now: now), now)
+            (try await requests.appeal(id, grounds: grounds, actor: Runtime.actor, role: role, now: now), now)
         }
         RequestsCLI.printed(r, json: options.json, now: now, "Recorded an appeal of \(r.id): decide it with `recordkeeper requests review`.")
     }
@@ -197,7 +197,7 @@ struct RequestsReview: AsyncParsableCommand {
         }
         let (id, explanation) = (id, explanation)
         let (r, now) = try await RequestsCLI.run("review", options) { requests, role, now in
-            (try await requests.decideAppeal(id, outcome: decided, explanation: explanation, actor: Relays.actor, role: role, now: now), now)
+            (try await requests.decideAppeal(id, outcome: decided, explanation: explanation, actor: Runtime.actor, role: role, now: now), now)
         }
         RequestsCLI.printed(r, json: options.json, now: now, "The appeal of \(r.id) is \(decided.rawValue); it is \(r.status.rawValue).")
     }
@@ -227,7 +227,7 @@ struct RequestsFee: AsyncParsableCommand {
             let basis = basis ?? ""
             let (r, now) = try await RequestsCLI.run("fee", options) { requests, role, now in
                 (
-                    try await requests.assessFee(id, amountCents: amount, depositCents: depositCents, basis: basis, actor: Relays.actor, role: role, now: now),
+                    try await requests.assessFee(id, amountCents: amount, depositCents: depositCents, basis: basis, actor: Runtime.actor, role: role, now: now),
                     now
                 )
             }
@@ -242,7 +242,7 @@ struct RequestsFee: AsyncParsableCommand {
             let amount = try RequestsCLI.cents(paid, option: "--paid", command: "fee", json: json)
             let note = note
             let (r, now) = try await RequestsCLI.run("fee", options) { requests, role, now in
-                (try await requests.recordPayment(id, amountCents: amount, note: note, actor: Relays.actor, role: role, now: now), now)
+                (try await requests.recordPayment(id, amountCents: amount, note: note, actor: Runtime.actor, role: role, now: now), now)
             }
             RequestsCLI.printed(
                 r, json: json, now: now, "Recorded \(RecordsRequestError.money(amount)) paid on \(r.id); owed \(RecordsRequestError.money(r.balanceCents)).")

@@ -67,7 +67,7 @@ enum RequestsCLI {
             refuse(command, error.description, json: options.json)
             throw ExitCode(1)
         }
-        let ledger = Relays.ledger(options.ledger)
+        let ledger = Runtime.ledger(options.ledger)
         let logger = Output.makeLogger()
         let runtime: Runtime
         do { runtime = try await Runtime.prepare(logger: logger, keys: .required) } catch {

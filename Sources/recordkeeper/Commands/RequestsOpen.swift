@@ -63,7 +63,7 @@ struct RequestsOpen: AsyncParsableCommand {
         let request = NewRecordsRequest(
             channel: channel, text: body, requester: Requester(name: requesterName, contact: requesterContact), receivedAt: received)
         let (opened, now) = try await RequestsCLI.run(command, options) { requests, role, now in
-            (try await requests.open(request, actor: Relays.actor, role: role, now: now), now)
+            (try await requests.open(request, actor: Runtime.actor, role: role, now: now), now)
         }
         if options.json {
             var object = RecordsRequestJSON.request(opened, now: now)

@@ -103,7 +103,7 @@ struct RequestsRedact: AsyncParsableCommand {
         let new = NewRedaction(messagePosition: message, target: target, exemption: exemption, explanation: explanation)
         let id = id
         let r = try await RedactionCLI.run("redact", options) { redactions, role, now in
-            try await redactions.apply(new, to: id, actor: Relays.actor, role: role, now: now)
+            try await redactions.apply(new, to: id, actor: Runtime.actor, role: role, now: now)
         }
         if json {
             Output.json(RedactionJSON.redaction(r).merging(["ok": true]) { _, new in new })
@@ -151,7 +151,7 @@ struct RequestsReviewRedaction: AsyncParsableCommand {
         }
         let (id, redaction, approve, reason) = (id, redaction, approve, reason)
         let r = try await RedactionCLI.run("review-redaction", options) { redactions, role, now in
-            try await redactions.review(id, redaction: redaction, approve: approve, reason: reason, actor: Relays.actor, role: role, now: now)
+            try await redactions.review(id, redaction: redaction, approve: approve, reason: reason, actor: Runtime.actor, role: role, now: now)
         }
         if options.json {
             Output.json(RedactionJSON.redaction(r).merging(["ok": true]) { _, new in new })
@@ -174,7 +174,7 @@ struct RequestsWithdrawRedaction: AsyncParsableCommand {
     func run() async throws {
         let (id, redaction, reason) = (id, redaction, reason)
         let r = try await RedactionCLI.run("withdraw-redaction", options) { redactions, role, now in
-            try await redactions.withdraw(id, redaction: redaction, reason: reason, actor: Relays.actor, role: role, now: now)
+            try await redactions.withdraw(id, redaction: redaction, reason: reason, actor: Runtime.actor, role: role, now: now)
         }
         if options.json {
             Output.json(RedactionJSON.redaction(r).merging(["ok": true]) { _, new in new })

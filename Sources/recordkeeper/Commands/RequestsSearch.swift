@@ -62,7 +62,7 @@ struct RequestsSearch: AsyncParsableCommand {
         let (id, catchUp) = (id, !noCatchUp)
         let outcome = try await RequestsCLI.run("search", options) { requests, role, now in
             try await RequestSearches(store: requests.store, ledger: requests.ledger).run(
-                id, filters: filters, actor: Relays.actor, role: role, now: now, catchUp: catchUp)
+                id, filters: filters, actor: Runtime.actor, role: role, now: now, catchUp: catchUp)
         }
         let search = outcome.search
         if options.json {
@@ -155,7 +155,7 @@ struct RequestsReleaseHolds: AsyncParsableCommand {
         }
         let items = try await RequestsCLI.run("release-holds", options) { requests, role, now in
             guard RecordsRequests.actingRoles.contains(role) else { throw RecordsRequestError.notAllowed(role: role.rawValue, action: "release request holds") }
-            return try await RequestHolds(store: requests.store, ledger: requests.ledger).releaseDue(grace: grace, actor: Relays.actor, now: now)
+            return try await RequestHolds(store: requests.store, ledger: requests.ledger).releaseDue(grace: grace, actor: Runtime.actor, now: now)
         }
         if options.json {
             Output.json(["ok": true, "grace_days": grace.days, "holds": items.map(\.json)])

@@ -52,10 +52,12 @@ struct VerifyExportCommand: AsyncParsableCommand {
             ]
             if let ledger = report.ledger { object["ledger"] = ledger }
             if let size = report.checkpointSize { object["checkpoint_size"] = size }
+            if let sha = report.manifestSHA256 { object["manifest_sha256"] = sha }
+            if let list = report.transferList { object["transfer_list"] = list }
             Output.json(object)
         } else if report.ok {
             Output.line(
-                "Verified \(bundle): \(report.files) files, \(messages) messages (\(report.released) released, \(report.redacted) redacted, "
+                "Verified \(report.transferList.map { "the transfer package of list \($0), " } ?? "")\(bundle): \(report.files) files, \(messages) messages (\(report.released) released, \(report.redacted) redacted, "
                     + "\(report.withheld) withheld) proven in ledger \(report.ledger ?? "?") against its signed checkpoint of \(report.checkpointSize ?? 0) entries"
                     + (trustedKey == nil ? " (signed by the key inside the bundle: give --trusted-key to check who signed it)." : " signed by a trusted key."))
         } else {
