@@ -56,17 +56,24 @@ public enum Hex {
 
     /// Decodes hexadecimal text; `nil` when it has an odd length or a non-hex character.
     public static func decode(_ text: String) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
+        var text = text
+        return text.withUTF8 { utf8 -> [UInt8]? in
+            guard utf8.count % 2 == 0 else { return nil }
+            var valid = true
+            let bytes = [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { buffer, count in
+                var index = 0
+                while index < utf8.count {
+                    guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else {
+                        valid = false
+                        break
+                    }
+                    buffer[index / 2] = high << 4 | low
+                    index += 2
+                }
+                count = index / 2
+            }
+            return valid ? bytes : nil
         }
-        return out
     }
 
     private static func nibble(_ c: UInt8) -> UInt8? {

@@ -108,6 +108,12 @@ extension JSONValue {
     }
 
     /// The compact JSON text with sorted keys and unescaped slashes: the archived form.
+    /// Appends `text` as a JSON string (quoted; `"`, `\\` and control characters escaped; the
+    /// rest as UTF-8) to `output`: for writers that build JSON directly.
+    public static func appendString(_ text: String, to output: inout [UInt8]) {
+        JSONText.writeString(text, into: &output)
+    }
+
     public func encoded() throws -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256)

@@ -34,6 +34,9 @@ struct BenchExport: Benchmark {
     @Option(help: "Every Nth message is an image whose media (20 kB) is archived and exported.")
     var mediaEvery = 100
 
+    @Option(help: "Copy the bundle into this directory before it is removed (to verify or inspect it again).")
+    var keepBundle: String?
+
     var sizes: KeyValuePairs<String, Int> { ["--messages": messages, "--media-every": mediaEvery] }
 
     static let now = ISO8601DateFormatter().date(from: "2026-12-01T18:00:00Z")!
@@ -41,7 +44,9 @@ struct BenchExport: Benchmark {
     func measure(_ context: BenchContext) async throws -> BenchFigures {
         let run = String(UUID().uuidString.prefix(6).lowercased())
         let ledger = "\(context.ledger)-\(run)"
-        let (total, every, appenders, showProgress, logger) = (messages, mediaEvery, context.concurrency, context.showProgress, context.logger)
+        let (total, every, appenders, showProgress, logger, keepBundle) = (
+            messages, mediaEvery, context.concurrency, context.showProgress, context.logger, keepBundle
+        )
         let masterKey = context.runtime.masterKey
         let logName = try Runtime.logName()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rk-bench-export-\(run)")
@@ -95,6 +100,10 @@ struct BenchExport: Benchmark {
             let verifyPeak = ResidentMemory.peakMegabytes()
             if showProgress { Output.endProgress() }
             guard report.ok else { throw CLIError("the bundle does not verify: \(report.problems.prefix(3))") }
+            if let keep = keepBundle {
+                try FileManager.default.copyItem(
+                    at: directory.appendingPathComponent(installment.file), to: URL(fileURLWithPath: keep).appendingPathComponent(installment.file))
+            }
             return (installment, Int(streamed.rows), baselineSeconds, exportSeconds, exportPeak, verifySeconds, verifyPeak)
         }
         let (installment, rows, baseline, export, exportPeak, verify, verifyPeak) = figures

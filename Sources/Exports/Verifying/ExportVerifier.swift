@@ -9,12 +9,12 @@ import Ledger
 /// commitment, and that `messages.jsonl` agrees with the manifest. Redacted and withheld messages
 /// are proven to exist (their entries are in the log) without their payloads.
 ///
-/// The bundle is read twice as a stream (first for the manifest, the last member, then for
-/// everything else); the manifest itself is held in memory.
+/// The bundle is read once, as a stream (``BundleScan``): files are hashed as they pass, the
+/// released payloads and the lines of `messages.jsonl` are kept, and `manifest.json` is split
+/// into its message records as it arrives, which other cores parse meanwhile. The per-message
+/// checks then run on every core. Memory grows with the number of messages (their records,
+/// payloads and lines), never with the size of media or other files.
 public enum ExportVerifier {
-    /// The largest `manifest.json` read (1 GiB).
-    static let manifestLimit = 1 << 30
-
     /// Verifies the bundle at `bundle`.
     /// - Parameter trustedKeys: verifier keys (section 12.4 lines) obtained from the agency by
     ///   another channel; when nil, the keys in the bundle's `checkpoint.pub` are used, which
@@ -22,35 +22,20 @@ public enum ExportVerifier {
     /// - Returns: the report; problems in the bundle are in it, never thrown.
     public static func verify(bundle: URL, trustedKeys: [String]? = nil) -> ExportVerificationReport {
         var report = ExportVerificationReport()
-        let reader = TarStreamReader(url: bundle)
-        // Pass 1: the manifest.
-        var manifestBytes: [UInt8]?
-        var current: String?
-        var collecting = false
-        var buffer: [UInt8] = []
-        var tooLarge = false
+        var scan = BundleScan()
         do {
-            try reader.read(
-                member: { path, size in
-                    current = path
-                    collecting = path == "manifest.json"
-                    tooLarge = collecting && size > UInt64(manifestLimit)
-                    if collecting { buffer = [] }
-                },
-                data: { piece in if collecting && !tooLarge { buffer.append(contentsOf: piece) } },
-                end: {
-                    if current == "manifest.json" && !tooLarge { manifestBytes = buffer }
-                    collecting = false
-                })
+            try TarStreamReader(url: bundle).read(member: { scan.begin($0, $1) }, data: { scan.data($0) }, end: { scan.end() })
         } catch {
+            _ = scan.finish()
             report.add("bundle_unreadable", "bundle", "\(error); it cannot be verified: obtain the bundle again")
             return report
         }
-        guard let manifestBytes else {
-            report.add("manifest_missing", "manifest.json", "the bundle has no manifest.json (or it is over 1 GiB): nothing in it can be checked")
+        let contents = scan.finish()
+        guard contents.sawManifest else {
+            report.add("manifest_missing", "manifest.json", "the bundle has no manifest.json: nothing in it can be checked")
             return report
         }
-        guard let manifest = ManifestReader.manifest(manifestBytes) else {
+        guard let manifest = contents.manifest else {
             report.add(
                 "manifest_malformed", "manifest.json",
                 "manifest.json is not JSON or lacks a member docs/export-format.md section 5 requires: the bundle cannot be checked")
@@ -65,203 +50,125 @@ public enum ExportVerifier {
         }
         report.ledger = manifest.ledger
         report.checkpointSize = manifest.checkpoint.treeSize
-        report.manifestSHA256 = Hex.encode(SHA256.hash(data: manifestBytes))
+        report.manifestSHA256 = contents.manifestSHA256
         report.transferList = manifest.transfer?.list
-        var pass = SecondPass(manifest: manifest)
-        do {
-            try reader.read(member: { try pass.begin($0, $1) }, data: { pass.data($0) }, end: { pass.end() })
-        } catch {
-            report.add("bundle_unreadable", "bundle", "\(error)")
-            return report
-        }
-        pass.conclude(into: &report, trustedKeys: trustedKeys)
+        BundleCheck(manifest: manifest, contents: contents).conclude(into: &report, trustedKeys: trustedKeys)
         TransferMember.check(manifest, into: &report)
         return report
     }
 }
 
-/// The second pass: hashes every member, checks payloads against commitments, reads
-/// messages.jsonl line by line, then checks the checkpoint and every message.
-private struct SecondPass {
+/// The checks of a bundle once it is read: files against the manifest, the checkpoint, and every
+/// message (payload, entry, proof, line) in chunks on every core.
+private struct BundleCheck {
     let manifest: ExportManifest
-    var filesByPath: [String: ExportManifest.FileRecord] = [:]
-    var messagesByPayload: [String: Int] = [:]
-    var seenFiles: Set<String> = []
-    var seenPayloads: Set<String> = []
-    var problems = ExportVerificationReport()
-    var memberCount = 0
-    // The member being read.
-    var path = ""
-    var size: UInt64 = 0
-    var hasher = SHA256()
-    var commitment: SHA256?
-    var keep: [UInt8]?
-    var keepingLimit = 0
-    var lineBuffer: [UInt8]?
-    var checkpointText: String?
-    var keysText: String?
-    /// For each released payload that matched its commitment and has a text pointer: the string there (nil: none).
-    var payloadTexts: [Int64: String?] = [:]
-    /// The lines of messages.jsonl as read, parsed after the pass.
-    var jsonlRaw: [[UInt8]] = []
-    var jsonlLines: [Int64: CheckedLine] = [:]
-    var jsonlOrder: [Int64] = []
+    let contents: BundleContents
+    /// The index in the manifest of the message each payload file belongs to.
+    let messagesByPayload: [String: Int]
+    /// The lines of messages.jsonl by position.
+    var lines: [Int64: CheckedLine] = [:]
 
-    init(manifest: ExportManifest) {
+    init(manifest: ExportManifest, contents: BundleContents) {
         self.manifest = manifest
-        for file in manifest.files { filesByPath[file.path] = file }
+        self.contents = contents
+        var messagesByPayload: [String: Int] = [:]
         for (index, message) in manifest.messages.enumerated() {
             if let file = message.payloadFile { messagesByPayload[file] = index }
         }
+        self.messagesByPayload = messagesByPayload
     }
 
-    mutating func begin(_ path: String, _ size: UInt64) throws {
-        self.path = path
-        self.size = size
-        memberCount += 1
-        hasher = SHA256()
-        commitment = nil
-        keep = nil
-        lineBuffer = nil
-        if path == "checkpoint.txt" || path == "checkpoint.pub" {
-            keep = []
-            keepingLimit = 1 << 20
-        }
-        if path == "messages.jsonl" { lineBuffer = [] }
-        if let index = messagesByPayload[path] {
-            let message = manifest.messages[index]
-            var salted = SHA256()
-            if let salt = message.salt.flatMap(Hex.decode) { salted.update(data: salt) }
-            commitment = salted
-            if message.textPointer != nil {
-                keep = []
-                keepingLimit = 64 << 20
-            }
-        }
-    }
-
-    mutating func data(_ piece: UnsafeRawBufferPointer) {
-        hasher.update(bufferPointer: piece)
-        commitment?.update(bufferPointer: piece)
-        if keep != nil, keep!.count + piece.count <= keepingLimit { keep!.append(contentsOf: piece) }
-        if lineBuffer != nil {
-            var rest = piece[...]
-            while let newline = rest.firstIndex(of: 0x0A) {
-                lineBuffer!.append(contentsOf: rest[..<newline])
-                consumeLine()
-                rest = rest[(newline + 1)...]
-            }
-            lineBuffer!.append(contentsOf: rest)
-        }
-    }
-
-    /// Keeps a line of messages.jsonl; the lines are parsed together (``parseLines(into:)``).
-    mutating func consumeLine() {
-        let line = lineBuffer!
-        lineBuffer = []
-        guard !line.isEmpty else { return }
-        jsonlRaw.append(line)
-    }
-
-    /// Parses the kept lines of messages.jsonl in chunks on every core, then indexes them by
-    /// position in file order (a malformed or repeated line is named).
-    mutating func parseLines(into report: inout ExportVerificationReport) {
-        let raw = jsonlRaw
-        jsonlRaw = []
-        let parsed = parallelMap(count: raw.count, chunkSize: 4096) { ManifestReader.line(raw[$0]) }
-        jsonlLines.reserveCapacity(raw.count)
-        for line in parsed {
-            guard let line else {
-                report.add("messages_jsonl_malformed", "messages.jsonl", "a line of messages.jsonl is not a message object: the file was altered")
-                continue
-            }
-            if jsonlLines[line.position] != nil {
-                report.add("message_duplicated", "position \(line.position)", "messages.jsonl lists position \(line.position) twice")
-            }
-            jsonlLines[line.position] = line
-            jsonlOrder.append(line.position)
-        }
-    }
-
-    mutating func end() {
-        let digest = Hex.encode(hasher.finalize())
-        if path == "messages.jsonl", let rest = lineBuffer, !rest.isEmpty { consumeLine() }
-        if path == "checkpoint.txt", let keep { checkpointText = String(decoding: keep, as: UTF8.self) }
-        if path == "checkpoint.pub", let keep { keysText = String(decoding: keep, as: UTF8.self) }
-        if path == "manifest.json" { return }
-        if let index = messagesByPayload[path] {
-            let message = manifest.messages[index]
-            seenPayloads.insert(path)
-            let computed = Hex.encode(commitment!.finalize())
-            if computed != message.entry.payloadCommitment.lowercased() {
-                problems.add(
-                    "payload_commitment_mismatch", "position \(message.position)",
-                    "the released payload \(path) and its salt do not give the entry's commitment: the payload was altered")
-            } else if let pointer = message.textPointer, let keep {
-                payloadTexts[message.position] = JSONPointer.string(at: pointer, in: keep)
-            }
-            return
-        }
-        guard let record = filesByPath[path] else {
-            problems.add("file_extra", path, "\(path) is in the bundle but not in manifest.json: it was added after the export")
-            return
-        }
-        if !seenFiles.insert(path).inserted {
-            problems.add("file_duplicated", path, "\(path) appears twice in the bundle")
-        }
-        if record.size != size || record.sha256.lowercased() != digest {
-            problems.add("file_changed", path, "\(path) differs from what manifest.json records (size or SHA-256): it was altered")
-        }
-    }
-
-    mutating func conclude(into report: inout ExportVerificationReport, trustedKeys: [String]?) {
-        report.problems += problems.problems
-        parseLines(into: &report)
-        report.files = memberCount
-        for file in manifest.files where !seenFiles.contains(file.path) {
-            report.add("file_missing", file.path, "\(file.path) is listed in manifest.json but is not in the bundle")
-        }
-        // The checkpoint.
-        var root: LedgerDigest?
-        let keyLines = trustedKeys ?? (keysText ?? "").split(separator: "\n").map(String.init)
-        if let checkpointText {
-            do {
-                let trusted = try TrustedCheckpoint(signedNote: checkpointText, verifierKeys: keyLines, ledger: manifest.ledger)
-                if trusted.checkpoint.treeSize != manifest.checkpoint.treeSize
-                    || trusted.checkpoint.rootHash.hex != manifest.checkpoint.rootHash.lowercased()
-                {
-                    report.add(
-                        "checkpoint_mismatch", "checkpoint.txt", "manifest.json names another tree size or root than the signed checkpoint")
-                }
-                root = trusted.checkpoint.rootHash
-            } catch {
-                report.add("checkpoint_invalid", "checkpoint.txt", "\(error)")
-            }
-        } else {
-            report.add("checkpoint_invalid", "checkpoint.txt", "the bundle has no checkpoint.txt: no message can be proven")
-        }
-        // Every message of the manifest: its entry hash, proof and line, checked in chunks on
-        // every core (each chunk's problems are kept in manifest order).
+    func conclude(into report: inout ExportVerificationReport, trustedKeys: [String]?) {
+        var check = self
+        report.files = contents.memberCount
+        check.checkFiles(into: &report)
+        let lineOrder = check.indexLines(into: &report)
+        let root = check.checkpointRoot(into: &report, trustedKeys: trustedKeys)
         var positions: Set<Int64> = []
         positions.reserveCapacity(manifest.messages.count)
         for message in manifest.messages where !positions.insert(message.position).inserted {
             report.add("message_duplicated", "position \(message.position)", "manifest.json lists position \(message.position) twice")
         }
-        for part in checkMessages(root: root) {
+        for part in check.checkMessages(root: root) {
             report.released += part.released
             report.redacted += part.redacted
             report.withheld += part.withheld
             report.problems += part.problems
         }
-        for position in jsonlOrder where !positions.contains(position) {
+        for position in lineOrder where !positions.contains(position) {
             report.add(
                 "message_not_in_manifest", "position \(position)",
                 "messages.jsonl has a message at position \(position) that manifest.json does not prove: it was added or the manifest altered")
         }
     }
 
-    /// The checks of every message (state, entry, proof, line), in chunks run concurrently; the
-    /// chunks' reports in manifest order.
+    /// Every file but the released payloads against the manifest's list: changed, extra, repeated or missing.
+    func checkFiles(into report: inout ExportVerificationReport) {
+        var filesByPath: [String: ExportManifest.FileRecord] = [:]
+        for file in manifest.files { filesByPath[file.path] = file }
+        var members = contents.members
+        for (path, bytes) in contents.payloads where messagesByPayload[path] == nil {
+            members.append(.init(path: path, size: UInt64(bytes?.count ?? -1), sha256: bytes.map { Hex.encode(SHA256.hash(data: $0)) } ?? ""))
+        }
+        var seen: Set<String> = []
+        for member in members {
+            guard let record = filesByPath[member.path] else {
+                report.add("file_extra", member.path, "\(member.path) is in the bundle but not in manifest.json: it was added after the export")
+                continue
+            }
+            if !seen.insert(member.path).inserted {
+                report.add("file_duplicated", member.path, "\(member.path) appears twice in the bundle")
+            }
+            if record.size != member.size || record.sha256.lowercased() != member.sha256 {
+                report.add("file_changed", member.path, "\(member.path) differs from what manifest.json records (size or SHA-256): it was altered")
+            }
+        }
+        for file in manifest.files where !seen.contains(file.path) {
+            report.add("file_missing", file.path, "\(file.path) is listed in manifest.json but is not in the bundle")
+        }
+    }
+
+    /// Indexes the lines of messages.jsonl by position (a malformed or repeated line is named) and
+    /// returns their positions in file order.
+    mutating func indexLines(into report: inout ExportVerificationReport) -> [Int64] {
+        var order: [Int64] = []
+        order.reserveCapacity(contents.lines.count)
+        lines.reserveCapacity(contents.lines.count)
+        for line in contents.lines {
+            guard let line else {
+                report.add("messages_jsonl_malformed", "messages.jsonl", "a line of messages.jsonl is not a message object: the file was altered")
+                continue
+            }
+            if lines[line.position] != nil {
+                report.add("message_duplicated", "position \(line.position)", "messages.jsonl lists position \(line.position) twice")
+            }
+            lines[line.position] = line
+            order.append(line.position)
+        }
+        return order
+    }
+
+    /// The signed checkpoint's root, when its signature holds and it is the one the manifest names.
+    func checkpointRoot(into report: inout ExportVerificationReport, trustedKeys: [String]?) -> LedgerDigest? {
+        let keyLines = trustedKeys ?? (contents.keysText ?? "").split(separator: "\n").map(String.init)
+        guard let checkpointText = contents.checkpointText else {
+            report.add("checkpoint_invalid", "checkpoint.txt", "the bundle has no checkpoint.txt: no message can be proven")
+            return nil
+        }
+        do {
+            let trusted = try TrustedCheckpoint(signedNote: checkpointText, verifierKeys: keyLines, ledger: manifest.ledger)
+            if trusted.checkpoint.treeSize != manifest.checkpoint.treeSize || trusted.checkpoint.rootHash.hex != manifest.checkpoint.rootHash.lowercased() {
+                report.add("checkpoint_mismatch", "checkpoint.txt", "manifest.json names another tree size or root than the signed checkpoint")
+            }
+            return trusted.checkpoint.rootHash
+        } catch {
+            report.add("checkpoint_invalid", "checkpoint.txt", "\(error)")
+            return nil
+        }
+    }
+
+    /// The checks of every message (state, payload, entry, proof, line), in chunks run
+    /// concurrently; the chunks' reports in manifest order.
     func checkMessages(root: LedgerDigest?) -> [ExportVerificationReport] {
         let messages = manifest.messages
         let chunkSize = 2048
@@ -277,11 +184,43 @@ private struct SecondPass {
                     part.add(
                         "manifest_malformed", "position \(message.position)", "its state \(message.state) is not released, redacted or withheld")
                 }
+                let payloadText = checkPayload(message, into: &part)
                 checkEntry(message, root: root, into: &part)
-                checkLine(message, into: &part)
+                checkLine(message, payloadText: payloadText, into: &part)
             }
             return part
         }
+    }
+
+    /// Checks the message's payload file (and any copy of it) against its commitment; returns
+    /// the released text its pointer designates when it matches (`.some(nil)`: the pointer leads
+    /// to no string), nil when there is nothing to compare.
+    func checkPayload(_ message: ExportManifest.MessageRecord, into report: inout ExportVerificationReport) -> String?? {
+        guard let file = message.payloadFile, messagesByPayload[file].map({ manifest.messages[$0].position }) == message.position,
+            let kept = contents.payloads[file]
+        else { return nil }
+        var copies = [kept]
+        for copy in contents.payloadCopies where copy.path == file { copies.append(copy.bytes) }
+        var text: String??
+        for bytes in copies {
+            var salted = SHA256()
+            if let salt = message.salt.flatMap(Hex.decode) { salted.update(data: salt) }
+            guard let bytes else {
+                report.add(
+                    "payload_commitment_mismatch", "position \(message.position)",
+                    "the released payload \(file) is larger than any ledger payload (64 MiB): it was altered")
+                continue
+            }
+            salted.update(data: bytes)
+            if Hex.encode(salted.finalize()) != message.entry.payloadCommitment.lowercased() {
+                report.add(
+                    "payload_commitment_mismatch", "position \(message.position)",
+                    "the released payload \(file) and its salt do not give the entry's commitment: the payload was altered")
+            } else if let pointer = message.textPointer {
+                text = .some(JSONPointer.string(at: pointer, in: bytes))
+            }
+        }
+        return text
     }
 
     /// Whether the entry re-hashes to its recorded hash, and whether its proof leads to `root`.
@@ -320,7 +259,7 @@ private struct SecondPass {
         }
         if message.state == "released" {
             if let file = message.payloadFile {
-                if !seenPayloads.contains(file) {
+                if contents.payloads[file] == nil {
                     report.add("payload_missing", subject, "its released payload \(file) is not in the bundle")
                 }
             } else {
@@ -334,9 +273,9 @@ private struct SecondPass {
         }
     }
 
-    func checkLine(_ message: ExportManifest.MessageRecord, into report: inout ExportVerificationReport) {
+    func checkLine(_ message: ExportManifest.MessageRecord, payloadText: String??, into report: inout ExportVerificationReport) {
         let subject = "position \(message.position)"
-        guard let line = jsonlLines[message.position] else {
+        guard let line = lines[message.position] else {
             report.add("message_missing", subject, "manifest.json proves a message at position \(message.position) that messages.jsonl leaves out")
             return
         }
@@ -349,7 +288,7 @@ private struct SecondPass {
         if message.state == "withheld" && line.text != nil {
             report.add("message_mismatch", subject, "it is withheld but messages.jsonl shows a text")
         }
-        if message.state == "released", let payloadText = payloadTexts[message.position], payloadText == nil || !same(payloadText, line.text) {
+        if message.state == "released", let payloadText, payloadText == nil || !same(payloadText, line.text) {
             report.add("text_mismatch", subject, "its text in messages.jsonl is not the text of its released payload: the text was altered")
         }
     }

@@ -4,8 +4,16 @@ import RecordkeeperCore
 /// strict types of docs/export-format.md section 6 (an integer is a JSON integer, never a string
 /// or a fraction). Several times faster than `JSONDecoder` on a large manifest.
 enum ManifestReader {
+    /// The manifest read whole (its `messages` parsed here, in chunks on every core).
     static func manifest(_ bytes: [UInt8]) -> ExportManifest? {
-        guard let root = try? JSONValue.parse(bytes), let format = root["format"]?.string, let version = int(root["format_version"]),
+        manifest(skeleton: bytes, splitMessages: nil)
+    }
+
+    /// The manifest from the skeleton ``ManifestSplitter`` kept and the records of the `messages`
+    /// elements it split off (parsed by ``record(_:)``); nil when anything is malformed. With
+    /// `splitMessages` nil, the skeleton is the whole manifest.
+    static func manifest(skeleton: [UInt8], splitMessages: [ExportManifest.MessageRecord?]?) -> ExportManifest? {
+        guard let root = try? JSONValue.parse(skeleton), let format = root["format"]?.string, let version = int(root["format_version"]),
             let ledger = root["ledger"]?.string, let checkpoint = root["checkpoint"], let file = checkpoint["file"]?.string,
             let keysFile = checkpoint["keys_file"]?.string, let treeSize = unsigned(checkpoint["tree_size"]),
             let rootHash = checkpoint["root_hash"]?.string, let fileValues = root["files"]?.array, let messageValues = root["messages"]?.array
@@ -16,7 +24,20 @@ enum ManifestReader {
             guard let path = value["path"]?.string, let size = unsigned(value["size"]), let sha256 = value["sha256"]?.string else { return nil }
             files.append(.init(path: path, size: size, sha256: sha256))
         }
-        guard let messages = self.messages(messageValues) else { return nil }
+        let messages: [ExportManifest.MessageRecord]
+        if let splitMessages {
+            guard messageValues.isEmpty else { return nil }
+            var records: [ExportManifest.MessageRecord] = []
+            records.reserveCapacity(splitMessages.count)
+            for record in splitMessages {
+                guard let record else { return nil }
+                records.append(record)
+            }
+            messages = records
+        } else {
+            guard let records = self.messages(messageValues) else { return nil }
+            messages = records
+        }
         var transfer: ExportManifest.TransferRecord?
         if let value = root["transfer"], value != .null {
             guard let record = TransferMember.read(value) else { return nil }
@@ -26,6 +47,12 @@ enum ManifestReader {
             format: format, formatVersion: Int(version), ledger: ledger,
             checkpoint: .init(file: file, keysFile: keysFile, treeSize: treeSize, rootHash: rootHash), files: files, messages: messages,
             transfer: transfer)
+    }
+
+    /// One element of the manifest's `messages`, or nil when it is not a valid message record.
+    static func record(_ bytes: [UInt8]) -> ExportManifest.MessageRecord? {
+        guard let value = try? JSONValue.parse(bytes) else { return nil }
+        return message(value)
     }
 
     /// The message records, read in chunks on every core; nil when any is malformed.
@@ -103,7 +130,7 @@ enum ManifestReader {
 /// The members of a `messages.jsonl` line that verification compares with the manifest; a line
 /// without them (or with another type) is malformed. Other members are not checked here (the
 /// file's SHA-256 covers them).
-struct CheckedLine {
+struct CheckedLine: Sendable {
     var recordId: String
     var position: Int64
     var conversation: String

@@ -148,7 +148,7 @@ public final class ExportBundleWriter {
             recordId: message.recordID, conversation: message.conversationID, position: position, leafIndex: UInt64(position - 1),
             state: message.state.name, entry: .init(message.entry, previousHash: message.previousHash), entryHash: entryHash.hex,
             proof: message.proof.map(\.hex), payloadFile: payloadFile, payloadSize: payloadSize, salt: salt, textPointer: textPointer)
-        try manifestMessages.write((lastPosition == 0 ? "\n" : ",\n") + (try json(record)))
+        try manifestMessages.write(Array((lastPosition == 0 ? "\n" : ",\n").utf8) + record.json)
         lastPosition = position
 
         var withheldLine: ExportMessageLine.ExemptionLine?
@@ -161,7 +161,7 @@ public final class ExportBundleWriter {
                 .init(start: $0.start, length: $0.length, citation: $0.exemption.citation, explanation: $0.exemption.explanation)
             },
             withheld: withheldLine, media: mediaLines)
-        try messagesJSONL.write(try json(line) + "\n")
+        try messagesJSONL.write(line.json + [0x0A])
         try messagesCSV.write(
             CSV.row([
                 message.recordID, String(position), message.conversationID, message.direction.rawValue, message.entry.occurredAt.description,

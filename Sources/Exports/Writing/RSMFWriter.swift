@@ -93,7 +93,7 @@ final class RSMFWriter {
             id: "p\(message.entry.position)", participant: sender(message), conversation: message.conversationID,
             timestamp: message.entry.occurredAt.description, body: body, direction: message.direction == .inbound ? "incoming" : "outgoing",
             attachments: attachments.isEmpty ? nil : attachments, custom: custom)
-        try events.write((eventCount == 0 ? "" : ",") + String(decoding: try encoder.encode(event), as: UTF8.self))
+        try events.write(eventCount == 0 ? event.json : [UInt8(ascii: ",")] + event.json)
         eventCount += 1
         if first == nil { first = message.entry.occurredAt }
         last = max(last ?? message.entry.occurredAt, message.entry.occurredAt)

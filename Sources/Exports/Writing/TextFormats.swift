@@ -47,20 +47,25 @@ extension LedgerTimestamp {
 enum JSONPointer {
     /// The string the pointer designates in `document`, or nil (not JSON, no such member, not a string).
     static func string(at pointer: String, in document: [UInt8]) -> String? {
-        guard var current = try? JSONValue.parse(document) else { return nil }
-        if !pointer.isEmpty {
-            guard pointer.hasPrefix("/") else { return nil }
-            for raw in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-                let token = raw.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-                if let next = current[token] {
-                    current = next
-                } else if let array = current.array, let index = Int(token), String(index) == token, array.indices.contains(index) {
-                    current = array[index]
-                } else {
-                    return nil
-                }
+        guard let tokens = tokens(of: pointer), var current = try? JSONValue.parse(document) else { return nil }
+        for token in tokens {
+            if let next = current[token] {
+                current = next
+            } else if let array = current.array, let index = Int(token), String(index) == token, array.indices.contains(index) {
+                current = array[index]
+            } else {
+                return nil
             }
         }
         return current.string
+    }
+
+    /// The pointer's reference tokens, unescaped (`~1` is `/`, `~0` is `~`); nil when it is not a pointer.
+    static func tokens(of pointer: String) -> [String]? {
+        if pointer.isEmpty { return [] }
+        guard pointer.hasPrefix("/") else { return nil }
+        return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { raw in
+            raw.contains("~") ? raw.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") : String(raw)
+        }
     }
 }

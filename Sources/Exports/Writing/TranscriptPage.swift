@@ -84,7 +84,7 @@ struct TranscriptPage {
         case .withheld(let exemption):
             html = "<span class=\"withheld\">" + HTML.escape("[withheld in full: \(exemption.citation) — \(exemption.explanation)]") + "</span>"
         }
-        html = html.replacingOccurrences(of: "\n", with: "<br>")
+        if html.utf8.contains(0x0A) { html = html.replacingOccurrences(of: "\n", with: "<br>") }
         for media in message.media {
             if let exemption = media.withheld {
                 html += "<br>Attachment \(HTML.escape(media.name)): " + marker("withheld", exemption)
