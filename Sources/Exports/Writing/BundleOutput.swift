@@ -71,23 +71,27 @@ final class BundleOutput {
 }
 
 /// A file of the bundle written to a temporary file first (its size goes in the tar header before
-/// its data), hashed as it is written.
+/// its data), hashed as it is written. No file descriptor is held between writes: a bundle has one
+/// spool per conversation, and an export may span more conversations than a process may hold open
+/// files.
 final class HashingSpool {
     let memberPath: String
     private let url: URL
-    private let handle: FileHandle
+    private let bufferLimit: Int
     private var hasher = SHA256()
     private var size: UInt64 = 0
     private var buffer: [UInt8] = []
     private var record: ExportManifest.FileRecord?
 
-    init(memberPath: String, directory: URL) throws {
+    /// - Parameter bufferLimit: bytes kept in memory before they are appended to the file (small
+    ///   for the many per-conversation transcripts, so memory does not grow with conversations).
+    init(memberPath: String, directory: URL, bufferLimit: Int = 256 * 1024) throws {
         self.memberPath = memberPath
         self.url = directory.appendingPathComponent(UUID().uuidString)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forUpdatingAtPath: url.path) else {
+        self.bufferLimit = bufferLimit
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw ExportError.io(path: url.path, reason: "cannot create a temporary file")
         }
-        self.handle = handle
     }
 
     func write(_ text: String) throws { try write(Array(text.utf8)) }
@@ -96,12 +100,22 @@ final class HashingSpool {
         hasher.update(data: bytes)
         size += UInt64(bytes.count)
         buffer.append(contentsOf: bytes)
-        if buffer.count >= 256 * 1024 { try flush() }
+        if buffer.count >= bufferLimit { try flush() }
     }
 
     private func flush() throws {
-        do { try handle.write(contentsOf: buffer) } catch { throw ExportError.io(path: url.path, reason: "\(error)") }
-        buffer.removeAll(keepingCapacity: true)
+        guard !buffer.isEmpty else { return }
+        do {
+            guard let handle = FileHandle(forWritingAtPath: url.path) else { throw ExportError.io(path: url.path, reason: "cannot open it") }
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: buffer)
+        } catch let error as ExportError {
+            throw error
+        } catch {
+            throw ExportError.io(path: url.path, reason: "\(error)")
+        }
+        buffer = []
     }
 
     /// Flushes; the file's record (path, size, SHA-256). Idempotent.
@@ -115,12 +129,12 @@ final class HashingSpool {
 
     /// Hands the written bytes to `sink` in 1 MiB chunks.
     func copyContents(_ sink: ([UInt8]) throws -> Void) throws {
-        try handle.seek(toOffset: 0)
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { throw ExportError.io(path: url.path, reason: "cannot open it") }
+        defer { try? handle.close() }
         while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty { try sink(Array(data)) }
     }
 
     deinit {
-        try? handle.close()
         try? FileManager.default.removeItem(at: url)
     }
 }

@@ -80,7 +80,8 @@ public final class ExportBundleWriter {
         try exemptionLog.write(
             CSV.row(["record_id", "position", "type", "date", "author", "recipients", "extent", "action", "citation", "explanation"]))
         for (index, conversation) in conversations.enumerated() {
-            let spool = try HashingSpool(memberPath: Self.transcriptPath(index: index, id: conversation.id), directory: spoolDirectory)
+            let spool = try HashingSpool(
+                memberPath: Self.transcriptPath(index: index, id: conversation.id), directory: spoolDirectory, bufferLimit: 16 * 1024)
             transcripts[conversation.id] = try TranscriptPage(
                 spool: spool, conversation: conversation, agency: coverLetter.agency, requestID: coverLetter.requestID,
                 subject: coverLetter.subject)
