@@ -81,6 +81,7 @@ struct BenchExport: Benchmark {
             let baselineSeconds = (clock.now - started).seconds
 
             ResidentMemory.resetPeak()
+            let exportStart = ResidentMemory.peakMegabytes()
             started = clock.now
             let order = InstallmentOrder(
                 requestID: request.id, positions: positions, directory: directory, agency: "City of Example", contact: "records@example.gov")
@@ -104,9 +105,9 @@ struct BenchExport: Benchmark {
                 try FileManager.default.copyItem(
                     at: directory.appendingPathComponent(installment.file), to: URL(fileURLWithPath: keep).appendingPathComponent(installment.file))
             }
-            return (installment, Int(streamed.rows), baselineSeconds, exportSeconds, exportPeak, verifySeconds, verifyPeak)
+            return (installment, Int(streamed.rows), baselineSeconds, exportSeconds, exportStart, exportPeak, verifySeconds, verifyPeak)
         }
-        let (installment, rows, baseline, export, exportPeak, verify, verifyPeak) = figures
+        let (installment, rows, baseline, export, exportStart, exportPeak, verify, verifyPeak) = figures
         let rate = { (count: Int, seconds: Double) in seconds > 0 ? (Double(count) / seconds).rounded() : 0 }
         let media = total / every
         let megabytes = (Double(installment.bundleBytes) / 1_048_576 * 10).rounded() / 10
@@ -116,6 +117,7 @@ struct BenchExport: Benchmark {
                 "exported_per_second": rate(installment.messages, export), "export_seconds": (export * 10).rounded() / 10,
                 "baseline_entries_streamed_per_second": rate(rows, baseline), "bundle_bytes": installment.bundleBytes,
                 "verified_per_second": rate(installment.messages, verify), "export_peak_rss_mb": (exportPeak * 10).rounded() / 10,
+                "export_start_rss_mb": (exportStart * 10).rounded() / 10,
                 "verify_peak_rss_mb": (verifyPeak * 10).rounded() / 10, "checkpoint_size": installment.checkpointSize,
             ],
             lines: [
@@ -124,7 +126,8 @@ struct BenchExport: Benchmark {
                 String(format: "  ledger streamed and hashed:        %9.0f entries/s (baseline, same run)", rate(rows, baseline)),
                 String(format: "  bundle:                            %9.1f MB", megabytes),
                 String(format: "  verify-export (offline):           %9.0f messages/s (%.1f s)", rate(installment.messages, verify), verify),
-                String(format: "  peak resident memory: export %.1f MB, verify %.1f MB", exportPeak, verifyPeak),
+                String(
+                    format: "  peak resident memory: export %.1f MB (%.1f MB when it began), verify %.1f MB", exportPeak, exportStart, verifyPeak),
             ])
     }
 
