@@ -81,7 +81,7 @@ public final class ExportBundleWriter {
             CSV.row(["record_id", "position", "type", "date", "author", "recipients", "extent", "action", "citation", "explanation"]))
         for (index, conversation) in conversations.enumerated() {
             let spool = try HashingSpool(
-                memberPath: Self.transcriptPath(index: index, id: conversation.id), directory: spoolDirectory, bufferLimit: 16 * 1024)
+                memberPath: Self.transcriptPath(index: index, id: conversation.id), directory: spoolDirectory, bufferLimit: 4 * 1024)
             transcripts[conversation.id] = try TranscriptPage(
                 spool: spool, conversation: conversation, agency: coverLetter.agency, requestID: coverLetter.requestID,
                 subject: coverLetter.subject)
