@@ -4,11 +4,6 @@ import RecordkeeperCore
 /// strict types of docs/export-format.md section 6 (an integer is a JSON integer, never a string
 /// or a fraction). Several times faster than `JSONDecoder` on a large manifest.
 enum ManifestReader {
-    /// The manifest read whole (its `messages` parsed here, in chunks on every core).
-    static func manifest(_ bytes: [UInt8]) -> ExportManifest? {
-        manifest(skeleton: bytes, splitMessages: nil)
-    }
-
     /// The manifest from the skeleton ``ManifestSplitter`` kept and the records of the `messages`
     /// elements it split off (parsed by ``record(_:)``); nil when anything is malformed. With
     /// `splitMessages` nil, the skeleton is the whole manifest.
