@@ -30,6 +30,8 @@ struct TransferPackageTests {
         var image: Int64
         var records: [RetentionRecordID]
         var directory: URL
+        /// The scratch database (for changes only its superuser may make).
+        var db: ScratchDatabase
     }
 
     /// A signing key, the Washington catalog, two records of an archival series, both eligible on
@@ -66,7 +68,9 @@ struct TransferPackageTests {
                 #expect(positions.contains(reply[0].position))
                 try await body(
                     client, store,
-                    Fixture(onList: positions.filter { $0 != offList }, offList: offList, image: image.position, records: records, directory: directory))
+                    Fixture(
+                        onList: positions.filter { $0 != offList }, offList: offList, image: image.position, records: records, directory: directory,
+                        db: db))
             }
         }
     }
@@ -219,15 +223,26 @@ struct TransferPackageTests {
                 await Self.refusal {
                     _ = try await packages.produce(Self.order(fixture, list: unapproved.list), actor: X.officer, role: "agent", now: X.date("2027-11-12"))
                 } == .notAllowed(role: "agent"))
-            // A record of the list whose content was destroyed (as the records projection says).
+            // A record of the list whose content was destroyed (as its data key says; set here as
+            // the destruction door would, without removing anything, and set back after).
             try await DispositionLists(store: store, ledger: X.ledger).approve(list: unapproved.list, actor: X.officer, now: X.date("2027-11-11"))
             let entriesApproved = try await X.entries(client)
             let record = fixture.records[0]
-            _ = try await client.query(
-                "UPDATE retention_records SET destroyed_position = 1 WHERE stream = \(record.stream) AND period = \(record.period)", logger: testLogger)
+            func markDestroyed(_ position: Int64?) async throws {
+                try await fixture.db.asSuperuser { superuser in
+                    try await superuser.withConnection { connection in
+                        _ = try await connection.query("BEGIN", logger: testLogger)
+                        _ = try await connection.query("SELECT set_config('recordkeeper.destruction', 'authorised', true)", logger: testLogger)
+                        _ = try await connection.query(
+                            "UPDATE data_keys SET destroyed_by_position = \(position) WHERE stream = \(record.stream) AND period = \(record.period)",
+                            logger: testLogger)
+                        _ = try await connection.query("COMMIT", logger: testLogger)
+                    }
+                }
+            }
+            try await markDestroyed(1)
             #expect(await refused(unapproved.list) == .contentDestroyed(list: unapproved.list, records: [record.description]))
-            _ = try await client.query(
-                "UPDATE retention_records SET destroyed_position = NULL WHERE stream = \(record.stream) AND period = \(record.period)", logger: testLogger)
+            try await markDestroyed(nil)
             #expect(Self.files(fixture.directory).isEmpty, "no file left")
             #expect(try await X.entries(client) == entriesApproved)
             #expect(entriesApproved == entries + 1, "only the approval was appended")

@@ -62,6 +62,9 @@ struct ImmutabilityTests {
                     "DELETE FROM ledger_heads",
                     "DELETE FROM data_keys",
                     "UPDATE data_keys SET stream = 'other'",
+                    // A key marked destroyed without the door (readers take the mark as the record's destruction).
+                    "UPDATE data_keys SET destroyed_by_position = 1",
+                    "UPDATE data_keys SET destroyed_at = now()",
                 ]
                 for replica in [false, true] {
                     for statement in statements {

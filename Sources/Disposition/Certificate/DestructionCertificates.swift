@@ -214,9 +214,10 @@ public struct DestructionCertificates: Sendable {
     private func destroyedRecords(ledgerID: Int32, positions: [Int64]) async throws -> [DestructionCertificate.Record] {
         let rows = try await store.client.query(
             """
-            SELECT stream, period, kind, messages, entries, first_at_us, last_at_us, destroyed_position FROM retention_records
-            WHERE ledger_id = \(ledgerID) AND destroyed_position = ANY(\(positions))
-            ORDER BY stream, period
+            SELECT r.stream, r.period, r.kind, r.messages, r.entries, r.first_at_us, r.last_at_us, k.destroyed_by_position
+            FROM data_keys k JOIN retention_records r ON r.ledger_id = k.ledger_id AND r.stream = k.stream AND r.period = k.period
+            WHERE k.ledger_id = \(ledgerID) AND k.destroyed_by_position = ANY(\(positions))
+            ORDER BY r.stream, r.period
             """, logger: store.logger)
         var result: [DestructionCertificate.Record] = []
         for try await (stream, period, kind, messages, entries, first, last, position) in rows.decode(
@@ -237,8 +238,8 @@ public struct DestructionCertificates: Sendable {
         var query = RetentionEligibility.query(
             """
             SELECT max(q.eligible_us) FROM {eligibility}
-            JOIN retention_records r ON r.ledger_id = q.ledger_id AND r.stream = q.stream AND r.period = q.period
-            WHERE r.destroyed_position = ANY($4)
+            JOIN data_keys k ON k.ledger_id = q.ledger_id AND k.stream = q.stream AND k.period = q.period
+            WHERE k.destroyed_by_position = ANY($4)
             """, ledgerID: ledgerID, series: series, now: now)
         query.binds.append(positions)
         for try await latest in try await store.client.query(query, logger: store.logger).decode(Int64?.self) {
@@ -251,8 +252,9 @@ public struct DestructionCertificates: Sendable {
     private func recordCounts(ledgerID: Int32, positions: [Int64]) async throws -> [Int64: Int] {
         let rows = try await store.client.query(
             """
-            SELECT destroyed_position, count(*) FROM retention_records
-            WHERE ledger_id = \(ledgerID) AND destroyed_position = ANY(\(positions)) GROUP BY destroyed_position
+            SELECT k.destroyed_by_position, count(*)
+            FROM data_keys k JOIN retention_records r ON r.ledger_id = k.ledger_id AND r.stream = k.stream AND r.period = k.period
+            WHERE k.ledger_id = \(ledgerID) AND k.destroyed_by_position = ANY(\(positions)) GROUP BY k.destroyed_by_position
             """, logger: store.logger)
         var result: [Int64: Int] = [:]
         for try await (position, count) in rows.decode((Int64, Int64).self) { result[position] = Int(count) }

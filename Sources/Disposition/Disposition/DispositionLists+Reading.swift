@@ -7,7 +7,8 @@ import Retention
 
 extension DispositionLists {
     /// A list with its records, decisions and approvals, as projected (call ``catchUp()`` first
-    /// to include the latest entries).
+    /// to include the latest entries). Each item's record is looked up by its key (`LATERAL …
+    /// OFFSET 0`): a join let the planner hash every record of the ledger for one list's items.
     /// - Throws: ``DispositionError/unknownList(_:)``.
     public func show(list: String) async throws -> DispositionList {
         guard let ref = try await store.existingLedger(named: ledger), var found = try await lists(ledgerID: ref.id, only: list).first else {
@@ -15,10 +16,14 @@ extension DispositionLists {
         }
         let rows = try await store.client.query(
             """
-            SELECT i.stream, i.period, i.state, i.reason, i.until_us, i.reviewed_by,
-              r.destroyed_position IS NOT NULL, r.transferred_position IS NOT NULL
+            SELECT i.stream, i.period, i.state, i.reason, i.until_us, i.reviewed_by, coalesce(k.destroyed, false), coalesce(r.transferred, false)
             FROM retention_disposition_items i
-            LEFT JOIN retention_records r ON r.ledger_id = i.ledger_id AND r.stream = i.stream AND r.period = i.period
+            LEFT JOIN LATERAL (
+                SELECT transferred_position IS NOT NULL AS transferred FROM retention_records
+                WHERE ledger_id = i.ledger_id AND stream = i.stream AND period = i.period OFFSET 0) r ON true
+            LEFT JOIN LATERAL (
+                SELECT destroyed_by_position IS NOT NULL AS destroyed FROM data_keys
+                WHERE ledger_id = i.ledger_id AND stream = i.stream AND period = i.period OFFSET 0) k ON true
             WHERE i.ledger_id = \(ref.id) AND i.list = \(list)
             ORDER BY i.stream, i.period
             """, logger: store.logger)

@@ -178,7 +178,10 @@ public struct DispositionLists: Sendable {
         // The same person approving twice at the same moment: the dedupe key keeps one.
         if receipt.alreadyRecorded { throw DispositionError.sameApprover(list: list, actor: actor) }
         try await catchUp()
-        return try await show(list: list)
+        // The items are as read above (an approval changes none of them): not read again.
+        var approved = current
+        approved.approvals.append(DispositionApproval(position: receipt.position, actor: actor, at: LedgerTimestamp(now).date))
+        return approved
     }
 
     // MARK: Transfer

@@ -57,7 +57,8 @@ public struct RetentionEligibility: Sendable {
                 (extract(epoch FROM (t.period || '-01')::timestamp + interval '1 month' + interval '31 days') * 1000000)::bigint)
             END AS eligible_us
           FROM (
-            SELECT r.ledger_id, r.stream, r.period, r.series, r.filed_position, r.destroyed_position, r.transferred_position,
+            SELECT r.ledger_id, r.stream, r.period, r.series, r.filed_position, dk.destroyed_by_position AS destroyed_position,
+              r.transferred_position,
               s.series AS terms,
               CASE s.series->>'trigger'
                 WHEN 'communication' THEN coalesce(r.communication_at_us, r.last_at_us)
@@ -70,6 +71,7 @@ public struct RetentionEligibility: Sendable {
                       r.stream))
               END AS trigger_us
             FROM retention_records r
+            LEFT JOIN data_keys dk ON dk.ledger_id = r.ledger_id AND dk.stream = r.stream AND dk.period = r.period
             LEFT JOIN retention_series s ON s.ledger_id = r.ledger_id AND s.citation = r.series
             WHERE r.ledger_id = $1 AND ($2::text IS NULL OR r.series = $2::text)
           ) t

@@ -89,22 +89,25 @@ public struct RetentionStatus: Sendable {
                     key: key, records: records, eligibleNow: eligible, within30Days: within30, within90Days: within90, destroyed: destroyed,
                     transferred: transferred, blocked: blocked))
         }
-        // Held: the records of each line an active hold covers (the holds' own coverage rules).
-        let keyed = try await store.client.query(
-            RetentionEligibility.query(
-                "SELECT \(key), stream, period FROM {eligibility} WHERE blocked IS NULL OR blocked NOT IN ('destroyed', 'transferred')",
-                ledgerID: ref.id, series: series, now: now), logger: store.logger)
-        var keys: [RetentionRecordID: String] = [:]
-        for try await (key, stream, period) in keyed.decode((String, String, String).self) { keys[RetentionRecordID(stream: stream, period: period)] = key }
-        let held =
-            keys.isEmpty
-            ? [:]
-            : try await store.client.withConnection { connection in
-                try await LegalHolds.covering(Array(keys.keys), ledger: ref, on: connection, logger: store.logger)
-            }
-        for record in held.keys {
-            guard let key = keys[record], let index = lines.firstIndex(where: { $0.key == key }) else { continue }
-            lines[index].held += 1
+        // Held: the records of each line an active hold covers (the holds' own coverage rules),
+        // counted in the database: the records are never read out, whatever their number.
+        let held = try await store.client.withConnection { connection -> [(String, Int64)] in
+            guard try await LegalHolds.anyActive(ledger: ref, on: connection, logger: store.logger) else { return [] }
+            let covered = LegalHolds.coveredCondition(stream: "q.stream", period: "q.period", ledgerID: ref.id)
+            let rows = try await connection.query(
+                RetentionEligibility.query(
+                    """
+                    SELECT \(key), count(*) FROM {eligibility}
+                    WHERE (blocked IS NULL OR blocked NOT IN ('destroyed', 'transferred')) AND \(covered)
+                    GROUP BY 1
+                    """, ledgerID: ref.id, series: series, now: now), logger: store.logger)
+            var counts: [(String, Int64)] = []
+            for try await row in rows.decode((String, Int64).self) { counts.append(row) }
+            return counts
+        }
+        for (key, count) in held {
+            guard let index = lines.firstIndex(where: { $0.key == key }) else { continue }
+            lines[index].held = count
         }
         return lines
     }

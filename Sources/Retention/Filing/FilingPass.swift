@@ -259,7 +259,7 @@ struct FilingPass {
             """
             SELECT r.stream, r.period FROM retention_records r
             WHERE r.ledger_id = \(ledger.id) AND r.first_position > \(after) AND r.first_position <= \(end)
-              AND r.series IS NULL AND r.destroyed_position IS NULL
+              AND r.series IS NULL AND NOT \(unescaped: RecordDestruction.isDestroyed("r"))
             """, logger: logger)
         var records: [RetentionRecordID] = []
         for try await (stream, period) in rows.decode((String, String).self) {
@@ -273,9 +273,9 @@ struct FilingPass {
         let streams = Array(Set(records.map(\.stream)))
         let rows = try await connection.query(
             """
-            SELECT stream, period FROM retention_records
+            SELECT stream, period FROM retention_records r
             WHERE ledger_id = \(ledger.id) AND stream = ANY(\(streams))
-              AND (filing_source = 'manual' OR destroyed_position IS NOT NULL OR transferred_position IS NOT NULL)
+              AND (filing_source = 'manual' OR transferred_position IS NOT NULL OR \(unescaped: RecordDestruction.isDestroyed("r")))
             """, logger: logger)
         var found: Set<RetentionRecordID> = []
         for try await (stream, period) in rows.decode((String, String).self) { found.insert(RetentionRecordID(stream: stream, period: period)) }

@@ -89,8 +89,9 @@ public struct RetentionFiling: Sendable {
         guard let ref = try await store.existingLedger(named: ledger) else { return [] }
         return try await summaries(
             """
-            SELECT \(unescaped: Self.columns) FROM retention_records
-            WHERE ledger_id = \(ref.id) AND filing_source = 'default' AND destroyed_position IS NULL AND transferred_position IS NULL
+            SELECT \(unescaped: Self.columns) FROM retention_records r
+            WHERE ledger_id = \(ref.id) AND filing_source = 'default' AND transferred_position IS NULL
+              AND NOT \(unescaped: RecordDestruction.isDestroyed("r"))
             ORDER BY first_at_us, stream, period LIMIT \(Int64(max(1, limit)))
             """)
     }
@@ -100,8 +101,9 @@ public struct RetentionFiling: Sendable {
         guard let ref = try await store.existingLedger(named: ledger) else { return 0 }
         let rows = try await store.client.query(
             """
-            SELECT count(*) FROM retention_records
-            WHERE ledger_id = \(ref.id) AND filing_source = 'default' AND destroyed_position IS NULL AND transferred_position IS NULL
+            SELECT count(*) FROM retention_records r
+            WHERE ledger_id = \(ref.id) AND filing_source = 'default' AND transferred_position IS NULL
+              AND NOT \(unescaped: RecordDestruction.isDestroyed("r"))
             """,
             logger: store.logger)
         for try await count in rows.decode(Int64.self) { return Int(count) }
@@ -114,7 +116,7 @@ public struct RetentionFiling: Sendable {
         guard
             var summary = try await summaries(
                 """
-                SELECT \(unescaped: Self.columns) FROM retention_records
+                SELECT \(unescaped: Self.columns) FROM retention_records r
                 WHERE ledger_id = \(ref.id) AND stream = \(record.stream) AND period = \(record.period)
                 """
             ).first
@@ -135,9 +137,10 @@ public struct RetentionFiling: Sendable {
         return summary
     }
 
+    /// The summary's columns of `retention_records r`.
     static let columns = """
         stream, period, kind, phone_number_id, entries, messages, first_at_us, last_at_us, communication_at_us,
-        series, filing_source, filing_rule, destroyed_position IS NOT NULL OR transferred_position IS NOT NULL
+        series, filing_source, filing_rule, transferred_position IS NOT NULL OR \(RecordDestruction.isDestroyed("r"))
         """
 
     private func summaries(_ query: PostgresQuery) async throws -> [RetentionRecordSummary] {

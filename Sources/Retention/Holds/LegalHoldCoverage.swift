@@ -84,6 +84,31 @@ extension LegalHolds {
         return held
     }
 
+    /// An SQL condition, true when an active hold covers the record whose stream and month are
+    /// the columns `stream` and `period` of the enclosing query: for counting held records in the
+    /// database rather than reading every record out (the status report).
+    package static func coveredCondition(stream: String, period: String, ledgerID: Int32) -> String {
+        """
+        EXISTS (
+            SELECT 1 FROM (
+                SELECT rr.ledger_id, rr.stream, rr.period, rr.kind, rr.phone_number_id, rr.first_at_us, rr.last_at_us,
+                       coalesce(rr.conversation_id, cs.conversation_id, rr.stream) AS conversation_id
+                FROM retention_records rr
+                LEFT JOIN conversation_streams cs ON cs.ledger_id = rr.ledger_id AND cs.stream = rr.stream
+                WHERE rr.ledger_id = \(ledgerID) AND rr.stream = \(stream) AND rr.period = \(period)) rec
+            JOIN retention_holds h ON h.ledger_id = rec.ledger_id AND h.released_position IS NULL
+            WHERE \(matches))
+        """
+    }
+
+    /// Whether any hold of the ledger is active now.
+    package static func anyActive(ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query(
+            "SELECT EXISTS (SELECT 1 FROM retention_holds WHERE ledger_id = \(ledger.id) AND released_position IS NULL)", logger: logger
+        ).collect()
+        return try rows.first?.decode(Bool.self) ?? false
+    }
+
     /// How many records (not destroyed) the active hold `hold` covers now.
     static func coveredCount(hold: String, ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         let rows = try await connection.query(
@@ -93,7 +118,7 @@ extension LegalHolds {
                        coalesce(rr.conversation_id, cs.conversation_id, rr.stream) AS conversation_id
                 FROM retention_records rr
                 LEFT JOIN conversation_streams cs ON cs.ledger_id = rr.ledger_id AND cs.stream = rr.stream
-                WHERE rr.ledger_id = \(ledger.id) AND rr.destroyed_position IS NULL
+                WHERE rr.ledger_id = \(ledger.id) AND NOT \(unescaped: RecordDestruction.isDestroyed("rr"))
             )
             SELECT count(*) FROM rec JOIN retention_holds h ON h.ledger_id = rec.ledger_id AND h.hold_id = \(hold)
             WHERE h.released_position IS NULL AND \(unescaped: matches)

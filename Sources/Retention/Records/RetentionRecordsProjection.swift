@@ -15,25 +15,26 @@ import RecordkeeperCore
 ///   communication date ("received or provided, whichever is later").
 /// - `record.scheduled` files a record; a filing by a rule or by default never replaces a
 ///   filing by hand (it is kept in the history with `applied = false`).
-/// - `record.destroyed` and `records.transferred` mark the records whose data keys they name;
-///   `retention.destruction.halted` takes the mark off the records of an authority a hold
-///   stopped before their keys were destroyed.
+/// - `records.transferred` marks the records whose data keys it names.
+///
+/// Whether a record is destroyed is not kept here: its data key says so (``RecordDestruction``).
 public struct RetentionRecordsProjection: Projection {
     public let name = "retention_records"
     public let version = 1
     public let eventTypes: Set<String> = RecordEvents.extending.union([
-        EventType.Retention.recordScheduled, EventType.Destruction.recordDestroyed, EventType.Retention.recordsTransferred,
-        EventType.Retention.destructionHalted,
+        EventType.Retention.recordScheduled, EventType.Retention.recordsTransferred,
     ])
     public let payloadTypes: Set<String> = []
 
     public init() {}
 
     public func apply(_ records: [SelectedRecord], ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws {
-        // Runs of record-stream entries and runs of filings are each written in one statement;
-        // a run is written before anything after it, which may need its rows.
+        // Runs of record-stream entries and runs of filings are each written in one statement; a
+        // run is written before anything after it, which may need its rows. Transfers (a column
+        // nothing else here reads) are gathered to the end.
         var extents = RecordExtents()
         var filings = RecordFilings()
+        var transfers = RecordTransfers()
         for record in records {
             let fields = record.entry.fields
             if let id = RetentionRecordID(stream: fields.stream, occurredAt: fields.occurredAt), RecordEvents.extending.contains(fields.eventType) {
@@ -42,7 +43,10 @@ public struct RetentionRecordsProjection: Projection {
                 continue
             }
             try await extents.write(ledger: ledger, on: connection, logger: logger)
-            if fields.eventType == EventType.Retention.recordScheduled {
+            switch fields.eventType {
+            case EventType.Retention.recordsTransferred:
+                transfers.add(keys: RecordEvents.dataKeyIDs(header: fields.header), position: fields.position)
+            case EventType.Retention.recordScheduled:
                 guard let filing = RecordFiling(header: fields.header) else {
                     logger.warning("retention: skipping a record.scheduled whose header does not fit", metadata: ["position": "\(fields.position)"])
                     continue
@@ -51,36 +55,13 @@ public struct RetentionRecordsProjection: Projection {
                     try await filings.write(ledger: ledger, on: connection, logger: logger)
                     _ = filings.add(filing, entry: fields)
                 }
-                continue
-            }
-            try await filings.write(ledger: ledger, on: connection, logger: logger)
-            switch fields.eventType {
-            case EventType.Destruction.recordDestroyed, EventType.Retention.recordsTransferred:
-                let keys = RecordEvents.dataKeyIDs(header: fields.header)
-                guard !keys.isEmpty else { continue }
-                let column = fields.eventType == EventType.Destruction.recordDestroyed ? "destroyed_position" : "transferred_position"
-                try await connection.perform(
-                    """
-                    UPDATE retention_records r SET \(unescaped: column) = \(fields.position)
-                    FROM data_keys k
-                    WHERE k.id = ANY(\(keys)) AND k.ledger_id = \(ledger.id) AND r.ledger_id = k.ledger_id
-                      AND r.stream = k.stream AND r.period = k.period AND r.\(unescaped: column) IS NULL
-                    """, logger: logger)
-            case EventType.Retention.destructionHalted:
-                guard let halt = DestructionHalt(header: fields.header) else { continue }
-                try await connection.perform(
-                    """
-                    UPDATE retention_records r SET destroyed_position = NULL
-                    FROM data_keys k
-                    WHERE k.id = ANY(\(halt.dataKeyIDs)) AND k.ledger_id = \(ledger.id) AND r.ledger_id = k.ledger_id
-                      AND r.stream = k.stream AND r.period = k.period AND r.destroyed_position = \(halt.authorisation)
-                    """, logger: logger)
             default:
                 continue
             }
         }
         try await extents.write(ledger: ledger, on: connection, logger: logger)
         try await filings.write(ledger: ledger, on: connection, logger: logger)
+        try await transfers.write(ledger: ledger, on: connection, logger: logger)
     }
 
     public func reset(ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws {
