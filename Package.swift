@@ -438,7 +438,7 @@ let package = Package(
             dependencies: [
                 "API", "Ledger", "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
-                "WhatsApp",
+                "WhatsApp", "Web",
                 "Timestamping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -451,6 +451,41 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The web application: server-rendered pages (swift-mustache templates), forms with CSRF
+        // tokens, static assets, the page access table; calls the same domain modules as `API`.
+        .target(
+            name: "Web",
+            dependencies: [
+                "Access", "Classification", "Inbox", "Messaging", "LedgerStore", "Ledger", "RecordkeeperCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["README.md"],
+            resources: [.copy("Templates"), .copy("Static")],
+            swiftSettings: swiftSettings
+        ),
+        // The fast tier of Web: templates, CSRF tokens, the page table and its access (no database).
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "Access", "LedgerStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The web pages over loopback HTTP with a real database (and, in Browser*.swift, a real
+        // browser).
+        .testTarget(
+            name: "WebPageTests",
+            dependencies: serviceTestDependencies + ["ServiceTestSupport", "Web"],
             swiftSettings: swiftSettings
         ),
         // What both executables need to run: configuration from the environment, the embedded

@@ -8,7 +8,8 @@ Opens each page in headless Chromium (selenium, /usr/bin/chromium and /usr/bin/c
 selenium-axe-python) with the WCAG 2.0/2.1 A and AA rules, and fails on any violation, on any
 console error, and on any request the page makes (a certificate loads nothing from elsewhere).
 Optionally keeps a screenshot and a printed PDF of each page for a person to look at.
-Exit 0: every page passes; 1: violations; 2: could not run.
+Exit 0: every page passes; 1: violations; 2: could not run. The browser and axe-core are set up
+by scripts/browser_support.py, shared with the web pages' runner (Tests/Browser/run_browser_tests.py).
 """
 
 import argparse
@@ -24,40 +25,27 @@ def main() -> int:
     parser.add_argument("--screenshot-dir", type=pathlib.Path)
     parser.add_argument("--pdf-dir", type=pathlib.Path)
     args = parser.parse_args()
-    try:
-        import selenium_axe_python
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError as error:
-        print(f"check-certificate-a11y: {error}: pip install selenium selenium-axe-python", file=sys.stderr)
-        return 2
-    axe_js = (pathlib.Path(selenium_axe_python.__file__).parent / "axe-core" / "axe.min.js").read_text()
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+    import browser_support
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_script_timeout(90)
+    try:
+        axe_js = browser_support.load_axe()
+        driver = browser_support.make_driver(performance_log=True)
+    except browser_support.BrowserUnavailable as error:
+        print(f"check-certificate-a11y: {error}", file=sys.stderr)
+        return 2
     failures = 0
     try:
         for page in args.pages:
             url = page.resolve().as_uri()
             driver.get(url)
-            driver.execute_script(axe_js)
-            result = driver.execute_async_script(
-                "const done = arguments[arguments.length - 1];"
-                "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-                ".then(r => done(r)).catch(e => done({error: String(e)}));"
-            )
+            result = browser_support.run_axe(driver, axe_js)
             if "error" in result:
                 print(f"{page}: axe failed: {result['error']}", file=sys.stderr)
                 return 2
             for violation in result["violations"]:
                 failures += 1
-                targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-                print(f"{page}: {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+                print(f"{page}: {browser_support.describe_violation(violation)}")
             # Favicon requests are the browser's own; anything else the page asked for is external.
             requests = []
             for entry in driver.get_log("performance"):
@@ -69,10 +57,9 @@ def main() -> int:
             for requested in requests:
                 failures += 1
                 print(f"{page}: loads {requested}: a certificate must load nothing")
-            for entry in driver.get_log("browser"):
-                if entry["level"] == "SEVERE" and "favicon.ico" not in entry["message"]:
-                    failures += 1
-                    print(f"{page}: console error: {entry['message']}")
+            for message in browser_support.severe_console_messages(driver, ignore=("favicon.ico",)):
+                failures += 1
+                print(f"{page}: console error: {message}")
             if args.screenshot_dir:
                 args.screenshot_dir.mkdir(parents=True, exist_ok=True)
                 driver.save_screenshot(str(args.screenshot_dir / (page.stem + ".png")))
@@ -80,7 +67,7 @@ def main() -> int:
                 args.pdf_dir.mkdir(parents=True, exist_ok=True)
                 pdf = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
                 (args.pdf_dir / (page.stem + ".pdf")).write_bytes(base64.b64decode(pdf["data"]))
-            passes = len(result["passes"])
+            passes = result["passes"]
             print(f"{page}: {len(result['violations'])} axe violations, {passes} rules passed, {len(requests)} external requests")
     finally:
         driver.quit()

@@ -43,11 +43,12 @@ ALLOWED = {
     "Workers": {"Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore", "Requests"},
     "RecordkeeperRuntime": {"Ledger", "LedgerStore", "RecordkeeperCore"},
     "Exports": {"Ledger", "Zstd", "RecordkeeperCore"},
+    "Web": {"Access", "Classification", "Inbox", "Messaging", "Ledger", "LedgerStore", "RecordkeeperCore"},
 }
 # Server is HTTP only: the workers and checkpoint policy are composed by the executables.
 ALLOWED["Server"] = set(ALLOWED) - {"Server", "Workers", "Checkpoints"}
 # The records officer's CLI: what the executable may import, but not the HTTP layer.
-ALLOWED["RetentionCommands"] = set(ALLOWED) - {"Server"}
+ALLOWED["RetentionCommands"] = set(ALLOWED) - {"Server", "Web"}
 ALLOWED["recordkeeper"] = set(ALLOWED) - {"recordkeeper"}
 ALLOWED["recordkeeper-bench"] = set(ALLOWED) - {"recordkeeper-bench"}
 DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Requests", "Zstd", "Timestamping", "Checkpoints", "Workers", "Exports", "Deadlines", "DemoData", "ExportSources", "Transfers"}

@@ -3,7 +3,8 @@
 # serves.
 #
 #   scripts/run.sh [serve options]          # serve
-#   scripts/run.sh --demo [serve options]   # seed demo events, then serve
+#   scripts/run.sh --demo [serve options]   # seed demo events, then serve; once up, prints
+#                                           # the address and a one-time demo sign-in
 #
 # Without DATABASE_URL the binary starts its own embedded PostgreSQL cluster
 # under RECORDKEEPER_DATA_DIR (default ./.recordkeeper); this script never
@@ -79,7 +80,43 @@ if [[ "$demo" == true ]]; then
     say "demo: the conversations of ledger $RECORDKEEPER_LEDGER are served at /v1/conversations to staff, e.g."
     say "  curl -H \"Authorization: Bearer \$(cat $secrets/staff.token)\" http://127.0.0.1:8080/v1/conversations"
     say "demo: /webhooks/whatsapp accepts deliveries signed with ${WHATSAPP_APP_SECRET_FILE:-your app secret} (docs/operations.md, 'Connecting WhatsApp')"
+    # A demo agent and a demo records officer for the web pages: fresh passwords and second factors.
+    demo_sign_in="$(bash scripts/demo-accounts.sh "$binary" "$secrets")" || die "cannot prepare the demo accounts"
 fi
 
+if [[ "$demo" != true ]]; then
+    say "serving (recordkeeper serve${serve_args[*]:+ ${serve_args[*]}})"
+    exec "$binary" serve "${serve_args[@]}"
+fi
+
+# The demo: serve in the background, print where to sign in once the service answers, then wait.
+host="${RECORDKEEPER_HTTP_HOST:-127.0.0.1}"
+port="${RECORDKEEPER_HTTP_PORT:-8080}"
+for ((i = 0; i < ${#serve_args[@]}; i++)); do
+    case "${serve_args[i]}" in
+        --host) host="${serve_args[i + 1]:-$host}" ;;
+        --host=*) host="${serve_args[i]#--host=}" ;;
+        --port) port="${serve_args[i + 1]:-$port}" ;;
+        --port=*) port="${serve_args[i]#--port=}" ;;
+    esac
+done
+[[ "$host" == "0.0.0.0" || "$host" == "::" ]] && host=127.0.0.1
+[[ "$host" == *:* ]] && host="[$host]"
+url="http://$host:$port/"
 say "serving (recordkeeper serve${serve_args[*]:+ ${serve_args[*]}})"
-exec "$binary" serve "${serve_args[@]}"
+"$binary" serve "${serve_args[@]}" &
+server=$!
+trap 'kill -TERM "$server" 2>/dev/null' INT TERM
+for _ in $(seq 1 240); do
+    if curl -fsS -o /dev/null "${url}healthz" 2>/dev/null; then
+        printf '\nRecordkeeper is up: open %s\n%s\n\n' "$url" "$demo_sign_in"
+        break
+    fi
+    kill -0 "$server" 2>/dev/null || break
+    sleep 0.5
+done
+rc=0
+wait "$server" || rc=$?
+# A signal interrupts the first wait: wait for the server to finish shutting down.
+if kill -0 "$server" 2>/dev/null; then wait "$server" || rc=$?; fi
+exit "$rc"

@@ -33,7 +33,7 @@ cd "$repo_root"
 run_start="$(now_us)"
 
 # The fast tier: the test targets that need no database (docs/architecture.md, "Tests").
-readonly FAST_TIER='^(LedgerTests|ZstdTests|WhatsAppTests|TimestampingTests|ClassificationTests|AccessTests|MessagingTests|InboxUnitTests|EventsTests|RetentionTests|ExportsTests|RequestsTests|DeadlinesTests)\.'
+readonly FAST_TIER='^(LedgerTests|ZstdTests|WhatsAppTests|TimestampingTests|ClassificationTests|AccessTests|MessagingTests|InboxUnitTests|EventsTests|RetentionTests|ExportsTests|RequestsTests|DeadlinesTests|WebTests)\.'
 fast=false
 if [[ "${1:-}" == "--fast" ]]; then
     fast=true

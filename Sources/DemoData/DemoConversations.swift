@@ -1,5 +1,5 @@
 import Events
-import Foundation
+public import Foundation
 import Ledger
 public import LedgerStore
 import Messaging
@@ -11,7 +11,10 @@ import WhatsApp
 public enum DemoConversations {
     static let phoneNumberID = "100000000000001"
     static let displayNumber = "13605550100"
-    static let base: Int64 = 1_764_072_000
+    /// How long before the run the first line is dated: the script's seven lines a minute apart end
+    /// a few minutes ago, so the citizens' last messages are well inside WhatsApp's 24-hour
+    /// customer-service window and a newcomer can answer them.
+    static let startsBefore: Int64 = 10 * 60
 
     struct Line {
         var citizen: String
@@ -30,10 +33,17 @@ public enum DemoConversations {
         Line(citizen: "12065550103", name: "Jordan", inbound: false, text: "Tuesday 7 pm, Council Chambers; agenda item 5."),
     ]
 
-    /// Records the demo: each line (inbound through the webhook mapping, the city's answers as
-    /// send requests), then Meta's acceptance of each answer and the citizen's `read` status.
-    /// Two appends, because an acceptance names its request's position.
-    public static func record(into store: LedgerStore, ledger: String) async throws -> [AppendReceipt] {
+    /// Records the demo, dated relative to `now`: each line (inbound through the webhook mapping,
+    /// the city's answers as send requests), then Meta's acceptance of each answer and the
+    /// citizen's `read` status. Two appends, because an acceptance names its request's position.
+    ///
+    /// Idempotent: the lines keep their message ids, so a second run records none of them again.
+    /// When every line was already recorded (the demo ran before, perhaps days ago), a citizen's
+    /// ``followUp`` dated `now` is recorded instead (at most one an hour: its id names the hour),
+    /// so the demo's window is open again whenever it is run.
+    public static func record(into store: LedgerStore, ledger: String, now: Date = Date()) async throws -> [AppendReceipt] {
+        let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        let base = nowSeconds - startsBefore
         let ingest = WhatsAppIngest(ledger: ledger)
         var events: [NewEvent] = []
         var answers: [(index: Int, event: Int, request: SendRequestReference)] = []
@@ -41,12 +51,7 @@ public enum DemoConversations {
             let wamid = "wamid.DEMO\(index)"
             let seconds = base + Int64(index) * 60
             if line.inbound {
-                let body = try delivery(line, wamid: wamid, seconds: seconds)
-                let parsed = try WebhookDelivery.parse(body)
-                var mapped = try ingest.events(
-                    for: parsed, body: body, app: "demo", contentType: "application/json", receivedAt: LedgerTimestamp(microseconds: seconds * 1_000_000))
-                for i in mapped.indices { mapped[i].actor = "demo:whatsapp" }
-                events += mapped
+                events += try inbound(line, wamid: wamid, seconds: seconds, ingest: ingest)
             } else {
                 let (event, request) = try answer(line, index: index, seconds: seconds)
                 answers.append((index, events.count, request))
@@ -64,7 +69,25 @@ public enum DemoConversations {
             outcomes.append(try read(line, wamid: "wamid.DEMO\(answer.index)", seconds: seconds + 30))
         }
         receipts += try await store.append(outcomes, to: ledger)
+        if receipts.allSatisfy(\.alreadyRecorded) {
+            let hour = nowSeconds / 3600
+            receipts += try await store.append(
+                try inbound(followUp, wamid: "wamid.DEMO.followup.\(hour)", seconds: nowSeconds - 60, ingest: ingest), to: ledger)
+        }
         return receipts
+    }
+
+    /// What a citizen writes again on a later run of the demo.
+    static let followUp = Line(citizen: "12065550101", name: "Ana", inbound: true, text: "Hello again! Is the street light on Pine St fixed yet?")
+
+    /// A citizen's line as the webhook mapping records it.
+    static func inbound(_ line: Line, wamid: String, seconds: Int64, ingest: WhatsAppIngest) throws -> [NewEvent] {
+        let body = try delivery(line, wamid: wamid, seconds: seconds)
+        let parsed = try WebhookDelivery.parse(body)
+        var mapped = try ingest.events(
+            for: parsed, body: body, app: "demo", contentType: "application/json", receivedAt: LedgerTimestamp(microseconds: seconds * 1_000_000))
+        for i in mapped.indices { mapped[i].actor = "demo:whatsapp" }
+        return mapped
     }
 
     static func delivery(_ line: Line, wamid: String, seconds: Int64) throws -> [UInt8] {

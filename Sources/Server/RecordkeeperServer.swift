@@ -10,6 +10,7 @@ public import Messaging
 import OpenAPIHummingbird
 public import PostgresNIO
 public import ServiceLifecycle
+import Web
 public import WhatsApp
 
 /// Where the HTTP server listens.
@@ -75,8 +76,20 @@ public enum RecordkeeperServer {
         } catch {
             preconditionFailure(error.description)
         }
+        // The staff's pages (Sources/Web): a missing or broken template stops the service here, naming it.
+        let web: WebApplication
+        do {
+            web = try WebApplication(
+                store: store, staff: staff,
+                settings: WebApplication.Settings(
+                    ledger: conversations.ledger, requireMFA: staffSettings.requireMFA, sessionLifetime: staffSettings.sessionLifetime),
+                logger: logger)
+        } catch {
+            preconditionFailure(error.description)
+        }
         let router = Router(context: RecordkeeperRequestContext.self)
         router.middlewares.add(SecurityHeadersMiddleware(logger: logger, spec: spec))
+        router.middlewares.add(web.notFoundMiddleware(context: RecordkeeperRequestContext.self))
         router.middlewares.add(LogRequestsMiddleware(.debug))
         let metrics = ServiceMetrics()
         router.middlewares.add(HTTPMetricsMiddleware(metrics: metrics))
@@ -117,6 +130,7 @@ public enum RecordkeeperServer {
             preconditionFailure("the /v1 operations cannot be registered: \(error)")
         }
         router.addOpenAPIRoute(spec: spec)
+        web.register(on: router)
         services += background
         return Application(
             router: router,

@@ -10,8 +10,9 @@ public import Logging
 /// - Headers on every answer: `Strict-Transport-Security: max-age=31536000` (the service runs
 ///   behind a TLS-terminating proxy, docs/operations.md; browsers ignore the header on a plain
 ///   http answer, RFC 6797 §8.1, so sending it always is harmless), `X-Content-Type-Options:
-///   nosniff`, `Content-Security-Policy: default-src 'none'; frame-ancestors 'none'` (the service
-///   serves JSON and text, never pages to render or frame), `Referrer-Policy: no-referrer`, and
+///   nosniff`, `Content-Security-Policy: default-src 'none'; frame-ancestors 'none'` unless the
+///   route chose its own (the staff's pages, `Web`, allow their own stylesheet and script and
+///   still forbid framing; JSON and text need nothing), `Referrer-Policy: no-referrer`, and
 ///   `Cache-Control: no-store` unless the route chose its own (`/openapi.json` is cacheable).
 /// - A method the service never serves (`TRACE`, `OPTIONS`, `CONNECT`, …) is 405
 ///   `method_not_allowed` before anything else runs.
@@ -77,11 +78,14 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         return try refusal.response(from: request, context: context)
     }
 
-    /// Sets the security headers (a route's own `Cache-Control` is kept).
+    /// Sets the security headers (a route's own `Cache-Control` and `Content-Security-Policy` are kept).
     static func addHeaders(to response: inout Response) {
         response.headers[.strictTransportSecurity] = "max-age=31536000"
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+        // A page (Sources/Web) sends its own policy, which lets it load its stylesheet and script.
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+        }
         response.headers[Self.referrerPolicy] = "no-referrer"
         if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = "no-store"

@@ -12,11 +12,14 @@ import WhatsApp
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Record three demo WhatsApp conversations in the `demo` ledger (idempotent: re-running adds nothing).",
+        abstract: "Record three demo WhatsApp conversations in the `demo` ledger, ending a few minutes ago (idempotent).",
         discussion: """
             Meant for the embedded default and for trying the product. Inbound messages go through the same \
             mapping as real webhook deliveries (docs/whatsapp-ingest.md); the agency's answers are recorded as \
             the send API records them (message.send.requested, then message.send.accepted), with read statuses. Every event's actor names it as demo data. \
+            The conversations are dated relative to now (the last line a few minutes ago), so a reply is inside WhatsApp's \
+            24-hour window. Re-running records none of them again; once they are recorded, a run records one citizen's \
+            follow-up dated now instead (at most one an hour), so the window is open again. \
             `scripts/run.sh --demo` serves the demo ledger's conversations at /v1/conversations.
             """
     )

@@ -1,0 +1,154 @@
+public import Access
+import Foundation
+public import Hummingbird
+public import LedgerStore
+public import Logging
+import Messaging
+
+/// The web application: the staff's pages, mounted by `Server` on its router
+/// (``register(on:)``) beside the `/v1` API. Pages call the same domain modules as the API's
+/// handlers; no business rule lives in a template or a route.
+///
+/// Adding a page: see `Sources/Web/README.md`.
+public struct WebApplication: Sendable {
+    /// What the pages need to know of the service.
+    public struct Settings: Sendable {
+        /// The service's ledger (`RECORDKEEPER_LEDGER`).
+        public var ledger: String
+        /// Refuse sign-in to accounts without a TOTP second factor (`RECORDKEEPER_REQUIRE_MFA`).
+        public var requireMFA: Bool
+        /// How long a session lasts (`RECORDKEEPER_SESSION_HOURS`).
+        public var sessionLifetime: Duration
+        /// Rows a listing page (the inbox) shows at once.
+        public var pageSize: Int
+
+        public init(ledger: String = "main", requireMFA: Bool = true, sessionLifetime: Duration = .seconds(12 * 3600), pageSize: Int = 50) {
+            self.ledger = ledger
+            self.requireMFA = requireMFA
+            self.sessionLifetime = sessionLifetime
+            self.pageSize = pageSize
+        }
+    }
+
+    let store: LedgerStore
+    /// The staff directory; nil: nobody can sign in (the pages say so).
+    let staff: StaffDirectory?
+    let settings: Settings
+    let resources: WebResources
+    let gate: PageGate
+    /// The API ids of conversations, as `/v1` shows them.
+    let ids: ConversationIDCodec
+    /// Records who saw what (`access.viewed`, `access.denied`), as the API's access control does.
+    let auditor: AccessAuditor
+    let logger: Logger
+
+    var renderer: PageRenderer { gate.renderer }
+
+    /// Reads the templates and static files (once: call it at startup).
+    /// - Throws: ``WebResourceError`` naming a missing or broken template or file.
+    public init(store: LedgerStore, staff: StaffDirectory?, settings: Settings, logger: Logger) throws(WebResourceError) {
+        self.store = store
+        self.staff = staff
+        self.settings = settings
+        let resources = try WebResources.bundled()
+        self.resources = resources
+        self.ids = ConversationIDCodec(masterKey: store.masterKey)
+        self.logger = logger
+        let auditor = AccessAuditor(store: store, ledger: settings.ledger)
+        self.auditor = auditor
+        self.gate = PageGate(
+            authenticator: staff,
+            recordDenied: { record, principal in
+                do {
+                    _ = try await auditor.denied(record, by: principal)
+                } catch {
+                    logger.error("refused page access not recorded", metadata: ["route": "\(record.route)", "error": "\(String(reflecting: error))"])
+                }
+            }, renderer: PageRenderer(templates: resources.templates, assets: resources.assets), logger: logger)
+    }
+
+    /// Records that `principal` was shown content (`access.viewed`), before the page is
+    /// answered: a page whose view cannot be recorded is not shown (503), as in the API.
+    func recordViewed(_ record: AccessRecord, by principal: StaffPrincipal) async throws(PageError) {
+        do {
+            _ = try await auditor.viewed(record, by: principal)
+        } catch {
+            logger.error("page view not recorded: page withheld", metadata: ["route": "\(record.route)", "error": "\(String(reflecting: error))"])
+            throw PageError.unavailable("The view could not be recorded in the ledger, so nothing is shown. Try again in a moment.")
+        }
+    }
+
+    /// Every page route: method, path template (Hummingbird's `:name` parameters) and handler.
+    /// Each must have its entry in ``WebPages/table``.
+    var routes: [PageRoute] {
+        [
+            PageRoute(.get, "/signin", { try await self.signInForm($0) }),
+            PageRoute(.post, "/signin", { try await self.signIn($0) }),
+            PageRoute(.post, "/signout", { try await self.signOut($0) }),
+            PageRoute(.get, "/", { try await self.home($0) }),
+            PageRoute(.get, "/account", { try await self.account($0) }),
+            PageRoute(.post, "/account/password", { try await self.changePassword($0) }),
+            PageRoute(.post, "/account/totp", { try await self.reenrollTOTP($0) }),
+            PageRoute(.get, "/inbox", { try await self.inbox($0) }),
+        ]
+    }
+
+    /// Adds the pages and the static files to `router`, each page through the gate.
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        let gate = self.gate
+        for route in routes {
+            let key = route.key
+            let handler = route.handler
+            router.on(RouterPath(route.path), method: route.method) { request, _ -> Response in
+                await gate.serve(request, route: key, handler: handler)
+            }
+        }
+        resources.assets.register(on: router)
+    }
+
+    /// The middleware that answers unknown page paths with the HTML 404 page.
+    public func notFoundMiddleware<Context: RequestContext>(context: Context.Type = Context.self) -> WebNotFoundMiddleware<Context> {
+        WebNotFoundMiddleware(renderer: renderer)
+    }
+}
+
+/// One page route.
+struct PageRoute: Sendable {
+    let method: HTTPRequest.Method
+    /// The path template, as in ``WebPages/table`` (`{name}` there is `:name` here).
+    let path: String
+    let handler: PageHandler
+
+    init(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping PageHandler) {
+        self.method = method
+        self.path = path
+        self.handler = handler
+    }
+
+    /// The route's key in ``WebPages/table``: `GET /conversations/{id}`.
+    var key: String {
+        let template = path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+        }.joined(separator: "/")
+        return "\(method.rawValue) \(template)"
+    }
+}
+
+/// The templates and static files, read once from the module's resources.
+struct WebResources: Sendable {
+    let templates: WebTemplates
+    let assets: StaticAssets
+
+    /// The resources shipped with this module (`Templates/`, `Static/`).
+    static func bundled() throws(WebResourceError) -> WebResources {
+        WebResources(templates: try WebTemplates(directory: try directory("Templates")), assets: try StaticAssets(directory: try directory("Static")))
+    }
+
+    /// A folder of the module's resource bundle (`Templates`, `Static`).
+    static func directory(_ name: String) throws(WebResourceError) -> URL {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil) else {
+            throw WebResourceError("the folder \(name) is missing from the resource bundle \(Bundle.module.bundlePath)")
+        }
+        return url
+    }
+}
