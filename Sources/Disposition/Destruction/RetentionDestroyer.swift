@@ -38,7 +38,7 @@ public struct RetentionDestroyer: Sendable {
     /// The most records a batch may hold.
     public static let maxBatchSize = 700
     /// Batches at once unless told otherwise.
-    public static let defaultConcurrency = 2
+    public static let defaultConcurrency = 3
 
     public init(store: LedgerStore, ledger: String, batchSize: Int = defaultBatchSize, concurrency: Int = defaultConcurrency) {
         self.store = store
