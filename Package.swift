@@ -438,7 +438,7 @@ let package = Package(
             dependencies: [
                 "API", "Ledger", "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
-                "WhatsApp", "Web",
+                "WhatsApp", "Web", "Requests",
                 "Timestamping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -458,7 +458,8 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Access", "Classification", "Inbox", "Messaging", "LedgerStore", "Ledger", "RecordkeeperCore",
+                "Access", "Classification", "Inbox", "Messaging", "LedgerStore", "Ledger", "RecordkeeperCore", "Requests", "Deadlines",
+                "Retention", "Disposition",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -485,7 +486,7 @@ let package = Package(
         // browser).
         .testTarget(
             name: "WebPageTests",
-            dependencies: serviceTestDependencies + ["ServiceTestSupport", "Web"],
+            dependencies: serviceTestDependencies + ["ServiceTestSupport", "Web", "Retention", "Disposition"],
             swiftSettings: swiftSettings
         ),
         // What both executables need to run: configuration from the environment, the embedded

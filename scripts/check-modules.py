@@ -43,7 +43,7 @@ ALLOWED = {
     "Workers": {"Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore", "Requests"},
     "RecordkeeperRuntime": {"Ledger", "LedgerStore", "RecordkeeperCore"},
     "Exports": {"Ledger", "Zstd", "RecordkeeperCore"},
-    "Web": {"Access", "Classification", "Inbox", "Messaging", "Ledger", "LedgerStore", "RecordkeeperCore"},
+    "Web": {"Access", "Classification", "Inbox", "Messaging", "Ledger", "LedgerStore", "RecordkeeperCore", "Requests", "Deadlines", "Retention", "Disposition"},
 }
 # Server is HTTP only: the workers and checkpoint policy are composed by the executables.
 ALLOWED["Server"] = set(ALLOWED) - {"Server", "Workers", "Checkpoints"}

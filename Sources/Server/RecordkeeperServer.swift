@@ -1,4 +1,4 @@
-public import API
+import API
 public import Access
 import Classification
 import Foundation
@@ -9,6 +9,7 @@ public import Logging
 public import Messaging
 import OpenAPIHummingbird
 public import PostgresNIO
+public import Requests
 public import ServiceLifecycle
 import Web
 public import WhatsApp
@@ -76,13 +77,15 @@ public enum RecordkeeperServer {
         } catch {
             preconditionFailure(error.description)
         }
+        let exports = exports ?? .fromEnvironment(ProcessInfo.processInfo.environment)
         // The staff's pages (Sources/Web): a missing or broken template stops the service here, naming it.
         let web: WebApplication
         do {
             web = try WebApplication(
                 store: store, staff: staff,
                 settings: WebApplication.Settings(
-                    ledger: conversations.ledger, requireMFA: staffSettings.requireMFA, sessionLifetime: staffSettings.sessionLifetime),
+                    ledger: conversations.ledger, requireMFA: staffSettings.requireMFA, sessionLifetime: staffSettings.sessionLifetime,
+                    analyticsTimeZone: analytics.calendar.identifier, exports: exports),
                 logger: logger)
         } catch {
             preconditionFailure(error.description)
@@ -123,7 +126,7 @@ public enum RecordkeeperServer {
         let api = APIOperations(
             store: store, ledger: conversations.ledger, scope: scope, staff: staff, requireMFA: staffSettings.requireMFA,
             sessionLifetime: staffSettings.sessionLifetime, analyticsCalendar: analytics.calendar,
-            exports: exports ?? .fromEnvironment(ProcessInfo.processInfo.environment), logger: logger)
+            exports: exports, logger: logger)
         do {
             try api.register(on: router)
         } catch {

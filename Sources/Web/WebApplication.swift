@@ -1,9 +1,10 @@
 public import Access
-import Foundation
+public import Foundation
 public import Hummingbird
 public import LedgerStore
 public import Logging
 import Messaging
+public import Requests
 
 /// The web application: the staff's pages, mounted by `Server` on its router
 /// (``register(on:)``) beside the `/v1` API. Pages call the same domain modules as the API's
@@ -21,8 +22,17 @@ public struct WebApplication: Sendable {
         public var sessionLifetime: Duration
         /// Rows a listing page (the inbox) shows at once.
         public var pageSize: Int
+        /// The IANA time zone the analytics page counts days in (`RECORDKEEPER_ANALYTICS_TIMEZONE`).
+        public var analyticsTimeZone: String
+        /// Where installments' bundles are written and downloaded from, as the `/v1` routes use.
+        public var exports: ExportSettings
 
-        public init(ledger: String = "main", requireMFA: Bool = true, sessionLifetime: Duration = .seconds(12 * 3600), pageSize: Int = 50) {
+        public init(
+            ledger: String = "main", requireMFA: Bool = true, sessionLifetime: Duration = .seconds(12 * 3600), pageSize: Int = 50,
+            analyticsTimeZone: String = "UTC", exports: ExportSettings = .fromEnvironment(ProcessInfo.processInfo.environment)
+        ) {
+            self.analyticsTimeZone = analyticsTimeZone
+            self.exports = exports
             self.ledger = ledger
             self.requireMFA = requireMFA
             self.sessionLifetime = sessionLifetime
@@ -90,6 +100,54 @@ public struct WebApplication: Sendable {
             PageRoute(.post, "/account/password", { try await self.changePassword($0) }),
             PageRoute(.post, "/account/totp", { try await self.reenrollTOTP($0) }),
             PageRoute(.get, "/inbox", { try await self.inbox($0) }),
+            PageRoute(.get, "/admin/staff", { try await self.staffList($0) }),
+            PageRoute(.post, "/admin/staff", { try await self.addStaff($0) }),
+            PageRoute(.get, "/admin/staff/:name", { try await self.staffMember($0) }),
+            PageRoute(.post, "/admin/staff/:name/roles", { try await self.changeStaffRole($0) }),
+            PageRoute(.post, "/admin/staff/:name/teams", { try await self.changeStaffTeam($0) }),
+            PageRoute(.get, "/admin/tokens", { try await self.tokenList($0) }),
+            PageRoute(.post, "/admin/tokens", { try await self.issueToken($0) }),
+            PageRoute(.post, "/admin/tokens/:id/revocation", { try await self.revokeToken($0) }),
+            PageRoute(.get, "/retention", { try await self.retentionOverview($0) }),
+            PageRoute(.get, "/retention/catalog", { try await self.retentionCatalog($0) }),
+            PageRoute(.get, "/retention/holds", { try await self.legalHolds($0) }),
+            PageRoute(.post, "/retention/holds", { try await self.placeLegalHold($0) }),
+            PageRoute(.get, "/retention/holds/:id", { try await self.legalHold($0) }),
+            PageRoute(.post, "/retention/holds/:id/release", { try await self.releaseLegalHold($0) }),
+            PageRoute(.get, "/retention/lists", { try await self.dispositionLists($0) }),
+            PageRoute(.post, "/retention/lists", { try await self.runDisposition($0) }),
+            PageRoute(.get, "/retention/lists/:list", { try await self.dispositionList($0) }),
+            PageRoute(.post, "/retention/lists/:list/review", { try await self.reviewDispositionList($0) }),
+            PageRoute(.post, "/retention/lists/:list/approval", { try await self.approveDispositionList($0) }),
+            PageRoute(.post, "/retention/lists/:list/destruction", { try await self.destroyDispositionList($0) }),
+            PageRoute(.get, "/retention/destructions", { try await self.destructionLog($0) }),
+            PageRoute(.get, "/retention/destructions/:list/certificate", { try await self.destructionCertificate($0) }),
+            PageRoute(.get, "/retention/queue", { try await self.filingQueue($0) }),
+            PageRoute(.post, "/retention/queue/filing", { try await self.fileRecord($0) }),
+            PageRoute(.get, "/requests", { try await self.requestList($0) }),
+            PageRoute(.post, "/requests", { try await self.openRequest($0) }),
+            PageRoute(.get, "/requests/:id", { try await self.requestPage($0) }),
+            PageRoute(.post, "/requests/:id/searches", { try await self.runRequestSearch($0) }),
+            PageRoute(.get, "/requests/:id/review", { try await self.redactionReview($0) }),
+            PageRoute(.post, "/requests/:id/redactions", { try await self.applyRedaction($0) }),
+            PageRoute(.post, "/requests/:id/redactions/:number/review", { try await self.reviewRedaction($0) }),
+            PageRoute(.post, "/requests/:id/redactions/:number/withdrawal", { try await self.withdrawRedaction($0) }),
+            PageRoute(.post, "/requests/:id/installments", { try await self.produceInstallment($0) }),
+            PageRoute(.get, "/requests/:id/installments/:number/bundle", { try await self.downloadInstallment($0) }),
+            PageRoute(.get, "/audit", { try await self.auditHome($0) }),
+            PageRoute(.post, "/audit/verification", { try await self.startVerification($0) }),
+            PageRoute(.get, "/audit/verification", { try await self.verificationPage($0) }),
+            PageRoute(.get, "/audit/proofs", { try await self.inclusionProofPage($0) }),
+            PageRoute(.get, "/audit/accesses", { try await self.accessLogPage($0) }),
+            PageRoute(.get, "/conversations/:id", { try await self.conversation($0) }),
+            PageRoute(.post, "/conversations/:id/reply", { try await self.reply($0) }),
+            PageRoute(.post, "/conversations/:id/assignment", { try await self.assignConversation($0) }),
+            PageRoute(.post, "/conversations/:id/state", { try await self.changeConversationState($0) }),
+            PageRoute(.post, "/conversations/:id/notes", { try await self.addConversationNote($0) }),
+            PageRoute(.post, "/conversations/:id/read", { try await self.markConversationRead($0) }),
+            PageRoute(.get, "/routing", { try await self.routing($0) }),
+            PageRoute(.post, "/routing", { try await self.changeRouting($0) }),
+            PageRoute(.get, "/analytics", { try await self.analytics($0) }),
         ]
     }
 
@@ -99,8 +157,11 @@ public struct WebApplication: Sendable {
         for route in routes {
             let key = route.key
             let handler = route.handler
-            router.on(RouterPath(route.path), method: route.method) { request, _ -> Response in
-                await gate.serve(request, route: key, handler: handler)
+            let names = route.parameterNames
+            router.on(RouterPath(route.path), method: route.method) { request, context -> Response in
+                var parameters: [String: String] = [:]
+                for name in names { parameters[name] = context.parameters.get(name).flatMap { $0.removingPercentEncoding } }
+                return await gate.serve(request, route: key, parameters: parameters, handler: handler)
             }
         }
         resources.assets.register(on: router)
@@ -123,6 +184,11 @@ struct PageRoute: Sendable {
         self.method = method
         self.path = path
         self.handler = handler
+    }
+
+    /// The names of the path's parameters (`id` of `/conversations/:id`).
+    var parameterNames: [String] {
+        path.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
     }
 
     /// The route's key in ``WebPages/table``: `GET /conversations/{id}`.

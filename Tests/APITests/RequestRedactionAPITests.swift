@@ -10,6 +10,7 @@ import Ledger
 import LedgerStore
 import NIOCore
 import PostgresNIO
+import Requests
 import Server
 import ServiceTestSupport
 import TestSupport

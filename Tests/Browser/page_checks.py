@@ -71,6 +71,10 @@ def check_console(driver, report, label, path, check="console"):
     return report.passed(label, path, check, "no SEVERE console message")
 
 
+# Links to files rather than pages (a user name such as `jo.lee` is a page).
+FILE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "svg", "ico", "css", "js", "pdf", "csv", "json", "jsonl", "txt", "zst", "tar", "html", "xml"}
+
+
 def same_site_links(driver, base):
     """The same-site pages the current page links to (no static files, no fragments, no downloads)."""
     hrefs = driver.execute_script("return Array.from(document.querySelectorAll('a[href]:not([download])'), a => a.href);")
@@ -80,7 +84,8 @@ def same_site_links(driver, base):
         parts = urllib.parse.urlsplit(href)
         if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc):
             continue
-        if parts.path.startswith("/static/") or parts.path.startswith("/v1/") or "." in parts.path.rsplit("/", 1)[-1]:
+        last = parts.path.rsplit("/", 1)[-1]
+        if parts.path.startswith("/static/") or parts.path.startswith("/v1/") or last.rsplit(".", 1)[-1].lower() in FILE_EXTENSIONS:
             continue
         link = parts.path + (f"?{parts.query}" if parts.query else "")
         if link not in links:

@@ -37,6 +37,7 @@ import hashlib
 import hmac
 import json
 import pathlib
+import re
 import struct
 import sys
 import time
@@ -143,9 +144,22 @@ class Runner:
         self.driver = browser_support.make_driver()
         self.artifacts = args.artifacts
         self.artifacts.mkdir(parents=True, exist_ok=True)
+        # Most specific first: a literal route before a parameter's (/retention/lists before /retention/{x}).
+        self.routes = sorted(
+            ((template, re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)))) for template in (args.route or [])),
+            key=lambda item: item[0].count("{"),
+        )
 
     def path(self) -> str:
         return urllib.parse.urlsplit(self.driver.current_url).path
+
+    def route_of(self, path: str):
+        """The --route template `path` (its query left out) is an address of; None for none."""
+        bare = urllib.parse.urlsplit(path).path
+        for template, pattern in self.routes:
+            if pattern.fullmatch(bare):
+                return template
+        return None
 
     def cookies(self) -> dict:
         return {cookie["name"]: cookie["value"] for cookie in self.driver.get_cookies()}
@@ -206,11 +220,19 @@ class Runner:
         queue = list(self.args.page)
         seen = set()
         visited = []
+        covered = set()
         while queue and len(visited) < self.args.max_pages:
             path = queue.pop(0)
             if path in seen:
                 continue
             seen.add(path)
+            # One address per page route (--route): another conversation, or the same list with
+            # another filter, is the same page with other data.
+            route = self.route_of(path)
+            if route is not None:
+                if route in covered:
+                    continue
+                covered.add(route)
             status, location = probe(self.base + path, self.cookies())
             if status == 404:
                 self.report.skipped(label, path, "page", "GET answers 404: the page is not built yet")
@@ -253,7 +275,10 @@ def main() -> int:
     parser.add_argument("--accounts", required=True, type=pathlib.Path, help="a JSON file listing the accounts to sign in as")
     parser.add_argument("--page", action="append", help=f"a page to check (repeat; default {' '.join(DEFAULT_PAGES)})")
     parser.add_argument("--artifacts", type=pathlib.Path, default=REPO_ROOT / ".build" / "browser-artifacts", help="where screenshots go")
-    parser.add_argument("--max-pages", type=int, default=25, help="pages checked per account, linked pages included (default 25)")
+    parser.add_argument("--max-pages", type=int, default=40, help="pages checked per account, linked pages included (default 40)")
+    parser.add_argument(
+        "--route", action="append", help="a page route such as /conversations/{id} (repeat): one address of each route is checked per account"
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON summary on standard output (the check lines go to standard error)")
     args = parser.parse_args()
     args.page = args.page or DEFAULT_PAGES

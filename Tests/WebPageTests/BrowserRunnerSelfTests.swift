@@ -17,12 +17,7 @@ struct BrowserRunnerSelfTests {
 
     @Test("a missing icon, a page too wide, invisible focus, a Tab order out of order, no lang, a cached page after sign-out: each named; a 404 skipped")
     func flawsAreFound() async throws {
-        guard let python = BrowserTests.browserPython() else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("RECORDKEEPER_BROWSER_PYTHON is not set: scripts/test.sh installs selenium and axe-core (scripts/browser-venv.sh)")
-            }
-            try Test.cancel("RECORDKEEPER_BROWSER_PYTHON is not set: run scripts/browser-venv.sh and set it to the python it prints")
-        }
+        let python = try BrowserTests.requirePython()
         let summary = try await withLoopbackServer(Self.flawedSite(), label: "flawed site") { port in
             try await BrowserTests.run(
                 python: python, port: port,
@@ -33,11 +28,12 @@ struct BrowserRunnerSelfTests {
         let passed = Set(summary.checks.filter { $0.status == "pass" }.map { "\($0.page) \($0.check)" })
         let skipped = Set(summary.checks.filter { $0.status == "skip" }.map(\.page))
         #expect(!summary.ok)
-        for flaw in [
-            "/signin console", "/wide reflow-360", "/wide zoom-200", "/nofocus keyboard", "/order keyboard", "/nolang axe", "/nolang back-after-sign-out",
-        ] {
+        for flaw in ["/wide reflow-360", "/wide zoom-200", "/nofocus keyboard", "/order keyboard", "/nolang axe", "/nolang back-after-sign-out"] {
             #expect(failed.contains(flaw), "the runner did not report \(flaw); it failed: \(failed.sorted())")
         }
+        // The browser asks for the missing icon after the page has loaded: the console check
+        // that names it is the first or the one after the page's other checks, as timing has it.
+        #expect(failed.contains("/signin console") || failed.contains("/signin console-after"), "the missing icon: \(failed.sorted())")
         #expect(!failed.contains { $0.hasPrefix("/ ") }, "the page without flaws failed: \(failed.sorted())")
         for check in ["/signin keyboard-sign-in", "/ axe", "/ keyboard", "/ reflow-360", "/ zoom-200", "/ console", "/nolang sign-out"] {
             #expect(passed.contains(check), "\(check) did not pass")

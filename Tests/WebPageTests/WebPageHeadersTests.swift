@@ -79,7 +79,8 @@ struct WebPageHeadersTests {
                 let session = try await directory.signIn(name: name, password: "a long enough passphrase", totp: nil, requireMFA: false)
                 sessions.append((session.principal, session.id))
             }
-            for (key, access) in WebPages.table.sorted(by: { $0.key < $1.key }) where key.hasPrefix("GET ") {
+            // Pages of one record (`{id}` in the path) are checked by their area's tests, on records they make.
+            for (key, access) in WebPages.table.sorted(by: { $0.key < $1.key }) where key.hasPrefix("GET ") && !key.contains("{") {
                 let path = String(key.dropFirst(4))
                 guard case .staff = access else { continue }
                 let signedOut = try await C.get(app, path)

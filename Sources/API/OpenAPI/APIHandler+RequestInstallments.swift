@@ -88,37 +88,3 @@ extension APIHandler {
         return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"\(installment.file)\""), body: .applicationZstd(body)))
     }
 }
-
-/// An installment's bundle read in pieces for a streamed download: opened only when it is the
-/// file recorded (its name, and its size as `export.produced` states it), closed at its end.
-/// Read by the one iterator of a single-pass body, one piece at a time (hence `@unchecked`).
-final class BundleFile: @unchecked Sendable {
-    private let handle: FileHandle
-    static let pieceSize = 64 * 1024
-
-    /// - Throws: 410 `bundle_missing` when the export directory does not hold the bundle recorded.
-    init(directory: URL, installment: Installment) throws {
-        let name = installment.file
-        let missing = ProblemDetails(
-            status: .gone, code: "bundle_missing", title: "Bundle missing",
-            detail: "the bundle of installment \(installment.number) of \(installment.requestID) (\(name)) is not in the export directory as recorded: "
-                + "restore it from a backup of RECORDKEEPER_EXPORT_DIR, or produce another installment")
-        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else { throw missing }
-        let url = directory.appendingPathComponent(name)
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber, size.int64Value == installment.bundleBytes,
-            let handle = try? FileHandle(forReadingFrom: url)
-        else { throw missing }
-        self.handle = handle
-    }
-
-    /// The next piece; nil (and the file closed) at its end.
-    func next() throws -> ArraySlice<UInt8>? {
-        guard let data = try handle.read(upToCount: Self.pieceSize), !data.isEmpty else {
-            try? handle.close()
-            return nil
-        }
-        return ArraySlice(data)
-    }
-
-    deinit { try? handle.close() }
-}

@@ -150,7 +150,7 @@ extension APIHandler {
         guard let type = LegalHoldType(rawValue: body._type.rawValue) else {
             throw ProblemDetails(status: .unprocessableContent, code: "invalid_field", title: "Invalid field", detail: "not a hold type")
         }
-        if role != .recordsOfficer, type != .publicRecordsRequest {
+        if !LegalHolds.mayPlace(type, as: role.rawValue) {
             throw ProblemDetails(
                 status: .forbidden, code: "hold_type_not_allowed", title: "Hold type not allowed",
                 detail: "a request officer places public_records_request holds only; a records officer places \(type.rawValue) holds")

@@ -190,15 +190,10 @@ extension APIHandler {
         "\(SessionCookie.name)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; Secure; SameSite=Strict"
     }
 
-    /// Nobody changes their own roles, teams or clearance through the API: an admin who wants
-    /// more (a clearance to read category 3–4 content, say) needs another admin to grant it,
-    /// and that admin is the actor on the record. 403 `self_change_forbidden`.
+    /// Nobody changes their own roles, teams or clearance (``StaffDirectory/refuseOwnAccount(_:by:what:)``):
+    /// 403 `self_change_forbidden`.
     static func refuseSelfChange(_ name: String, what: String) throws {
-        guard try CurrentRequest.staff().name != name else {
-            throw ProblemDetails(
-                status: .forbidden, code: "self_change_forbidden", title: "Own account",
-                detail: "you cannot change your own \(what): another admin must make this change (docs/access.md)")
-        }
+        try StaffDirectory.refuseOwnAccount(name, by: try CurrentRequest.staff(), what: what)
     }
 
     /// The roles named. - Throws: 422 `invalid_field` for a name that is not a role.

@@ -5,6 +5,7 @@ import LedgerStore
 import Logging
 import Messaging
 import OpenAPIRuntime
+import Requests
 
 /// The `/v1` operations of `openapi.yaml`: the generated ``APIProtocol`` (types and server
 /// interface from swift-openapi-generator), implemented over the domain modules, one file per

@@ -4,6 +4,7 @@ public import LedgerStore
 public import Logging
 import Messaging
 public import OpenAPIRuntime
+public import Requests
 
 /// The `/v1` operations, ready to be mounted on an HTTP server (`Server` mounts them on its
 /// Hummingbird router through swift-openapi-hummingbird).

@@ -39,6 +39,10 @@ extension ProblemDetails {
         case let error as RecordsRequestError: self.init(error)
         case let error as RedactionError: self.init(error)
         case let error as InstallmentError: self.init(error)
+        case let error as ExportSettingsError:
+            self.init(status: .serviceUnavailable, code: "exports_unavailable", title: "Exports unavailable", detail: error.description)
+        case let error as InstallmentBundleError:
+            self.init(status: .gone, code: "bundle_missing", title: "Bundle missing", detail: error.description)
         case let error as ExemptionListError: self.init(error)
         case let error as HolidayCalendarError:
             self.init(status: .serviceUnavailable, code: "clock_misconfigured", title: "Clock settings unusable", detail: error.description)
@@ -207,6 +211,8 @@ extension ProblemDetails {
             self.init(status: .serviceUnavailable, code: "not_recorded", title: "Not recorded", detail: error.description)
         case .masterKeyRequired:
             self.init(status: .serviceUnavailable, code: "not_configured", title: "Not configured", detail: error.description)
+        case .ownAccount:
+            self.init(status: .forbidden, code: "self_change_forbidden", title: "Own account", detail: error.description)
         case .invalidName, .invalidTeam, .weakPassword, .noRoles, .invalidClearance, .invalidExpiry, .scopeNotHeld:
             self.init(status: .unprocessableContent, code: "invalid_field", title: "Invalid field", detail: error.description)
         }

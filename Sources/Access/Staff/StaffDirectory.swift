@@ -109,6 +109,14 @@ public struct StaffDirectory: StaffAuthenticating {
         return (try await user(name)!, enrollment)
     }
 
+    /// Nobody changes their own roles, teams or content clearance: an admin who wants more (a
+    /// clearance to read category 3–4 content, say) needs another admin, who is then the actor on
+    /// the record (docs/access.md). The API and the pages check this before changing a user.
+    /// - Throws: ``StaffError/ownAccount(_:)`` when `principal` is `user`.
+    public static func refuseOwnAccount(_ user: String, by principal: StaffPrincipal, what: String) throws(StaffError) {
+        guard principal.name != user else { throw StaffError.ownAccount(what) }
+    }
+
     /// Grants (or revokes) a role and records `staff.role.granted` (`staff.role.revoked`).
     /// - Returns: false when the user already had (did not have) the role: nothing recorded.
     @discardableResult

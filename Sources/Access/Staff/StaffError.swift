@@ -13,6 +13,8 @@ public enum StaffError: Error, Equatable, CustomStringConvertible {
     case scopeNotHeld(StaffRole)
     /// A change was made but its event could not be recorded (it was undone where possible).
     case notRecorded(String)
+    /// Someone tried to change their own roles, teams or clearance (``StaffDirectory/refuseOwnAccount(_:by:what:)``).
+    case ownAccount(String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum StaffError: Error, Equatable, CustomStringConvertible {
         case .invalidExpiry(let text): "\"\(text)\" is not a duration: use e.g. 30d, 12h, 90m (at most 366d)"
         case .scopeNotHeld(let role): "the user does not hold the role \(role.rawValue), so a token cannot be scoped to it"
         case .notRecorded(let what): "\(what) could not be recorded in the ledger and was not made; try again"
+        case .ownAccount(let what): "you cannot change your own \(what): another admin must make this change (docs/access.md)"
         }
     }
 }

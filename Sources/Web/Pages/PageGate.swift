@@ -36,13 +36,14 @@ public struct PageGate: Sendable {
     let renderer: PageRenderer
     let logger: Logger
 
-    /// Serves one request of the page route `route` (`METHOD /path/template`).
-    public func serve(_ request: Request, route: String, handler: PageHandler) async -> Response {
+    /// Serves one request of the page route `route` (`METHOD /path/template`) whose path
+    /// parameters are `parameters`.
+    public func serve(_ request: Request, route: String, parameters: [String: String] = [:], handler: PageHandler) async -> Response {
         var frame = PageFrame(principal: nil, csrfToken: "", path: request.uri.path)
         var cookies: [String] = []
         var response: Response
         do {
-            response = try await admit(request, route: route, frame: &frame, cookies: &cookies, handler: handler)
+            response = try await admit(request, route: route, parameters: parameters, frame: &frame, cookies: &cookies, handler: handler)
         } catch let error as PageError {
             response = renderer.error(error, frame: frame)
         } catch {
@@ -55,7 +56,7 @@ public struct PageGate: Sendable {
     }
 
     private func admit(
-        _ request: Request, route: String, frame: inout PageFrame, cookies: inout [String], handler: PageHandler
+        _ request: Request, route: String, parameters: [String: String], frame: inout PageFrame, cookies: inout [String], handler: PageHandler
     ) async throws -> Response {
         guard let access = WebPages.table[route] else {
             logger.error("page route missing from WebPages.table: refused", metadata: ["route": "\(route)"])
@@ -75,7 +76,7 @@ public struct PageGate: Sendable {
             } else {
                 frame.csrfToken = token
             }
-            return try await handler(PageRequest(request: request, frame: frame, session: nil, form: form))
+            return try await handler(PageRequest(request: request, frame: frame, session: nil, form: form, parameters: parameters))
         case .staff(let action):
             guard let session = request.cookies[SessionCookies.name]?.value, !session.isEmpty else {
                 return PageRenderer.redirect(to: Self.signInLocation(for: request, expired: false))
@@ -104,7 +105,7 @@ public struct PageGate: Sendable {
                 }
                 throw PageError.forbidden(roles: PageRenderer.roleList(principal))
             }
-            return try await handler(PageRequest(request: request, frame: frame, session: session, form: form))
+            return try await handler(PageRequest(request: request, frame: frame, session: session, form: form, parameters: parameters))
         }
     }
 

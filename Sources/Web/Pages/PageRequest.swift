@@ -20,12 +20,20 @@ public struct PageRequest: Sendable {
     let session: String?
     /// The posted form (empty for `GET`); its `_csrf` has been checked.
     public let form: FormBody
+    /// The route's path parameters (`{id}` of `/conversations/{id}`), percent-decoded.
+    var parameters: [String: String] = [:]
 
     /// The signed-in user.
     /// - Throws: 500 on a page the table lists as open (a handler that needs a user must be a staff page).
     public func staff() throws(PageError) -> StaffPrincipal {
         guard let principal = frame.principal else { throw PageError.internalError }
         return principal
+    }
+
+    /// A path parameter of the route (`id` of `/conversations/{id}`); nil when absent or empty.
+    public func parameter(_ name: String) -> String? {
+        guard let value = parameters[name], !value.isEmpty else { return nil }
+        return value
     }
 
     /// A query parameter, percent-decoded; nil when absent or empty.

@@ -36,6 +36,57 @@ public enum WebPages {
         "POST /account/password": .staff(.sessionSelf),
         "POST /account/totp": .staff(.sessionSelf),
         "GET /inbox": .staff(.inboxRead),  // as GET /v1/inbox
+        // Administration (admins; supervisors and auditors read the staff), as /v1/staff/….
+        "GET /admin/staff": .staff(.staffRead),  // as GET /v1/staff/users
+        "POST /admin/staff": .staff(.staffManage),  // as POST /v1/staff/users
+        "GET /admin/staff/{name}": .staff(.staffRead),  // as GET /v1/staff/users
+        "POST /admin/staff/{name}/roles": .staff(.staffManage),  // as PUT/DELETE /v1/staff/users/{name}/roles/{role}
+        "POST /admin/staff/{name}/teams": .staff(.staffManage),  // as PUT/DELETE /v1/staff/users/{name}/teams/{team}
+        "GET /admin/tokens": .staff(.staffRead),  // as GET /v1/staff/tokens
+        "POST /admin/tokens": .staff(.staffManage),  // as POST /v1/staff/tokens
+        "POST /admin/tokens/{id}/revocation": .staff(.staffManage),  // as DELETE /v1/staff/tokens/{token_id}
+        // Retention (records officers; auditors read), as the /v1/retention operations.
+        "GET /retention": .staff(.retentionRead),  // as GET /v1/retention/status
+        "GET /retention/catalog": .staff(.retentionRead),  // as GET /v1/retention/catalog
+        "GET /retention/holds": .staff(.retentionRead),  // as GET /v1/retention/holds
+        "POST /retention/holds": .staff(.legalHoldManage),  // as POST /v1/retention/holds
+        "GET /retention/holds/{id}": .staff(.retentionRead),  // as GET /v1/retention/holds/{id}
+        "POST /retention/holds/{id}/release": .staff(.legalHoldManage),  // as POST /v1/retention/holds/{id}/release
+        "GET /retention/lists": .staff(.retentionRead),  // as GET /v1/retention/disposition-lists
+        "POST /retention/lists": .staff(.retentionManage),  // as POST /v1/retention/disposition-lists
+        "GET /retention/lists/{list}": .staff(.retentionRead),  // as GET /v1/retention/disposition-lists/{list}
+        "POST /retention/lists/{list}/review": .staff(.retentionManage),  // as POST …/disposition-lists/{list}/review
+        "POST /retention/lists/{list}/approval": .staff(.retentionManage),  // as POST …/disposition-lists/{list}/approvals
+        "POST /retention/lists/{list}/destruction": .staff(.retentionManage),  // as POST …/disposition-lists/{list}/destruction
+        "GET /retention/destructions": .staff(.retentionRead),  // as GET /v1/retention/destructions
+        "GET /retention/destructions/{list}/certificate": .staff(.retentionRead),  // as GET /v1/retention/destructions/{list}/certificate
+        "GET /retention/queue": .staff(.retentionRead),  // as GET /v1/retention/queue
+        "POST /retention/queue/filing": .staff(.retentionManage),  // as POST /v1/retention/records/filing
+        "GET /conversations/{id}": .staff(.messagesRead),  // as GET /v1/conversations/{id}/messages
+        "POST /conversations/{id}/reply": .staff(.messageSend),  // as POST /v1/conversations/{id}/messages
+        "POST /conversations/{id}/assignment": .staff(.conversationAssign),  // as POST /v1/conversations/{id}/assignment
+        "POST /conversations/{id}/state": .staff(.conversationStateChange),  // as POST /v1/conversations/{id}/state
+        "POST /conversations/{id}/notes": .staff(.noteAdd),  // as POST /v1/conversations/{id}/notes
+        "POST /conversations/{id}/read": .staff(.conversationMarkRead),  // as POST /v1/conversations/{id}/read
+        "GET /routing": .staff(.routingManage),  // as GET /v1/routing/rules
+        "POST /routing": .staff(.routingManage),  // as PUT /v1/routing/rules
+        "GET /analytics": .staff(.analyticsRead),  // as GET /v1/analytics
+        // Requests (public-records officers; auditors read) and audit (auditors).
+        "GET /requests": .staff(.requestsRead),  // as GET /v1/requests
+        "POST /requests": .staff(.requestsManage),  // as POST /v1/requests
+        "GET /requests/{id}": .staff(.requestsRead),  // as GET /v1/requests/{id}
+        "POST /requests/{id}/searches": .staff(.requestsManage),  // as POST /v1/requests/{id}/searches
+        "GET /requests/{id}/review": .staff(.requestsManage),  // as GET /v1/requests/{id}/suggestions (recorded as access.viewed)
+        "POST /requests/{id}/redactions": .staff(.requestsManage),  // as POST /v1/requests/{id}/redactions
+        "POST /requests/{id}/redactions/{number}/review": .staff(.requestsManage),  // as POST …/redactions/{number}/review
+        "POST /requests/{id}/redactions/{number}/withdrawal": .staff(.requestsManage),  // as POST …/redactions/{number}/withdrawal
+        "POST /requests/{id}/installments": .staff(.requestsManage),  // as POST /v1/requests/{id}/installments
+        "GET /requests/{id}/installments/{number}/bundle": .staff(.requestsManage),  // as GET …/installments/{number}/bundle (recorded as access.viewed)
+        "GET /audit": .staff(.ledgerRead),  // the ledger's head and checkpoint, as GET /v1/ledgers/{ledger}/…
+        "POST /audit/verification": .staff(.ledgerRead),  // verifies the ledger (reads it all)
+        "GET /audit/verification": .staff(.ledgerRead),
+        "GET /audit/proofs": .staff(.ledgerRead),  // as GET /v1/ledgers/{ledger}/proofs/inclusion
+        "GET /audit/accesses": .staff(.accessLogRead),  // as GET /v1/access
     ]
 
     /// The access of a route (`method` and path template); nil when the table does not name it.
@@ -49,6 +100,17 @@ public enum WebPages {
         PageLink(
             title: "Inbox", path: "/inbox",
             summary: "Your teams' conversations: state, assignee, unread messages and the time left to reply freely."),
+        PageLink(title: "Routing", path: "/routing", summary: "Which team's inbox new conversations go to: add or remove a routing rule."),
+        PageLink(title: "Analytics", path: "/analytics", summary: "Messages, first responses and backlog per team and day, as a chart and tables."),
+        PageLink(
+            title: "Requests", path: "/requests",
+            summary: "Public-records requests: their due dates and clocks, searches, redactions and installments."),
+        PageLink(
+            title: "Retention", path: "/retention",
+            summary: "The retention schedule, legal holds, disposition lists to review and approve, destructions and their certificates."),
+        PageLink(title: "Audit", path: "/audit", summary: "Verify the ledger, read its checkpoints and proofs, and the access log."),
+        PageLink(title: "Staff", path: "/admin/staff", summary: "Staff accounts: add one, grant and revoke roles, add to and remove from teams."),
+        PageLink(title: "API tokens", path: "/admin/tokens", summary: "Tokens programs use to act as a member of staff: issue and revoke them."),
         PageLink(title: "Account", path: "/account", summary: "Change your password or set up your authenticator app again."),
     ]
 

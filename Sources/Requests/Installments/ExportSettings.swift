@@ -1,9 +1,8 @@
 public import Foundation
-import HTTPTypes
 public import Ledger
 
-/// Where and as whom the `/v1` installment routes write export bundles (docs/operations.md,
-/// "Public-records exports").
+/// Where and as whom installments write export bundles (docs/operations.md, "Public-records
+/// exports"): the `/v1` installment routes and the request pages use the same settings.
 public struct ExportSettings: Sendable {
     /// The directory bundles are written to and downloaded from (`RECORDKEEPER_EXPORT_DIR`,
     /// default `RECORDKEEPER_DATA_DIR/exports`, that is `./.recordkeeper/exports`); created,
@@ -41,29 +40,37 @@ public struct ExportSettings: Sendable {
     }
 
     /// The export directory, created (mode 0700) when missing, and the log name checked.
-    /// - Throws: 503 `exports_unavailable` naming the setting to fix.
-    func preparedDirectory() throws -> URL {
+    /// - Throws: ``ExportSettingsError/unavailable(_:)`` naming the setting to fix.
+    public func preparedDirectory() throws(ExportSettingsError) -> URL {
         do {
             try CheckpointOrigin.validate(logName: logName)
         } catch {
-            throw Self.unavailable("RECORDKEEPER_LOG_NAME=\(logName.prefix(80)) cannot name a checkpoint (\(error)): set a valid log name")
+            throw .unavailable("RECORDKEEPER_LOG_NAME=\(logName.prefix(80)) cannot name a checkpoint (\(error)): set a valid log name")
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                throw Self.unavailable("the export directory \(directory.path) is a file: set RECORDKEEPER_EXPORT_DIR to a directory")
+                throw .unavailable("the export directory \(directory.path) is a file: set RECORDKEEPER_EXPORT_DIR to a directory")
             }
             return directory
         }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw Self.unavailable("the export directory \(directory.path) cannot be created: set RECORDKEEPER_EXPORT_DIR to a directory the service may write")
+            throw .unavailable("the export directory \(directory.path) cannot be created: set RECORDKEEPER_EXPORT_DIR to a directory the service may write")
         }
         return directory
     }
+}
 
-    static func unavailable(_ detail: String) -> ProblemDetails {
-        ProblemDetails(status: .serviceUnavailable, code: "exports_unavailable", title: "Exports unavailable", detail: detail)
+/// Why the export directory cannot be used; nothing was written.
+public enum ExportSettingsError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The directory or the log name is unusable: the detail names the setting to fix.
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .unavailable(let detail): detail
+        }
     }
 }
