@@ -132,7 +132,8 @@ extension WebApplication {
 
     /// The `{name}` of the path. - Throws: 404 when it is not a user name.
     static func staffName(_ page: PageRequest) throws(PageError) -> String {
-        guard let name = page.parameter("name"), StaffUser.isValidName(name) else { throw PageError.notFound }
+        let name = try page.requiredParameter("name")
+        guard StaffUser.isValidName(name) else { throw PageError.notFound }
         return name
     }
 

@@ -54,7 +54,7 @@ extension WebApplication {
     /// Revokes the token `{id}`.
     func revokeToken(_ page: PageRequest) async throws -> Response {
         let principal = try page.staff()
-        guard let id = page.parameter("id") else { throw PageError.notFound }
+        let id = try page.requiredParameter("id")
         do {
             _ = try await directory().revokeToken(id: id, actor: principal.actor)
         } catch StaffError.noSuchToken {

@@ -117,10 +117,7 @@ extension WebApplication {
     /// `{id}` routes answer 404 `no_conversation`.
     func scopedConversation(_ page: PageRequest, action: StaffAction, route: String) async throws -> (InboxItem, StaffPrincipal) {
         let principal = try page.staff()
-        let segments = page.request.uri.path.split(separator: "/")
-        guard segments.count >= 2, segments[0] == "conversations", let id = ids.conversationID(fromAPIID: String(segments[1])) else {
-            throw PageError.notFound
-        }
+        guard let id = ids.conversationID(fromAPIID: try page.requiredParameter("id")) else { throw PageError.notFound }
         guard let item = try await InboxQueries(store: store).item(ledger: settings.ledger, conversation: id, user: principal.name) else {
             throw PageError.notFound
         }

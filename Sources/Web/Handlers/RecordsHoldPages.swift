@@ -16,7 +16,7 @@ extension WebApplication {
     }
 
     func legalHold(_ page: PageRequest) async throws -> Response {
-        try await holdPage(page, id: try Self.recordsSegment(page, 2), notice: page.query("released") != nil ? "The hold is released." : nil)
+        try await holdPage(page, id: try page.requiredParameter("id"), notice: page.query("released") != nil ? "The hold is released." : nil)
     }
 
     func placeLegalHold(_ page: PageRequest) async throws -> Response {
@@ -43,7 +43,7 @@ extension WebApplication {
 
     func releaseLegalHold(_ page: PageRequest) async throws -> Response {
         let principal = try page.staff()
-        let id = try Self.recordsSegment(page, 2)
+        let id = try page.requiredParameter("id")
         guard let role = LegalHolds.placingRole(among: principal.roles.map(\.rawValue)) else {
             throw PageError.forbidden(roles: PageRenderer.roleList(principal))
         }
@@ -129,15 +129,6 @@ extension WebApplication {
         if let from = scope.from { lines.append(["name": "Records with activity on or after", "value": RecordsText.time(from)["text"] as? String ?? ""]) }
         if let to = scope.to { lines.append(["name": "Records begun before", "value": RecordsText.time(to)["text"] as? String ?? ""]) }
         return lines
-    }
-
-    /// The path segment at `index` (`/retention/holds/H-1`: 2 is `H-1`), percent-decoded: the
-    /// route's parameter (page handlers get the request, not the router's context).
-    /// - Throws: 404 when the path is shorter or the segment does not decode.
-    static func recordsSegment(_ page: PageRequest, _ index: Int) throws(PageError) -> String {
-        let segments = page.request.uri.path.split(separator: "/", omittingEmptySubsequences: true)
-        guard index < segments.count, let value = String(segments[index]).removingPercentEncoding, !value.isEmpty else { throw PageError.notFound }
-        return value
     }
 
     /// A domain message as a sentence: capitalised (unless it starts with an identifier such as

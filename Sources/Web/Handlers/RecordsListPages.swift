@@ -62,12 +62,12 @@ extension WebApplication {
             case "destroyed": "The list's records are destroyed. The destruction log and its certificate show what was destroyed, and on what authority."
             default: nil
             }
-        return try await listPage(page, list: try Self.recordsSegment(page, 2), review: RecordsReviewForm(), notice: notice)
+        return try await listPage(page, list: try page.requiredParameter("list"), review: RecordsReviewForm(), notice: notice)
     }
 
     func reviewDispositionList(_ page: PageRequest) async throws -> Response {
         let principal = try page.staff()
-        let list = try Self.recordsSegment(page, 2)
+        let list = try page.requiredParameter("list")
         var review = RecordsReviewForm(page.form)
         if let decided = review.decision() {
             do {
@@ -86,7 +86,7 @@ extension WebApplication {
 
     func approveDispositionList(_ page: PageRequest) async throws -> Response {
         let principal = try page.staff()
-        let list = try Self.recordsSegment(page, 2)
+        let list = try page.requiredParameter("list")
         do {
             try await DispositionLists(store: store, ledger: settings.ledger).approve(list: list, actor: principal.actor, role: Self.dispositionRole(principal))
             return PageRenderer.redirect(to: Self.listPath(list) + "?done=approved")
@@ -101,7 +101,7 @@ extension WebApplication {
     /// Destroys in the request, as `POST /v1/retention/disposition-lists/{list}/destruction`.
     func destroyDispositionList(_ page: PageRequest) async throws -> Response {
         let principal = try page.staff()
-        let list = try Self.recordsSegment(page, 2)
+        let list = try page.requiredParameter("list")
         do {
             _ = try await RetentionDestroyer(store: store, ledger: settings.ledger).destroy(list: list, actor: principal.actor)
             return PageRenderer.redirect(to: Self.listPath(list) + "?done=destroyed")

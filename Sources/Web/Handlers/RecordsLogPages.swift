@@ -30,7 +30,7 @@ extension WebApplication {
     }
 
     func destructionCertificate(_ page: PageRequest) async throws -> Response {
-        let list = try Self.recordsSegment(page, 2)
+        let list = try page.requiredParameter("list")
         let certificate: DestructionCertificate
         do {
             certificate = try await DestructionCertificates(store: store, ledger: settings.ledger).certificate(list: list)

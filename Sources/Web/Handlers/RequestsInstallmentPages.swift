@@ -20,11 +20,7 @@ extension WebApplication {
         let (requests, role, principal) = try recordsRequests(page)
         let id = try page.requiredParameter("id")
         // The request first: an unknown one is a 404 whatever the form says (as the API).
-        do {
-            _ = try await requests.summary(id, role: role)
-        } catch let error as RecordsRequestError {
-            throw Self.pageError(error)
-        }
+        try await requireRequest(id, requests, role)
         var form = RequestInstallmentForm(values: page.form.fields)
         if let search = form.search {
             let directory: URL

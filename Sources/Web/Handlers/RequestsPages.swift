@@ -183,14 +183,6 @@ extension WebApplication {
     }
 }
 
-extension PageRequest {
-    /// A path parameter the route has (``parameter(_:)``); 404 when it is absent or empty.
-    func requiredParameter(_ name: String) throws(PageError) -> String {
-        guard let value = parameter(name) else { throw PageError.notFound }
-        return value
-    }
-}
-
 /// The form that opens a request: channel, text, requester, time of receipt.
 struct RequestOpenForm {
     var values: [String: String]

@@ -13,11 +13,7 @@ extension WebApplication {
         let (requests, role, principal) = try recordsRequests(page)
         let id = try page.requiredParameter("id")
         // The request first: an unknown one is a 404 whatever the filters say (as the API).
-        do {
-            _ = try await requests.summary(id, role: role)
-        } catch let error as RecordsRequestError {
-            throw Self.pageError(error)
-        }
+        try await requireRequest(id, requests, role)
         var form = RequestSearchForm(values: page.form.fields)
         do {
             let filters = try RequestSearchFilters.parse(form.parameters)

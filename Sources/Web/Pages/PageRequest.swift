@@ -36,6 +36,12 @@ public struct PageRequest: Sendable {
         return value
     }
 
+    /// A path parameter of the route; the 404 page when it is absent or empty.
+    func requiredParameter(_ name: String) throws(PageError) -> String {
+        guard let value = parameter(name) else { throw PageError.notFound }
+        return value
+    }
+
     /// A query parameter, percent-decoded; nil when absent or empty.
     public func query(_ name: String) -> String? {
         guard let value = request.uri.queryParameters.get(name), !value.isEmpty else { return nil }
