@@ -30,11 +30,9 @@ struct RetentionDestroy: AsyncParsableCommand {
     @Flag(help: "Only finish destructions an earlier run left unfinished.")
     var resume = false
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var clock: RetentionClockOption
 
     @Option(help: .hidden)
     var crashAfterAppend: Int?
@@ -47,8 +45,8 @@ struct RetentionDestroy: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let at = try RetentionCLI.now(now, command: "destroy", json: json)
-        let ledger = Runtime.ledger(ledger)
+        let at = try clock.date(command: "destroy", json: json)
+        let ledger = self.ledger.name
         let crashAfter = crashAfterAppend
         let showProgress = !json
         let appended = LockedCounter()

@@ -34,18 +34,16 @@ struct RetentionDispositionRun: AsyncParsableCommand {
     @Option(help: "Only this series (its citation, e.g. GS2010-001).")
     var series: String?
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var clock: RetentionClockOption
 
     @Flag(help: "Print JSON: ok, lists.")
     var json = false
 
     func run() async throws {
-        let now = try RetentionCLI.now(now, command: "disposition run", json: json)
-        let (ledger, series) = (Runtime.ledger(ledger), series)
+        let now = try clock.date(command: "disposition run", json: json)
+        let (ledger, series) = (self.ledger.name, series)
         let lists = try await RetentionCLI.withStore("disposition run", ledger: ledger, json: json) { store in
             try await DispositionLists(store: store, ledger: ledger).run(series: series, actor: Runtime.actor, now: now)
         }
@@ -91,18 +89,16 @@ struct RetentionDispositionReview: AsyncParsableCommand {
     @Option(help: "The role you act as (only records_officer reviews).")
     var role: String = DispositionLists.recordsOfficer
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var clock: RetentionClockOption
 
     @Flag(help: "Print JSON: ok, list.")
     var json = false
 
     func run() async throws {
         let command = "disposition review"
-        let now = try RetentionCLI.now(now, command: command, json: json)
+        let now = try clock.date(command: command, json: json)
         let given = [(DispositionEvents.Decision.exclude, exclude), (.defer, deferRecords), (.confirm, confirm)].filter { !$0.1.isEmpty }
         guard given.count == 1, let (decision, texts) = given.first else {
             RetentionCLI.refuse(command, "give records with exactly one of --exclude, --defer or --confirm", json: json)
@@ -117,7 +113,7 @@ struct RetentionDispositionReview: AsyncParsableCommand {
             }
             until = try RetentionCLI.date(text, option: "--until", command: command, json: json)
         }
-        let (ledger, list, reason, role) = (Runtime.ledger(ledger), list, reason, role)
+        let (ledger, list, reason, role) = (self.ledger.name, list, reason, role)
         let deferral = until
         let reviewed = try await RetentionCLI.withStore(command, ledger: ledger, json: json) { store in
             try await DispositionLists(store: store, ledger: ledger).review(
@@ -147,18 +143,16 @@ struct RetentionDispositionApprove: AsyncParsableCommand {
     @Option(help: "The role you act as (only records_officer approves).")
     var role: String = DispositionLists.recordsOfficer
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var clock: RetentionClockOption
 
     @Flag(help: "Print JSON: ok, list.")
     var json = false
 
     func run() async throws {
-        let now = try RetentionCLI.now(now, command: "disposition approve", json: json)
-        let (ledger, list, role) = (Runtime.ledger(ledger), list, role)
+        let now = try clock.date(command: "disposition approve", json: json)
+        let (ledger, list, role) = (self.ledger.name, list, role)
         let approved = try await RetentionCLI.withStore("disposition approve", ledger: ledger, json: json) { store in
             try await DispositionLists(store: store, ledger: ledger).approve(list: list, actor: Runtime.actor, role: role, now: now)
         }
@@ -198,18 +192,16 @@ struct RetentionDispositionTransfer: AsyncParsableCommand {
     @Option(help: "The role you act as (records_officer).")
     var role: String = DispositionLists.recordsOfficer
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var clock: RetentionClockOption
 
     @Flag(help: "Print JSON: ok, list.")
     var json = false
 
     func run() async throws {
-        let now = try RetentionCLI.now(now, command: "disposition transfer", json: json)
-        let (ledger, list, archives, reference, role) = (Runtime.ledger(ledger), list, archives, reference, role)
+        let now = try clock.date(command: "disposition transfer", json: json)
+        let (ledger, list, archives, reference, role) = (self.ledger.name, list, archives, reference, role)
         let file = package.map { URL(fileURLWithPath: $0) }
         let (transferred, handed) = try await RetentionCLI.withStore("disposition transfer", ledger: ledger, json: json) { store in
             try await TransferPackages(store: store, ledger: ledger, logName: "").recordTransfer(
@@ -233,14 +225,13 @@ struct RetentionDispositionShow: AsyncParsableCommand {
     @Argument(help: "The list (DL-…).")
     var list: String
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
     @Flag(help: "Print JSON: the list with its items.")
     var json = false
 
     func run() async throws {
-        let (ledger, list) = (Runtime.ledger(ledger), list)
+        let (ledger, list) = (self.ledger.name, list)
         let shown = try await RetentionCLI.withStore("disposition show", ledger: ledger, json: json) { store in
             try await DispositionLists(store: store, ledger: ledger).show(list: list)
         }
@@ -269,14 +260,13 @@ struct RetentionDispositionList: AsyncParsableCommand {
     @Option(help: "Only this series.")
     var series: String?
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
     @Flag(help: "Print JSON: lists.")
     var json = false
 
     func run() async throws {
-        let (ledger, series) = (Runtime.ledger(ledger), series)
+        let (ledger, series) = (self.ledger.name, series)
         let lists = try await RetentionCLI.withStore("disposition list", ledger: ledger, json: json) { store in
             try await DispositionLists(store: store, ledger: ledger).lists(series: series)
         }

@@ -27,13 +27,13 @@ struct RetentionDispositionPackage: AsyncParsableCommand {
     @Option(help: "Whom the archives contact about the transfer (default RECORDKEEPER_RECORDS_CONTACT).") var contact: String?
     @Option(help: "What the package provides, for the transmittal letter.") var summary: String?
     @Option(help: "The role you act as (records_officer).") var role: String = DispositionLists.recordsOfficer
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).") var ledger: String?
-    @Option(help: .hidden) var now: String?
+    @OptionGroup var ledger: RetentionLedgerOption
+    @OptionGroup var clock: RetentionClockOption
     @Flag(help: "Print JSON: ok, package.") var json = false
 
     func run() async throws {
         let command = "disposition package"
-        let now = try RetentionCLI.now(now, command: command, json: json)
+        let now = try clock.date(command: command, json: json)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue else {
             RetentionCLI.refuse(command, "--out \(out) is not a directory: create it first", json: json)
@@ -45,7 +45,7 @@ struct RetentionDispositionPackage: AsyncParsableCommand {
             agency: agency ?? env["RECORDKEEPER_AGENCY"].flatMap { $0.isEmpty ? nil : $0 } ?? "The agency",
             archives: archives,
             contact: contact ?? env["RECORDKEEPER_RECORDS_CONTACT"].flatMap { $0.isEmpty ? nil : $0 } ?? "the agency's records officer", summary: summary)
-        let (ledger, role) = (Runtime.ledger(ledger), role)
+        let (ledger, role) = (self.ledger.name, role)
         let package = try await RetentionCLI.withStore(command, ledger: ledger, json: json) { store in
             try await TransferPackages(store: store, ledger: ledger, logName: try Runtime.logName()).produce(
                 order, actor: Runtime.actor, role: role, now: now,

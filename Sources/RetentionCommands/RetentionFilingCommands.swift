@@ -29,14 +29,12 @@ struct RetentionFilingFile: AsyncParsableCommand {
     @Option(help: "The role you act in (only a records officer files records).")
     var role = "records_officer"
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
     @Flag(help: "Print JSON: ok, record, series, position.")
     var json = false
 
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var clock: RetentionClockOption
 
     func run() async throws {
         let command = "recordkeeper retention file"
@@ -48,27 +46,10 @@ struct RetentionFilingFile: AsyncParsableCommand {
             Output.error("\(command): \(RetentionFilingError.notARecord(record))")
             throw ExitCode(1)
         }
-        let date = try RetentionCLI.now(now, command: "file", json: json)
-        let logger = Output.makeLogger()
-        let ledger = Runtime.ledger(ledger)
-        let runtime: Runtime
-        do { runtime = try await Runtime.prepare(logger: logger, keys: .required) } catch {
-            Output.error("\(command): could not run: \(describeError(error))")
-            throw ExitCode(2)
-        }
-        defer { runtime.shutdown() }
-        let position: Int64
-        do {
-            position = try await withLedgerStore(runtime, logger: logger) { store in
-                try await RetentionFiling(store: store, ledger: ledger).file(record: id, series: series, reason: reason, actor: Runtime.actor, now: date)
-            }
-        } catch let error as RetentionFilingError {
-            if json { Output.json(["ok": false, "error": error.description]) }
-            Output.error("\(command): \(error)")
-            throw ExitCode(1)
-        } catch {
-            Output.error("\(command): could not run: \(describeError(DatabaseErrorDescription.readable(error)))")
-            throw ExitCode(2)
+        let date = try clock.date(command: "file", json: json)
+        let (ledger, series, reason) = (self.ledger.name, self.series, self.reason)
+        let position = try await RetentionCLI.withStore("file", ledger: ledger, json: json, catchUp: false) { store in
+            try await RetentionFiling(store: store, ledger: ledger).file(record: id, series: series, reason: reason, actor: Runtime.actor, now: date)
         }
         if json {
             Output.json(["ok": true, "record": id.description, "series": series, "position": position])
@@ -88,18 +69,14 @@ struct RetentionFilingQueue: AsyncParsableCommand {
     @Option(help: "At most this many records.")
     var limit = 50
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
     @Flag(help: "Print JSON: ledger, total, records (record, kind, series, messages, first_at, last_at).")
     var json = false
 
     func run() async throws {
-        let logger = Output.makeLogger()
-        let ledger = Runtime.ledger(ledger)
-        let runtime = try await Runtime.prepare(logger: logger, keys: .required)
-        defer { runtime.shutdown() }
-        let (records, total) = try await withLedgerStore(runtime, logger: logger) { store in
+        let (ledger, limit) = (self.ledger.name, self.limit)
+        let (records, total) = try await RetentionCLI.withStore("queue", ledger: ledger, json: json, catchUp: false) { store in
             let filing = RetentionFiling(store: store, ledger: ledger)
             try await filing.catchUp()
             return (try await filing.needsFiling(limit: limit), try await filing.needsFilingCount())
@@ -131,8 +108,7 @@ struct RetentionFilingRecord: AsyncParsableCommand {
     @Argument(help: "The record, e.g. wa/1234567890/p:15551234567@2026-03.")
     var record: String
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
     @Flag(help: "Print JSON: the record's members and its history.")
     var json = false
@@ -143,11 +119,8 @@ struct RetentionFilingRecord: AsyncParsableCommand {
             Output.error("\(command): \(RetentionFilingError.notARecord(record))")
             throw ExitCode(1)
         }
-        let logger = Output.makeLogger()
-        let ledger = Runtime.ledger(ledger)
-        let runtime = try await Runtime.prepare(logger: logger, keys: .required)
-        defer { runtime.shutdown() }
-        let summary = try await withLedgerStore(runtime, logger: logger) { store in
+        let ledger = self.ledger.name
+        let summary = try await RetentionCLI.withStore("record", ledger: ledger, json: json, catchUp: false) { store in
             let filing = RetentionFiling(store: store, ledger: ledger)
             try await filing.catchUp()
             return try await filing.record(id)

@@ -57,42 +57,29 @@ struct RetentionFilingRulesLoad: AsyncParsableCommand {
     @Argument(help: "The rules file.")
     var file: String
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
     @Flag(help: "Print a JSON summary.")
     var json = false
 
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var clock: RetentionClockOption
 
     func run() async throws {
         let rules = try FilingRules.read(file, command: "rules load", json: json)
-        let date = try RetentionCLI.now(now, command: "rules load", json: json)
-        let logger = Output.makeLogger()
-        let ledger = Runtime.ledger(ledger)
-        let runtime: Runtime
-        do { runtime = try await Runtime.prepare(logger: logger, keys: .required) } catch {
-            Output.error("recordkeeper retention rules load: could not run: \(describeError(error))")
-            throw ExitCode(2)
-        }
-        defer { runtime.shutdown() }
-        let outcome: (loaded: LoadedFilingRules, recorded: Bool)
-        do {
-            outcome = try await withLedgerStore(runtime, logger: logger) { store in
-                try await RetentionFilingRules(store: store, ledger: ledger).load(rules, actor: Runtime.actor, now: date)
+        let date = try clock.date(command: "rules load", json: json)
+        let (ledger, file, json) = (self.ledger.name, self.file, self.json)
+        let outcome = try await RetentionCLI.withStore("rules load", ledger: ledger, json: json, catchUp: false) { store in
+            do {
+                return try await RetentionFilingRules(store: store, ledger: ledger).load(rules, actor: Runtime.actor, now: date)
+            } catch let error as FilingRulesLoadError {
+                if json {
+                    Output.json(["ok": false, "refused": error.conflicts.map(\.description)])
+                } else {
+                    for conflict in error.conflicts { Output.error("recordkeeper retention rules load: \(file): \(conflict)") }
+                    Output.error("recordkeeper retention rules load: \(file): refused; nothing was loaded.")
+                }
+                throw ExitCode(1)
             }
-        } catch let error as FilingRulesLoadError {
-            if json {
-                Output.json(["ok": false, "refused": error.conflicts.map(\.description)])
-            } else {
-                for conflict in error.conflicts { Output.error("recordkeeper retention rules load: \(file): \(conflict)") }
-                Output.error("recordkeeper retention rules load: \(file): refused; nothing was loaded.")
-            }
-            throw ExitCode(1)
-        } catch {
-            Output.error("recordkeeper retention rules load: could not run: \(describeError(DatabaseErrorDescription.readable(error)))")
-            throw ExitCode(2)
         }
         let loaded = outcome.loaded
         if json {
@@ -112,18 +99,14 @@ struct RetentionFilingRulesLoad: AsyncParsableCommand {
 struct RetentionFilingRulesShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the filing rules in force, in the order they are tried.")
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
     @Flag(help: "Print JSON: loaded, ledger, position, digest, loaded_by, loaded_at, rules (the canonical rule set).")
     var json = false
 
     func run() async throws {
-        let logger = Output.makeLogger()
-        let ledger = Runtime.ledger(ledger)
-        let runtime = try await Runtime.prepare(logger: logger, keys: .required)
-        defer { runtime.shutdown() }
-        let current = try await withLedgerStore(runtime, logger: logger) { store in
+        let ledger = self.ledger.name
+        let current = try await RetentionCLI.withStore("rules show", ledger: ledger, json: json, catchUp: false) { store in
             let rules = RetentionFilingRules(store: store, ledger: ledger)
             try await rules.catchUp()
             return try await rules.current()

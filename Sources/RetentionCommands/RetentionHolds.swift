@@ -59,18 +59,16 @@ struct RetentionHoldsPlace: AsyncParsableCommand {
     @Option(help: "The role you place it as: that role or a records officer may release it.")
     var role = "records_officer"
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var clock: RetentionClockOption
 
     @Flag(help: "Print JSON: ok and the hold.")
     var json = false
 
     func run() async throws {
         let command = "place"
-        let now = try RetentionCLI.now(now, command: "holds " + command, json: json)
+        let now = try clock.date(command: "holds " + command, json: json)
         let role = try HoldsCLI.role(role, command: "holds " + command, json: json)
         guard let type = LegalHoldType(rawValue: type.lowercased().replacingOccurrences(of: "-", with: "_")) else {
             RetentionCLI.refuse(
@@ -82,7 +80,7 @@ struct RetentionHoldsPlace: AsyncParsableCommand {
             from: try from.map { try RetentionCLI.date($0, option: "--from", command: "holds " + command, json: json) },
             to: try to.map { try RetentionCLI.date($0, option: "--to", endOfDay: true, command: "holds " + command, json: json) })
         let request = LegalHoldRequest(type: type, matter: matter, custodian: custodian, reason: reason, scope: scope)
-        let ledger = Runtime.ledger(ledger)
+        let ledger = self.ledger.name
         let hold = try await RetentionCLI.withStore("holds " + command, ledger: ledger, json: json, catchUp: false) { store in
             try await LegalHolds(store: store, ledger: ledger).place(request, actor: Runtime.actor, role: role, now: now)
         }
@@ -113,20 +111,18 @@ struct RetentionHoldsRelease: AsyncParsableCommand {
     @Option(help: "The role you release it as.")
     var role = "records_officer"
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var clock: RetentionClockOption
 
     @Flag(help: "Print JSON: ok and the hold.")
     var json = false
 
     func run() async throws {
         let command = "release"
-        let now = try RetentionCLI.now(now, command: "holds " + command, json: json)
+        let now = try clock.date(command: "holds " + command, json: json)
         let role = try HoldsCLI.role(role, command: "holds " + command, json: json)
-        let (ledger, id, reason) = (Runtime.ledger(ledger), id, reason)
+        let (ledger, id, reason) = (self.ledger.name, id, reason)
         let hold = try await RetentionCLI.withStore("holds " + command, ledger: ledger, json: json, catchUp: false) { store in
             try await LegalHolds(store: store, ledger: ledger).release(id: id, reason: reason, actor: Runtime.actor, role: role, now: now)
         }
@@ -148,14 +144,13 @@ struct RetentionHoldsList: AsyncParsableCommand {
     @Flag(help: "Include released holds.")
     var all = false
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
     @Flag(help: "Print JSON: ok, holds.")
     var json = false
 
     func run() async throws {
-        let (ledger, active) = (Runtime.ledger(ledger), !all)
+        let (ledger, active) = (self.ledger.name, !all)
         let holds = try await RetentionCLI.withStore("holds list", ledger: ledger, json: json, catchUp: false) { store in
             try await LegalHolds(store: store, ledger: ledger).list(active: active)
         }
@@ -181,14 +176,13 @@ struct RetentionHoldsShow: AsyncParsableCommand {
     @Argument(help: "The hold (H-…).")
     var id: String
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
     @Flag(help: "Print JSON: ok, the hold and covered_records.")
     var json = false
 
     func run() async throws {
-        let (ledger, id) = (Runtime.ledger(ledger), id)
+        let (ledger, id) = (self.ledger.name, id)
         let shown = try await RetentionCLI.withStore("holds show", ledger: ledger, json: json) { store in
             let shown = try await LegalHolds(store: store, ledger: ledger).show(id: id)
             return Shown(hold: shown.hold, covered: shown.coveredRecords)

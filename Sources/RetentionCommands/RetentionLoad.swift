@@ -32,30 +32,19 @@ struct RetentionLoad: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try RetentionCatalog.read(file, command: "load", json: json)
-        let logger = Output.makeLogger()
-        let runtime: Runtime
-        do { runtime = try await Runtime.prepare(logger: logger, keys: .required) } catch {
-            Output.error("recordkeeper retention load: could not run: \(describeError(error))")
-            throw ExitCode(2)
-        }
-        defer { runtime.shutdown() }
-        let ledger = Runtime.ledger(ledger)
-        let outcome: LoadOutcome
-        do {
-            outcome = try await withLedgerStore(runtime, logger: logger) { store in
-                try await RetentionCatalogs(store: store, ledger: ledger).load(catalog, actor: Runtime.actor)
+        let (ledger, file, json) = (Runtime.ledger(self.ledger), self.file, self.json)
+        let outcome = try await RetentionCLI.withStore("load", ledger: ledger, json: json, catchUp: false) { store in
+            do {
+                return try await RetentionCatalogs(store: store, ledger: ledger).load(catalog, actor: Runtime.actor)
+            } catch let error as RetentionCatalogLoadError {
+                if json {
+                    Output.json(["ok": false, "refused": error.conflicts.map(\.description)])
+                } else {
+                    for conflict in error.conflicts { Output.error("\(file): \(conflict)") }
+                    Output.error("\(file): refused; nothing was loaded.")
+                }
+                throw ExitCode(1)
             }
-        } catch let error as RetentionCatalogLoadError {
-            if json {
-                Output.json(["ok": false, "refused": error.conflicts.map(\.description)])
-            } else {
-                for conflict in error.conflicts { Output.error("\(file): \(conflict)") }
-                Output.error("\(file): refused; nothing was loaded.")
-            }
-            throw ExitCode(1)
-        } catch {
-            Output.error("recordkeeper retention load: could not run: \(describeError(DatabaseErrorDescription.readable(error)))")
-            throw ExitCode(2)
         }
         report(outcome, ledger: ledger)
     }
@@ -93,18 +82,14 @@ struct RetentionCatalogShow: AsyncParsableCommand {
         discussion: "Unconfirmed series are marked: nothing is destroyed under them until the agency confirms them."
     )
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
     @Flag(help: "Print JSON: loaded, ledger, name, version, digest, position, loaded_by, loaded_at, default_series, series, unconfirmed.")
     var json = false
 
     func run() async throws {
-        let logger = Output.makeLogger()
-        let ledger = Runtime.ledger(ledger)
-        let runtime = try await Runtime.prepare(logger: logger, keys: .required)
-        defer { runtime.shutdown() }
-        let current = try await withLedgerStore(runtime, logger: logger) { store in
+        let ledger = self.ledger.name
+        let current = try await RetentionCLI.withStore("catalog", ledger: ledger, json: json, catchUp: false) { store in
             let catalogs = RetentionCatalogs(store: store, ledger: ledger)
             try await catalogs.catchUp()
             return try await catalogs.current()

@@ -35,14 +35,12 @@ struct RetentionLog: AsyncParsableCommand {
     @Option(help: "Write to this file instead of standard output (replaced if it exists).")
     var output: String?
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
     @Flag(help: "Same as --format json.")
     var json = false
 
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var clock: RetentionClockOption
 
     func run() async throws {
         guard !json || format == .text || format == .json else {
@@ -52,41 +50,21 @@ struct RetentionLog: AsyncParsableCommand {
         guard format != .html || list != nil else {
             refuse("--format html prints one list's certificate: give --list LIST (`recordkeeper retention log` without it lists them)")
         }
-        let date: Date
-        if let now {
-            guard let parsed = ISO8601DateFormatter().date(from: now) else { refuse("--now \(now) is not an ISO 8601 time such as 2026-03-01T12:00:00Z") }
-            date = parsed
-        } else {
-            date = Date()
-        }
-        let logger = Output.makeLogger()
-        let ledger = Runtime.ledger(ledger)
-        let runtime: Runtime
-        do { runtime = try await Runtime.prepare(logger: logger, keys: .required) } catch {
-            Output.error("recordkeeper retention log: could not run: \(describeError(error))")
-            throw ExitCode(2)
-        }
-        defer { runtime.shutdown() }
-        let text: String
-        do {
-            text = try await withLedgerStore(runtime, logger: logger) { store in
-                let certificates = DestructionCertificates(store: store, ledger: ledger)
-                if let list {
-                    let certificate = try await certificates.certificate(list: list, now: date)
-                    switch format {
-                    case .text: return certificate.text()
-                    case .csv: return certificate.csv()
-                    case .json: return try certificate.json()
-                    case .html: return certificate.html()
-                    }
+        // Refusals of `log` go to stderr only, even with --json (its JSON is the log itself).
+        let date = try clock.date(command: "log", json: false)
+        let (ledger, list) = (self.ledger.name, list)
+        let text = try await RetentionCLI.withStore("log", ledger: ledger, json: false, catchUp: false) { store in
+            let certificates = DestructionCertificates(store: store, ledger: ledger)
+            if let list {
+                let certificate = try await certificates.certificate(list: list, now: date)
+                switch format {
+                case .text: return certificate.text()
+                case .csv: return certificate.csv()
+                case .json: return try certificate.json()
+                case .html: return certificate.html()
                 }
-                return try Self.render(try await certificates.log(), ledger: ledger, format: format)
             }
-        } catch let error as DestructionCertificateError {
-            refuse(error.description)
-        } catch {
-            Output.error("recordkeeper retention log: could not run: \(describeError(DatabaseErrorDescription.readable(error)))")
-            throw ExitCode(2)
+            return try Self.render(try await certificates.log(), ledger: ledger, format: format)
         }
         try write(text)
     }

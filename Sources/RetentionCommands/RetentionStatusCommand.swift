@@ -25,18 +25,16 @@ struct RetentionStatusCommand: AsyncParsableCommand {
     @Option(help: "Count by series or by month (series | month).")
     var by: String?
 
-    @Option(help: "The ledger (default RECORDKEEPER_LEDGER or main).")
-    var ledger: String?
+    @OptionGroup var ledger: RetentionLedgerOption
 
-    @Option(help: .hidden)
-    var now: String?
+    @OptionGroup var clock: RetentionClockOption
 
     @Flag(help: "Print JSON: records, or lines with --by.")
     var json = false
 
     func run() async throws {
-        let now = try RetentionCLI.now(now, command: "status", json: json)
-        let (ledger, series) = (Runtime.ledger(ledger), series)
+        let now = try clock.date(command: "status", json: json)
+        let (ledger, series) = (self.ledger.name, series)
         if let text = by {
             guard let by = RetentionStatus.Grouping(rawValue: text) else {
                 RetentionCLI.refuse("status", "--by \(text) is neither series nor month", json: json)

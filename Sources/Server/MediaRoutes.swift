@@ -46,10 +46,9 @@ extension Router where Context == RecordkeeperRequestContext {
                     )
                 }
                 context.accessNote.viewed("media:\(mediaID)")
-                let extensionHint = media.metadata.mimeType.flatMap { MediaFileName.extension(forMimeType: $0) } ?? "bin"
                 var headers: HTTPFields = [
                     .contentType: media.metadata.mimeType ?? "application/octet-stream",
-                    .contentDisposition: "attachment; filename=\"media-\(MediaFileName.safe(mediaID)).\(extensionHint)\"",
+                    .contentDisposition: "attachment; filename=\"\(MediaFileName.download(mediaID: mediaID, mimeType: media.metadata.mimeType))\"",
                     .cacheControl: "no-store",
                     .contentSecurityPolicy: "default-src 'none'; sandbox",
                 ]
@@ -74,23 +73,5 @@ extension Router where Context == RecordkeeperRequestContext {
                     status: .notFound, code: "no_media", title: "No such media", detail: "no recorded message carries media id \(mediaID)")
             }
         }
-    }
-}
-
-/// Safe pieces of a download's file name.
-enum MediaFileName {
-    /// Letters, digits, `-` and `_` only.
-    static func safe(_ text: String) -> String {
-        String(text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" }.prefix(80).map(Character.init))
-    }
-
-    /// A file extension for common WhatsApp media types.
-    static func `extension`(forMimeType mime: String) -> String? {
-        let base = mime.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return [
-            "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "audio/ogg": "ogg", "audio/mpeg": "mp3",
-            "audio/mp4": "m4a", "audio/aac": "aac", "audio/amr": "amr", "video/mp4": "mp4", "video/3gpp": "3gp",
-            "application/pdf": "pdf", "text/plain": "txt",
-        ][base]
     }
 }

@@ -26,7 +26,7 @@ extension Router where Context == RecordkeeperRequestContext {
                     status: .unsupportedMediaType, code: "content_type_required", title: "Content-Type required",
                     detail: "send the file itself as the body, with its own Content-Type (e.g. image/jpeg, application/pdf)")
             }
-            guard let version = proxy.configuredVersion else {
+            guard proxy.configuredVersion != nil else {
                 throw ProblemDetails(
                     status: .serviceUnavailable, code: "not_configured", title: "Not configured",
                     detail: "uploading to Meta needs WHATSAPP_ACCESS_TOKEN (and WHATSAPP_GRAPH_URL): set them and restart the service")
@@ -40,26 +40,24 @@ extension Router where Context == RecordkeeperRequestContext {
                 throw ProblemDetails(status: .badRequest, code: "empty_file", title: "Empty file", detail: "the request body (the file) is empty")
             }
             let filename = parameters["filename"].map(String.init) ?? "upload"
-            let form = MediaUploadForm(file: file, mimeType: mimeType, filename: filename)
             let caller = OutboundCaller.staff(try context.staff())
-            let answer: ProxiedAnswer
-            do throws(GraphProxyFailure) {
-                answer = try await proxy.uploadMedia(
-                    version: version, phoneNumberID: phone, contentType: form.contentType, body: form.body, caller: caller)
+            let uploaded: UploadedMedia
+            do throws(FileUploadError) {
+                uploaded = try await proxy.uploadFile(file, mimeType: mimeType, filename: filename, phoneNumberID: phone, caller: caller)
             } catch {
-                throw ProblemDetails(uploadFailure: error)
-            }
-            let json = try? JSONValue.parse(answer.response.body)
-            guard (200..<300).contains(answer.response.status), let mediaID = json?.text("id") else {
-                let graph = GraphErrorBody(json: answer.response.body)
-                throw ProblemDetails(
-                    status: .badGateway, code: "upload_refused", title: "Meta refused the upload",
-                    detail: "Meta answered HTTP \(answer.response.status): \(graph?.description ?? "no Graph error object")",
-                    extensions: graph?.code.map { ["graph_error_code": String($0)] } ?? [:])
+                switch error {
+                case .proxy(let failure):
+                    throw ProblemDetails(uploadFailure: failure)
+                case let .refused(status, detail, graphCode):
+                    throw ProblemDetails(
+                        status: .badGateway, code: "upload_refused", title: "Meta refused the upload",
+                        detail: "Meta answered HTTP \(status): \(detail)", extensions: graphCode.map { ["graph_error_code": String($0)] } ?? [:])
+                }
             }
             return EditedResponse(
                 status: .created,
-                response: MediaUploadedResponse(mediaID: mediaID, requestPosition: answer.requestPosition, outcomePosition: answer.outcomePosition))
+                response: MediaUploadedResponse(mediaID: uploaded.mediaID, requestPosition: uploaded.requestPosition, outcomePosition: uploaded.outcomePosition)
+            )
         }
     }
 }

@@ -78,6 +78,9 @@ public enum RecordkeeperServer {
             preconditionFailure(error.description)
         }
         let exports = exports ?? .fromEnvironment(ProcessInfo.processInfo.environment)
+        // The recording Graph proxy: `/graph/…`, `POST /v1/media`, and the pages' reply files.
+        let proxy = GraphProxy(
+            store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
         // The staff's pages (Sources/Web): a missing or broken template stops the service here, naming it.
         let web: WebApplication
         do {
@@ -86,7 +89,7 @@ public enum RecordkeeperServer {
                 settings: WebApplication.Settings(
                     ledger: conversations.ledger, requireMFA: staffSettings.requireMFA, sessionLifetime: staffSettings.sessionLifetime,
                     analyticsTimeZone: analytics.calendar.identifier, exports: exports),
-                logger: logger)
+                graph: proxy, logger: logger)
         } catch {
             preconditionFailure(error.description)
         }
@@ -118,8 +121,6 @@ public enum RecordkeeperServer {
         let ledgerName = conversations.ledger
         let scope = ConversationScopeCheck(team: { try await inbox.team(ledger: ledgerName, conversation: $0) })
         router.addMediaRoutes(store: store, settings: conversations, scope: scope)
-        let proxy = GraphProxy(
-            store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
         router.addGraphProxyRoutes(proxy: proxy, registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
         router.addMetricsRoute(store: store, settings: conversations, analytics: analytics, projections: projections, metrics: metrics, logger: logger)

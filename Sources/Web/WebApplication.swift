@@ -3,7 +3,7 @@ public import Foundation
 public import Hummingbird
 public import LedgerStore
 public import Logging
-import Messaging
+public import Messaging
 public import Requests
 
 /// The web application: the staff's pages, mounted by `Server` on its router
@@ -50,16 +50,21 @@ public struct WebApplication: Sendable {
     let ids: ConversationIDCodec
     /// Records who saw what (`access.viewed`, `access.denied`), as the API's access control does.
     let auditor: AccessAuditor
+    /// The recording Graph proxy that uploads a reply's file as `POST /v1/media` does; nil:
+    /// replies carry no files (the form says why).
+    let graph: GraphProxy?
     let logger: Logger
 
     var renderer: PageRenderer { gate.renderer }
 
     /// Reads the templates and static files (once: call it at startup).
+    /// - Parameter graph: the recording Graph proxy that uploads replies' files; nil: no files.
     /// - Throws: ``WebResourceError`` naming a missing or broken template or file.
-    public init(store: LedgerStore, staff: StaffDirectory?, settings: Settings, logger: Logger) throws(WebResourceError) {
+    public init(store: LedgerStore, staff: StaffDirectory?, settings: Settings, graph: GraphProxy? = nil, logger: Logger) throws(WebResourceError) {
         self.store = store
         self.staff = staff
         self.settings = settings
+        self.graph = graph
         let resources = try WebResources.bundled()
         self.resources = resources
         self.ids = ConversationIDCodec(masterKey: store.masterKey)
@@ -108,6 +113,12 @@ public struct WebApplication: Sendable {
             PageRoute(.get, "/admin/tokens", { try await self.tokenList($0) }),
             PageRoute(.post, "/admin/tokens", { try await self.issueToken($0) }),
             PageRoute(.post, "/admin/tokens/:id/revocation", { try await self.revokeToken($0) }),
+            PageRoute(.get, "/admin/integrations", { try await self.integrationList($0) }),
+            PageRoute(.post, "/admin/integrations", { try await self.addIntegration($0) }),
+            PageRoute(.post, "/admin/integrations/:name/revocation", { try await self.revokeIntegration($0) }),
+            PageRoute(.get, "/admin/relays", { try await self.relayList($0) }),
+            PageRoute(.post, "/admin/relays", { try await self.saveRelay($0) }),
+            PageRoute(.post, "/admin/relays/:name/removal", { try await self.removeRelay($0) }),
             PageRoute(.get, "/retention", { try await self.retentionOverview($0) }),
             PageRoute(.get, "/retention/catalog", { try await self.retentionCatalog($0) }),
             PageRoute(.get, "/retention/holds", { try await self.legalHolds($0) }),
@@ -138,9 +149,11 @@ public struct WebApplication: Sendable {
             PageRoute(.post, "/audit/verification", { try await self.startVerification($0) }),
             PageRoute(.get, "/audit/verification", { try await self.verificationPage($0) }),
             PageRoute(.get, "/audit/proofs", { try await self.inclusionProofPage($0) }),
+            PageRoute(.get, "/audit/checkpoints", { try await self.checkpointsPage($0) }),
             PageRoute(.get, "/audit/accesses", { try await self.accessLogPage($0) }),
             PageRoute(.get, "/conversations/:id", { try await self.conversation($0) }),
             PageRoute(.post, "/conversations/:id/reply", { try await self.reply($0) }),
+            PageRoute(.get, "/conversations/:id/media/:media", { try await self.conversationMedia($0) }),
             PageRoute(.post, "/conversations/:id/assignment", { try await self.assignConversation($0) }),
             PageRoute(.post, "/conversations/:id/state", { try await self.changeConversationState($0) }),
             PageRoute(.post, "/conversations/:id/notes", { try await self.addConversationNote($0) }),
@@ -148,6 +161,11 @@ public struct WebApplication: Sendable {
             PageRoute(.get, "/routing", { try await self.routing($0) }),
             PageRoute(.post, "/routing", { try await self.changeRouting($0) }),
             PageRoute(.get, "/analytics", { try await self.analytics($0) }),
+            PageRoute(.get, "/automation", { try await self.automation($0) }),
+            PageRoute(.post, "/automation", { try await self.changeAutomation($0) }),
+            PageRoute(.get, "/assignments", { try await self.assignments($0) }),
+            PageRoute(.get, "/conversations/:id/messages/:position/classification", { try await self.classification($0) }),
+            PageRoute(.post, "/conversations/:id/messages/:position/classification", { try await self.changeClassification($0) }),
         ]
     }
 

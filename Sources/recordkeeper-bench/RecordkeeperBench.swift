@@ -16,7 +16,10 @@ struct RecordkeeperBench: AsyncParsableCommand {
             database must be migrated (`recordkeeper migrate`). See docs/benchmarks.md.
             """,
         version: RecordkeeperServer.version,
-        subcommands: [BenchAppend.self, BenchVerify.self, BenchIngest.self, BenchSend.self, BenchRead.self, BenchRetention.self, BenchExport.self]
+        subcommands: [
+            BenchAppend.self, BenchVerify.self, BenchIngest.self, BenchSend.self, BenchRead.self, BenchRetention.self, BenchExport.self,
+            BenchWeb.self,
+        ]
     )
 
     /// "debug" or "release": benchmark figures are only comparable within one kind of build.

@@ -23,14 +23,10 @@ struct CLIBenchAppendTests {
 
     /// A migrated scratch database and the CLI over it.
     static func withMigrated(_ body: (ScratchDatabase, RecordkeeperCLI, URL) async throws -> Void) async throws {
-        try await withScratchDatabase { database in
-            try await withTemporaryDirectory { work in
-                let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
-                let migrate = try await cli.run(["migrate", "--json"])
-                try #require(migrate.exitCode == 0, "\(migrate.transcript)")
-                #expect(try await Self.benchmarkSchemas(database) == [], "migrate creates no benchmark object")
-                try await body(database, cli, work)
-            }
+        try await withMigratedCLI { fixture in
+            let (database, cli, work) = (fixture.database, fixture.cli, fixture.work)
+            #expect(try await Self.benchmarkSchemas(database) == [], "migrate creates no benchmark object")
+            try await body(database, cli, work)
         }
     }
 

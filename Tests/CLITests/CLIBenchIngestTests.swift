@@ -22,25 +22,21 @@ struct CLIBenchIngestTests {
 
     @Test("a small run: figures for both routes, one ledger entry per delivery (and the warm-up's), a verifiable ledger")
     func smallRun() async throws {
-        try await withScratchDatabase { database in
-            try await withTemporaryDirectory { work in
-                let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
-                let migrate = try await cli.run(["migrate", "--json"])
-                try #require(migrate.exitCode == 0, "\(migrate.transcript)")
+        try await withMigratedCLI { fixture in
+            let cli = fixture.cli
 
-                let run = try await cli.bench(["ingest", "--deliveries", "120", "--concurrency", "4", "--json"])
-                try #require(run.exitCode == 0, "\(run.transcript)")
-                let figures = try run.json(Figures.self)
-                #expect(figures.deliveries == 120)
-                #expect(figures.projections)
-                #expect(figures.ingestPerSecond > 0 && figures.barePerSecond > 0)
-                #expect(figures.ratio > 0)
-                #expect(figures.p99Ms >= figures.p50Ms)
-                #expect(figures.ledgerHead == 120 + 200, "each delivery is one message event; the 200 warm-up deliveries too")
+            let run = try await cli.bench(["ingest", "--deliveries", "120", "--concurrency", "4", "--json"])
+            try #require(run.exitCode == 0, "\(run.transcript)")
+            let figures = try run.json(Figures.self)
+            #expect(figures.deliveries == 120)
+            #expect(figures.projections)
+            #expect(figures.ingestPerSecond > 0 && figures.barePerSecond > 0)
+            #expect(figures.ratio > 0)
+            #expect(figures.p99Ms >= figures.p50Ms)
+            #expect(figures.ledgerHead == 120 + 200, "each delivery is one message event; the 200 warm-up deliveries too")
 
-                let verify = try await cli.run(["verify", "--ledger", figures.ledger, "--json"])
-                #expect(verify.exitCode == 0, "\(verify.transcript)")
-            }
+            let verify = try await cli.run(["verify", "--ledger", figures.ledger, "--json"])
+            #expect(verify.exitCode == 0, "\(verify.transcript)")
         }
     }
 }

@@ -26,28 +26,24 @@ struct CLIBenchSendTests {
 
     @Test("a small run: every request accepted and sent once, positive rates, a verifiable ledger")
     func smallRun() async throws {
-        try await withScratchDatabase { database in
-            try await withTemporaryDirectory { work in
-                let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
-                let migrate = try await cli.run(["migrate", "--json"])
-                try #require(migrate.exitCode == 0, "\(migrate.transcript)")
+        try await withMigratedCLI { fixture in
+            let cli = fixture.cli
 
-                let run = try await cli.bench(["send", "--requests", "200", "--conversations", "20", "--concurrency", "4", "--json"])
-                try #require(run.exitCode == 0, "\(run.transcript)")
-                let figures = try run.json(Figures.self)
-                #expect(figures.requests == 200 && figures.conversations == 20 && figures.concurrency == 4)
-                #expect(figures.sent == figures.requests, "every request is sent and recorded as accepted")
-                #expect(figures.graphMessages == figures.requests, "the fake Graph API received each request once")
-                #expect(figures.acceptedPerSecond > 0 && figures.sentPerSecond > 0 && figures.barePerSecond > 0)
-                #expect(figures.ratio > 0)
-                #expect(figures.p99Ms >= figures.p50Ms && figures.p50Ms > 0)
-                // The bench's staff user and its token (2), 20 inbound messages; the 200 warm-up and 200
-                // measured requests, each requested and accepted.
-                #expect(figures.ledgerHead == 2 + 20 + 2 * (200 + 200))
+            let run = try await cli.bench(["send", "--requests", "200", "--conversations", "20", "--concurrency", "4", "--json"])
+            try #require(run.exitCode == 0, "\(run.transcript)")
+            let figures = try run.json(Figures.self)
+            #expect(figures.requests == 200 && figures.conversations == 20 && figures.concurrency == 4)
+            #expect(figures.sent == figures.requests, "every request is sent and recorded as accepted")
+            #expect(figures.graphMessages == figures.requests, "the fake Graph API received each request once")
+            #expect(figures.acceptedPerSecond > 0 && figures.sentPerSecond > 0 && figures.barePerSecond > 0)
+            #expect(figures.ratio > 0)
+            #expect(figures.p99Ms >= figures.p50Ms && figures.p50Ms > 0)
+            // The bench's staff user and its token (2), 20 inbound messages; the 200 warm-up and 200
+            // measured requests, each requested and accepted.
+            #expect(figures.ledgerHead == 2 + 20 + 2 * (200 + 200))
 
-                let verify = try await cli.run(["verify", "--ledger", figures.ledger, "--json"])
-                #expect(verify.exitCode == 0, "\(verify.transcript)")
-            }
+            let verify = try await cli.run(["verify", "--ledger", figures.ledger, "--json"])
+            #expect(verify.exitCode == 0, "\(verify.transcript)")
         }
     }
 

@@ -28,45 +28,28 @@ struct BrowserAgentJourneyTests {
     func agentJourney() async throws {
         let python = try BrowserTests.requirePython()
         try await TestGraphServer.with { graph in
-            try await withMigratedDatabase { db in
-                let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
-                let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
-                let directory = StaffDirectory(store: store, ledger: "main", masterKey: ScratchDatabase.masterKey, bcryptCost: 4, logger: testLogger)
-                let configuration = try GraphAPIConfiguration(baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken, requestTimeout: .seconds(10))
-                let background = testBackground(
-                    client: client, store: store, workers: WorkerSet.Settings(ledger: "main", graph: configuration))
-                let app = RecordkeeperServer.makeApplication(
-                    configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-                    migrations: try ScratchDatabase.migrations(), projections: WorkerSet.projections, whatsApp: WebhookDeliveries.settings,
-                    conversations: ConversationSettings(ledger: "main"), relays: background.relays, staff: directory,
-                    background: background.services, logger: testLogger)
-                try await app.test(.live) { client in
-                    let port = try #require(client.port)
-                    let delivery = WebhookDeliveries.textDelivery(
-                        wamid: "wamid.JOURNEY1", waID: "12065550199", text: "Is my parking permit ready?", timestamp: Int64(Date().timeIntervalSince1970))
-                    try await client.deliver(delivery, signature: WebhookDeliveries.signature(delivery)) { #expect($0.status == .ok) }
-                    var accounts: [BrowserTests.Account] = []
-                    for role in [StaffRole.agent, .supervisor] {
-                        let name = "journey.\(role.rawValue)"
-                        let password = "journey-\(TestEnvironment.randomHex(12))"
-                        let (_, enrollment) = try await directory.addUser(
-                            name: name, roles: [role], teams: [RoutingRuleSet.defaultTeamName], password: password, enrollTOTP: true, actor: "test")
-                        accounts.append(Account(label: role.rawValue, name: name, password: password, totpSecret: try #require(enrollment?.secret)))
-                    }
-                    try await eventually("the inbox projection did not take in the conversation") {
-                        try await BrowserTests.conversations(store) == 1
-                    }
-                    let failed = try await Self.run(python: python, port: port, accounts: accounts)
-                    for line in failed { Issue.record("journey step failed: \(line)") }
-
-                    // The reply went out through the send dispatcher to the fake Graph API.
-                    try await eventually("the reply never reached the fake Graph API", timeout: .seconds(30)) {
-                        await graph.receivedRequests().contains { $0.endpoint == "messages" && String(decoding: $0.body, as: UTF8.self).contains(Self.reply) }
-                    }
-                    // The supervisor's rule is in force.
-                    let rules = try await InboxQueries(store: store).routingRules(ledger: "main")
-                    #expect(rules.rules.rules.contains { $0.id == "journey-roads" && $0.team == "roads" && $0.keywords == ["pothole"] })
+            let configuration = try GraphAPIConfiguration(baseURL: graph.baseURL, accessToken: TestGraphServer.accessToken, requestTimeout: .seconds(10))
+            try await BrowserApp.with(.init(workers: WorkerSet.Settings(ledger: "main", graph: configuration))) { app in
+                let delivery = WebhookDeliveries.textDelivery(
+                    wamid: "wamid.JOURNEY1", waID: "12065550199", text: "Is my parking permit ready?", timestamp: Int64(Date().timeIntervalSince1970))
+                try await app.http.deliver(delivery, signature: WebhookDeliveries.signature(delivery)) { #expect($0.status == .ok) }
+                var accounts: [BrowserTests.Account] = []
+                for role in [StaffRole.agent, .supervisor] {
+                    accounts.append(try await app.enroll(role, name: "journey.\(role.rawValue)", passwordPrefix: "journey"))
                 }
+                try await eventually("the inbox projection did not take in the conversation") {
+                    try await BrowserTests.conversations(app.store) == 1
+                }
+                let failed = try await Self.run(python: python, port: app.port, accounts: accounts)
+                for line in failed { Issue.record("journey step failed: \(line)") }
+
+                // The reply went out through the send dispatcher to the fake Graph API.
+                try await eventually("the reply never reached the fake Graph API", timeout: .seconds(30)) {
+                    await graph.receivedRequests().contains { $0.endpoint == "messages" && String(decoding: $0.body, as: UTF8.self).contains(Self.reply) }
+                }
+                // The supervisor's rule is in force.
+                let rules = try await InboxQueries(store: app.store).routingRules(ledger: "main")
+                #expect(rules.rules.rules.contains { $0.id == "journey-roads" && $0.team == "roads" && $0.keywords == ["pothole"] })
             }
         }
     }
@@ -75,24 +58,16 @@ struct BrowserAgentJourneyTests {
 
     /// Runs the journey script; returns its FAIL lines (and throws when it could not run).
     static func run(python: String, port: Int, accounts: [Account]) async throws -> [String] {
-        try await withTemporaryDirectory { work in
-            let file = work.appendingPathComponent("accounts.json")
-            try JSONEncoder().encode(accounts).write(to: file)
-            let root = TestEnvironment.repositoryRoot
-            let artifacts = root.appendingPathComponent(".build/browser-artifacts/journey-agent").path
-            let script = root.appendingPathComponent("Tests/Browser/journey_agent.py").path
-            let child = try ChildProcess.spawn(
-                python, [script, "--base-url", "http://127.0.0.1:\(port)", "--accounts", file.path, "--artifacts", artifacts, "--reply", reply],
-                environment: ProcessInfo.processInfo.environment, workingDirectory: root.path, outputDirectory: work, label: "journey-agent")
-            let termination = try await child.waitForExit(timeout: .seconds(480))
-            let output = child.stdout
-            print(output)
-            let failures = output.split(separator: "\n").filter { $0.hasPrefix("FAIL") }.map(String.init)
-            if termination.exitCode == 2 || !output.contains("PASS") {
-                throw TestSetupError("the agent journey could not run (\(termination)):\n\(output)\n\(child.stderr)")
-            }
-            #expect((termination.exitCode == 0) == failures.isEmpty, "the journey's exit status disagrees with its FAIL lines: \(termination)")
-            return failures
+        let run = try await BrowserScript.run(
+            python: python, script: "journey_agent.py", port: port, accounts: accounts, label: "journey-agent", timeout: .seconds(480)
+        ) { _ in ["--artifacts", BrowserScript.artifacts("journey-agent"), "--reply", reply] }
+        let output = run.stdout
+        print(output)
+        let failures = output.split(separator: "\n").filter { $0.hasPrefix("FAIL") }.map(String.init)
+        if run.termination.exitCode == 2 || !output.contains("PASS") {
+            throw TestSetupError("the agent journey could not run (\(run.termination)):\n\(output)\n\(run.stderr)")
         }
+        #expect((run.termination.exitCode == 0) == failures.isEmpty, "the journey's exit status disagrees with its FAIL lines: \(run.termination)")
+        return failures
     }
 }

@@ -6,6 +6,7 @@ import Requests
 import ServiceTestSupport
 import TestSupport
 import Testing
+import Workers
 
 /// The public-records officer's and the auditor's journey in Debian's Chromium
 /// (Tests/Browser/journey_requests.py): an officer opens a request, searches, applies a
@@ -31,7 +32,11 @@ struct BrowserRequestsJourneyTests {
         }
         let exports = FileManager.default.temporaryDirectory.appendingPathComponent("rk-journey-exports-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: exports) }
-        try await WebRequestInstallmentPagesTests.withWebApp(exports: exports, runProjections: true) { app, store in
+        let options = BrowserApp.Options(
+            workers: WorkerSet.Settings(ledger: "main", runClassifier: false),
+            exports: ExportSettings(directory: exports, agency: "City of Example", contact: "records@example.gov"), requireMFA: false, signingKey: true)
+        try await BrowserApp.with(options) { app in
+            let store = app.store
             let citizen = "16505551234"
             _ = try await store.append(
                 [
@@ -39,31 +44,24 @@ struct BrowserRequestsJourneyTests {
                         "wamid.journey-1", from: FixtureCitizen(waID: citizen), at: 100, body: ["body": "My card 4111 1111 1111 1111 was charged twice."]),
                     WhatsAppFixtures.message("wamid.journey-2", from: FixtureCitizen(waID: citizen), at: 200, body: ["body": "Thank you."]),
                 ], to: "main")
-            let directory = TestStaff.directory(store)
+            let directory = app.staff
             let password = "journey-\(TestEnvironment.randomHex(12))"
             _ = try await directory.addUser(name: "quinn.requests", roles: [.requestOfficer], password: password, actor: "test")
             _ = try await directory.addUser(name: "avery.audit", roles: [.auditor], password: password, actor: "test")
-            let port = try #require(app.port)
-
-            let outcome = try await withTemporaryDirectory { work -> Outcome in
-                let script = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/Browser/journey_requests.py").path
-                let artifacts = TestEnvironment.repositoryRoot.appendingPathComponent(".build/browser-artifacts/requests").path
-                let child = try ChildProcess.spawn(
-                    python,
-                    [
-                        script, "--base-url", "http://127.0.0.1:\(port)", "--officer", "quinn.requests:\(password)", "--auditor",
-                        "avery.audit:\(password)", "--citizen", citizen, "--artifacts", artifacts,
-                    ], environment: ProcessInfo.processInfo.environment, workingDirectory: TestEnvironment.repositoryRoot.path, outputDirectory: work,
-                    label: "journey-requests")
-                let termination = try await child.waitForExit(timeout: .seconds(500))
-                let last = child.stdout.split(separator: "\n").last.map(String.init) ?? ""
-                guard let outcome = try? JSONDecoder().decode(Outcome.self, from: Data(last.utf8)) else {
-                    throw TestSetupError("the journey ended with \(termination) and no JSON outcome:\n\(child.stdout)\n\(child.stderr)")
-                }
-                print(child.stdout)
-                #expect(termination.exitCode == (outcome.ok ? 0 : 1), "the journey's exit status disagrees with its outcome: \(termination)")
-                return outcome
+            let run = try await BrowserScript.run(
+                python: python, script: "journey_requests.py", port: app.port, label: "journey-requests", timeout: .seconds(500)
+            ) { _ in
+                [
+                    "--officer", "quinn.requests:\(password)", "--auditor", "avery.audit:\(password)", "--citizen", citizen, "--artifacts",
+                    BrowserScript.artifacts("requests"),
+                ]
             }
+            let last = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
+            guard let outcome = try? JSONDecoder().decode(Outcome.self, from: Data(last.utf8)) else {
+                throw TestSetupError("the journey ended with \(run.termination) and no JSON outcome:\n\(run.stdout)\n\(run.stderr)")
+            }
+            print(run.stdout)
+            #expect(run.termination.exitCode == (outcome.ok ? 0 : 1), "the journey's exit status disagrees with its outcome: \(run.termination)")
             for failure in outcome.failures { Issue.record("journey step failed: \(failure)") }
             guard outcome.ok, let id = outcome.request else { return }
 

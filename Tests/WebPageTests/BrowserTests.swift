@@ -66,8 +66,9 @@ struct BrowserTests {
     func everyPage() async throws {
         let python = try Self.requirePython()
         // Every page of the web's page table; a page with a path parameter is reached through
-        // links. An installment's bundle is a download, not a page (its tests fetch it).
-        let pages = WebPages.table.keys.filter { $0.hasPrefix("GET ") && !$0.hasSuffix("/bundle") }.map { String($0.dropFirst(4)) }.sorted()
+        // links. An installment's bundle and a conversation's file are downloads, not pages (their tests fetch them).
+        let pages = WebPages.table.keys.filter { $0.hasPrefix("GET ") && !$0.hasSuffix("/bundle") && !$0.hasSuffix("/media/{media}") }
+            .map { String($0.dropFirst(4)) }.sorted()
         let summary = try await Self.withBrowserApp { port, accounts in
             try await Self.run(
                 python: python, port: port, accounts: accounts, pages: pages.filter { !$0.contains("{") && $0 != "/signin" },
@@ -111,71 +112,49 @@ struct BrowserTests {
     static func run(
         python: String, port: Int, accounts: [Account], pages: [String] = [], routes: [String] = [], artifacts: String? = nil
     ) async throws -> Summary {
-        try await withTemporaryDirectory { work in
-            let file = work.appendingPathComponent("accounts.json")
-            try JSONEncoder().encode(accounts).write(to: file)
-            let runner = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/Browser/run_browser_tests.py").path
-            var arguments = [runner, "--base-url", "http://127.0.0.1:\(port)", "--accounts", file.path, "--json"]
+        let run = try await BrowserScript.run(
+            python: python, script: "run_browser_tests.py", port: port, accounts: accounts, label: "browser", timeout: .seconds(840)
+        ) { work in
+            var arguments = ["--json"]
             for page in pages { arguments += ["--page", page] }
             for route in routes { arguments += ["--route", route] }
             if let artifacts { arguments += ["--artifacts", work.appendingPathComponent(artifacts).path] }
-            let child = try ChildProcess.spawn(
-                python, arguments, environment: ProcessInfo.processInfo.environment, workingDirectory: TestEnvironment.repositoryRoot.path,
-                outputDirectory: work, label: "browser")
-            let termination = try await child.waitForExit(timeout: .seconds(840))
-            let (stdout, stderr) = (child.stdout, child.stderr)
-            guard let summary = try? JSONDecoder().decode(Summary.self, from: Data(stdout.utf8)) else {
-                throw TestSetupError("the browser runner ended with \(termination) and no JSON summary:\n\(stdout)\n\(stderr)")
-            }
-            #expect(termination.exitCode == (summary.ok ? 0 : 1), "the runner's exit status disagrees with its summary: \(termination)")
-            return summary
+            return arguments
         }
+        guard let summary = try? JSONDecoder().decode(Summary.self, from: Data(run.stdout.utf8)) else {
+            throw TestSetupError("the browser runner ended with \(run.termination) and no JSON summary:\n\(run.stdout)\n\(run.stderr)")
+        }
+        #expect(run.termination.exitCode == (summary.ok ? 0 : 1), "the runner's exit status disagrees with its summary: \(run.termination)")
+        return summary
     }
 
     /// The application on loopback with a few conversations and one member of staff per role
     /// (password and enrolled TOTP; the runner computes the codes from the secrets).
     static func withBrowserApp<T: Sendable>(_ body: @escaping @Sendable (Int, [Account]) async throws -> T) async throws -> T {
-        try await withMigratedDatabase { db in
-            let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
-            let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
-            let directory = StaffDirectory(store: store, ledger: "main", masterKey: ScratchDatabase.masterKey, bcryptCost: 4, logger: testLogger)
-            let background = testBackground(
-                client: client, store: store, workers: WorkerSet.Settings(ledger: "main", graph: nil, runClassifier: false))
-            let app = RecordkeeperServer.makeApplication(
-                configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-                migrations: try ScratchDatabase.migrations(), projections: WorkerSet.projections, whatsApp: WebhookDeliveries.settings,
-                conversations: ConversationSettings(ledger: "main"), relays: background.relays, staff: directory,
-                background: background.services, logger: testLogger)
-            return try await app.test(.live) { client in
-                let port = try #require(client.port)
-                let now = Int64(Date().timeIntervalSince1970)
-                for (index, message) in messages.enumerated() {
-                    let delivery = WebhookDeliveries.textDelivery(
-                        wamid: "wamid.BROWSER\(index)", waID: message.citizen, text: message.text, timestamp: now - 600 + Int64(index) * 60)
-                    try await client.deliver(delivery, signature: WebhookDeliveries.signature(delivery)) { #expect($0.status == .ok) }
-                }
-                var accounts: [Account] = []
-                for role in StaffRole.allCases {
-                    let name = "web.\(role.rawValue.replacingOccurrences(of: "_", with: "-"))"
-                    let password = "browser-\(TestEnvironment.randomHex(12))"
-                    let (_, enrollment) = try await directory.addUser(
-                        name: name, roles: [role], teams: [RoutingRuleSet.defaultTeamName], password: password, enrollTOTP: true, actor: "test")
-                    let secret = try #require(enrollment?.secret)
-                    accounts.append(Account(label: role.rawValue, name: name, password: password, totpSecret: secret))
-                }
-                try await eventually("the inbox projection did not take in the conversations") {
-                    try await Self.conversations(store) == 3
-                }
-                // What the pages with a parameter need to be reached by a link: a hold, a list
-                // destroyed (its certificate), and a request with a search (its review page).
-                try await WebRecordsSeed.crawl(store)
-                let request = try await RecordsRequests(
-                    store: store, ledger: "main", clock: try ResponseClock.fromEnvironment(ProcessInfo.processInfo.environment)
-                ).open(NewRecordsRequest(channel: .email, text: "Messages about street lights."), actor: "test", role: .requestOfficer)
-                _ = try await RequestSearches(store: store, ledger: "main").run(
-                    request.id, filters: try RequestSearchFilters.parse([("citizen", messages[0].citizen)]), actor: "test", role: .requestOfficer)
-                return try await body(port, accounts)
+        try await BrowserApp.with(.init(workers: WorkerSet.Settings(ledger: "main", graph: nil, runClassifier: false))) { app in
+            let store = app.store
+            let now = Int64(Date().timeIntervalSince1970)
+            for (index, message) in messages.enumerated() {
+                let delivery = WebhookDeliveries.textDelivery(
+                    wamid: "wamid.BROWSER\(index)", waID: message.citizen, text: message.text, timestamp: now - 600 + Int64(index) * 60)
+                try await app.http.deliver(delivery, signature: WebhookDeliveries.signature(delivery)) { #expect($0.status == .ok) }
             }
+            var accounts: [Account] = []
+            for role in StaffRole.allCases {
+                accounts.append(try await app.enroll(role, name: "web.\(role.rawValue.replacingOccurrences(of: "_", with: "-"))", passwordPrefix: "browser"))
+            }
+            try await eventually("the inbox projection did not take in the conversations") {
+                try await Self.conversations(store) == 3
+            }
+            // What the pages with a parameter need to be reached by a link: a hold, a list
+            // destroyed (its certificate), and a request with a search (its review page).
+            try await WebRecordsSeed.crawl(store)
+            let request = try await RecordsRequests(
+                store: store, ledger: "main", clock: try ResponseClock.fromEnvironment(ProcessInfo.processInfo.environment)
+            ).open(NewRecordsRequest(channel: .email, text: "Messages about street lights."), actor: "test", role: .requestOfficer)
+            _ = try await RequestSearches(store: store, ledger: "main").run(
+                request.id, filters: try RequestSearchFilters.parse([("citizen", messages[0].citizen)]), actor: "test", role: .requestOfficer)
+            return try await body(app.port, accounts)
         }
     }
 

@@ -35,7 +35,7 @@ struct PageAnswer: Sendable {
 /// Drives the pages as a browser would: cookies sent by hand, forms urlencoded.
 enum WebPageClient {
     static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     /// The service with its pages over a fresh migrated database, on loopback HTTP.

@@ -155,13 +155,17 @@ public struct InboxQueries: Sendable {
             assigneeMode = 2
             assigneeName = name
         }
+        // The state test is `COALESCE(i.state, 'open') = ANY(states)` spelled so that the planner
+        // can use the column's statistics: on the COALESCE it guessed 1% of the rows, hashed the
+        // whole team and sorted it (15 ms at 10,000 conversations) instead of walking the
+        // activity index to the first page (0.4 ms; `recordkeeper-bench web`).
         let rows = try await store.client.query(
             """
             \(unescaped: Self.select)\(user)
             WHERE c.ledger_id = \(ledger.id)
               AND (\(allTeams) OR i.team = ANY(\(teams)::text[]))
               AND (\(filter.team)::text IS NULL OR i.team = \(filter.team))
-              AND (\(anyState) OR COALESCE(i.state, 'open') = ANY(\(states)::text[]))
+              AND (\(anyState) OR i.state = ANY(\(states)::text[]) OR (i.state IS NULL AND 'open' = ANY(\(states)::text[])))
               AND (\(assigneeMode)::int8 = 0 OR (\(assigneeMode)::int8 = 1 AND i.assignee IS NULL) OR (\(assigneeMode)::int8 = 2 AND i.assignee = \(assigneeName)))
               AND (NOT \(filter.unreadOnly) OR EXISTS (
                     SELECT 1 FROM conversation_messages m WHERE m.ledger_id = c.ledger_id AND m.conversation_id = c.id

@@ -1,12 +1,16 @@
 import Foundation
 
-/// A form as a browser posts it (`application/x-www-form-urlencoded`): each field's first value.
+/// A form as a browser posts it (`application/x-www-form-urlencoded`, or `multipart/form-data`
+/// for a form with a file: ``parseMultipart(_:boundary:)``): each field's first value.
 public struct FormBody: Sendable, Hashable {
     /// The fields by name (the first value of a name sent twice).
     public let fields: [String: String]
+    /// The files of a multipart form by field name (a file input left empty is absent).
+    public let files: [String: FormFile]
 
-    public init(fields: [String: String] = [:]) {
+    public init(fields: [String: String] = [:], files: [String: FormFile] = [:]) {
         self.fields = fields
+        self.files = files
     }
 
     /// A field's value; nil when it was not sent.

@@ -10,7 +10,8 @@ import RecordkeeperCore
 ///
 /// - `POST /conversations/{id}/reply`: ``SendRequests/request(conversation:body:idempotencyKey:actor:via:now:)``
 ///   as `POST /v1/conversations/{id}/messages` (text inside the 24-hour window, a template
-///   outside it; the form's one-time key makes a resent form record nothing new);
+///   outside it; the form's one-time key makes a resent form record nothing new); with a file,
+///   the file is uploaded first as `POST /v1/media` uploads it (`AgentConversationAttachment.swift`);
 /// - `POST /conversations/{id}/assignment`, `…/state`, `…/notes`, `…/read`:
 ///   ``InboxCommands`` as the API's `assignConversation`, `changeConversationState`,
 ///   `addNote`, `markConversationRead`.
@@ -19,7 +20,10 @@ import RecordkeeperCore
 /// success is 303 to the conversation page with a notice.
 extension WebApplication {
     func reply(_ page: PageRequest) async throws -> Response {
-        let (item, principal) = try await scopedConversation(page, action: .messageSend, route: "POST /conversations/{id}/reply")
+        let (item, principal) = try await scopedConversation(page, action: .messageSend, route: Self.replyRoute)
+        if let file = page.form.files[ReplyAttachment.fieldName] {
+            return try await replyWithFile(page, item: item, principal: principal, file: file)
+        }
         var form = ConversationForms()
         let request: JSONValue
         if let templateName = page.form["template"] {
@@ -39,6 +43,15 @@ extension WebApplication {
             }
             request = .object(["type": .string("text"), "text": .object(["body": .string(text)])])
         }
+        return try await sendReply(page, item: item, principal: principal, request: request, form: form)
+    }
+
+    /// Records `request` as the send API does; the page again (422) with the refusal at its
+    /// field, or 303 to the page with the notice.
+    func sendReply(
+        _ page: PageRequest, item: InboxItem, principal: StaffPrincipal, request: JSONValue, form: ConversationForms
+    ) async throws -> Response {
+        var form = form
         let key = page.form["idempotency"].flatMap { key in
             (1...200).contains(key.utf8.count) && key.utf8.allSatisfy({ (0x21...0x7e).contains($0) }) ? key : nil
         }
@@ -46,21 +59,28 @@ extension WebApplication {
             _ = try await SendRequests(store: store, ledger: settings.ledger).request(
                 conversation: item.conversationID, body: try request.encoded(), idempotencyKey: key, actor: principal.actor)
         } catch let error as SendRequestError {
-            switch error {
-            case .noConversation: throw PageError.notFound
-            case .invalid(let field, let reason):
-                let id = field.hasPrefix("template.language") ? "template-language" : field.hasPrefix("template") ? "template-name" : "reply-text"
-                form.errors[form.values[id] == nil ? "actions" : id] = Self.sentence("\(field) \(reason)")
-            case .windowClosed:
-                form.errors["actions"] =
-                    "Your reply was not sent: the citizen's 24-hour window has closed, so WhatsApp allows only an approved template message. "
-                    + "The form below now offers one."
-            case .idempotencyKeyReused, .notJSON:
-                form.errors["actions"] = "This form was already used for another message. Reload the page and send your reply again."
-            }
+            if case .noConversation = error { throw PageError.notFound }
+            Self.show(error, in: &form)
             return try await conversationPage(page, item: item, principal: principal, form: form, status: .unprocessableContent)
         }
         return PageRenderer.redirect(to: "/conversations/\(ids.apiID(item.conversationID))?done=sent")
+    }
+
+    /// A refused send request at the form's field it concerns (or above the forms).
+    static func show(_ error: SendRequestError, in form: inout ConversationForms) {
+        switch error {
+        case .noConversation:
+            form.errors["actions"] = "This conversation no longer exists."
+        case .invalid(let field, let reason):
+            let id = field.hasPrefix("template.language") ? "template-language" : field.hasPrefix("template") ? "template-name" : "reply-text"
+            form.errors[form.values[id] == nil ? "actions" : id] = Self.sentence("\(field) \(reason)")
+        case .windowClosed:
+            form.errors["actions"] =
+                "Your reply was not sent: the citizen's 24-hour window has closed, so WhatsApp allows only an approved template message. "
+                + "The form below now offers one."
+        case .idempotencyKeyReused, .notJSON:
+            form.errors["actions"] = "This form was already used for another message. Reload the page and send your reply again."
+        }
     }
 
     func assignConversation(_ page: PageRequest) async throws -> Response {

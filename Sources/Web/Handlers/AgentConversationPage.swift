@@ -58,9 +58,10 @@ extension WebApplication {
         }
         let id = ids.apiID(item.conversationID)
         let citizen = InboxRow.citizen(item.conversationID)
+        let reader = try await timelineReader(shown.items, item: item, principal: principal)
         let view = AgentConversationView(
-            item: item, principal: principal, apiID: id, citizen: citizen, messages: shown.items, nextCursor: shown.nextCursor, notes: notes,
-            mayReadNotes: mayReadNotes, csrf: page.frame.csrfToken, form: form, now: Date())
+            item: item, principal: principal, apiID: id, citizen: citizen, messages: shown.items, reader: reader, nextCursor: shown.nextCursor,
+            notes: notes, mayReadNotes: mayReadNotes, csrf: page.frame.csrfToken, form: form, now: Date())
         return renderer.page("agent-conversation", title: "Conversation with \(citizen)", frame: page.frame, status: status, context: view.context)
     }
 
@@ -76,8 +77,28 @@ extension WebApplication {
                 action: .messagesRead, route: Self.conversationRoute, records: ["conversation:\(item.conversationID)"],
                 maskedPositions: settled.filter(\.masked).map(\.position)),
             by: principal)
-        let html = renderer.templates.render("agent-messages", ["messages": settled.map { AgentTimelineEntry($0).context }])
+        let reader = try await timelineReader(settled, item: item, principal: principal)
+        let html = renderer.templates.render("agent-messages", ["messages": settled.map { AgentTimelineEntry($0, reader: reader).context }])
         return PageRenderer.html(html, status: .ok)
+    }
+
+    /// What the reader may see beside the messages `items`: the archive state of their received
+    /// files (one query; a download link's size read from the archive), the reader's clearance,
+    /// and which links their roles allow.
+    func timelineReader(_ items: [TimelineItem], item: InboxItem, principal: StaffPrincipal) async throws -> TimelineReader {
+        let lookup = MediaLookup(store: store)
+        let mayDownload = WebPages.allows(principal, .staff(.mediaDownload))
+        let files = mayDownload ? items.compactMap { entry in TimelineReader.mediaID(of: entry).map { (entry, $0) } } : []
+        let states = try await lookup.states(ledger: settings.ledger, ids: files.map(\.1))
+        var sizes: [String: Int] = [:]
+        for (entry, mediaID) in files where states[mediaID] == .stored && TimelineReader.isDownloadLink(entry) {
+            if case .stored(let media, _) = try? await lookup.media(ledger: settings.ledger, id: mediaID) { sizes[mediaID] = media.bytes.count }
+        }
+        return TimelineReader(
+            conversationPath: "/conversations/\(ids.apiID(item.conversationID))", mediaStates: states, mediaSizes: sizes,
+            clearance: principal.clearance(), mayDownload: mayDownload,
+            mayChangeClassification: WebPages.table[TimelineReader.classificationRoute] != nil
+                && WebPages.allows(principal, .staff(.classificationOverride)))
     }
 
     /// Whether the reader is shown nothing of a message only because it is not classified yet
@@ -140,6 +161,7 @@ extension WebApplication {
         case "state": "The conversation's state is changed."
         case "note": "Your note is added."
         case "read": "The conversation is marked read."
+        case "classified": "The message's data category is changed; the timeline shows it once it is taken in."
         default: nil
         }
     }

@@ -46,7 +46,8 @@ extension WebApplication {
 
     /// What the certificate's own HTML page (``DestructionCertificate/html()``, made by
     /// `Disposition` with every value escaped) holds inside its `<main>`: shown inside the
-    /// layout, under the pages' stylesheet (its own inline style is refused by the pages' policy).
+    /// layout, under the pages' stylesheet (its own inline style is refused by the pages' policy;
+    /// app.css's "Certificate (print)" block gives the page the standalone certificate's print look).
     static func certificateBody(_ html: String) -> String {
         guard let open = html.range(of: "<main>"), let close = html.range(of: "</main>", options: .backwards), open.upperBound <= close.lowerBound else {
             return ""

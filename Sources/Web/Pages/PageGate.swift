@@ -12,7 +12,9 @@ public typealias PageHandler = @Sendable (PageRequest) async throws -> Response
 ///
 /// 1. The route must be in ``WebPages/table`` (otherwise 403 for everyone, logged).
 /// 2. A `POST` must be a form (`application/x-www-form-urlencoded`, at most 64 kB, arriving
-///    within 10 seconds).
+///    within 10 seconds; or, on a route of ``multipartRoutes``, `multipart/form-data` up to
+///    that route's limit, arriving within ``multipartDeadline``, read only once the session is
+///    found). Its `_csrf` is checked the same way either way.
 /// 3. An open page (sign-in): a `POST` must carry the `rk_csrf` cookie's value as `_csrf`
 ///    (double submit); a `GET` sets that cookie when it is missing.
 /// 4. A staff page: the `rk_session` cookie must name a live session of the staff directory
@@ -29,6 +31,10 @@ public struct PageGate: Sendable {
     static let maxFormBytes = 64 * 1024
     /// How long a form may take to arrive (a slow sender holds a connection, nothing more).
     static let formDeadline: Duration = .seconds(10)
+    /// The routes whose forms carry a file (`multipart/form-data`), and the largest such form.
+    static let multipartRoutes: [String: Int] = [WebApplication.replyRoute: ReplyAttachment.maximumFormBytes]
+    /// How long a form with a file may take to arrive.
+    static let multipartDeadline: Duration = .seconds(120)
 
     let authenticator: (any StaffAuthenticating)?
     /// Records a refused access to content (`access.denied`).
@@ -63,9 +69,12 @@ public struct PageGate: Sendable {
             throw PageError(status: .forbidden, title: "Not open yet", message: "This page is not open to anyone yet.")
         }
         let unsafe = request.method != .get && request.method != .head
-        let form = unsafe ? try await Self.readForm(request) : FormBody()
+        // A form that may carry a file is read only once its sender is known to be signed in.
+        let multipartLimit = Self.multipartRoutes[route]
+        var form = unsafe && multipartLimit == nil ? try await Self.readForm(request) : FormBody()
         switch access {
         case .open:
+            if unsafe, multipartLimit != nil { form = try await Self.readForm(request, multipartLimit: multipartLimit) }
             let token = request.cookies[CSRFToken.cookie]?.value ?? ""
             if unsafe {
                 guard CSRFToken.matches(form[CSRFToken.field], token) else { throw PageError.forgedForm }
@@ -97,6 +106,7 @@ public struct PageGate: Sendable {
             frame.principal = principal
             frame.csrfToken = CSRFToken.forSession(session)
             if unsafe {
+                if multipartLimit != nil { form = try await Self.readForm(request, multipartLimit: multipartLimit) }
                 guard CSRFToken.matches(form[CSRFToken.field], frame.csrfToken) else { throw PageError.forgedForm }
             }
             guard AccessPolicy.decide(principal, action, reasonGiven: false) == .allowed(breakGlass: false) else {
@@ -109,11 +119,14 @@ public struct PageGate: Sendable {
         }
     }
 
-    /// Reads a posted form.
-    /// - Throws: 415 when it is not urlencoded, 413 when it is over ``maxFormBytes``, 400 when
-    ///   it does not decode.
-    static func readForm(_ request: Request) async throws(PageError) -> FormBody {
+    /// Reads a posted form; `multipart/form-data` too when `multipartLimit` (its largest size) is given.
+    /// - Throws: 415 when it is not urlencoded (or multipart where allowed), 413 when it is over
+    ///   ``maxFormBytes`` (or `multipartLimit`), 400 when it does not decode.
+    static func readForm(_ request: Request, multipartLimit: Int? = nil) async throws(PageError) -> FormBody {
         let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        if let multipartLimit, mediaType == "multipart/form-data" {
+            return try await readMultipartForm(request, limit: multipartLimit)
+        }
         guard mediaType == "application/x-www-form-urlencoded" else {
             throw PageError(
                 status: .unsupportedMediaType, title: "Form not understood",
@@ -140,6 +153,39 @@ public struct PageGate: Sendable {
         }
         do {
             return try FormBody.parse(String(buffer: buffer))
+        } catch {
+            throw PageError.badRequest("The form could not be read: \(error.description). Go back and send it again.")
+        }
+    }
+
+    /// Reads a `multipart/form-data` form of at most `limit` bytes (``FormBody/parseMultipart(_:boundary:)``).
+    static func readMultipartForm(_ request: Request, limit: Int) async throws(PageError) -> FormBody {
+        guard let boundary = request.headers[.contentType].flatMap(FormBody.multipartBoundary) else {
+            throw PageError.badRequest("The form could not be read: it names no multipart boundary. Go back and send it again.")
+        }
+        let body = request.body
+        let buffer: ByteBuffer?
+        do {
+            buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await body.collect(upTo: limit) }
+                group.addTask {
+                    try await Task.sleep(for: multipartDeadline)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+        } catch {
+            throw PageError(
+                status: .contentTooLarge, title: "File too large",
+                message: "The form with its file holds more than \(limit / (1024 * 1024)) MB. Go back and choose a smaller file; "
+                    + "send larger documents as a link in a text reply.")
+        }
+        guard let buffer else {
+            throw PageError(status: .requestTimeout, title: "Form not received", message: "The form and its file did not arrive in time. Send it again.")
+        }
+        do {
+            return try FormBody.parseMultipart(buffer, boundary: boundary)
         } catch {
             throw PageError.badRequest("The form could not be read: \(error.description). Go back and send it again.")
         }

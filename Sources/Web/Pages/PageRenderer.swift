@@ -6,10 +6,10 @@ import NIOCore
 
 /// Renders pages inside the layout and sets the headers every page carries.
 public struct PageRenderer: Sendable {
-    /// The Content-Security-Policy of every page: our own scripts, styles and images only; no
+    /// The Content-Security-Policy of every page: our own scripts, styles, images and media only; no
     /// inline script or style, no framing, forms post only to this site.
     public static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!

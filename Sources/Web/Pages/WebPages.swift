@@ -45,6 +45,13 @@ public enum WebPages {
         "GET /admin/tokens": .staff(.staffRead),  // as GET /v1/staff/tokens
         "POST /admin/tokens": .staff(.staffManage),  // as POST /v1/staff/tokens
         "POST /admin/tokens/{id}/revocation": .staff(.staffManage),  // as DELETE /v1/staff/tokens/{token_id}
+        // Integrations and relays: no /v1 operation (the CLI's `integrations`, `relays`); read as the staff, changed as staff.manage.
+        "GET /admin/integrations": .staff(.staffRead),  // as `recordkeeper integrations list`
+        "POST /admin/integrations": .staff(.staffManage),  // as `recordkeeper integrations add`
+        "POST /admin/integrations/{name}/revocation": .staff(.staffManage),  // as `recordkeeper integrations revoke`
+        "GET /admin/relays": .staff(.staffRead),  // as `recordkeeper relays list`
+        "POST /admin/relays": .staff(.staffManage),  // as `recordkeeper relays add [--replace]`
+        "POST /admin/relays/{name}/removal": .staff(.staffManage),  // as `recordkeeper relays remove`
         // Retention (records officers; auditors read), as the /v1/retention operations.
         "GET /retention": .staff(.retentionRead),  // as GET /v1/retention/status
         "GET /retention/catalog": .staff(.retentionRead),  // as GET /v1/retention/catalog
@@ -63,7 +70,8 @@ public enum WebPages {
         "GET /retention/queue": .staff(.retentionRead),  // as GET /v1/retention/queue
         "POST /retention/queue/filing": .staff(.retentionManage),  // as POST /v1/retention/records/filing
         "GET /conversations/{id}": .staff(.messagesRead),  // as GET /v1/conversations/{id}/messages
-        "POST /conversations/{id}/reply": .staff(.messageSend),  // as POST /v1/conversations/{id}/messages
+        "POST /conversations/{id}/reply": .staff(.messageSend),  // as POST /v1/conversations/{id}/messages (and POST /v1/media for a file)
+        "GET /conversations/{id}/media/{media}": .staff(.mediaDownload),  // as GET /v1/media/{media_id}
         "POST /conversations/{id}/assignment": .staff(.conversationAssign),  // as POST /v1/conversations/{id}/assignment
         "POST /conversations/{id}/state": .staff(.conversationStateChange),  // as POST /v1/conversations/{id}/state
         "POST /conversations/{id}/notes": .staff(.noteAdd),  // as POST /v1/conversations/{id}/notes
@@ -71,6 +79,11 @@ public enum WebPages {
         "GET /routing": .staff(.routingManage),  // as GET /v1/routing/rules
         "POST /routing": .staff(.routingManage),  // as PUT /v1/routing/rules
         "GET /analytics": .staff(.analyticsRead),  // as GET /v1/analytics
+        "GET /automation": .staff(.automationManage),  // as GET /v1/automation-rules
+        "POST /automation": .staff(.automationManage),  // as PUT /v1/automation-rules
+        "GET /assignments": .staff(.inboxRead),  // as GET /v1/inbox (counts per team and assignee)
+        "GET /conversations/{id}/messages/{position}/classification": .staff(.classificationOverride),  // the form of PUT …/classification
+        "POST /conversations/{id}/messages/{position}/classification": .staff(.classificationOverride),  // as PUT …/classification
         // Requests (public-records officers; auditors read) and audit (auditors).
         "GET /requests": .staff(.requestsRead),  // as GET /v1/requests
         "POST /requests": .staff(.requestsManage),  // as POST /v1/requests
@@ -86,6 +99,7 @@ public enum WebPages {
         "POST /audit/verification": .staff(.ledgerRead),  // verifies the ledger (reads it all)
         "GET /audit/verification": .staff(.ledgerRead),
         "GET /audit/proofs": .staff(.ledgerRead),  // as GET /v1/ledgers/{ledger}/proofs/inclusion
+        "GET /audit/checkpoints": .staff(.ledgerRead),  // the stored checkpoints (GET /v1/ledgers/{ledger}/checkpoint gives the newest)
         "GET /audit/accesses": .staff(.accessLogRead),  // as GET /v1/access
     ]
 
@@ -103,6 +117,10 @@ public enum WebPages {
         PageLink(title: "Routing", path: "/routing", summary: "Which team's inbox new conversations go to: add or remove a routing rule."),
         PageLink(title: "Analytics", path: "/analytics", summary: "Messages, first responses and backlog per team and day, as a chart and tables."),
         PageLink(
+            title: "Assignments", path: "/assignments",
+            summary: "Per team and assignee: open and pending conversations, unread messages, reply windows about to close, the oldest waiting."),
+        PageLink(title: "Automation", path: "/automation", summary: "Automatic replies to citizens and the business hours: add, change or remove a rule."),
+        PageLink(
             title: "Requests", path: "/requests",
             summary: "Public-records requests: their due dates and clocks, searches, redactions and installments."),
         PageLink(
@@ -111,6 +129,12 @@ public enum WebPages {
         PageLink(title: "Audit", path: "/audit", summary: "Verify the ledger, read its checkpoints and proofs, and the access log."),
         PageLink(title: "Staff", path: "/admin/staff", summary: "Staff accounts: add one, grant and revoke roles, add to and remove from teams."),
         PageLink(title: "API tokens", path: "/admin/tokens", summary: "Tokens programs use to act as a member of staff: issue and revoke them."),
+        PageLink(
+            title: "Integrations", path: "/admin/integrations",
+            summary: "The agency's systems that send through the recording proxy: add one (its token shown once) or revoke it."),
+        PageLink(
+            title: "Relays", path: "/admin/relays",
+            summary: "Webhook relays to the agency's existing apps: add, replace or remove one, and see deliveries waiting."),
         PageLink(title: "Account", path: "/account", summary: "Change your password or set up your authenticator app again."),
     ]
 

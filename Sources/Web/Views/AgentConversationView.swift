@@ -13,6 +13,8 @@ struct AgentConversationView {
     let citizen: String
     /// The timeline, already masked for the caller.
     let messages: [TimelineItem]
+    /// What the caller may see and do beside the messages (files, classification links).
+    let reader: TimelineReader
     let nextCursor: String?
     let notes: [InboxNote]
     let mayReadNotes: Bool
@@ -28,7 +30,7 @@ struct AgentConversationView {
             "id": apiID, "path": path, "citizen": citizen, "csrf": csrf, "team": item.team ?? "Not routed yet",
             "assignee": item.assignee ?? "Unassigned", "state": item.state, "unread": String(item.unread),
             "window": InboxRow.windowText(closesAt: item.windowClosesAt, now: now), "windowOpen": windowOpen,
-            "messages": messages.map { AgentTimelineEntry($0).context }, "empty": messages.isEmpty, "mayReadNotes": mayReadNotes,
+            "messages": messages.map { AgentTimelineEntry($0, reader: reader).context }, "empty": messages.isEmpty, "mayReadNotes": mayReadNotes,
             "notes": notes.map { note in
                 [
                     "author": note.author, "time": InboxRow.timeText(note.createdAt), "timeISO": note.createdAt.ISO8601Format(),
@@ -72,7 +74,17 @@ struct AgentConversationView {
     private func replyForm(windowOpen: Bool) -> [String: Any] {
         var reply: [String: Any] = ["idempotency": UUID().uuidString.lowercased()]
         if windowOpen {
-            reply["text"] = field(FormField(id: "reply-text", label: "Your reply", name: "text", hint: "Sent to the citizen on WhatsApp exactly as written."))
+            reply["text"] = field(
+                FormField(
+                    id: "reply-text", label: "Your reply", name: "text",
+                    hint: "Sent to the citizen on WhatsApp exactly as written. With a file attached, it is optional and sent as the file's caption.",
+                    required: false))
+            var file = field(
+                FormField(
+                    id: ReplyAttachment.fieldID, label: "Attach a file (optional)", name: ReplyAttachment.fieldName,
+                    hint: "WhatsApp sends \(ReplyAttachment.typesText). Audio is sent without a caption.", required: false))
+            file["accept"] = ReplyAttachment.accept
+            reply["file"] = file
         } else {
             reply["closed"] = [
                 "why": item.windowClosesAt == nil

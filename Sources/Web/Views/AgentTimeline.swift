@@ -5,13 +5,16 @@ import RecordkeeperCore
 
 /// One message of a conversation's timeline as the conversation page shows it: who wrote it
 /// and when, what it holds (already masked by ``ContentMasking`` for the reader), and for our
-/// own messages how far delivery got. Nothing here decides what a reader may see: the item
-/// arrives masked.
+/// own messages how far delivery got, with a received file as ``TimelineReader`` shows it.
+/// Nothing here decides what a reader may see: the item arrives masked.
 struct AgentTimelineEntry {
     let item: TimelineItem
+    /// What the reader may see and do beside the text (files, the classification link); nil: text only.
+    let reader: TimelineReader?
 
-    init(_ item: TimelineItem) {
+    init(_ item: TimelineItem, reader: TimelineReader? = nil) {
         self.item = item
+        self.reader = reader
     }
 
     /// The template's context (`agent-message.mustache`).
@@ -45,6 +48,8 @@ struct AgentTimelineEntry {
             context["kind"] = "Not readable"
             context["messageNotice"] = ["text": "This message's content cannot be read. An auditor can check the ledger with “recordkeeper verify”."]
         }
+        if let media = reader?.mediaContext(item) { context["media"] = media }
+        if let path = reader?.classificationPath(position: item.position) { context["classificationPath"] = ["path": path] }
         if !inbound { context["delivery"] = ["text": statusText] }
         if let category = item.classification?.category { context["messageCategory"] = ["text": "Category \(category.rawValue)"] }
         return context
