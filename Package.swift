@@ -439,7 +439,7 @@ let package = Package(
             dependencies: [
                 "API", "Ledger", "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
-                "WhatsApp", "Web", "Requests",
+                "WhatsApp", "Web", "WebFoundation", "Requests",
                 "Timestamping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -454,13 +454,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The web application: server-rendered pages (swift-mustache templates), forms with CSRF
-        // tokens, static assets, the page access table; calls the same domain modules as `API`.
+        // The web application as `Server` mounts it: every page route (sign-in, home and account
+        // here; the areas' pages from their modules), registered through the gate. Its README
+        // says how the web modules fit and how to add a page.
         .target(
             name: "Web",
             dependencies: [
-                "Access", "Classification", "Inbox", "Messaging", "LedgerStore", "Ledger", "RecordkeeperCore", "Requests", "Deadlines",
-                "Retention", "Disposition",
+                "Access", "WebFoundation", "WebTeamPages", "WebRecordsPages", "WebAdminPages",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        // The pages' framework: the application value (`WebApplication`), the page table and its
+        // gate (session, CSRF, `AccessPolicy`), the renderer, forms, and the swift-mustache
+        // templates and static files of every page (resources); calls the same domain modules as `API`.
+        .target(
+            name: "WebFoundation",
+            dependencies: [
+                "Access", "LedgerStore", "Messaging", "Requests",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -468,15 +480,45 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
-            exclude: ["README.md"],
             resources: [.copy("Templates"), .copy("Static")],
+            swiftSettings: swiftSettings
+        ),
+        // The team's pages: inbox, conversations (reply, files, assignment, notes), classification,
+        // and the supervisor's routing, analytics, automation and assignments.
+        .target(
+            name: "WebTeamPages",
+            dependencies: [
+                "WebFoundation", "Access", "Classification", "Inbox", "LedgerStore", "Messaging", "RecordkeeperCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The records pages: the records officer's retention pages and the public-records requests.
+        .target(
+            name: "WebRecordsPages",
+            dependencies: [
+                "WebFoundation", "Access", "Deadlines", "Disposition", "Messaging", "Requests", "Retention",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The administration pages (staff, tokens, integrations, relays) and the auditor's pages.
+        .target(
+            name: "WebAdminPages",
+            dependencies: [
+                "WebFoundation", "Access", "Ledger", "LedgerStore", "Messaging", "Requests",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The fast tier of Web: templates, CSRF tokens, the page table and its access (no database).
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Access", "LedgerStore",
+                "Web", "WebFoundation", "WebTeamPages", "Access", "LedgerStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -488,7 +530,7 @@ let package = Package(
         // browser).
         .testTarget(
             name: "WebPageTests",
-            dependencies: serviceTestDependencies + ["ServiceTestSupport", "Web", "Retention", "Disposition"],
+            dependencies: serviceTestDependencies + ["ServiceTestSupport", "WebFoundation", "Retention", "Disposition"],
             swiftSettings: swiftSettings
         ),
         // What both executables need to run: configuration from the environment, the embedded

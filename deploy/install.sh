@@ -5,8 +5,9 @@
 #   deploy/install.sh             # build the release binary, then install
 #   deploy/install.sh --no-build  # install an existing .build/release/recordkeeper
 #
-# Installs the binary and its resource bundle (recordkeeper_API.resources: the
-# OpenAPI description it serves) to /usr/local/bin, the migrations to
+# Installs the binary and its resource bundles (recordkeeper_API.resources: the
+# OpenAPI description it serves; recordkeeper_WebFoundation.resources: the pages'
+# templates and static files) to /usr/local/bin, the migrations to
 # /usr/share/recordkeeper/Migrations, docs/operations.md to
 # /usr/share/doc/recordkeeper, and the units to /etc/systemd/system; creates
 # the `recordkeeper` system user and /etc/recordkeeper (0750, root:recordkeeper)
@@ -18,7 +19,8 @@ set -euo pipefail
 readonly SCRIPT_NAME="install.sh"
 readonly SERVICE_USER="recordkeeper"
 readonly BIN_PATH="/usr/local/bin/recordkeeper"
-readonly RESOURCES_PATH="/usr/local/bin/recordkeeper_API.resources"
+# The bundles the binary reads its resources from, next to it (Bundle.module).
+readonly RESOURCE_BUNDLES=(recordkeeper_API.resources recordkeeper_WebFoundation.resources)
 readonly SHARE_DIR="/usr/share/recordkeeper"
 readonly DOC_DIR="/usr/share/doc/recordkeeper"
 readonly CONF_DIR="/etc/recordkeeper"
@@ -61,9 +63,11 @@ if [[ "$build" == true ]]; then
     swift build -c release --product recordkeeper
 fi
 [[ -x "$binary" ]] || die "$binary not found: build it first (or drop --no-build)"
-# The binary reads its resources (the OpenAPI description) from this bundle, next to it.
-resources="$repo_root/.build/release/recordkeeper_API.resources"
-[[ -f "$resources/openapi.yaml" ]] || die "$resources/openapi.yaml not found: build it first (or drop --no-build)"
+# The binary reads its resources (the OpenAPI description, the pages' templates) from these bundles.
+[[ -f "$repo_root/.build/release/recordkeeper_API.resources/openapi.yaml" ]] \
+    || die "$repo_root/.build/release/recordkeeper_API.resources/openapi.yaml not found: build it first (or drop --no-build)"
+[[ -d "$repo_root/.build/release/recordkeeper_WebFoundation.resources/Templates" ]] \
+    || die "$repo_root/.build/release/recordkeeper_WebFoundation.resources/Templates not found: build it first (or drop --no-build)"
 
 # --- system user -------------------------------------------------------------------
 if id -u "$SERVICE_USER" >/dev/null 2>&1; then
@@ -75,11 +79,13 @@ else
 fi
 
 # --- files -----------------------------------------------------------------------
-say "installing $BIN_PATH and its resource bundle $RESOURCES_PATH"
+say "installing $BIN_PATH and its resource bundles ${RESOURCE_BUNDLES[*]}"
 install -m 0755 "$binary" "$BIN_PATH"
-rm -rf "$RESOURCES_PATH"
-install -d -m 0755 "$RESOURCES_PATH"
-install -m 0644 "$resources"/* "$RESOURCES_PATH/"
+for bundle in "${RESOURCE_BUNDLES[@]}"; do
+    rm -rf "/usr/local/bin/$bundle"
+    cp -R "$repo_root/.build/release/$bundle" "/usr/local/bin/$bundle"
+    chmod -R u=rwX,go=rX "/usr/local/bin/$bundle"
+done
 
 say "installing migrations to $SHARE_DIR/Migrations"
 install -d -m 0755 "$SHARE_DIR/Migrations"

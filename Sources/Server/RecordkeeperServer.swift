@@ -12,6 +12,7 @@ public import PostgresNIO
 public import Requests
 public import ServiceLifecycle
 import Web
+import WebFoundation
 public import WhatsApp
 
 /// Where the HTTP server listens.

@@ -12,7 +12,7 @@ import Server
 import ServiceTestSupport
 import TestSupport
 import Testing
-import Web
+import WebFoundation
 import Workers
 
 /// The web application in Debian's Chromium (Tests/Browser/run_browser_tests.py): the real

@@ -6,7 +6,7 @@ import HummingbirdTesting
 import ServiceTestSupport
 import TestSupport
 import Testing
-import Web
+import WebFoundation
 
 /// Every page sends the security headers; error pages are HTML (the API keeps problem+json);
 /// static files are served with their types and a long cache; and every page answers each

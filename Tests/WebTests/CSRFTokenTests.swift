@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Web
+@testable import WebFoundation
 
 /// The forms' anti-forgery tokens and the form body.
 @Suite("CSRF tokens and forms")

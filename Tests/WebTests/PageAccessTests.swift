@@ -7,8 +7,9 @@ import LedgerStore
 import Logging
 import PostgresNIO
 import Testing
+import Web
 
-@testable import Web
+@testable import WebFoundation
 
 /// The page table and the gate, without a database: every page × every role answers as
 /// ``AccessPolicy`` says, forms without the right token reach no handler, and every route the

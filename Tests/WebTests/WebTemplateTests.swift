@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 import Testing
 
-@testable import Web
+@testable import WebFoundation
+@testable import WebTeamPages
 
 /// The templates and static files: loaded once, escaped, the layout's landmarks, and a missing
 /// or broken template named at startup.
@@ -118,6 +119,6 @@ struct WebTemplateTests {
         #expect(InboxRow.windowText(closesAt: now.addingTimeInterval(-1), now: now) == "Closed: reply with a template")
         #expect(InboxRow.windowText(closesAt: now.addingTimeInterval(5 * 3600 + 12 * 60 + 30), now: now) == "Open: 5 h 12 min left")
         #expect(InboxRow.windowText(closesAt: now.addingTimeInterval(20), now: now) == "Open: 1 min left")
-        #expect(InboxRow.timeText(now) == "2027-01-15 08:00 UTC")
+        #expect(PageText.timeText(now) == "2027-01-15 08:00 UTC")
     }
 }

@@ -1,6 +1,7 @@
 import Access
 import Foundation
 import Hummingbird
+import WebFoundation
 
 /// `GET /account`, `POST /account/password`, `POST /account/totp`: one's own account, through
 /// the staff directory's self-service functions (each checks the current password).
@@ -85,11 +86,5 @@ extension WebApplication {
         ]
         if let notice { context["notice"] = ["text": notice] }
         return renderer.page("account", title: "Your account", frame: page.frame, status: status, context: context)
-    }
-
-    /// The staff directory. - Throws: 503 when this service has none.
-    func directory() throws(PageError) -> StaffDirectory {
-        guard let staff else { throw PageError.unavailable("Staff accounts are not configured in this service.") }
-        return staff
     }
 }

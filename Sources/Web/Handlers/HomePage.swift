@@ -1,5 +1,6 @@
 import Access
 import Hummingbird
+import WebFoundation
 
 /// `GET /`: who is signed in and the pages their roles let them use.
 extension WebApplication {

@@ -1,6 +1,7 @@
 import Access
 import Foundation
 import Hummingbird
+import WebFoundation
 
 /// `GET /signin`, `POST /signin`, `POST /signout`: the same sign-in, sessions and cookie as
 /// `POST /v1/session` and `DELETE /v1/session`.
