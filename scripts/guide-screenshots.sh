@@ -19,6 +19,8 @@ mapping=(
     "agent-conversation.png journey-agent/agent-replied.png"
     "supervisor-routing.png supervisor-routing.png"
     "supervisor-analytics.png supervisor-analytics.png"
+    "supervisor-automation.png supervisor-automation.png"
+    "supervisor-assignments.png supervisor-assignments.png"
     "records-overview.png records_officer-retention.png"
     "records-holds.png records_officer-retention-holds.png"
     "records-list.png records_officer-retention-lists-DL-*.png"
@@ -26,9 +28,12 @@ mapping=(
     "requests-review.png request_officer-requests-PRR-*-review.png"
     "auditor-audit.png auditor-audit.png"
     "auditor-accesses.png auditor-audit-accesses.png"
+    "auditor-checkpoints.png auditor-audit-checkpoints.png"
     "admin-staff.png admin-admin-staff.png"
     "admin-user.png admin-admin-staff-*.png"
     "admin-tokens.png admin-admin-tokens.png"
+    "admin-integrations.png admin-admin-integrations.png"
+    "admin-relays.png admin-admin-relays.png"
 )
 
 missing=()
