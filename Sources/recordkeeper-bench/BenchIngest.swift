@@ -185,6 +185,18 @@ struct BenchIngest: Benchmark {
     static func post(
         http: HTTPClient, count: Int, concurrency: Int, expect: HTTPResponseStatus, request: @escaping @Sendable (Int) -> HTTPClientRequest
     ) async throws -> Measurement {
+        try await send(http: http, count: count, concurrency: concurrency, request: request) { status, answer in
+            status == expect ? nil : "HTTP \(status.code): \(String(buffer: answer).prefix(300))"
+        }
+    }
+
+    /// Sends requests 0..<`count` (built by `request`) from `concurrency` clients, each taking the
+    /// next index; latency is per request, from sending to the last byte of the answer (at most
+    /// `bodyLimit` bytes), measured before `check` reads the answer: what it returns is a failure.
+    static func send(
+        http: HTTPClient, count: Int, concurrency: Int, bodyLimit: Int = 1 << 20, request: @escaping @Sendable (Int) -> HTTPClientRequest,
+        check: @escaping @Sendable (HTTPResponseStatus, ByteBuffer) -> String?
+    ) async throws -> Measurement {
         let next = NIOLockedValueBox(0)
         let clock = ContinuousClock()
         let start = clock.now
@@ -204,11 +216,11 @@ struct BenchIngest: Benchmark {
                         let outgoing = request(index)
                         let began = clock.now
                         let response = try await http.execute(outgoing, timeout: .seconds(60))
-                        let answer = try await response.body.collect(upTo: 1 << 20)
+                        let answer = try await response.body.collect(upTo: bodyLimit)
                         latencies.append((clock.now - began).milliseconds)
-                        if response.status != expect {
+                        if let problem = check(response.status, answer) {
                             failures += 1
-                            if firstFailure == nil { firstFailure = "HTTP \(response.status.code): \(String(buffer: answer).prefix(300))" }
+                            if firstFailure == nil { firstFailure = problem }
                         }
                     }
                     return (latencies, failures, firstFailure)

@@ -51,28 +51,9 @@ struct BenchRead: Benchmark {
     }
 
     private func measure(_ context: BenchContext, http: HTTPClient) async throws -> BenchReadFigures {
-        let (runtime, logger, ledger) = (context.runtime, context.logger, context.ledger)
-        let run = String(UUID().uuidString.prefix(8).lowercased())
-        let secret = SystemRandomNumberGenerator.randomHex(24)
-        _ = try await withLedgerStore(runtime, maximumConnections: 2, logger: logger) { try await $0.ledger(named: ledger) }
-        let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
-        let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
-        var quiet = logger
-        quiet.logLevel = .warning
-        var webhook = WhatsAppWebhookSettings(verifyToken: nil, secrets: [.init(app: "bench", secret: secret)], ledger: ledger)
-        webhook.commitTimeout = .seconds(30)
-        let directory = StaffDirectory(store: store, ledger: ledger, logger: quiet)
-        let announcer = BenchIngest.portAnnouncer()
-        let background = Background(
-            workers: WorkerSet.Settings(ledger: ledger, runClassifier: false), running: true, client: client, store: store, logger: quiet)
-        let app = RecordkeeperServer.makeApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: runtime.migrations,
-            projections: WorkerSet.projections,
-            whatsApp: webhook, conversations: ConversationSettings(ledger: ledger), relays: background.relays,
-            staff: directory, background: background.services, logger: quiet, onServerRunning: announcer.announce)
-        let (requests, concurrency, count, showProgress) = (requests, context.concurrency, conversations, context.showProgress)
-        return try await BenchIngest.withServer(app, port: announcer.port) { port in
-            let base = "http://127.0.0.1:\(port)"
+        let (requests, concurrency, count, showProgress, ledger) = (requests, context.concurrency, conversations, context.showProgress, context.ledger)
+        return try await BenchService.with(context) { service in
+            let (base, directory, store, run, secret) = (service.base, service.directory, service.store, service.run, service.secret)
             _ = try await directory.addUser(name: "bench-\(run)", roles: [.supervisor], actor: "cli:bench")
             let token = try await directory.issueToken(user: "bench-\(run)", expiresIn: .seconds(3600), actor: "cli:bench").token
             let ids = try await BenchConversations(http: http, base: base, token: token, secret: secret, count: count, showProgress: showProgress)

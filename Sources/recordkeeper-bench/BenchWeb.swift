@@ -55,30 +55,12 @@ struct BenchWeb: Benchmark {
     }
 
     private func measure(_ context: BenchContext, http: HTTPClient) async throws -> BenchWebFigures {
-        let (runtime, logger, ledger) = (context.runtime, context.logger, context.ledger)
-        let run = String(UUID().uuidString.prefix(8).lowercased())
-        let secret = SystemRandomNumberGenerator.randomHex(24)
-        _ = try await withLedgerStore(runtime, maximumConnections: 2, logger: logger) { try await $0.ledger(named: ledger) }
-        let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
-        let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
-        var quiet = logger
-        quiet.logLevel = .warning
-        var webhook = WhatsAppWebhookSettings(verifyToken: nil, secrets: [.init(app: "bench", secret: secret)], ledger: ledger)
-        webhook.commitTimeout = .seconds(30)
-        let directory = StaffDirectory(store: store, ledger: ledger, logger: quiet)
-        let announcer = BenchIngest.portAnnouncer()
-        // The router on (it routes the conversations to the team), the classifier off.
-        let background = Background(
-            workers: WorkerSet.Settings(ledger: ledger, runClassifier: false), running: true, client: client, store: store, logger: quiet)
-        let app = RecordkeeperServer.makeApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: runtime.migrations,
-            projections: WorkerSet.projections, whatsApp: webhook, conversations: ConversationSettings(ledger: ledger), relays: background.relays,
-            staff: directory, background: background.services, logger: quiet, onServerRunning: announcer.announce)
-        let plan = BenchWebPlan(
-            requests: requests, conversations: conversations, concurrency: context.concurrency, ledger: ledger, runID: run, secret: secret,
-            showProgress: context.showProgress)
-        return try await BenchIngest.withServer(app, port: announcer.port) { port in
-            try await plan.run(http: http, base: "http://127.0.0.1:\(port)", store: store, directory: directory)
+        let (requests, conversations, concurrency, ledger, showProgress) = (requests, conversations, context.concurrency, context.ledger, context.showProgress)
+        return try await BenchService.with(context) { service in
+            let plan = BenchWebPlan(
+                requests: requests, conversations: conversations, concurrency: concurrency, ledger: ledger, runID: service.run,
+                secret: service.secret, showProgress: showProgress)
+            return try await plan.run(http: http, base: service.base, store: service.store, directory: service.directory)
         }
     }
 }

@@ -36,45 +36,14 @@ enum BenchWebRequests {
     /// latency is per request, from sending to the last byte of the answer, measured before the
     /// answer is checked.
     static func measure(http: HTTPClient, base: String, target: BenchWebTarget, count: Int, concurrency: Int) async throws -> Measurement {
-        let next = NIOLockedValueBox(0)
-        let clock = ContinuousClock()
-        let start = clock.now
-        let parts = try await withThrowingTaskGroup(of: ([Double], Int, String?).self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
-                    var latencies: [Double] = []
-                    var failures = 0
-                    var firstFailure: String?
-                    while true {
-                        try Task.checkCancellation()
-                        let index = next.withLockedValue { value -> Int in
-                            defer { value += 1 }
-                            return value
-                        }
-                        guard index < count else { break }
-                        var request = HTTPClientRequest(url: base + target.path)
-                        for (name, value) in target.headers { request.headers.add(name: name, value: value) }
-                        let began = clock.now
-                        let response = try await http.execute(request, timeout: .seconds(60))
-                        let body = try await response.body.collect(upTo: 8 << 20)
-                        latencies.append((clock.now - began).milliseconds)
-                        if let problem = target.problem(status: response.status, body: String(buffer: body)) {
-                            failures += 1
-                            if firstFailure == nil { firstFailure = "\(target.title): \(problem)" }
-                        }
-                    }
-                    return (latencies, failures, firstFailure)
-                }
-            }
-            var all: ([Double], Int, String?) = ([], 0, nil)
-            for try await part in group {
-                all.0 += part.0
-                all.1 += part.1
-                all.2 = all.2 ?? part.2
-            }
-            return all
-        }
-        return Measurement(seconds: (clock.now - start).seconds, latenciesMs: parts.0, failures: parts.1, firstFailure: parts.2)
+        try await BenchIngest.send(
+            http: http, count: count, concurrency: concurrency, bodyLimit: 8 << 20,
+            request: { _ in
+                var request = HTTPClientRequest(url: base + target.path)
+                for (name, value) in target.headers { request.headers.add(name: name, value: value) }
+                return request
+            },
+            check: { status, body in target.problem(status: status, body: String(buffer: body)).map { "\(target.title): \($0)" } })
     }
 
     /// One GET; throws unless it is answered 200.

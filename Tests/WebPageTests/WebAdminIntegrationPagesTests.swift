@@ -198,25 +198,14 @@ struct WebAdminIntegrationPagesTests {
         }
     }
 
-    /// ``WebPageClient/withWebApp(requireMFA:runProjections:_:)`` with every log line of the
+    /// ``WebPageClient/withWebApp(requireMFA:runProjections:logger:_:)`` with every log line of the
     /// application and its store kept in `logs`, at trace level.
     static func withLoggedWebApp<T: Sendable>(
         _ logs: CapturedLogs, _ body: @escaping @Sendable (any TestClientProtocol, LedgerStore) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "recordkeeper.tests.captured") { _ in CapturingLogHandler(logs: logs) }
         logger.logLevel = .trace
-        let appLogger = logger
-        return try await withMigratedDatabase { db in
-            let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: appLogger)
-            let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: appLogger)
-            let background = testBackground(client: client, store: store, workers: nil)
-            let app = RecordkeeperServer.makeApplication(
-                configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
-                migrations: try ScratchDatabase.migrations(), projections: WorkerSet.projections, whatsApp: WebhookDeliveries.settings,
-                conversations: ConversationSettings(ledger: "main"), relays: background.relays, staff: TestStaff.directory(store),
-                staffSettings: StaffSettings(requireMFA: false), background: background.services, logger: appLogger)
-            return try await app.test(.live) { client in try await body(client, store) }
-        }
+        return try await WebPageClient.withWebApp(logger: logger, body)
     }
 }
 

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LedgerStore
+import Logging
 import NIOCore
 import PostgresNIO
 import Server
@@ -39,20 +40,21 @@ enum WebPageClient {
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     /// The service with its pages over a fresh migrated database, on loopback HTTP.
+    /// - Parameter logger: the application's and its store's logger.
     static func withWebApp<T: Sendable>(
-        requireMFA: Bool = false, runProjections: Bool = false,
+        requireMFA: Bool = false, runProjections: Bool = false, logger: Logger = testLogger,
         _ body: @escaping @Sendable (any TestClientProtocol, LedgerStore) async throws -> T
     ) async throws -> T {
         try await withMigratedDatabase { db in
-            let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: testLogger)
-            let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: testLogger)
+            let client = PostgresClient(configuration: try db.service.clientConfiguration(), backgroundLogger: logger)
+            let store = LedgerStore(client: client, masterKey: ScratchDatabase.masterKey, logger: logger)
             let background = testBackground(
                 client: client, store: store, workers: runProjections ? WorkerSet.Settings(ledger: "main", runClassifier: false) : nil)
             let app = RecordkeeperServer.makeApplication(
                 configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store,
                 migrations: try ScratchDatabase.migrations(), projections: WorkerSet.projections, whatsApp: WebhookDeliveries.settings,
                 conversations: ConversationSettings(ledger: "main"), relays: background.relays, staff: TestStaff.directory(store),
-                staffSettings: StaffSettings(requireMFA: requireMFA), background: background.services, logger: testLogger)
+                staffSettings: StaffSettings(requireMFA: requireMFA), background: background.services, logger: logger)
             return try await app.test(.live) { client in try await body(client, store) }
         }
     }
