@@ -24,24 +24,20 @@ struct CLIBenchReadTests {
 
     @Test("a small run: figures for both kinds of read, one access.viewed per timeline read; the ledger verifies")
     func smallRun() async throws {
-        try await withScratchDatabase { database in
-            try await withTemporaryDirectory { work in
-                let cli = try RecordkeeperCLI.external(database: database, workDirectory: work, masterKey: TestEnvironment.randomMasterKeyBase64())
-                let migrate = try await cli.run(["migrate", "--json"])
-                try #require(migrate.exitCode == 0, "\(migrate.transcript)")
+        try await withMigratedCLI { fixture in
+            let cli = fixture.cli
 
-                let run = try await cli.bench(["read", "--conversations", "5", "--requests", "30", "--concurrency", "2", "--json"])
-                try #require(run.exitCode == 0, "\(run.transcript)")
-                let figures = try run.json(Figures.self)
-                #expect(figures.conversations == 5 && figures.requests == 30 && figures.concurrency == 2)
-                #expect(figures.metadataPerSecond > 0 && figures.timelinePerSecond > 0)
-                #expect(figures.metadataP50Ms > 0 && figures.metadataP50Ms <= figures.metadataP99Ms)
-                #expect(figures.timelineP50Ms > 0 && figures.timelineP50Ms <= figures.timelineP99Ms)
-                #expect(figures.accessEvents == 30, "each measured timeline read is recorded once")
+            let run = try await cli.bench(["read", "--conversations", "5", "--requests", "30", "--concurrency", "2", "--json"])
+            try #require(run.exitCode == 0, "\(run.transcript)")
+            let figures = try run.json(Figures.self)
+            #expect(figures.conversations == 5 && figures.requests == 30 && figures.concurrency == 2)
+            #expect(figures.metadataPerSecond > 0 && figures.timelinePerSecond > 0)
+            #expect(figures.metadataP50Ms > 0 && figures.metadataP50Ms <= figures.metadataP99Ms)
+            #expect(figures.timelineP50Ms > 0 && figures.timelineP50Ms <= figures.timelineP99Ms)
+            #expect(figures.accessEvents == 30, "each measured timeline read is recorded once")
 
-                let verify = try await cli.run(["verify", "--ledger", figures.ledger, "--json"])
-                #expect(verify.exitCode == 0, "\(verify.transcript)")
-            }
+            let verify = try await cli.run(["verify", "--ledger", figures.ledger, "--json"])
+            #expect(verify.exitCode == 0, "\(verify.transcript)")
         }
     }
 }
