@@ -538,7 +538,7 @@ let package = Package(
         .target(
             name: "RecordkeeperRuntime",
             dependencies: [
-                "Ledger", "LedgerStore",
+                "Ledger", "LedgerStore", "RecordkeeperCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

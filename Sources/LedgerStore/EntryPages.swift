@@ -100,7 +100,7 @@ enum EntryPages {
     }
 
     /// A stored hash column; a wrong length is reported as a zero digest so the verifier names it.
-    private static func digest(_ buffer: ByteBuffer) throws -> LedgerDigest {
+    static func digest(_ buffer: ByteBuffer) -> LedgerDigest {
         (try? LedgerDigest(bytes: buffer.readableBytesView)) ?? LedgerDigest.genesis
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 public import Ledger
 import NIOCore
 import PostgresNIO
@@ -219,57 +220,64 @@ extension LedgerStore {
         }
         var tree = CompactRange()
         var after = start - 1
-        pages: while true {
-            let page = try await EntryPages.fetch(
-                client: db, ledger: ledger, after: after, through: nil, stream: nil, limit: pageSize, logger: logger
-            )
-            guard let last = page.last else { break }
-            var storedNodes =
-                checksTree
-                ? try await storedNodes(ledger: ledger, after: after, through: last.entry.fields.position, in: db) : [:]
-            if keyRing.canDecrypt { try await keyRing.prefetch(ids: page.compactMap(\.dataKeyID)) }
-            for row in page {
-                let evidence: PayloadEvidence
-                switch try await self.evidence(for: row) {
-                case .payload(let found):
-                    evidence = found
-                case .keyUnavailable(let why):
-                    // Not a chain failure: the entry's hash is still checked, its payload cannot be.
-                    report.add(
-                        VerificationFinding(
-                            code: VerificationFinding.payloadKeyUnavailable, position: row.entry.fields.position,
-                            reason: "entry \(row.entry.fields.position)'s payload cannot be checked: \(why)"))
-                    evidence = .notChecked
-                }
-                if let failure = verifier.check(row.entry, payload: evidence) {
-                    report.failure = failure
-                    break pages
-                }
-                guard checksTree else { continue }
-                let position = row.entry.fields.position
-                tree.append(MerkleHash.leaf(entryHash: row.entry.entryHash)) { subtree, hash in
-                    guard StoredTree.isStored(subtree) else { return }
-                    let key = StoredTree.rowKey(subtree)
-                    let stored = storedNodes.removeValue(forKey: NodeKey(lastPosition: key.lastPosition, level: key.level))
-                    report.treeNodesChecked += 1
-                    if stored != hash, report.treeFailure == nil {
-                        report.treeFailure = VerificationFailure(
-                            position: position, reason: .treeNodeMismatch(level: subtree.level, stored: stored, computed: hash))
+        // Range by range, the next one read while this one is checked (RangePrefetcher).
+        let (store, ledgerLast) = (self, try await EntryRanges.lastPosition(client: db, ledger: ledger, logger: logger))
+        var ranges = RangePrefetcher(after: after, last: ledgerLast, size: pageSize) { after, through in
+            async let nodes = checksTree ? store.storedNodes(ledger: ledger, after: after, through: through, in: db) : [:]
+            let rows = try await EntryRanges.fetch(client: db, ledger: ledger, after: after, through: through, logger: store.logger)
+            return (rows: rows, nodes: try await nodes)
+        }
+        do {
+            pages: while let (range, through) = try await ranges.next() {
+                let page = range.rows
+                var storedNodes = range.nodes
+                if keyRing.canDecrypt { try await keyRing.prefetch(ids: page.compactMap(\.dataKeyID)) }
+                for (row, found) in zip(page, try await evidences(for: page)) {
+                    let evidence: PayloadEvidence
+                    switch found {
+                    case .payload(let found):
+                        evidence = found
+                    case .keyUnavailable(let why):
+                        // Not a chain failure: the entry's hash is still checked, its payload cannot be.
+                        report.add(
+                            VerificationFinding(
+                                code: VerificationFinding.payloadKeyUnavailable, position: row.entry.fields.position,
+                                reason: "entry \(row.entry.fields.position)'s payload cannot be checked: \(why)"))
+                        evidence = .notChecked
+                    }
+                    if let failure = verifier.check(row.entry, payload: evidence) {
+                        report.failure = failure
+                        break pages
+                    }
+                    guard checksTree else { continue }
+                    let position = row.entry.fields.position
+                    tree.append(MerkleHash.leaf(entryHash: row.entry.entryHash)) { subtree, hash in
+                        guard StoredTree.isStored(subtree) else { return }
+                        let key = StoredTree.rowKey(subtree)
+                        let stored = storedNodes.removeValue(forKey: NodeKey(lastPosition: key.lastPosition, level: key.level))
+                        report.treeNodesChecked += 1
+                        if stored != hash, report.treeFailure == nil {
+                            report.treeFailure = VerificationFailure(
+                                position: position, reason: .treeNodeMismatch(level: subtree.level, stored: stored, computed: hash))
+                        }
+                    }
+                    if audit.isPending(tree.size) {
+                        audit.check(treeSize: tree.size, root: tree.root, chainHead: row.entry.entryHash)
                     }
                 }
-                if audit.isPending(tree.size) {
-                    audit.check(treeSize: tree.size, root: tree.root, chainHead: row.entry.entryHash)
+                if let extra = storedNodes.keys.min(by: { $0.lastPosition < $1.lastPosition }), report.treeFailure == nil {
+                    report.treeFailure = VerificationFailure(
+                        position: extra.lastPosition,
+                        reason: .treeNodeMismatch(level: Int(extra.level), stored: storedNodes[extra], computed: MerkleHash.emptyRoot))
                 }
+                after = through
+                progress?(after, max(after, head?.position ?? after))
             }
-            if let extra = storedNodes.keys.min(by: { $0.lastPosition < $1.lastPosition }), report.treeFailure == nil {
-                report.treeFailure = VerificationFailure(
-                    position: extra.lastPosition,
-                    reason: .treeNodeMismatch(level: Int(extra.level), stored: storedNodes[extra], computed: MerkleHash.emptyRoot))
-            }
-            after = last.entry.fields.position
-            progress?(after, max(after, head?.position ?? after))
-            if page.count < pageSize { break }
+        } catch {
+            await ranges.finish()
+            throw error
         }
+        await ranges.finish()
         if report.failure == nil, let head {
             report.failure = verifier.checkHead(position: head.position, hash: head.hash)
         }
@@ -383,13 +391,13 @@ extension LedgerStore {
         throw LedgerStoreError.masterKeyMismatch(dataKeyID: id, wrappedBy: wrappedBy, configured: masterKey.identifier)
     }
 
-    private struct NodeKey: Hashable {
+    fileprivate struct NodeKey: Hashable, Sendable {
         var lastPosition: Int64
         var level: Int16
     }
 
     /// Stored Merkle nodes whose last leaf lies in `(after, through]`.
-    private func storedNodes(ledger: LedgerRef, after: Int64, through: Int64, in db: PostgresConnection) async throws -> [NodeKey: LedgerDigest] {
+    fileprivate func storedNodes(ledger: LedgerRef, after: Int64, through: Int64, in db: PostgresConnection) async throws -> [NodeKey: LedgerDigest] {
         var nodes: [NodeKey: LedgerDigest] = [:]
         let rows = try await db.query(
             """
@@ -440,11 +448,39 @@ extension LedgerStore {
     }
 
     /// What a row's payload shows, or why its data key cannot be had.
-    private enum RowEvidence {
+    private enum RowEvidence: Sendable {
         case payload(PayloadEvidence)
         /// The payload is stored, but its data key is missing, destroyed or wrapped by another
         /// master key (``checkMasterKey(ledger:in:)`` has ruled out a wrong key for the whole ledger).
         case keyUnavailable(String)
+    }
+
+    /// The evidence of every row of a range, in the range's order: the payloads are decrypted in
+    /// a few parallel slices (AES-GCM is most of a range's CPU), while the chain is checked in
+    /// order afterwards.
+    private func evidences(for page: [RawEntryRow]) async throws -> [RowEvidence] {
+        let slices = min(max(1, ProcessInfo.processInfo.activeProcessorCount), max(1, page.count / 256))
+        guard slices > 1 else {
+            var found: [RowEvidence] = []
+            found.reserveCapacity(page.count)
+            for row in page { found.append(try await evidence(for: row)) }
+            return found
+        }
+        let size = (page.count + slices - 1) / slices
+        return try await withThrowingTaskGroup(of: (Int, [RowEvidence]).self) { group in
+            for start in stride(from: 0, to: page.count, by: size) {
+                let slice = page[start..<min(start + size, page.count)]
+                group.addTask {
+                    var found: [RowEvidence] = []
+                    found.reserveCapacity(slice.count)
+                    for row in slice { found.append(try await self.evidence(for: row)) }
+                    return (start, found)
+                }
+            }
+            var ordered = [(Int, [RowEvidence])]()
+            for try await done in group { ordered.append(done) }
+            return ordered.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
     }
 
     /// A payload that the right key cannot open is evidence against that entry; a data key that
@@ -474,33 +510,40 @@ extension LedgerStore {
 
 extension LedgerStore {
     /// The floor no verifier can beat, for `recordkeeper bench verify`: streams the same rows as
-    /// ``verify(ledger:from:pageSize:trust:progress:)`` (same query, same pages) and hashes
-    /// their bytes, checking nothing.
+    /// ``verify(ledger:from:pageSize:trust:progress:)`` (same queries, same ranges, read one
+    /// range ahead in the same way) and hashes their bytes, checking nothing.
     /// - Returns: the rows and bytes read.
     public func streamAndHash(ledger name: String, pageSize: Int = 2000) async throws -> (rows: Int64, bytes: Int64) {
         let ledger = try await ledger(named: name, create: false)
-        var rows: Int64 = 0
-        var bytes: Int64 = 0
-        var after: Int64 = 0
-        var sink = LedgerDigest.genesis
-        while true {
-            let page = try await EntryPages.fetch(
-                client: client, ledger: ledger, after: after, through: nil, stream: nil, limit: pageSize, logger: logger)
-            guard let last = page.last else { break }
-            for row in page {
-                let fields = row.entry.fields
-                var input = Array(fields.header.utf8)
-                input += fields.stream.utf8
-                input += row.entry.entryHash.bytes
-                if let sealed = row.sealed { input += sealed }
-                sink = LedgerDigest.sha256(input)
-                bytes += Int64(input.count)
-                rows += 1
+        return try await client.withConnection { db in
+            var rows: Int64 = 0
+            var bytes: Int64 = 0
+            var sink = LedgerDigest.genesis
+            let logger = self.logger
+            var ranges = RangePrefetcher(
+                after: 0, last: try await EntryRanges.lastPosition(client: db, ledger: ledger, logger: logger), size: pageSize
+            ) { after, through in
+                try await EntryRanges.fetch(client: db, ledger: ledger, after: after, through: through, logger: logger)
             }
-            after = last.entry.fields.position
-            if page.count < pageSize { break }
+            do {
+                while let (page, _) = try await ranges.next() {
+                    for row in page {
+                        let fields = row.entry.fields
+                        var input = Array(fields.header.utf8)
+                        input += fields.stream.utf8
+                        input += row.entry.entryHash.bytes
+                        if let sealed = row.sealed { input += sealed }
+                        sink = LedgerDigest.sha256(input)
+                        bytes += Int64(input.count)
+                        rows += 1
+                    }
+                }
+            } catch {
+                await ranges.finish()
+                throw error
+            }
+            _ = sink
+            return (rows, bytes)
         }
-        _ = sink
-        return (rows, bytes)
     }
 }

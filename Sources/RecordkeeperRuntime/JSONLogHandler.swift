@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import RecordkeeperCore
 
 /// A swift-log handler that writes one JSON object per line to standard error:
 /// `{"ts":"…","level":"info","logger":"recordkeeper","msg":"…", …metadata}`.
@@ -26,36 +27,36 @@ public struct JSONLogHandler: LogHandler {
 
     /// Writes `event` as one JSON line on standard error.
     public func log(event: LogEvent) {
-        var object: [String: Any] = [
-            "ts": Self.timestamp(),
-            "level": event.level.rawValue,
-            "logger": label,
-            "msg": event.message.description,
+        var object: [String: JSONValue] = [
+            "ts": .string(Self.timestampStyle.format(Date())),
+            "level": .string(event.level.rawValue),
+            "logger": .string(label),
+            "msg": .string(event.message.description),
         ]
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         for (key, value) in merged where object[key] == nil {
             object[key] = Self.plain(value)
         }
         if event.level >= .error {
-            object["source"] = "\(event.file.split(separator: "/").last ?? ""):\(event.line)"
+            object["source"] = .string("\(event.file.split(separator: "/").last ?? ""):\(event.line)")
         }
-        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        data.append(0x0A)
-        FileHandle.standardError.write(data)
+        // Sorted keys, unescaped slashes: the same text JSONSerialization wrote, without its
+        // per-line cost (a profile of `bench ingest` found a third of the CPU in logging).
+        guard var line = try? JSONValue.object(object).encoded() else { return }
+        line.append(0x0A)
+        FileHandle.standardError.write(Data(line))
     }
 
-    private static func plain(_ value: Logger.MetadataValue) -> Any {
+    private static func plain(_ value: Logger.MetadataValue) -> JSONValue {
         switch value {
-        case .string(let s): s
-        case .stringConvertible(let c): c.description
-        case .array(let values): values.map(plain)
-        case .dictionary(let dict): dict.mapValues(plain)
+        case .string(let s): .string(s)
+        case .stringConvertible(let c): .string(c.description)
+        case .array(let values): .array(values.map(plain))
+        case .dictionary(let dict): .object(dict.mapValues(plain))
         }
     }
 
-    private static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
-    }
+    /// `2026-12-07T07:18:19.861Z`. A format style is a value, made once: creating an
+    /// `ISO8601DateFormatter` for every line cost more than the rest of the line.
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }
