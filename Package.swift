@@ -14,7 +14,7 @@ let swiftSettings: [SwiftSetting] = [
 let serviceTestDependencies: [Target.Dependency] = [
     "LoopbackHTTP",
     "API", "Server", "LedgerStore", "Ledger", "LocalTSA", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
-    "Checkpoints", "Workers", "WhatsApp", "TestGraphServer", "TestSupport",
+    "Checkpoints", "Workers", "WhatsApp", "WebhookRelay", "TestGraphServer", "TestSupport",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "HummingbirdTesting", package: "hummingbird"),
     .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -200,7 +200,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The channel to the record: ingest, media archiving, outbound sending and the dispatcher, the
-        // Graph proxy, the webhook relay, the conversations read model.
+        // Graph proxy, the conversations read model (the webhook relay is `WebhookRelay`).
         .target(
             name: "Messaging",
             dependencies: [
@@ -209,6 +209,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The webhook relay: forwards Meta's deliveries to downstream systems (relay configuration,
+        // the `relay_queue` projection and its queue, the relay service).
+        .target(
+            name: "WebhookRelay",
+            dependencies: [
+                "Events", "WhatsApp", "Ledger", "LedgerStore", "RecordkeeperCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -337,7 +351,7 @@ let package = Package(
             name: "Workers",
             dependencies: [
                 "Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore",
-                "RecordkeeperCore", "Requests",
+                "RecordkeeperCore", "Requests", "WebhookRelay",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -383,7 +397,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MessagingTests",
-            dependencies: ["Messaging", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp", "Zstd"],
+            dependencies: ["Messaging", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp", "WebhookRelay", "Zstd"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -439,7 +453,7 @@ let package = Package(
             dependencies: [
                 "API", "Ledger", "LedgerStore",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
-                "WhatsApp", "Web", "WebFoundation", "Requests",
+                "WhatsApp", "Web", "WebFoundation", "Requests", "WebhookRelay",
                 "Timestamping",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -509,7 +523,7 @@ let package = Package(
         .target(
             name: "WebAdminPages",
             dependencies: [
-                "WebFoundation", "Access", "Ledger", "LedgerStore", "Messaging", "Requests",
+                "WebFoundation", "Access", "Ledger", "LedgerStore", "Messaging", "Requests", "WebhookRelay",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -567,6 +581,7 @@ let package = Package(
                 "Server",
                 "Timestamping",
                 "WhatsApp",
+                "WebhookRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -30,6 +30,8 @@ ALLOWED = {
     "Classification": {"Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Access": {"Events", "Classification", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Messaging": {"Events", "Access", "Classification", "WhatsApp", "Ledger", "LedgerStore", "RecordkeeperCore", "Zstd"},
+    # The webhook relay: Meta's deliveries forwarded downstream (not Messaging: it needs none of it).
+    "WebhookRelay": {"Events", "WhatsApp", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Inbox": {"Messaging", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Retention": {"Messaging", "Access", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Disposition": {"Retention", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
@@ -40,7 +42,7 @@ ALLOWED = {
     "Transfers": {"Disposition", "Retention", "ExportSources", "Exports", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "API": {"Deadlines", "Retention", "Disposition", "Requests", "Exports", "Messaging", "Inbox", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp"},
     "Checkpoints": {"Ledger", "LedgerStore", "RecordkeeperCore", "Timestamping"},
-    "Workers": {"Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore", "Requests"},
+    "Workers": {"Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore", "Requests", "WebhookRelay"},
     "RecordkeeperRuntime": {"Ledger", "LedgerStore", "RecordkeeperCore"},
     "Exports": {"Ledger", "Zstd", "RecordkeeperCore"},
     # The pages, split by job: the framework, three areas that import only it (never each
@@ -50,6 +52,8 @@ ALLOWED = {
 WEB_AREAS = {"WebTeamPages", "WebRecordsPages", "WebAdminPages"}
 for area in WEB_AREAS:
     ALLOWED[area] = ALLOWED["WebFoundation"] | {"WebFoundation"}
+# The relays page (administration) is the one page area that uses the relay.
+ALLOWED["WebAdminPages"] = ALLOWED["WebAdminPages"] | {"WebhookRelay"}
 ALLOWED["Web"] = ALLOWED["WebFoundation"] | {"WebFoundation"} | WEB_AREAS
 WEB = {"Web", "WebFoundation"} | WEB_AREAS
 # Server is HTTP only: the workers and checkpoint policy are composed by the executables.
@@ -58,7 +62,7 @@ ALLOWED["Server"] = set(ALLOWED) - {"Server", "Workers", "Checkpoints"}
 ALLOWED["RetentionCommands"] = set(ALLOWED) - {"Server"} - WEB
 ALLOWED["recordkeeper"] = set(ALLOWED) - {"recordkeeper"}
 ALLOWED["recordkeeper-bench"] = set(ALLOWED) - {"recordkeeper-bench"}
-DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Requests", "Zstd", "Timestamping", "Checkpoints", "Workers", "Exports", "Deadlines", "DemoData", "ExportSources", "Transfers"}
+DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Requests", "Zstd", "Timestamping", "Checkpoints", "Workers", "Exports", "Deadlines", "DemoData", "ExportSources", "Transfers", "WebhookRelay"}
 HTTP_SERVING = re.compile(r"^Hummingbird")
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))

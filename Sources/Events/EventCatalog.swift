@@ -124,24 +124,24 @@ public enum EventCatalog {
             events: [
                 E(
                     EventType.WhatsApp.webhookRelayQueued, stream: "`wa-relay/<relay name>`",
-                    writer: "Messaging, WhatsApp ingest (with the delivery's events); actor `whatsapp:<app>`",
+                    writer: "WebhookRelay, WhatsApp ingest (with the delivery's events); actor `whatsapp:<app>`",
                     meaning: "an authentic delivery is queued for one relay",
                     header: ["relay", "body_sha256", "body_size", "content_type", "phone_number_ids"],
                     payload: "the exact body bytes as received"),
                 E(
                     EventType.WhatsApp.webhookRelayed, stream: "`wa-relay/<relay name>`",
-                    writer: "Messaging, the webhook relay service; actor `system:webhook-relay`",
+                    writer: "WebhookRelay, the webhook relay service; actor `system:webhook-relay`",
                     meaning: "one relay attempt's outcome: `delivered`, `failed` (retried) or `gave_up`",
                     header: ["relay", "queued_position", "outcome", "http_status", "attempt", "retry_at_us", "detail"],
                     payload: "JSON: the header's members and `response_excerpt` (the first 1 KiB of the answer)"),
                 E(
                     EventType.Relay.configured, stream: "`config/relays`",
-                    writer: "Messaging, `recordkeeper relays add`; actor `cli:<user>`", meaning: "a relay was added or replaced",
+                    writer: "WebhookRelay, `recordkeeper relays add`; actor `cli:<user>`", meaning: "a relay was added or replaced",
                     header: ["relay", "phone_number_ids", "url", "enabled", "replaced"],
                     payload: "JSON: the header with the full URL; never the secret"),
                 E(
                     EventType.Relay.removed, stream: "`config/relays`",
-                    writer: "Messaging, `recordkeeper relays remove`; actor `cli:<user>`", meaning: "a relay was removed",
+                    writer: "WebhookRelay, `recordkeeper relays remove`; actor `cli:<user>`", meaning: "a relay was removed",
                     header: ["relay"], payload: "JSON: the header"),
             ]),
         EventFamily(

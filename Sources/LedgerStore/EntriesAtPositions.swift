@@ -28,6 +28,32 @@ extension LedgerStore {
     /// with their payloads opened and salts: the reads of an export installment, one statement
     /// for the page. Positions past the head are left out.
     public func openedEntries(ledger: LedgerRef, positions: [Int64]) async throws -> [OpenedEntry] {
+        let rows = try await entryRows(ledger: ledger, positions: positions)
+        if keyRing.canDecrypt { try await keyRing.prefetch(ids: rows.compactMap(\.dataKeyID)) }
+        var opened: [OpenedEntry] = []
+        opened.reserveCapacity(rows.count)
+        for row in rows {
+            let payload: OpenedEntry.Payload
+            do {
+                switch try await openPayload(of: row) {
+                case .opened(let salt, let bytes): payload = .opened(salt: salt, bytes: bytes)
+                case .sealed: payload = .sealed
+                case .destroyed(let by): payload = .destroyed(authorisedBy: by)
+                case .missing: payload = .unavailable("the payload is missing and no destruction event authorises its removal")
+                }
+            } catch let error as LedgerStoreError {
+                throw error
+            } catch {
+                payload = .unavailable("the payload does not open: \(error) (see `recordkeeper verify`)")
+            }
+            opened.append(OpenedEntry(entry: row.entry, payload: payload))
+        }
+        return opened
+    }
+
+    /// The stored rows (entry, sealed payload, destruction and its authority) at `positions`, in
+    /// position order, read in one statement; positions past the head are left out.
+    func entryRows(ledger: LedgerRef, positions: [Int64]) async throws -> [RawEntryRow] {
         guard !positions.isEmpty else { return [] }
         let query: PostgresQuery = """
             SELECT e.position, e.event_id, e.stream, e.event_type, e.occurred_at_us, e.recorded_at_us, e.actor, e.dedupe_key,
@@ -72,26 +98,7 @@ extension LedgerStore {
                     entry: entry, dataKeyID: try r[12].decode(Int64?.self),
                     sealed: try r[13].decode(ByteBuffer?.self).map { Array($0.readableBytesView) }, destruction: destruction))
         }
-        if keyRing.canDecrypt { try await keyRing.prefetch(ids: rows.compactMap(\.dataKeyID)) }
-        var opened: [OpenedEntry] = []
-        opened.reserveCapacity(rows.count)
-        for row in rows {
-            let payload: OpenedEntry.Payload
-            do {
-                switch try await openPayload(of: row) {
-                case .opened(let salt, let bytes): payload = .opened(salt: salt, bytes: bytes)
-                case .sealed: payload = .sealed
-                case .destroyed(let by): payload = .destroyed(authorisedBy: by)
-                case .missing: payload = .unavailable("the payload is missing and no destruction event authorises its removal")
-                }
-            } catch let error as LedgerStoreError {
-                throw error
-            } catch {
-                payload = .unavailable("the payload does not open: \(error) (see `recordkeeper verify`)")
-            }
-            opened.append(OpenedEntry(entry: row.entry, payload: payload))
-        }
-        return opened
+        return rows
     }
 
     /// The RFC 9162 inclusion paths of the entries at `positions` in the tree of `treeSize`

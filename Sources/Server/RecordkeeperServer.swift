@@ -6,13 +6,14 @@ public import Hummingbird
 import Inbox
 public import LedgerStore
 public import Logging
-public import Messaging
+import Messaging
 import OpenAPIHummingbird
 public import PostgresNIO
 public import Requests
 public import ServiceLifecycle
 import Web
 import WebFoundation
+public import WebhookRelay
 public import WhatsApp
 
 /// Where the HTTP server listens.
@@ -51,6 +52,8 @@ public enum RecordkeeperServer {
     ///     environment says (``ExportSettings/fromEnvironment(_:)``).
     ///   - background: services to run beside HTTP (started after the database and the store,
     ///     stopped before them).
+    ///   - credentials: the watch of the process's credential caches (a new one by default; tests
+    ///     pass theirs to see when it listens).
     public static func makeApplication(
         configuration: ServerConfiguration,
         client: PostgresClient,
@@ -67,6 +70,7 @@ public enum RecordkeeperServer {
         appendStallLimit: Duration = .seconds(60),
         exports: ExportSettings? = nil,
         background: [any Service] = [],
+        credentials: CredentialWatch = CredentialWatch(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -79,6 +83,9 @@ public enum RecordkeeperServer {
             preconditionFailure(error.description)
         }
         let exports = exports ?? .fromEnvironment(ProcessInfo.processInfo.environment)
+        // Verified staff and integration credentials are kept for a few seconds and dropped at
+        // once on any change (docs/operations.md, "Cached credentials"); the listener below hears them.
+        let staff = staff?.caching(CredentialCache(watch: credentials))
         // The recording Graph proxy: `/graph/…`, `POST /v1/media`, and the pages' reply files.
         let proxy = GraphProxy(
             store: store, ledger: conversations.ledger, graph: graph.map { GraphMessagesClient(configuration: $0, logger: logger) }, logger: logger)
@@ -114,6 +121,7 @@ public enum RecordkeeperServer {
         }
         var services: [any Service] = [client, store]
         if store.appendClient !== client { services.insert(store.appendClient, at: 1) }
+        services.append(CredentialChangeListener(watch: credentials, client: store.client, logger: logger))
         if let whatsApp {
             router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, relays: relays)
         }
@@ -123,7 +131,8 @@ public enum RecordkeeperServer {
         let scope = ConversationScopeCheck(team: { try await inbox.team(ledger: ledgerName, conversation: $0) })
         router.addMediaRoutes(store: store, settings: conversations, scope: scope)
         router.addMediaUploadRoute(proxy: proxy, settings: conversations)
-        router.addGraphProxyRoutes(proxy: proxy, registry: IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger))
+        let integrations = IntegrationRegistry(store: store, ledger: conversations.ledger, logger: logger).caching(CredentialCache(watch: credentials))
+        router.addGraphProxyRoutes(proxy: proxy, registry: integrations)
         router.addMetricsRoute(store: store, settings: conversations, analytics: analytics, projections: projections, metrics: metrics, logger: logger)
         let api = APIOperations(
             store: store, ledger: conversations.ledger, scope: scope, staff: staff, requireMFA: staffSettings.requireMFA,

@@ -1,8 +1,8 @@
 public import LedgerStore
 public import Logging
-public import Messaging
 public import PostgresNIO
 public import ServiceLifecycle
+public import WebhookRelay
 
 /// What runs beside the HTTP server of one process, or alone in `recordkeeper work`: the
 /// webhook relay's directory (which the webhook route shares) and, when the process runs the

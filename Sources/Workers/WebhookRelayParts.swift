@@ -1,8 +1,8 @@
 public import LedgerStore
 public import Logging
-public import Messaging
 public import PostgresNIO
 public import ServiceLifecycle
+public import WebhookRelay
 import WhatsApp
 
 /// The webhook relay's parts in one process: the configuration directory (which the webhook route

@@ -1,6 +1,6 @@
 import Foundation
-public import Messaging
 import RecordkeeperCore
+public import WebhookRelay
 
 /// How the webhook relay runs (docs/operations.md, "Relaying webhooks to an existing app").
 /// Relays themselves are configured with `recordkeeper relays add`, in the database.

@@ -10,6 +10,7 @@ import Messaging
 import Requests
 import Retention
 public import ServiceLifecycle
+import WebhookRelay
 public import WhatsApp
 
 /// The background workers: the projection runner and everything it wakes (media fetcher,
@@ -93,15 +94,32 @@ public enum WorkerSet {
             logger.error("the holds of closed requests are not released: \(error)")
         }
         let wakeByProjection = wakers
-        let runner = ProjectionRunner(
-            store: store, projections: projections, logger: logger,
-            onApplied: { projection, _ in wakeByProjection[projection]?() })
+        let runner = projectionRunner(ledger: settings.ledger, store: store, logger: logger) { projection, _ in
+            wakeByProjection[projection]?()
+        }
         // The runner starts first: the workers read its projections.
         services.insert(runner, at: 0)
         if let checkpoints = settings.checkpoints {
             services.append(CheckpointService(store: store, settings: checkpoints, logger: logger))
         }
         return services
+    }
+}
+
+extension WorkerSet {
+    /// The workers' projection runner for `ledger`, as ``services(settings:store:relay:logger:)``
+    /// runs it; `onApplied` is called after each batch that applied entries (projection, ledger).
+    ///
+    /// It projects only `ledger`, the one this process's workers work on: another ledger's
+    /// backlog is its own processes' work (docs/operations.md, "Projections"). The queues that
+    /// workers wait on (outbox, media, relay queue) each run in a lane of their own, so a new
+    /// send or media message is projected at once however long another projection's replay is.
+    public static func projectionRunner(
+        ledger: String, store: LedgerStore, logger: Logger, onApplied: @escaping @Sendable (_ projection: String, _ ledger: String) -> Void
+    ) -> ProjectionRunner {
+        ProjectionRunner(
+            store: store, projections: projections, ledgers: [ledger],
+            lanes: [[OutboxProjection().name], [MediaProjection().name], [RelayQueueProjection().name]], logger: logger, onApplied: onApplied)
     }
 }
 

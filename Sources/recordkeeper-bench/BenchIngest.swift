@@ -81,12 +81,24 @@ struct BenchIngest: Benchmark {
             relays: background.relays,
             background: background.services, logger: quiet, onServerRunning: announcer.announce
         )
-        let (ingest, head) = try await Self.withServer(app, port: announcer.port) { port in
+        let (ingest, head, lag, memory) = try await Self.withServer(app, port: announcer.port) { port in
+            let memory = ProcessMemory.starting()
             let url = "http://127.0.0.1:\(port)/webhooks/whatsapp"
             _ = try await Self.measure(http: http, url: url, bodies: warmUp, signatures: warmSignatures, concurrency: concurrency)
-            let measured = try await Self.measure(http: http, url: url, bodies: bodies, signatures: signatures, concurrency: concurrency)
-            let head = try await store.head(of: try await store.ledger(named: ledger)).position
-            return (measured, head)
+            guard projections else {
+                let measured = try await Self.measure(http: http, url: url, bodies: bodies, signatures: signatures, concurrency: concurrency)
+                let head = try await store.head(of: try await store.ledger(named: ledger)).position
+                return (measured, head, IngestProjectionLag?.none, memory.ended())
+            }
+            // Whether the projections keep up: their lag sampled each second while the deliveries are posted.
+            return try await ProjectionLagProbe.with(runtime, ledger: ledger, logger: logger) { probe in
+                let (measured, samples) = try await probe.sampling {
+                    try await Self.measure(http: http, url: url, bodies: bodies, signatures: signatures, concurrency: concurrency)
+                }
+                let head = samples.last?.head ?? 0
+                let caughtUp = try await probe.waitUntilApplied(head, since: ContinuousClock.now, timeout: .seconds(600))
+                return (measured, head, IngestProjectionLag(lag: ProjectionLagSummary(samples), caughtUpSeconds: caughtUp), memory.ended())
+            }
         }
         if showProgress { Output.endProgress() }
         guard ingest.failures == 0 else {
@@ -96,15 +108,18 @@ struct BenchIngest: Benchmark {
         let ingestRate = Double(deliveries) / ingest.seconds
         let bareRate = Double(deliveries) / bare.seconds
         let build = RecordkeeperBench.buildKind
+        var json: [String: any Sendable] = [
+            "deliveries": deliveries, "concurrency": concurrency, "projections": projections, "body_bytes": bodySize, "build": build, "ledger": ledger,
+            "ledger_head": head,
+            "ingest_per_second": ingestRate.rounded(), "bare_per_second": bareRate.rounded(),
+            "ratio": (ingestRate / bareRate * 1000).rounded() / 1000,
+            "p50_ms": ingest.percentile(0.50), "p99_ms": ingest.percentile(0.99),
+            "bare_p50_ms": bare.percentile(0.50), "bare_p99_ms": bare.percentile(0.99),
+        ]
+        json.merge(memory.json(of: "the service"), uniquingKeysWith: { $1 })
+        if let lag { json.merge(lag.json, uniquingKeysWith: { $1 }) }
         return BenchFigures(
-            json: [
-                "deliveries": deliveries, "concurrency": concurrency, "projections": projections, "body_bytes": bodySize, "build": build, "ledger": ledger,
-                "ledger_head": head,
-                "ingest_per_second": ingestRate.rounded(), "bare_per_second": bareRate.rounded(),
-                "ratio": (ingestRate / bareRate * 1000).rounded() / 1000,
-                "p50_ms": ingest.percentile(0.50), "p99_ms": ingest.percentile(0.99),
-                "bare_p50_ms": bare.percentile(0.50), "bare_p99_ms": bare.percentile(0.99),
-            ],
+            json: json,
             lines: [
                 "recordkeeper-bench ingest: \(deliveries) signed deliveries of \(bodySize) B, \(concurrency) clients, projections \(projections ? "on" : "off"), \(build) build",
                 String(
@@ -114,7 +129,7 @@ struct BenchIngest: Benchmark {
                     format: "  bare route (read body, 200):               %8.0f requests/s    p50 %.2f ms  p99 %.2f ms",
                     bareRate, bare.percentile(0.50), bare.percentile(0.99)),
                 String(format: "  ratio webhook/bare: %.3f", ingestRate / bareRate),
-            ])
+            ] + (lag.map { [$0.line] } ?? []) + [memory.line(of: "the service")])
     }
 
     /// A route that reads the body and answers `status` (200 by default): the floor of any HTTP
@@ -249,5 +264,29 @@ struct BenchIngest: Benchmark {
             Could you tell me when the inspection is scheduled? Thank you."}}]},"field":"messages"}]}]}
             """
         return Array(body.utf8)
+    }
+}
+
+/// Whether the projections kept up with `bench ingest`: their lag while the deliveries were
+/// posted, and how long after the last one they had all applied the head.
+struct IngestProjectionLag: Sendable {
+    var lag: ProjectionLagSummary
+    /// Nil: not within 600 s.
+    var caughtUpSeconds: Double?
+
+    /// Kept up: the furthest-behind projection never more than 2 s behind (the lag target of
+    /// `bench projections`).
+    var keptUp: Bool { lag.maxSeconds < BenchProjections.targetLagSeconds }
+
+    var json: [String: any Sendable] {
+        var json = lag.json("projections_lag")
+        json["projections_kept_up"] = keptUp
+        if let caughtUpSeconds { json["projections_caught_up_seconds"] = (caughtUpSeconds * 1000).rounded() / 1000 }
+        return json
+    }
+
+    var line: String {
+        "  projections' lag while posting (sampled each second): \(lag.text); all at the head "
+            + BenchProjectionsFigures.seconds(caughtUpSeconds) + " after the last delivery"
     }
 }

@@ -47,6 +47,7 @@ struct BenchRead: Benchmark {
                 "  timeline (content + access.viewed): \(f(figures.timeline.rate)) reads/s, p50 \(f(figures.timeline.p50)) ms, p99 \(f(figures.timeline.p99)) ms",
                 "  metadata (baseline, no audit):      \(f(figures.metadata.rate)) reads/s, p50 \(f(figures.metadata.p50)) ms, p99 \(f(figures.metadata.p99)) ms",
                 "  ratio timeline/metadata: \(f(figures.timeline.rate / figures.metadata.rate))   access.viewed recorded: \(figures.accessEvents)",
+                figures.memory.line(of: "the service"),
             ])
     }
 
@@ -80,7 +81,8 @@ struct BenchRead: Benchmark {
             let recorded = try await Self.accessEvents(store: store, ledger: ledger) - before
             return BenchReadFigures(
                 requests: requests, conversations: count, concurrency: concurrency, ledger: ledger,
-                metadata: .init(metadata, count: requests), timeline: .init(timeline, count: requests), accessEvents: recorded)
+                metadata: .init(metadata, count: requests), timeline: .init(timeline, count: requests), accessEvents: recorded,
+                memory: service.memory.ended())
         }
     }
 
@@ -116,13 +118,17 @@ struct BenchReadFigures: Sendable {
     var timeline: Kind
     /// `access.viewed` events the timeline reads added: one per read.
     var accessEvents: Int
+    /// The process's resident memory from the service's start to the end of the reads.
+    var memory: ProcessMemory
 
     var json: [String: any Sendable] {
-        [
+        var json: [String: any Sendable] = [
             "requests": requests, "conversations": conversations, "concurrency": concurrency, "ledger": ledger,
             "metadata_per_second": metadata.rate, "metadata_p50_ms": metadata.p50, "metadata_p99_ms": metadata.p99,
             "timeline_per_second": timeline.rate, "timeline_p50_ms": timeline.p50, "timeline_p99_ms": timeline.p99,
             "ratio": timeline.rate / metadata.rate, "access_events": accessEvents,
         ]
+        json.merge(memory.json(of: "the service"), uniquingKeysWith: { $1 })
+        return json
     }
 }

@@ -52,12 +52,14 @@ struct BenchSendFigures: Sendable {
     var outcome: BenchSendOutcome
     /// Messages the fake Graph API received during the measured phase.
     var graphMessages: Int
+    /// The process's resident memory from the service's start to the last send accepted.
+    var memory: ProcessMemory
 
     var acceptedPerSecond: Double { Double(plan.requests) / accept.seconds }
     var barePerSecond: Double { Double(plan.requests) / bare.seconds }
 
     var json: [String: any Sendable] {
-        [
+        var json: [String: any Sendable] = [
             "requests": plan.requests, "conversations": plan.conversations, "concurrency": plan.concurrency, "ledger": plan.ledger,
             "build": RecordkeeperBench.buildKind, "body_bytes": bodyBytes, "ledger_head": ledgerHead,
             "accepted_per_second": acceptedPerSecond.rounded(), "bare_per_second": barePerSecond.rounded(),
@@ -68,6 +70,8 @@ struct BenchSendFigures: Sendable {
             "sent_seconds": (outcome.seconds * 1000).rounded() / 1000,
             "send_p50_ms": outcome.p50Ms, "send_p99_ms": outcome.p99Ms, "graph_messages": graphMessages,
         ]
+        json.merge(memory.json(of: "the service"), uniquingKeysWith: { $1 })
+        return json
     }
 
     var lines: [String] {
@@ -86,6 +90,7 @@ struct BenchSendFigures: Sendable {
                     "  end to end (dispatcher → fake Graph API → accepted recorded): %.0f sends/s, %d sent in %.2f s; request → accepted p50 %.0f ms  p99 %.0f ms",
                 outcome.sentPerSecond(requests: plan.requests), outcome.sent, outcome.seconds, outcome.p50Ms, outcome.p99Ms),
             "  (the dispatcher sends one message per conversation at a time, in order: sends/s depend on --conversations)",
+            memory.line(of: "the service"),
         ]
     }
 }

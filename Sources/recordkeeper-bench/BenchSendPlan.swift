@@ -85,6 +85,7 @@ struct BenchSendPlan: Sendable {
         let plan = self
         return try await BenchIngest.withServer(app, port: announcer.port) { port in
             let base = "http://127.0.0.1:\(port)"
+            let memory = ProcessMemory.starting()
             // The send API acts as a member of staff: a supervisor of this run, with a short-lived token.
             _ = try await directory.addUser(name: "bench-\(run)", roles: [.supervisor], actor: "cli:bench")
             let token = try await directory.issueToken(user: "bench-\(run)", expiresIn: .seconds(3600), actor: "cli:bench").token
@@ -113,7 +114,7 @@ struct BenchSendPlan: Sendable {
             if plan.showProgress { Output.endProgress() }
             return BenchSendFigures(
                 plan: plan, bodyBytes: bodies.first?.count ?? 0, ledgerHead: try await outbox.head(), accept: accept, bare: bare, outcome: outcome,
-                graphMessages: received.withLockedValue { $0 } - graphBefore)
+                graphMessages: received.withLockedValue { $0 } - graphBefore, memory: memory.ended())
         }
     }
 

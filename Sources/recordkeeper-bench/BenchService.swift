@@ -10,7 +10,7 @@ import Workers
 
 /// The service as `serve` runs it (pages, API, webhook, the projections and the inbox router;
 /// the classifier off), in-process on 127.0.0.1 over the benchmark's ledger, for the benchmarks
-/// that drive it over HTTP (`read`, `web`).
+/// that drive it over HTTP (`read`, `web`, `projections`).
 struct BenchService: Sendable {
     /// `http://127.0.0.1:<port>`.
     let base: String
@@ -20,6 +20,9 @@ struct BenchService: Sendable {
     let run: String
     /// The webhook app secret deliveries of this run are signed with.
     let secret: String
+    /// This process's resident memory when the service had started (``ProcessMemory/ended()``
+    /// reads the end).
+    let memory: ProcessMemory
 
     /// Starts the service, runs `body` against it, and stops it.
     static func with<T: Sendable>(_ context: BenchContext, _ body: @escaping @Sendable (BenchService) async throws -> T) async throws -> T {
@@ -42,7 +45,8 @@ struct BenchService: Sendable {
             projections: WorkerSet.projections, whatsApp: webhook, conversations: ConversationSettings(ledger: ledger), relays: background.relays,
             staff: directory, background: background.services, logger: quiet, onServerRunning: announcer.announce)
         return try await BenchIngest.withServer(app, port: announcer.port) { port in
-            try await body(BenchService(base: "http://127.0.0.1:\(port)", store: store, directory: directory, run: run, secret: secret))
+            try await body(
+                BenchService(base: "http://127.0.0.1:\(port)", store: store, directory: directory, run: run, secret: secret, memory: .starting()))
         }
     }
 }

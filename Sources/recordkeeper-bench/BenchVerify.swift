@@ -33,6 +33,8 @@ struct BenchVerify: Benchmark {
         let figures = try await withLedgerStore(context.runtime, maximumConnections: appenders + 4, logger: context.logger) { store in
             try await Self.fill(store: store, ledger: ledger, to: target, appenders: appenders, showProgress: showProgress)
             let clock = ContinuousClock()
+            // The verifier's resident memory from before the raw read to after the verification.
+            let memory = ProcessMemory.starting()
             if showProgress { Output.progress("baseline: streaming and hashing the rows…") }
             var started = clock.now
             let raw = try await store.streamAndHash(ledger: ledger)
@@ -42,6 +44,7 @@ struct BenchVerify: Benchmark {
             let report = try await store.verify(ledger: ledger, trust: CheckpointTrust(includeStored: false))
             let verifySeconds = (clock.now - started).seconds
             let peak = ResidentMemory.peakMegabytes()
+            let verified = memory.ended()
             guard report.ok else { throw CLIError("the benchmark ledger does not verify: \(report.firstProblem?.reason ?? "?")") }
             if showProgress { Output.progress("timing inclusion proofs…") }
             let size = report.headPosition
@@ -54,22 +57,24 @@ struct BenchVerify: Benchmark {
                 latencies.append((clock.now - began).milliseconds)
             }
             if showProgress { Output.endProgress() }
-            return (raw.rows, rawSeconds, report.entries, verifySeconds, report.level, latencies.sorted(), peak, size)
+            return (raw.rows, rawSeconds, report.entries, verifySeconds, report.level, latencies.sorted(), peak, size, verified)
         }
-        let (rawRows, rawSeconds, verified, verifySeconds, level, latencies, peak, size) = figures
+        let (rawRows, rawSeconds, verified, verifySeconds, level, latencies, peak, size, memory) = figures
         let verifyRate = Double(verified) / verifySeconds
         let rawRate = Double(rawRows) / rawSeconds
         let proofTimes = Measurement(seconds: 0, latenciesMs: latencies)
         func percentile(_ p: Double) -> Double { proofTimes.percentile(p) }
         let build = RecordkeeperBench.buildKind
+        var json: [String: any Sendable] = [
+            "entries": size, "build": build, "ledger": ledger, "level": level.rawValue,
+            "verify_entries_per_second": verifyRate.rounded(), "raw_entries_per_second": rawRate.rounded(),
+            "ratio": (verifyRate / rawRate * 1000).rounded() / 1000,
+            "proofs": latencies.count, "proof_p50_ms": percentile(0.5), "proof_p99_ms": percentile(0.99),
+            "peak_rss_mb": (peak * 10).rounded() / 10,
+        ]
+        json.merge(memory.json(of: "the verifier"), uniquingKeysWith: { $1 })
         return BenchFigures(
-            json: [
-                "entries": size, "build": build, "ledger": ledger, "level": level.rawValue,
-                "verify_entries_per_second": verifyRate.rounded(), "raw_entries_per_second": rawRate.rounded(),
-                "ratio": (verifyRate / rawRate * 1000).rounded() / 1000,
-                "proofs": latencies.count, "proof_p50_ms": percentile(0.5), "proof_p99_ms": percentile(0.99),
-                "peak_rss_mb": (peak * 10).rounded() / 10,
-            ],
+            json: json,
             lines: [
                 "recordkeeper-bench verify: \(size) entries, level \(level.rawValue), \(build) build",
                 String(format: "  verify (chain, payloads, Merkle tree):   %9.0f entries/s", verifyRate),
@@ -77,6 +82,7 @@ struct BenchVerify: Benchmark {
                 String(format: "  ratio verify/raw: %.3f", verifyRate / rawRate),
                 String(format: "  inclusion proofs (%d): p50 %.3f ms  p99 %.3f ms", latencies.count, percentile(0.5), percentile(0.99)),
                 String(format: "  peak resident memory of the process: %.1f MB", peak),
+                memory.line(of: "the verifier"),
             ])
     }
 
@@ -107,24 +113,5 @@ struct BenchVerify: Benchmark {
             }
             try await group.waitForAll()
         }
-    }
-}
-
-/// The process's resident memory, from /proc (Linux).
-enum ResidentMemory {
-    /// VmHWM, the peak resident set size, in MB (0 where /proc is not available).
-    static func peakMegabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
-            return kilobytes / 1024
-        }
-        return 0
-    }
-
-    /// Resets the peak (VmHWM) to the current resident set, so the next ``peakMegabytes()`` is
-    /// the peak of what ran since (Linux `clear_refs`; nothing where it is not available).
-    static func resetPeak() {
-        try? Data("5".utf8).write(to: URL(fileURLWithPath: "/proc/self/clear_refs"))
     }
 }

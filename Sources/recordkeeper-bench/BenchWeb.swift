@@ -60,7 +60,9 @@ struct BenchWeb: Benchmark {
             let plan = BenchWebPlan(
                 requests: requests, conversations: conversations, concurrency: concurrency, ledger: ledger, runID: service.run,
                 secret: service.secret, showProgress: showProgress)
-            return try await plan.run(http: http, base: service.base, store: service.store, directory: service.directory)
+            var figures = try await plan.run(http: http, base: service.base, store: service.store, directory: service.directory)
+            figures.memory = service.memory.ended()
+            return figures
         }
     }
 }
@@ -255,6 +257,8 @@ struct BenchWebFigures: Sendable {
     var kinds: [Kind]
     /// `GET /inbox` as the service's own histogram counted it during the measured requests.
     var server: BenchRouteHistogram
+    /// The process's resident memory from the service's start to the end of the requests.
+    var memory: ProcessMemory?
 
     /// The worst p95 of the three inbox page kinds.
     var inboxP95: Double { kinds.filter { $0.key.hasPrefix("inbox_") }.map(\.p95).max() ?? 0 }
@@ -275,6 +279,7 @@ struct BenchWebFigures: Sendable {
         }
         if let share = server.share(within: BenchWeb.targetP95Ms / 1000) { json["server_inbox_within_target"] = (share * 10_000).rounded() / 10_000 }
         if let bound = server.quantileBoundMs(0.95), bound.isFinite { json["server_inbox_p95_bucket_ms"] = bound }
+        if let memory { json.merge(memory.json(of: "the service"), uniquingKeysWith: { $1 }) }
         return json
     }
 
@@ -300,6 +305,7 @@ struct BenchWebFigures: Sendable {
         lines.append(
             String(format: "  inbox page p95 %.2f ms: ", inboxP95)
                 + (inboxP95 < BenchWeb.targetP95Ms ? "under" : "NOT under") + String(format: " the %.0f ms of issue 16", BenchWeb.targetP95Ms))
+        if let memory { lines.append(memory.line(of: "the service")) }
         return lines
     }
 }

@@ -18,7 +18,7 @@ struct RecordkeeperBench: AsyncParsableCommand {
         version: RecordkeeperServer.version,
         subcommands: [
             BenchAppend.self, BenchVerify.self, BenchIngest.self, BenchSend.self, BenchRead.self, BenchRetention.self, BenchExport.self,
-            BenchWeb.self,
+            BenchWeb.self, BenchProjections.self, BenchAll.self,
         ]
     )
 

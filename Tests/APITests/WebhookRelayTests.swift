@@ -12,6 +12,7 @@ import Server
 import ServiceTestSupport
 import TestSupport
 import Testing
+import WebhookRelay
 import WhatsApp
 import Workers
 

@@ -135,24 +135,50 @@ struct ContentSearchTests {
         }
     }
 
-    @Test("the index holds 16-byte tags, never a word; a changed key rebuilds it")
+    @Test("the index holds 8-byte tags, one row a message, never a word; a changed key rebuilds it")
     func blindIndex() async throws {
-        try await Self.withIndexed { database, store, _ in
-            let count = try #require(try await scalar(store.client, "SELECT count(*) FROM search_terms", as: Int64.self))
+        try await Self.withIndexed { database, store, positions in
+            let count = try #require(try await scalar(store.client, "SELECT sum(cardinality(tags))::int8 FROM search_tags", as: Int64.self))
             #expect(count > 10)
+            #expect(try await scalar(store.client, "SELECT count(*) FROM search_tags", as: Int64.self) == 3)
             let clear = try await scalar(
-                store.client, "SELECT count(*) FROM search_terms WHERE position('cafe'::bytea in term) > 0 OR octet_length(term) <> 16", as: Int64.self)
+                store.client, "SELECT count(*) FROM search_tags, unnest(tags) t WHERE position('cafe'::bytea in int8send(t)) > 0", as: Int64.self)
             #expect(clear == 0)
+            // A stored tag is the first 8 bytes of the word's HMAC tag under the index key.
+            let key = BlindIndexKey(master: try #require(store.masterKey), purpose: "search-terms")
+            let cafe = SearchTags.stored(key.tag("cafe"))
+            var holding: Set<Int64> = []
+            let rows = try await store.client.query(
+                "SELECT message_position FROM search_tags WHERE tags @> ARRAY[\(cafe)]::int8[]", logger: ScratchDatabase.logger)
+            for try await position in rows.decode(Int64.self) { holding.insert(position) }
+            #expect(holding == Set(positions.values))
             try await database.asSuperuser { owner in
                 try await owner.perform("UPDATE search_index_state SET key_id = 'an-older-key'", logger: ScratchDatabase.logger)
                 try await owner.perform(
-                    "INSERT INTO search_terms SELECT ledger_id, '\\x00000000000000000000000000000000', 1 FROM search_index_state",
-                    logger: ScratchDatabase.logger)
+                    "INSERT INTO search_tags SELECT ledger_id, 0, '{0}' FROM search_index_state", logger: ScratchDatabase.logger)
             }
             let indexer = try SearchIndexer(ledger: mediaLedger, store: store, logger: ScratchDatabase.logger)
             #expect(try await indexer.runRound() == 3)
-            #expect(try await scalar(store.client, "SELECT count(*) FROM search_terms", as: Int64.self) == count, "rebuilt: the stale tag is gone")
+            #expect(
+                try await scalar(store.client, "SELECT sum(cardinality(tags))::int8 FROM search_tags", as: Int64.self) == count,
+                "rebuilt: the stale tag is gone")
+            #expect(try await scalar(store.client, "SELECT count(*) FROM search_tags WHERE message_position = 0", as: Int64.self) == 0)
             #expect(try await Self.search(store).search("main", scope: .all, clearance: .sensitive).hits.count == 1)
+        }
+    }
+
+    @Test("a new index layout (no index state) is rebuilt from position 1")
+    func rebuiltWithoutState() async throws {
+        try await Self.withIndexed { database, store, positions in
+            try await database.asSuperuser { owner in
+                try await owner.perform("DELETE FROM search_tags", logger: ScratchDatabase.logger)
+                try await owner.perform("DELETE FROM search_index_state", logger: ScratchDatabase.logger)
+            }
+            #expect(try await Self.search(store).search("cafe", scope: .all, clearance: .sensitive).hits.isEmpty)
+            let indexer = try SearchIndexer(ledger: mediaLedger, store: store, logger: ScratchDatabase.logger)
+            #expect(try await indexer.runRound() == 3)
+            let cafe = try await Self.search(store).search("cafe", scope: .all, clearance: .sensitive)
+            #expect(cafe.hits.map(\.position) == [positions["wamid.ssn"]!, positions["wamid.hours"]!, positions["wamid.cafe"]!])
         }
     }
 

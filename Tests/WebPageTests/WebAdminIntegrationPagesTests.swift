@@ -14,6 +14,7 @@ import Server
 import ServiceTestSupport
 import TestSupport
 import Testing
+import WebhookRelay
 import Workers
 
 /// The admin's integration and relay pages (issue 16 item 7): the same registry and relay store

@@ -14,6 +14,7 @@ import Requests
 import ServiceTestSupport
 import TestSupport
 import Testing
+import WebhookRelay
 
 /// The auditor's checkpoints page (issue 16 item 6): every stored checkpoint, newest first, 50 a
 /// page, its signature checked under the service's verifier keys, its RFC 3161 timestamp; on a

@@ -1,6 +1,7 @@
 /// Turns a presented credential into the staff member it belongs to. The staff directory
-/// implements it; the server's access control asks it on every request, so a revoked token or
-/// an ended session stops working at the next request.
+/// implements it; the server's access control asks it on every request. The directory reads the
+/// database, or a short-lived cache that every change drops at once (``CredentialCache``), so a
+/// revoked token or an ended session stops working at the next request.
 public protocol StaffAuthenticating: Sendable {
     /// The principal of a staff API token (`rkt_…`); nil for an unknown, expired or revoked token.
     /// - Throws: a database error (the request is then refused: the caller cannot be told apart).

@@ -8,18 +8,31 @@ import PostgresNIO
 /// recording each change in the ledger (``IntegrationEvents``).
 ///
 /// The table holds only each token's SHA-256. Authentication looks a token up by the first 8
-/// bytes of its digest and compares the whole digest in constant time; it reads the table on
-/// every request, so a revocation takes effect for the next request.
+/// bytes of its digest and compares the whole digest in constant time. It reads the table, or a
+/// short-lived ``CredentialCache`` (``caching(_:)``) that every revocation drops at once, so a
+/// revocation takes effect for the next request.
 public struct IntegrationRegistry: Sendable {
     public let store: LedgerStore
     /// The ledger the events go to (`RECORDKEEPER_LEDGER`, default `main`).
     public let ledger: String
     let logger: Logger
+    /// Verified tokens kept for a few seconds (``caching(_:)``); nil: none kept.
+    var cache: CredentialCache<String>?
 
     public init(store: LedgerStore, ledger: String, logger: Logger) {
         self.store = store
         self.ledger = ledger
         self.logger = logger
+    }
+
+    /// This registry, keeping the names of verified tokens in `cache` for a few seconds
+    /// (docs/operations.md, "Cached credentials"). Revocations made in this process through the
+    /// same database client (by any registry) drop what the cache holds at once; other ones when
+    /// their notification arrives.
+    public func caching(_ cache: CredentialCache<String>) -> IntegrationRegistry {
+        var registry = self
+        registry.cache = cache
+        return registry
     }
 
     /// Adds an integration with a new token and records `integration.added`.
@@ -61,6 +74,7 @@ public struct IntegrationRegistry: Sendable {
     ///   or a database error.
     public func revoke(name: String, actor: String) async throws -> (Integration, revokedNow: Bool) {
         guard Integration.isValidName(name) else { throw IntegrationError.notFound(name) }
+        defer { CredentialWatch.changedHere(through: store.client) }
         var revokedNow = true
         var integration = try await Self.decode(
             store.client.query(
@@ -90,10 +104,18 @@ public struct IntegrationRegistry: Sendable {
         try await Self.decode(store.client.query("SELECT \(unescaped: Self.columns) FROM integrations ORDER BY id", logger: logger))
     }
 
-    /// The name of the active integration whose token `token` is; nil for any other text.
+    /// The name of the active integration whose token `token` is; nil for any other text. Read
+    /// from the table, or from the credential cache when there is one and it may serve.
     /// - Throws: a database error (the caller must then refuse the request: it cannot tell).
     public func authenticate(_ token: IntegrationToken) async throws -> String? {
         let digest = token.digest
+        guard let cache else { return try await verified(digest)?.value }
+        return try await cache.value(for: digest) { try await verified(digest) }
+    }
+
+    /// One statement: the name of the active integration whose token has this digest (valid
+    /// until revoked).
+    func verified(_ digest: TokenDigest) async throws -> CredentialCache<String>.Verified? {
         let rows = try await store.client.query(
             "SELECT name, token_sha256 FROM integrations WHERE token_id = \(ByteBuffer(bytes: digest.id)) AND revoked_at IS NULL", logger: logger)
         var match: String?
@@ -101,7 +123,8 @@ public struct IntegrationRegistry: Sendable {
         where digest.constantTimeEquals(TokenDigest(bytes: Array(stored.readableBytesView))) {
             match = name
         }
-        return match
+        guard let match else { return nil }
+        return (match, nil)
     }
 
     // MARK: Rows

@@ -11,8 +11,9 @@ import RecordkeeperCore
 /// 0009), each change recorded in the ledger (``StaffEvents``).
 ///
 /// A change is made in a transaction that stays open until its event is committed, so a change
-/// the ledger does not know is rolled back. Authentication reads the tables on every request:
-/// a revoked token, an expired one or a removed role takes effect at the next request.
+/// the ledger does not know is rolled back. Authentication (``principal(forToken:)``) reads the
+/// tables, or a short-lived ``CredentialCache`` that every change drops at once: a revoked
+/// token, an expired one or a removed role takes effect at the next request.
 public struct StaffDirectory: StaffAuthenticating {
     public let store: LedgerStore
     /// The ledger staff events go to (`RECORDKEEPER_LEDGER`, default `main`).
@@ -26,6 +27,8 @@ public struct StaffDirectory: StaffAuthenticating {
     /// How many failed sign-ins become `staff.login.failed` entries (per name and in all, per
     /// minute), so that nobody can grow the ledger by signing in with made-up names.
     let failureBudget: RejectionBudget
+    /// Verified tokens and sessions kept for a few seconds (``caching(_:)``); nil: none kept.
+    var credentialCache: CredentialCache<StaffPrincipal>?
 
     /// Password checks (bcrypt) that run at once, by default.
     public static let passwordChecksRunning = 4
@@ -276,6 +279,7 @@ public struct StaffDirectory: StaffAuthenticating {
     /// - Returns: the token's listing.
     public func revokeToken(id: String, actor: String) async throws -> StaffTokenInfo {
         guard id.count == 16, let idBytes = Hex.decode(id.lowercased()) else { throw StaffError.noSuchToken(id) }
+        defer { credentialsChanged() }
         do {
             return try await store.client.withTransaction(logger: logger) { connection in
                 let rows = try await connection.query(
@@ -322,51 +326,6 @@ public struct StaffDirectory: StaffAuthenticating {
         return tokens
     }
 
-    // MARK: Authentication
-
-    public func principal(forToken token: String) async throws -> StaffPrincipal? {
-        guard token.hasPrefix(StaffPasswords.tokenPrefix) else { return nil }
-        let digest = SecretToken.digest(token)
-        let rows = try await store.client.query(
-            """
-            SELECT t.token_sha256, t.scopes, \(unescaped: Self.principalColumns)
-            FROM staff_tokens t JOIN staff_users u ON u.id = t.user_id
-            WHERE t.token_id = \(ByteBuffer(bytes: digest.id)) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-              AND u.disabled_at IS NULL
-            """, logger: logger)
-        for try await (stored, scopes, name, roles, teams, clearance) in rows.decode((ByteBuffer, [String]?, String, [String], [String], Int32?).self)
-        where digest.constantTimeEquals(TokenDigest(bytes: Array(stored.readableBytesView))) {
-            var held = Set(roles.compactMap(StaffRole.init(rawValue:)))
-            if let scopes { held.formIntersection(scopes.compactMap(StaffRole.init(rawValue:))) }
-            return StaffPrincipal(
-                name: name, roles: held, teams: Set(teams), grantedClearance: clearance.flatMap { DataCategory(rawValue: Int($0)) },
-                credential: .token(id: digest.idHex))
-        }
-        return nil
-    }
-
-    public func principal(forSession id: String) async throws -> StaffPrincipal? {
-        guard id.hasPrefix(StaffPasswords.sessionPrefix) else { return nil }
-        let digest = SecretToken.digest(id)
-        let rows = try await store.client.query(
-            """
-            SELECT \(unescaped: Self.principalColumns)
-            FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
-            WHERE s.session_sha256 = \(ByteBuffer(bytes: digest.bytes)) AND s.ended_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL
-            """, logger: logger)
-        for try await (name, roles, teams, clearance) in rows.decode((String, [String], [String], Int32?).self) {
-            return StaffPrincipal(
-                name: name, roles: Set(roles.compactMap(StaffRole.init(rawValue:))), teams: Set(teams),
-                grantedClearance: clearance.flatMap { DataCategory(rawValue: Int($0)) }, credential: .session(id: digest.idHex))
-        }
-        return nil
-    }
-
-    static let principalColumns = """
-        u.name, coalesce((SELECT array_agg(role) FROM staff_roles r WHERE r.user_id = u.id), '{}'),
-        coalesce((SELECT array_agg(team) FROM staff_teams m WHERE m.user_id = u.id), '{}'), u.content_clearance::int4
-        """
-
     // MARK: Helpers
 
     /// The bcrypt hash of an acceptable password, computed on ``passwords`` (waiting for a
@@ -381,6 +340,8 @@ public struct StaffDirectory: StaffAuthenticating {
     /// Runs `body` on a transaction with the user's row locked; the change is committed only
     /// if `body` (which records its event) succeeds.
     func change<T: Sendable>(user name: String, _ body: @Sendable (PostgresConnection, Int64) async throws -> T) async throws -> T {
+        // Whatever changed, answers kept in this process are dropped now, before the notification.
+        defer { credentialsChanged() }
         do {
             return try await store.client.withTransaction(logger: logger) { connection in
                 let rows = try await connection.query("SELECT id FROM staff_users WHERE name = \(name) FOR UPDATE", logger: logger)

@@ -149,6 +149,7 @@ extension StaffDirectory {
     /// Ends a session (sign-out) and records `staff.session.ended`.
     public func endSession(_ id: String, user: String) async throws {
         let digest = SecretToken.digest(id)
+        defer { credentialsChanged() }
         try await store.client.query(
             "UPDATE staff_sessions SET ended_at = now() WHERE session_sha256 = \(ByteBuffer(bytes: digest.bytes)) AND ended_at IS NULL",
             logger: logger)

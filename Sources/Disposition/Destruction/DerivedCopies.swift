@@ -7,7 +7,7 @@ import Retention
 /// transaction as the destruction (docs/records-officer.md, "What destruction removes").
 ///
 /// Projection tables hold no content (docs/ledger-format.md), but some rows are derived from it:
-/// the blind search index (one keyed tag per word of a message), a media row's address, digest
+/// the blind search index (a row of keyed word tags per message), a media row's address, digest
 /// and last error at Meta, and the citizen's WhatsApp profile name on a conversation once none of
 /// its messages is left. (The classifier's findings name only kinds of data, such as `ssn`, and
 /// are in the retained header of `record.classified`: metadata, kept.) Every such row of a destroyed entry goes; the rows that only say that a message existed,
@@ -26,7 +26,7 @@ public enum DerivedCopies {
                 SELECT coalesce(array_agg(position), '{}') AS positions FROM payload_destructions
                 WHERE data_key_id = ANY(\(keys)) AND ledger_id = \(ledger.id)
             ), terms AS (
-                DELETE FROM search_terms WHERE ledger_id = \(ledger.id) AND message_position = ANY((SELECT positions FROM destroyed)::bigint[]) RETURNING 1
+                DELETE FROM search_tags WHERE ledger_id = \(ledger.id) AND message_position = ANY((SELECT positions FROM destroyed)::bigint[]) RETURNING 1
             ), media_rows AS (
                 UPDATE media SET url = NULL, meta_sha256 = NULL, last_error = NULL
                 WHERE ledger_id = \(ledger.id)

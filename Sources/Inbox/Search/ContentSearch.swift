@@ -4,7 +4,6 @@ public import Foundation
 import Ledger
 public import LedgerStore
 import Messaging
-import NIOCore
 import PostgresNIO
 import RecordkeeperCore
 
@@ -124,7 +123,7 @@ public struct ContentSearch: Sendable {
         }
         if case .teams(let allowed) = scope, allowed.isEmpty { return SearchPage(hits: [], nextCursor: nil) }
         let limit = min(max(1, limit), Self.maxLimit)
-        let tags = words.map { ByteBuffer(bytes: key.tag($0)) }
+        let tags = words.map { SearchTags.stored(key.tag($0)) }
         let pageSize = min(max(limit + 1, 50), 500)
         var hits: [SearchHit] = []
         var scanned = 0
@@ -163,20 +162,18 @@ public struct ContentSearch: Sendable {
         var source: String?
     }
 
-    /// Messages holding every tag, newest first, before `before`.
-    private func candidates(_ ref: LedgerRef, tags: [ByteBuffer], conversation: String?, before: Int64, limit: Int) async throws -> [Candidate] {
+    /// Messages holding every tag (their `search_tags` row contains them all), newest first,
+    /// before `before`.
+    private func candidates(_ ref: LedgerRef, tags: [Int64], conversation: String?, before: Int64, limit: Int) async throws -> [Candidate] {
         let rows = try await store.client.query(
             """
             SELECT m.position, m.conversation_id, m.direction, m.occurred_at_us, c.category, c.source
-            FROM (
-                SELECT message_position FROM search_terms
-                WHERE ledger_id = \(ref.id) AND term = ANY(\(tags)::bytea[]) AND message_position < \(before)
-                GROUP BY message_position HAVING count(*) = \(tags.count)
-            ) s
+            FROM search_tags s
             JOIN conversation_messages m ON m.ledger_id = \(ref.id) AND m.position = s.message_position
             LEFT JOIN message_classifications c ON c.ledger_id = \(ref.id) AND c.message_position = s.message_position AND c.state = 'classified'
-            WHERE (\(conversation)::text IS NULL OR m.conversation_id = \(conversation))
-            ORDER BY m.position DESC LIMIT \(limit)
+            WHERE s.ledger_id = \(ref.id) AND s.tags @> \(tags)::int8[] AND s.message_position < \(before)
+              AND (\(conversation)::text IS NULL OR m.conversation_id = \(conversation))
+            ORDER BY s.message_position DESC LIMIT \(limit)
             """, logger: store.logger)
         var found: [Candidate] = []
         for try await (position, conversation, direction, occurred, category, source) in rows.decode((Int64, String, String, Int64, Int16?, String?).self) {
@@ -206,7 +203,7 @@ public struct ContentSearch: Sendable {
         case .destroyed:
             // Lawfully destroyed: its words must not be findable any more.
             try await store.client.perform(
-                "DELETE FROM search_terms WHERE ledger_id = \(ledger.id) AND message_position = \(candidate.position)", logger: store.logger)
+                "DELETE FROM search_tags WHERE ledger_id = \(ledger.id) AND message_position = \(candidate.position)", logger: store.logger)
             return nil
         default:
             return nil

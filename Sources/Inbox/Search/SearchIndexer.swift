@@ -3,15 +3,15 @@ import Foundation
 import Ledger
 public import LedgerStore
 public import Logging
-import NIOCore
 import PostgresNIO
 import RecordkeeperCore
 
 /// The content search indexer (docs/operations.md, "Search"): a `Service` that reads every
 /// message entry (`whatsapp.message.received`, `message.send.requested`) in ledger order,
 /// decrypts it, and stores a blind index of its words: HMAC-SHA256 tags under a key derived
-/// from the master key (``BlindIndexKey``), never the words. Progress and the key's identifier
-/// are in `search_index_state`; a different key (a rotated master key) rebuilds the index.
+/// from the master key (``BlindIndexKey``), never the words, one `search_tags` row per message
+/// (``SearchTags``). Progress and the key's identifier are in `search_index_state`; a different
+/// key (a rotated master key), or no state at all (a new index layout), rebuilds the index.
 ///
 /// It needs the master key (to read payloads and to derive the index key): without one the
 /// server does not start it and search answers 503.
@@ -62,7 +62,7 @@ public final class SearchIndexer: Worker {
             ).decode((Int64, String).self) { (last, keyID) = (position, id) }
             if keyID != self.key.identifier {
                 self.logger.notice("the search index key changed (master key rotated): rebuilding the index", metadata: ["ledger": "\(self.ledger)"])
-                try await connection.perform("DELETE FROM search_terms WHERE ledger_id = \(ref.id)", logger: self.logger)
+                try await connection.perform("DELETE FROM search_tags WHERE ledger_id = \(ref.id)", logger: self.logger)
                 last = 0
             }
             guard head > last else {
@@ -72,21 +72,24 @@ public final class SearchIndexer: Worker {
             let records = try await self.store.selectedRecords(
                 ledger: ref, after: last, through: head, eventTypes: Self.eventTypes, payloadTypes: Self.eventTypes,
                 limit: self.batchSize, on: connection)
-            var terms: [ByteBuffer] = []
+            // One row per message: the tags travel flat beside their positions, and are grouped
+            // into each message's array in the one INSERT of the round.
+            var tags: [Int64] = []
             var positions: [Int64] = []
             for record in records {
                 guard case .bytes(let bytes)? = record.payload, let json = try? JSONValue.parse(bytes) else { continue }
                 let position = record.entry.fields.position
                 for term in SearchTerms.indexable(ContentSearch.text(of: json)) {
-                    terms.append(ByteBuffer(bytes: self.key.tag(term)))
+                    tags.append(SearchTags.stored(self.key.tag(term)))
                     positions.append(position)
                 }
             }
-            if !terms.isEmpty {
+            if !tags.isEmpty {
                 try await connection.perform(
                     """
-                    INSERT INTO search_terms (ledger_id, term, message_position)
-                    SELECT \(ref.id), t, p FROM unnest(\(terms)::bytea[], \(positions)::int8[]) AS x(t, p)
+                    INSERT INTO search_tags (ledger_id, message_position, tags)
+                    SELECT \(ref.id), p, array_agg(t ORDER BY o) FROM unnest(\(tags)::int8[], \(positions)::int8[]) WITH ORDINALITY AS x(t, p, o)
+                    GROUP BY p
                     ON CONFLICT DO NOTHING
                     """, logger: self.logger)
             }

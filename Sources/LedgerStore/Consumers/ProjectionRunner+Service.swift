@@ -10,20 +10,46 @@ extension ProjectionRunner: Service {
     /// Catches up at start, then whenever an append is notified (LISTEN on a leased connection,
     /// re-established after a failure) and every ``pollInterval``, at most once per
     /// ``coalesceInterval``; until graceful shutdown.
+    ///
+    /// Each wake-up reads where the projections stand (one query) and hands each lane (see
+    /// ``lanes``) its projections with work. The lanes catch up side by side, each taking its
+    /// projections in turn, one batch at a time (`ProjectionRunner+Lanes.swift`): a projection
+    /// that workers wait on is never behind a long replay of another one.
     /// Errors are logged and retried on the next wake-up: they never stop the service group.
     public func run() async throws {
+        let lanes = serviceLanes
+        let streams = lanes.map { _ in AsyncStream<[ProjectionStatus]>.makeStream(bufferingPolicy: .bufferingNewest(1)) }
         let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         wake.yield()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.listen(wake: wake) }
             group.addTask { await self.poll(wake: wake) }
             await cancelWhenGracefulShutdown {
-                for await _ in wakes {
-                    if Task.isCancelled { break }
-                    await self.catchUpLogging()
-                    // Let appends that arrive meanwhile gather: one larger batch costs far less
-                    // than one transaction per commit (the wake-ups in between collapse into one).
-                    try? await Task.sleep(for: self.coalesceInterval)
+                await withTaskGroup(of: Void.self) { laneTasks in
+                    for (lane, stream) in zip(lanes, streams) {
+                        let work = stream.stream
+                        laneTasks.addTask {
+                            // A lane still busy when new work is handed over finds only the newest
+                            // hand-over waiting (each one lists everything pending at its time).
+                            for await pending in work {
+                                if Task.isCancelled { break }
+                                await self.catchUpFairly(lane: lane, pending: pending)
+                            }
+                        }
+                    }
+                    for await _ in wakes {
+                        if Task.isCancelled { break }
+                        if let pending = await self.pendingWorkLogging() {
+                            for (lane, stream) in zip(lanes, streams) {
+                                let mine = pending.filter { lane.contains($0.projection) }
+                                if !mine.isEmpty { stream.continuation.yield(mine) }
+                            }
+                        }
+                        // Let appends that arrive meanwhile gather: one larger batch costs far less
+                        // than one transaction per commit (the wake-ups in between collapse into one).
+                        try? await Task.sleep(for: self.coalesceInterval)
+                    }
+                    for stream in streams { stream.continuation.finish() }
                 }
             }
             group.cancelAll()
@@ -63,36 +89,6 @@ extension ProjectionRunner: Service {
         while !Task.isCancelled {
             do { try await Task.sleep(for: pollInterval) } catch { return }
             wake.yield()
-        }
-    }
-
-    /// One pass over every projection and ledger; a failure of one does not stop the others.
-    func catchUpLogging() async {
-        let statuses: [ProjectionStatus]
-        do {
-            statuses = try await pendingWork()
-        } catch {
-            logger.warning("projection runner: cannot read projection state", metadata: ["error": "\(describeError(error))"])
-            return
-        }
-        for status in statuses {
-            if Task.isCancelled { return }
-            do {
-                let projection = try projection(named: status.projection)
-                let progress = try await catchUp(projection, ledger: status.ledger)
-                if progress.applied > 0 { onApplied?(projection.name, status.ledger) }
-                logger.debug(
-                    "projection caught up",
-                    metadata: [
-                        "projection": "\(status.projection)", "ledger": "\(status.ledger)", "applied": "\(progress.applied)",
-                        "position": "\(progress.lastPosition)",
-                    ])
-            } catch {
-                if Task.isCancelled { return }  // shutting down: the transaction was rolled back
-                logger.error(
-                    "projection failed; retrying on the next wake-up",
-                    metadata: ["projection": "\(status.projection)", "ledger": "\(status.ledger)", "error": "\(describeError(error))"])
-            }
         }
     }
 }

@@ -13,7 +13,9 @@ public import PostgresNIO
 /// A projection whose version is newer than the stored one is reset and replayed from position 1.
 ///
 /// As a `Service` (see `ProjectionRunner+Service.swift`) it catches up at start, then whenever
-/// PostgreSQL notifies `rk_ledger_appended`, with a slow poll as a fallback.
+/// PostgreSQL notifies `rk_ledger_appended`, with a slow poll as a fallback; its ``lanes`` run
+/// side by side, and within a lane the projections take turns, one batch each
+/// (`ProjectionRunner+Lanes.swift`).
 public final class ProjectionRunner: Sendable {
     public let store: LedgerStore
     public let projections: [any Projection]
@@ -28,10 +30,14 @@ public final class ProjectionRunner: Sendable {
     /// The least time between two catch-up passes of the service, so that a busy ledger is
     /// applied in batches rather than one transaction per append (the projections' lag).
     public let coalesceInterval: Duration
+    /// Groups of projection names that the service runs in lanes of their own, beside one lane
+    /// for all other projections: a projection that a worker waits on (the outbox, media and
+    /// relay queues) then never waits for a long replay of another projection.
+    public let lanes: [[String]]
     let logger: Logger
     let listening = NIOLockedValueBox(false)
-    /// Called by the service after it applied entries to a projection (projection, ledger):
-    /// e.g. to wake the media fetcher once the `media` projection has seen new media.
+    /// Called by the service after each batch that applied entries to a projection (projection,
+    /// ledger): e.g. to wake the media fetcher once the `media` projection has seen new media.
     let onApplied: (@Sendable (_ projection: String, _ ledger: String) -> Void)?
 
     /// - Parameters:
@@ -40,12 +46,16 @@ public final class ProjectionRunner: Sendable {
     ///   - batchSize: entries per transaction.
     ///   - pollInterval: the fallback catch-up interval of the service.
     ///   - coalesceInterval: the least time between two catch-up passes of the service.
+    ///   - lanes: groups of projection names the service runs in lanes of their own (names this
+    ///     runner does not have are ignored); the other projections share one lane.
+    ///   - onApplied: called by the service after each batch that applied entries.
     public init(
         store: LedgerStore, projections: [any Projection], ledgers: [String]? = nil, batchSize: Int = 500,
-        pollInterval: Duration = .seconds(30), coalesceInterval: Duration = .milliseconds(50), logger: Logger,
+        pollInterval: Duration = .seconds(30), coalesceInterval: Duration = .milliseconds(50), lanes: [[String]] = [], logger: Logger,
         onApplied: (@Sendable (_ projection: String, _ ledger: String) -> Void)? = nil
     ) {
         self.onApplied = onApplied
+        self.lanes = lanes
         self.store = store
         self.projections = projections
         self.ledgers = ledgers
@@ -202,45 +212,5 @@ public final class ProjectionRunner: Sendable {
             """, logger: logger
         )
         return ProjectionProgress(projection: projection.name, ledger: ledger.name, applied: applied, lastPosition: last, headPosition: head)
-    }
-
-    /// The projections and ledgers with something to do: entries after their last position, or
-    /// a version to rebuild.
-    func pendingWork() async throws -> [ProjectionStatus] {
-        try await status().filter { $0.storedVersion != $0.version || $0.lastPosition < $0.headPosition }
-    }
-
-    // MARK: Status
-
-    /// Where every projection stands in every selected ledger.
-    public func status() async throws -> [ProjectionStatus] {
-        let rows = try await store.client.query(
-            """
-            SELECT l.name, h.position, s.projection, s.version, s.last_position, s.updated_at
-            FROM ledgers l JOIN ledger_heads h ON h.ledger_id = l.id
-            LEFT JOIN projection_state s ON s.ledger_id = l.id
-            ORDER BY l.name, s.projection
-            """, logger: logger)
-        var stored: [String: (head: Int64, states: [String: (Int, Int64, Date)])] = [:]
-        var names: [String] = []
-        for try await (ledger, head, projection, version, last, updated) in rows.decode((String, Int64, String?, Int?, Int64?, Date?).self) {
-            if stored[ledger] == nil {
-                stored[ledger] = (head, [:])
-                names.append(ledger)
-            }
-            if let projection, let version, let last, let updated { stored[ledger]?.states[projection] = (version, last, updated) }
-        }
-        var result: [ProjectionStatus] = []
-        for ledger in names where ledgers?.contains(ledger) ?? true {
-            guard let entry = stored[ledger] else { continue }
-            for projection in projections {
-                let state = entry.states[projection.name]
-                result.append(
-                    ProjectionStatus(
-                        projection: projection.name, ledger: ledger, storedVersion: state?.0, version: projection.version,
-                        lastPosition: state?.1 ?? 0, headPosition: entry.head, updatedAt: state?.2))
-            }
-        }
-        return result
     }
 }

@@ -108,77 +108,6 @@ public struct ConversationQueries: Sendable {
         return nil
     }
 
-    /// A conversation's messages in ledger order, with their content read from the ledger.
-    /// - Returns: nil if there is no such conversation.
-    /// - Throws: ``ConversationQueryError/invalidCursor``.
-    public func messages(ledger name: String, conversation id: String, limit: Int = 50, cursor: String? = nil) async throws -> TimelinePage? {
-        let ledger = try await store.ledger(named: name, create: false)
-        guard let resolved = try await resolve(id, ledger: ledger) else { return nil }
-        var after: Int64 = 0
-        if let cursor {
-            guard let position = Int64(try OpaqueToken.fields(of: cursor, kind: "messages", count: 1)[0]) else {
-                throw ConversationQueryError.invalidCursor
-            }
-            after = position
-        }
-        let limit = Self.clamp(limit)
-        let rows = try await store.client.query(
-            """
-            SELECT m.position, m.stream, m.message_id, m.direction, m.message_type, m.occurred_at_us, m.status, m.status_at_us,
-                   m.request_id, m.error_code, c.category::int4, c.source, c.reasons
-            FROM conversation_messages m
-            LEFT JOIN message_classifications c ON c.ledger_id = m.ledger_id AND c.message_position = m.position AND c.state = 'classified'
-            WHERE m.ledger_id = \(ledger.id) AND m.conversation_id = \(resolved) AND m.position > \(after)
-            ORDER BY m.position LIMIT \(limit + 1)
-            """, logger: store.logger)
-        var metadata: [(Int64, String, String, String, String?, Int64, String?, Int64?, String?, Int32?)] = []
-        var classifications: [Int64: MessageClassification] = [:]
-        for try await row in rows {
-            let (position, stream, messageID, direction, type, occurred, status, statusAt, requestID, errorCode, category, source, reasons) =
-                try row.decode((Int64, String, String, String, String?, Int64, String?, Int64?, String?, Int32?, Int32?, String?, String?).self)
-            metadata.append((position, stream, messageID, direction, type, occurred, status, statusAt, requestID, errorCode))
-            if let category, let level = DataCategory(rawValue: Int(category)) {
-                classifications[position] = MessageClassification(
-                    category: level, source: source ?? "automatic",
-                    reasons: (reasons ?? "").split(separator: ",").map(String.init))
-            }
-        }
-        var next: String?
-        if metadata.count > limit {
-            metadata.removeLast()
-            next = metadata.last.map { OpaqueToken.cursor(kind: "messages", [String($0.0)]) }
-        }
-        var items: [TimelineItem] = []
-        for (position, stream, messageID, direction, type, occurred, status, statusAt, requestID, errorCode) in metadata {
-            items.append(
-                TimelineItem(
-                    position: position, stream: stream, messageID: messageID, direction: direction, messageType: type,
-                    occurredAt: LedgerTimestamp(microseconds: occurred).date, status: status,
-                    statusAt: statusAt.map { LedgerTimestamp(microseconds: $0).date }, requestID: requestID, errorCode: errorCode.map(Int.init),
-                    content: try await content(ledger: name, position: position), classification: classifications[position]))
-        }
-        return TimelinePage(items: items, nextCursor: next)
-    }
-
-    /// The content of the message entry at `position`, decrypted from the ledger.
-    func content(ledger: String, position: Int64) async throws -> MessageContent {
-        var iterator = store.records(ledger: ledger, from: position, through: position, pageSize: 1).makeAsyncIterator()
-        guard let record = try await iterator.next() else { return .unavailable("no entry at position \(position)") }
-        switch record.payload {
-        case .bytes(let bytes) where record.entry.fields.eventType == OutboundEventType.sendRequested:
-            guard let body = try? JSONValue.parse(bytes) else { return .unavailable("the request body is not JSON") }
-            return .available(message: body, profile: nil)
-        case .bytes(let bytes):
-            guard let payload = try? JSONValue.parse(bytes), let message = payload["message"], message != .null else {
-                return .unavailable("the payload is not a message document of docs/whatsapp-ingest.md")
-            }
-            return .available(message: message, profile: payload["envelope"]?["contact"]?["profile"])
-        case .destroyed(let by): return .destroyed(authorisedBy: by)
-        case .sealed: return .sealed
-        case .unavailable(let why): return .unavailable(why)
-        }
-    }
-
     /// The conversation an id or merged stream belongs to.
     private func resolve(_ id: String, ledger: LedgerRef) async throws -> String? {
         let rows = try await store.client.query(
@@ -187,7 +116,8 @@ public struct ConversationQueries: Sendable {
         return nil
     }
 
-    private static func clamp(_ limit: Int) -> Int { min(max(1, limit), maxLimit) }
+    /// `limit` within 1 and ``maxLimit``.
+    static func clamp(_ limit: Int) -> Int { min(max(1, limit), maxLimit) }
 
     private static let summaryColumns = """
         id, phone_number_id, display_phone_number, user_id, wa_id, profile_name, first_message_at_us, last_message_at_us,

@@ -79,14 +79,3 @@ public struct MediaRetryPolicy: Sendable, Equatable {
         }
     }
 }
-
-extension LedgerTimestamp {
-    /// This time plus `duration`, in whole microseconds (saturating).
-    func adding(_ duration: Duration) -> LedgerTimestamp {
-        let (seconds, attoseconds) = duration.components
-        let (micros, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
-        let delta = overflow ? (seconds > 0 ? Int64.max : Int64.min) : micros.addingReportingOverflow(attoseconds / 1_000_000_000_000).partialValue
-        let (sum, sumOverflow) = microseconds.addingReportingOverflow(delta)
-        return LedgerTimestamp(microseconds: sumOverflow ? (delta > 0 ? .max : .min) : sum)
-    }
-}

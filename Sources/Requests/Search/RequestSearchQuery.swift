@@ -6,7 +6,6 @@ import Ledger
 import LedgerStore
 import Logging
 import Messaging
-import NIOCore
 import PostgresNIO
 
 /// One message a request search selected: metadata only (the text stays in the payload).
@@ -33,7 +32,7 @@ public struct RequestSearchHit: Sendable, Hashable {
 /// filters given (docs/public-records.md, "Searches"): the timeline (`conversation_messages`),
 /// the conversations' business numbers and identities, routing (`analytics_conversation_events`),
 /// assignments (`conversation.assigned` entries), classifications, and the blind word index
-/// (`search_terms`, the same tags as content search). Only messages up to ``through`` are
+/// (`search_tags`, the same tags as content search). Only messages up to ``through`` are
 /// searched: the position every read model used has reached, so the search is as of one ledger
 /// position and a message the read models have not seen yet is not silently half-searched. A
 /// message whose payload was lawfully destroyed is not selected: it no longer exists to be provided.
@@ -131,12 +130,11 @@ struct RequestSearchQuery {
                 """
         }
         if let tags {
-            let buffers = tags.map { ByteBuffer(bytes: $0) }
+            // The message's row of the word index holds every word's tag.
             sql += """
 
-                AND m.position IN (SELECT t.message_position FROM search_terms t WHERE t.ledger_id = m.ledger_id
-                                   AND t.term = ANY(\(try builder.bind(buffers))::bytea[])
-                                   GROUP BY t.message_position HAVING count(*) = \(try builder.bind(Int64(buffers.count))))
+                AND EXISTS (SELECT 1 FROM search_tags t WHERE t.ledger_id = m.ledger_id AND t.message_position = m.position
+                            AND t.tags @> \(try builder.bind(SearchTags.stored(tags)))::int8[])
                 """
         }
         sql += "\nORDER BY m.position LIMIT \(try builder.bind(Int64(Self.maxResults + 1)))"

@@ -14,7 +14,8 @@ public import Logging
 /// On a staff route it authenticates the caller — `Authorization: Bearer` with a staff API
 /// token (`rkt_…`) or the bootstrap admin token, else the `rk_session` cookie — asks
 /// ``AccessPolicy`` whether the caller's roles allow the route's action, and puts the principal
-/// in the context. A content route's answer leaves only after `access.viewed` is committed;
+/// in the context. The staff directory answers from the database, or for a few seconds from its
+/// ``CredentialCache``, which every change to a credential empties at once. A content route's answer leaves only after `access.viewed` is committed;
 /// a refused content route, and a record asked for outside the caller's scope (answered 404 as
 /// if it did not exist), is recorded as `access.denied`; every use of the bootstrap token is
 /// recorded.

@@ -6,8 +6,9 @@ public import Hummingbird
 import Ledger
 public import LedgerStore
 public import Logging
-public import Messaging
+import Messaging
 import NIOCore
+public import WebhookRelay
 import WhatsApp
 
 extension Router {

@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import Ledger
 import LedgerStore
-import Messaging
 import WebFoundation
+import WebhookRelay
 
 /// The admin's webhook relay pages (issue 16 item 7): `GET /admin/relays`, `POST /admin/relays`
 /// (add or replace), `POST /admin/relays/{name}/removal`, through ``WebhookRelayStore`` as

@@ -4,8 +4,8 @@ import Foundation
 import Ledger
 import LedgerStore
 import Logging
-import Messaging
 import RecordkeeperRuntime
+import WebhookRelay
 
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

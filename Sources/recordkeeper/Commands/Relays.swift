@@ -3,8 +3,8 @@ import Foundation
 import Ledger
 import LedgerStore
 import Logging
-import Messaging
 import RecordkeeperRuntime
+import WebhookRelay
 
 struct Relays: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -21,6 +21,16 @@ public enum RelayEvents {
     /// The stream of configuration changes.
     public static let configStream = "config/relays"
 
+    /// The actor of an authenticated delivery's events, `whatsapp:<app>`: the same as
+    /// `WhatsAppIngest.actor(app:)` in Messaging, which this module does not import (a test
+    /// holds the two together).
+    static func deliveryActor(app: String) -> String { "whatsapp:\(app)" }
+
+    /// A retained header as the ledger stores it: its JSON text.
+    private static func text(_ header: JSONValue) throws -> String {
+        String(decoding: try header.encoded(), as: UTF8.self)
+    }
+
     /// `wa-relay/<relay name>`: a relay's queue and outcomes.
     public static func stream(relay: String) -> String { "wa-relay/\(relay)" }
 
@@ -48,8 +58,8 @@ public enum RelayEvents {
             "phone_number_ids": .array(phoneNumberIDs.sorted().map { .string(String($0.prefix(200))) }),
         ])
         return NewEvent(
-            stream: stream(relay: relay), eventType: queued, occurredAt: receivedAt, actor: WhatsAppIngest.actor(app: app),
-            dedupeKey: queuedDedupeKey(relay: relay, bodySHA256: bodySHA256), header: try WhatsAppIngest.text(header), payload: body
+            stream: stream(relay: relay), eventType: queued, occurredAt: receivedAt, actor: deliveryActor(app: app),
+            dedupeKey: queuedDedupeKey(relay: relay, bodySHA256: bodySHA256), header: try text(header), payload: body
         )
     }
 
@@ -69,7 +79,7 @@ public enum RelayEvents {
             : outcomeDedupeKey(relay: relay.relay, queuedPosition: relay.queuedPosition)
         return NewEvent(
             stream: relay.stream, eventType: relayed, occurredAt: now, actor: actor, dedupeKey: key,
-            header: try WhatsAppIngest.text(.object(members)), payload: try JSONValue.object(payload).encoded()
+            header: try text(.object(members)), payload: try JSONValue.object(payload).encoded()
         )
     }
 
@@ -84,7 +94,7 @@ public enum RelayEvents {
             "url": .string(relay.url), "enabled": .bool(relay.enabled), "replaced": .bool(replaced),
         ])
         return NewEvent(
-            stream: configStream, eventType: configured, occurredAt: now, actor: actor, header: try WhatsAppIngest.text(header),
+            stream: configStream, eventType: configured, occurredAt: now, actor: actor, header: try text(header),
             payload: try payload.encoded()
         )
     }
@@ -93,7 +103,7 @@ public enum RelayEvents {
     public static func removed(relay: String, actor: String, at now: LedgerTimestamp = .now()) throws -> NewEvent {
         let header: JSONValue = .object(["v": .integer(1), "relay": .string(relay)])
         return NewEvent(
-            stream: configStream, eventType: removed, occurredAt: now, actor: actor, header: try WhatsAppIngest.text(header),
+            stream: configStream, eventType: removed, occurredAt: now, actor: actor, header: try text(header),
             payload: try header.encoded()
         )
     }
