@@ -76,27 +76,7 @@ extension LedgerStore {
         var rows: [RawEntryRow] = []
         rows.reserveCapacity(positions.count)
         for try await row in try await client.query(query, logger: logger) {
-            let r = row.makeRandomAccess()
-            let fields = EntryFields(
-                ledger: ledger.name, position: try r[0].decode(Int64.self), eventID: try r[1].decode(UUID.self),
-                stream: try r[2].decode(String.self), eventType: try r[3].decode(String.self),
-                occurredAt: LedgerTimestamp(microseconds: try r[4].decode(Int64.self)),
-                recordedAt: LedgerTimestamp(microseconds: try r[5].decode(Int64.self)), actor: try r[6].decode(String.self),
-                dedupeKey: try r[7].decode(String?.self), header: try r[8].decode(String.self),
-                payloadCommitment: Self.storedDigest(try r[9].decode(ByteBuffer.self)))
-            let entry = StoredEntry(
-                fields: fields, previousHash: Self.storedDigest(try r[10].decode(ByteBuffer.self)),
-                entryHash: Self.storedDigest(try r[11].decode(ByteBuffer.self)))
-            var destruction: RawEntryRow.Destruction?
-            if let keyID = try r[14].decode(Int64?.self), let by = try r[15].decode(Int64?.self) {
-                destruction = .init(
-                    dataKeyID: keyID, authorisedBy: by, authorisingType: try r[16].decode(String?.self),
-                    authorisingHeader: try r[17].decode(String?.self))
-            }
-            rows.append(
-                RawEntryRow(
-                    entry: entry, dataKeyID: try r[12].decode(Int64?.self),
-                    sealed: try r[13].decode(ByteBuffer?.self).map { Array($0.readableBytesView) }, destruction: destruction))
+            rows.append(try EntryPages.rawRow(row.makeRandomAccess(), ledger: ledger.name))
         }
         return rows
     }
@@ -124,10 +104,5 @@ extension LedgerStore {
             throw LedgerStoreError.treeIncomplete(why)
         }
         return paths.mapValues { path in path.map { MerkleRanges.root(of: $0) { resolved[$0]! } } }
-    }
-
-    /// A stored hash column; a wrong length reads as the zero digest (the proof then fails and says so).
-    private static func storedDigest(_ buffer: ByteBuffer) -> LedgerDigest {
-        (try? LedgerDigest(bytes: buffer.readableBytesView)) ?? LedgerDigest.genesis
     }
 }

@@ -61,42 +61,45 @@ enum EntryPages {
         var result: [RawEntryRow] = []
         result.reserveCapacity(limit)
         for try await row in try await client.rows(query, logger: logger) {
-            let r = row.makeRandomAccess()
-            let fields = EntryFields(
-                ledger: ledger.name,
-                position: try r[0].decode(Int64.self),
-                eventID: try r[1].decode(UUID.self),
-                stream: try r[2].decode(String.self),
-                eventType: try r[3].decode(String.self),
-                occurredAt: LedgerTimestamp(microseconds: try r[4].decode(Int64.self)),
-                recordedAt: LedgerTimestamp(microseconds: try r[5].decode(Int64.self)),
-                actor: try r[6].decode(String.self),
-                dedupeKey: try r[7].decode(String?.self),
-                header: try r[8].decode(String.self),
-                payloadCommitment: try digest(r[9].decode(ByteBuffer.self))
-            )
-            let entry = StoredEntry(
-                fields: fields,
-                previousHash: try digest(r[10].decode(ByteBuffer.self)),
-                entryHash: try digest(r[11].decode(ByteBuffer.self))
-            )
-            var destruction: RawEntryRow.Destruction?
-            if let keyID = try r[14].decode(Int64?.self), let by = try r[15].decode(Int64?.self) {
-                destruction = .init(
-                    dataKeyID: keyID, authorisedBy: by,
-                    authorisingType: try r[16].decode(String?.self), authorisingHeader: try r[17].decode(String?.self)
-                )
-            }
-            result.append(
-                RawEntryRow(
-                    entry: entry,
-                    dataKeyID: try r[12].decode(Int64?.self),
-                    sealed: try r[13].decode(ByteBuffer?.self).map { Array($0.readableBytesView) },
-                    destruction: destruction
-                )
-            )
+            result.append(try rawRow(row.makeRandomAccess(), ledger: ledger.name))
         }
         return result
+    }
+
+    /// The entry in a row's first 12 columns, in the order every ledger read selects them:
+    /// `position, event_id, stream, event_type, occurred_at_us, recorded_at_us, actor,
+    /// dedupe_key, header, payload_commitment, prev_hash, entry_hash`.
+    static func storedEntry(_ r: PostgresRandomAccessRow, ledger: String) throws -> StoredEntry {
+        let fields = EntryFields(
+            ledger: ledger,
+            position: try r[0].decode(Int64.self),
+            eventID: try r[1].decode(UUID.self),
+            stream: try r[2].decode(String.self),
+            eventType: try r[3].decode(String.self),
+            occurredAt: LedgerTimestamp(microseconds: try r[4].decode(Int64.self)),
+            recordedAt: LedgerTimestamp(microseconds: try r[5].decode(Int64.self)),
+            actor: try r[6].decode(String.self),
+            dedupeKey: try r[7].decode(String?.self),
+            header: try r[8].decode(String.self),
+            payloadCommitment: try digest(r[9].decode(ByteBuffer.self))
+        )
+        return StoredEntry(
+            fields: fields, previousHash: try digest(r[10].decode(ByteBuffer.self)), entryHash: try digest(r[11].decode(ByteBuffer.self)))
+    }
+
+    /// A whole row: the entry (``storedEntry(_:ledger:)``), then `data_key_id, sealed` of its
+    /// payload and `data_key_id, authorised_by_position, event_type, header` of its destruction
+    /// and authority.
+    static func rawRow(_ r: PostgresRandomAccessRow, ledger: String) throws -> RawEntryRow {
+        var destruction: RawEntryRow.Destruction?
+        if let keyID = try r[14].decode(Int64?.self), let by = try r[15].decode(Int64?.self) {
+            destruction = .init(
+                dataKeyID: keyID, authorisedBy: by, authorisingType: try r[16].decode(String?.self),
+                authorisingHeader: try r[17].decode(String?.self))
+        }
+        return RawEntryRow(
+            entry: try storedEntry(r, ledger: ledger), dataKeyID: try r[12].decode(Int64?.self),
+            sealed: try r[13].decode(ByteBuffer?.self).map { Array($0.readableBytesView) }, destruction: destruction)
     }
 
     /// A stored hash column; a wrong length is reported as a zero digest so the verifier names it.

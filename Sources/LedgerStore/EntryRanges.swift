@@ -51,23 +51,7 @@ enum EntryRanges {
         var rows: [RawEntryRow] = []
         rows.reserveCapacity(Int(clamping: max(0, through - after)))
         for try await row in try await client.rows(query, logger: logger) {
-            let r = row.makeRandomAccess()
-            let fields = EntryFields(
-                ledger: ledger.name,
-                position: try r[0].decode(Int64.self),
-                eventID: try r[1].decode(UUID.self),
-                stream: try r[2].decode(String.self),
-                eventType: try r[3].decode(String.self),
-                occurredAt: LedgerTimestamp(microseconds: try r[4].decode(Int64.self)),
-                recordedAt: LedgerTimestamp(microseconds: try r[5].decode(Int64.self)),
-                actor: try r[6].decode(String.self),
-                dedupeKey: try r[7].decode(String?.self),
-                header: try r[8].decode(String.self),
-                payloadCommitment: try EntryPages.digest(r[9].decode(ByteBuffer.self))
-            )
-            let entry = StoredEntry(
-                fields: fields, previousHash: try EntryPages.digest(r[10].decode(ByteBuffer.self)),
-                entryHash: try EntryPages.digest(r[11].decode(ByteBuffer.self)))
+            let entry = try EntryPages.storedEntry(row.makeRandomAccess(), ledger: ledger.name)
             rows.append(RawEntryRow(entry: entry, dataKeyID: nil, sealed: nil, destruction: nil))
         }
         return rows
