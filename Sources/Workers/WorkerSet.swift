@@ -114,12 +114,16 @@ extension WorkerSet {
     /// backlog is its own processes' work (docs/operations.md, "Projections"). The queues that
     /// workers wait on (outbox, media, relay queue) each run in a lane of their own, so a new
     /// send or media message is projected at once however long another projection's replay is.
+    /// The conversations projection, which every message touches and whose batches wake the
+    /// inbox router, search indexer and automation, has a lane of its own too: its transactions
+    /// overlap the other projections' instead of taking turns with them.
     public static func projectionRunner(
         ledger: String, store: LedgerStore, logger: Logger, onApplied: @escaping @Sendable (_ projection: String, _ ledger: String) -> Void
     ) -> ProjectionRunner {
         ProjectionRunner(
             store: store, projections: projections, ledgers: [ledger],
-            lanes: [[OutboxProjection().name], [MediaProjection().name], [RelayQueueProjection().name]], logger: logger, onApplied: onApplied)
+            lanes: [[OutboxProjection().name], [MediaProjection().name], [RelayQueueProjection().name], [ConversationsProjection().name]],
+            logger: logger, onApplied: onApplied)
     }
 }
 

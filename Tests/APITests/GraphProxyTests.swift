@@ -134,7 +134,8 @@ struct GraphProxyTests {
         try await TestGraphServer.with { graph in
             try await withMigratedDatabase { db in
                 let token = try await addIntegration(db, name: "bot")
-                try await withProxyApp(db, graph: try Self.configuration(graph)) { root in
+                let watch = CredentialWatch()
+                try await withProxyApp(db, graph: try Self.configuration(graph), credentials: watch) { root in
                     let url = "\(root)/v23.0/\(Self.phone)/messages"
                     let body = Array(#"{"messaging_product":"whatsapp","to":"16505551234","type":"text","text":{"body":"hi"}}"#.utf8)
                     let before = try await mainRecords(db).count
@@ -145,7 +146,11 @@ struct GraphProxyTests {
                         #expect(answer.json?["error"]?.text("type") == "OAuthException")
                     }
                     #expect(try await rawRequest(.POST, url, token: token.text, body: body).status == 200)
+                    let heard = watch.generation
                     try await revokeIntegration(db, name: "bot")
+                    // Revoked by another connection (as `integrations revoke` does): refused once the app has heard it.
+                    guard try await eventually("the revocation is notified", timeout: .seconds(10), interval: .milliseconds(1), { watch.generation > heard })
+                    else { return }
                     let revoked = try await rawRequest(.POST, url, token: token.text, body: body)
                     #expect(revoked.status == 401)
                     #expect(await graph.receivedRequests().count == 1, "only the authenticated request reached Meta")

@@ -60,6 +60,7 @@ struct SearchIndexSizeTests {
                 let ledger = try #require(
                     try await scalar(
                         store.client, "SELECT pg_total_relation_size('ledger_entries') + pg_total_relation_size('ledger_payloads')", as: Int64.self))
+                print("search index size: \(index / indexed) bytes a message, the ledger \(ledger / indexed)")
                 #expect(
                     index < ledger,
                     "the index takes \(index / indexed) bytes a message, the ledger \(ledger / indexed): the index must stay the smaller")

@@ -12,6 +12,9 @@ public import PostgresNIO
 /// row per inbox state change (`conversation.routed` with its team, `.pending`, `.closed`,
 /// `.reopened`) kept by conversation. ``AnalyticsQueries`` joins streams to conversations when
 /// asked, so the rows depend only on the entries: a rebuild gives the same rows.
+///
+/// A batch is written set-based (issue 17): its rows are collected in memory and inserted with
+/// one `INSERT … SELECT FROM unnest(…)` per table.
 public struct AnalyticsProjection: Projection {
     public let name = "analytics"
     public let version = 1
@@ -25,60 +28,31 @@ public struct AnalyticsProjection: Projection {
     public init() {}
 
     public func apply(_ records: [SelectedRecord], ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws {
-        for record in records {
-            let fields = record.entry.fields
-            let occurred = fields.occurredAt.microseconds
-            switch fields.eventType {
-            case ContractEvent.messageReceived:
-                guard let header = ContractEvent.header(ContractEvent.MessageHeader.self, of: record) else {
-                    logger.warning("analytics: skipping a message whose header does not fit", metadata: ["position": "\(fields.position)"])
-                    continue
-                }
-                let outbound = header.direction == "outbound"
-                try await insertMessage(
-                    ledger: ledger, record: record, direction: outbound ? "outbound" : "inbound", via: outbound ? "app" : nil, on: connection,
-                    logger: logger)
-            case ContractEvent.sendRequested:
-                guard let header = ContractEvent.header(ContractEvent.SendRequestHeader.self, of: record) else {
-                    logger.warning("analytics: skipping a send request whose header does not fit", metadata: ["position": "\(fields.position)"])
-                    continue
-                }
-                // A mark-as-read is not a message; a request naming no citizen has no conversation.
-                let hasConversation = !(header.citizen?.keys ?? []).isEmpty || fields.stream.split(separator: "/").count >= 3
-                guard header.kind != OutboundMessage.markRead, hasConversation else { continue }
-                let plain =
-                    (1...32).contains(header.via.utf8.count)
-                    && header.via.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "_") }
-                let via = plain ? header.via : "unknown"
-                try await insertMessage(ledger: ledger, record: record, direction: "outbound", via: via, on: connection, logger: logger)
-            default:
-                guard let kind = InboxContractEvent.kinds[fields.eventType],
-                    let header = ContractEvent.header(InboxContractEvent.Header.self, of: record), !header.conversation.isEmpty,
-                    kind != "routed" || !(header.team ?? "").isEmpty
-                else {
-                    logger.warning("analytics: skipping an inbox event whose header does not fit", metadata: ["position": "\(fields.position)"])
-                    continue
-                }
-                try await connection.perform(
-                    """
-                    INSERT INTO analytics_conversation_events (ledger_id, position, conversation_id, occurred_at_us, kind, team)
-                    VALUES (\(ledger.id), \(fields.position), \(header.conversation), \(occurred), \(kind), \(kind == "routed" ? header.team : nil))
-                    ON CONFLICT DO NOTHING
-                    """, logger: logger)
-            }
+        let rows = AnalyticsRows(records, logger: logger)
+        if !rows.messages.isEmpty {
+            let messages = rows.messages
+            // `via` is never empty when set (`app`, `unknown` or a plain name): '' stands for NULL.
+            try await connection.perform(
+                """
+                INSERT INTO analytics_messages (ledger_id, position, stream, occurred_at_us, direction, via)
+                SELECT \(ledger.id), u.position, u.stream, u.occurred, u.direction, NULLIF(u.via, '')
+                FROM unnest(\(messages.map(\.position))::int8[], \(messages.map(\.stream))::text[], \(messages.map(\.occurredAtUs))::int8[],
+                    \(messages.map(\.direction))::text[], \(messages.map { $0.via ?? "" })::text[]) AS u(position, stream, occurred, direction, via)
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
         }
-    }
-
-    private func insertMessage(
-        ledger: LedgerRef, record: SelectedRecord, direction: String, via: String?, on connection: PostgresConnection, logger: Logger
-    ) async throws {
-        let fields = record.entry.fields
-        try await connection.perform(
-            """
-            INSERT INTO analytics_messages (ledger_id, position, stream, occurred_at_us, direction, via)
-            VALUES (\(ledger.id), \(fields.position), \(fields.stream), \(fields.occurredAt.microseconds), \(direction), \(via))
-            ON CONFLICT DO NOTHING
-            """, logger: logger)
+        if !rows.events.isEmpty {
+            let events = rows.events
+            // `team` is set, never empty, for `routed` only: '' stands for NULL.
+            try await connection.perform(
+                """
+                INSERT INTO analytics_conversation_events (ledger_id, position, conversation_id, occurred_at_us, kind, team)
+                SELECT \(ledger.id), u.position, u.conversation, u.occurred, u.kind, NULLIF(u.team, '')
+                FROM unnest(\(events.map(\.position))::int8[], \(events.map(\.conversation))::text[], \(events.map(\.occurredAtUs))::int8[],
+                    \(events.map(\.kind))::text[], \(events.map { $0.team ?? "" })::text[]) AS u(position, conversation, occurred, kind, team)
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
     }
 
     public func reset(ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws {

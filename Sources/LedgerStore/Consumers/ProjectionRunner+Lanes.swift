@@ -29,19 +29,31 @@ extension ProjectionRunner {
         }
     }
 
+    /// ``advanceIdle(_:)``; nothing moved (logged) when that fails: the steps then do it.
+    func advanceIdleLogging(_ pending: [ProjectionStatus]) async -> Set<ProjectionLedger> {
+        do {
+            return try await advanceIdle(pending)
+        } catch {
+            logger.warning("projection runner: cannot move idle projections", metadata: ["error": "\(describeError(error))"])
+            return []
+        }
+    }
+
     /// One pass of the service over the projections named in `lane`, starting from `pending`
     /// (read at the wake-up): one batch per projection and ledger with work, in turn, round
     /// after round (each later round reads the lane's state again), until each has reached the
     /// head it read. A short step therefore waits for at most one batch of each other
-    /// projection of its lane, never for a whole replay. ``onApplied`` is called after each
-    /// batch that applied entries. A failure is logged and leaves that projection of that
-    /// ledger to the next wake-up; the others go on.
+    /// projection of its lane, never for a whole replay. Each round first moves the projections
+    /// with nothing to apply to the head in one statement (``advanceIdle(_:)``). ``onApplied``
+    /// is called after each batch that applied entries. A failure is logged and leaves that
+    /// projection of that ledger to the next wake-up; the others go on.
     func catchUpFairly(lane: [String], pending first: [ProjectionStatus]) async {
         var pending = first
-        var failed: Set<LanePair> = []
+        var failed: Set<ProjectionLedger> = []
         while !Task.isCancelled {
             var behind = false
-            for status in pending where !failed.contains(LanePair(status)) {
+            let idle = await advanceIdleLogging(pending.filter { !failed.contains(ProjectionLedger($0)) })
+            for status in pending where !failed.contains(ProjectionLedger(status)) && !idle.contains(ProjectionLedger(status)) {
                 if Task.isCancelled { return }
                 do {
                     let progress = try await step(
@@ -56,7 +68,7 @@ extension ProjectionRunner {
                         ])
                 } catch {
                     if Task.isCancelled { return }  // shutting down: the transaction was rolled back
-                    failed.insert(LanePair(status))
+                    failed.insert(ProjectionLedger(status))
                     logger.error(
                         "projection failed; retrying on the next wake-up",
                         metadata: ["projection": "\(status.projection)", "ledger": "\(status.ledger)", "error": "\(describeError(error))"])
@@ -65,16 +77,5 @@ extension ProjectionRunner {
             guard behind, let next = await pendingWorkLogging(projections: lane) else { return }
             pending = next
         }
-    }
-}
-
-/// One projection of one ledger, as a lane's pass keeps track of them.
-private struct LanePair: Hashable {
-    let projection: String
-    let ledger: String
-
-    init(_ status: ProjectionStatus) {
-        projection = status.projection
-        ledger = status.ledger
     }
 }

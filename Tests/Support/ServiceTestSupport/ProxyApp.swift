@@ -16,9 +16,10 @@ import Workers
 
 /// The real application, served on loopback, with the recording proxy forwarding to `graph`.
 /// `test` gets the proxy's root URL (`http://127.0.0.1:PORT/graph`). `serviceURL` replaces the
-/// database's service connection (e.g. a closed port).
+/// database's service connection (e.g. a closed port). `credentials` is the app's credential
+/// watch, for a test that must wait until a change made elsewhere is heard.
 package func withProxyApp<T: Sendable>(
-    _ db: ScratchDatabase, serviceURL: DatabaseURL? = nil, graph: GraphAPIConfiguration?,
+    _ db: ScratchDatabase, serviceURL: DatabaseURL? = nil, graph: GraphAPIConfiguration?, credentials: CredentialWatch = CredentialWatch(),
     _ test: @escaping @Sendable (String) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(configuration: try (serviceURL ?? db.service).clientConfiguration(), backgroundLogger: testLogger)
@@ -26,7 +27,7 @@ package func withProxyApp<T: Sendable>(
     let app = RecordkeeperServer.makeApplication(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0), client: client, store: store, migrations: try ScratchDatabase.migrations(),
         projections: WorkerSet.projections,
-        media: graph, conversations: ConversationSettings(adminToken: nil, ledger: "main"), logger: testLogger)
+        media: graph, conversations: ConversationSettings(adminToken: nil, ledger: "main"), credentials: credentials, logger: testLogger)
     return try await app.test(.live) { client in
         guard let port = client.port else { throw TestSetupError("the live test server reported no port") }
         return try await test("http://127.0.0.1:\(port)/graph")

@@ -1,0 +1,14 @@
+-- Recordkeeper schema version 30: the search index takes new messages through GIN's pending list
+-- (docs/benchmarks.md, "Search index size"; issue 17).
+--
+-- Version 29 turned the pending list off (fastupdate = off) to keep the index small. Then every
+-- message's insert updated the posting list of each of its words in place, and under ingest the
+-- search indexer's insert became the costliest statement of the database: 440 µs of server time
+-- per message in `bench ingest` (4.4 times the append's), 310 µs when replayed alone, against
+-- 20 µs through the pending list, which is merged into the index in bulk when it passes
+-- gin_pending_list_limit (and by autovacuum).
+--
+-- The limit is 1 MB (the default is 4 MB): a search reads the whole pending list besides the
+-- index, so a small list keeps searches fast, and the pages a merged list frees are reused by the
+-- next, so the index grows by about that much once, not with each message.
+ALTER INDEX search_tags_tags SET (fastupdate = on, gin_pending_list_limit = 1024);
