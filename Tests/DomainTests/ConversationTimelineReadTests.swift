@@ -180,6 +180,37 @@ struct ConversationTimelineReadTests {
         }
     }
 
+    @Test("a conversation's detail is one statement on every read, with its streams, keys and message count")
+    func detailInOneStatement() async throws {
+        try await withMigratedDatabase { db in
+            _ = try await Self.seed(db)
+            let stored = try await db.withStore { client, _ in
+                try await scalar(
+                    client, "SELECT count(*)::int8 FROM conversation_messages WHERE conversation_id = \(F.stream(Self.many))", as: Int64.self)
+            }
+            try await Self.withCountedStore(db, masterKey: ScratchDatabase.masterKey) { proxy, store in
+                let queries = ConversationQueries(store: store)
+                _ = try await queries.conversation(ledger: Self.ledger, id: F.stream(Self.few))
+                // Prepared once per connection, then bound: each later read is still one statement.
+                for _ in 1...3 {
+                    let (detail, statements) = try await proxy.statementsSent {
+                        try await queries.conversation(ledger: Self.ledger, id: F.stream(Self.many))
+                    }
+                    #expect(statements.count == 1, "\(statements)")
+                    let found = try #require(detail)
+                    #expect(found.streams == [F.stream(Self.many)])
+                    #expect(found.citizenKeys == ["p:16505550002"])
+                    #expect(found.summary.messageCount == stored)
+                }
+                let (none, statements) = try await proxy.statementsSent {
+                    try await queries.conversation(ledger: Self.ledger, id: "wa/1/p:404")
+                }
+                #expect(none == nil)
+                #expect(statements.count == 1, "\(statements)")
+            }
+        }
+    }
+
     /// The `type` object of an available message.
     static func json(_ content: MessageContent, _ type: String) throws -> JSONValue {
         guard case .available(let message, _) = content, let value = message[type] else { throw TestSetupError("not an available \(type) message: \(content)") }

@@ -28,25 +28,10 @@ extension ProjectionRunner {
                 types += projection.eventTypes.sorted()
                 lasts.append(Int32(types.count))
             }
-            // The probe is a scalar subquery with LIMIT, which PostgreSQL runs per projection as a
-            // range scan of the primary key from its position to the head. Written as NOT EXISTS it
-            // became an anti-join that read every entry of the ledger through another index (26 ms
-            // a call in `bench all`, where this probe takes about 1 ms).
-            let rows = try await store.client.query(
-                """
-                UPDATE projection_state s SET last_position = h.position, updated_at = now()
-                FROM ledger_heads h,
-                     unnest(\(selected.map(\.name))::text[], \(selected.map { Int32($0.version) })::int4[], \(firsts)::int4[], \(lasts)::int4[])
-                         AS p(name, version, first, last)
-                WHERE s.ledger_id = \(ledger.id) AND h.ledger_id = \(ledger.id) AND s.projection = p.name AND s.version = p.version
-                  AND s.last_position < h.position
-                  AND (SELECT e.position FROM ledger_entries e
-                       WHERE e.ledger_id = \(ledger.id) AND e.position > s.last_position AND e.position <= h.position
-                         AND e.event_type = ANY ((\(types)::text[])[p.first:p.last])
-                       LIMIT 1) IS NULL
-                RETURNING s.projection
-                """, logger: logger)
-            for try await name in rows.decode(String.self) {
+            let statement = AdvanceIdleProjectionsStatement(
+                ledgerID: ledger.id, names: selected.map(\.name), versions: selected.map { Int32($0.version) }, firsts: firsts, lasts: lasts,
+                types: types)
+            for try await name in try await store.client.execute(statement, logger: logger) {
                 moved.insert(ProjectionLedger(projection: name, ledger: ledgerName))
             }
         }

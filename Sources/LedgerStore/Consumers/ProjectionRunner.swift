@@ -190,12 +190,10 @@ public final class ProjectionRunner: Sendable {
             applied = records.count
             last = records.count == limit ? records[records.count - 1].entry.fields.position : head
         }
-        try await connection.perform(
-            """
-            UPDATE projection_state SET version = \(version), last_position = \(last), updated_at = now()
-            WHERE projection = \(projection.name) AND ledger_id = \(ledger.id)
-            """, logger: logger
-        )
+        // Drained as a row sequence: PostgresNIO's command-tag overload reads the tag before the
+        // statement completes (it traps in `PSQLRowStream.commandTag`).
+        let stored = StoreProjectionStateStatement(version: version, lastPosition: last, projection: projection.name, ledgerID: ledger.id)
+        for try await _ in try await connection.execute(stored, logger: logger) {}
         return ProjectionProgress(projection: projection.name, ledger: ledger.name, applied: applied, lastPosition: last, headPosition: head)
     }
 
@@ -206,15 +204,8 @@ public final class ProjectionRunner: Sendable {
         of projection: any Projection, ledger: LedgerRef, on connection: PostgresConnection, logger: Logger
     ) async throws -> (version: Int, last: Int64, head: Int64) {
         for attempt in 1...2 {
-            let rows = try await connection.query(
-                """
-                SELECT s.version, s.last_position, h.position
-                FROM projection_state s JOIN ledger_heads h ON h.ledger_id = s.ledger_id
-                WHERE s.projection = \(projection.name) AND s.ledger_id = \(ledger.id)
-                FOR UPDATE OF s
-                """, logger: logger
-            ).collect()
-            if let row = rows.first { return try row.decode((Int, Int64, Int64).self) }
+            let statement = LockedProjectionStateStatement(projection: projection.name, ledgerID: ledger.id)
+            for try await state in try await connection.execute(statement, logger: logger) { return state }
             guard attempt == 1 else { break }
             try await connection.perform(
                 """

@@ -69,57 +69,27 @@ public struct ConversationQueries: Sendable {
         return ConversationPage(items: items.map(\.summary), nextCursor: next)
     }
 
-    /// One conversation, by its id or by any stream merged into it; nil if there is none.
+    /// One conversation, by its id or by any stream merged into it, with its streams and citizen
+    /// keys, in one statement; nil if there is none.
     public func conversation(ledger name: String, id: String) async throws -> ConversationDetail? {
         let ledger = try await store.ledger(named: name, create: false)
-        guard let resolved = try await resolve(id, ledger: ledger) else { return nil }
-        let rows = try await store.client.query(
-            "SELECT \(unescaped: Self.summaryColumns) FROM conversations WHERE ledger_id = \(ledger.id) AND id = \(resolved)",
-            logger: store.logger)
-        var summary: ConversationSummary?
-        for try await row in rows { summary = try Self.summary(row).summary }
-        guard let summary else { return nil }
-        var streams: [String] = []
-        for try await stream in try await store.client.query(
-            "SELECT stream FROM conversation_streams WHERE ledger_id = \(ledger.id) AND conversation_id = \(resolved) ORDER BY first_position, stream",
-            logger: store.logger
-        ).decode(String.self) { streams.append(stream) }
-        var keys: [String] = []
-        for try await key in try await store.client.query(
-            """
-            SELECT citizen_key FROM conversation_identities WHERE ledger_id = \(ledger.id) AND conversation_id = \(resolved)
-            ORDER BY first_position, citizen_key
-            """, logger: store.logger
-        ).decode(String.self) { keys.append(key) }
-        return ConversationDetail(summary: summary, streams: streams, citizenKeys: keys)
+        for try await detail in try await store.client.execute(ConversationDetailStatement(ledgerID: ledger.id, id: id), logger: store.logger) {
+            return detail
+        }
+        return nil
     }
 
-    /// One conversation's summary by its id or any stream merged into it, in one query (the send
-    /// API's lookup); nil if there is none.
+    /// One conversation's summary by its id or any stream merged into it, in one statement (the
+    /// send API's lookup); nil if there is none.
     public func summary(ledger name: String, id: String) async throws -> ConversationSummary? {
-        let ledger = try await store.ledger(named: name, create: false)
-        let rows = try await store.client.query(
-            """
-            SELECT \(unescaped: Self.summaryColumns) FROM conversations
-            WHERE ledger_id = \(ledger.id)
-              AND id = (SELECT conversation_id FROM conversation_streams WHERE ledger_id = \(ledger.id) AND stream = \(id))
-            """, logger: store.logger)
-        for try await row in rows { return try Self.summary(row).summary }
-        return nil
-    }
-
-    /// The conversation an id or merged stream belongs to.
-    private func resolve(_ id: String, ledger: LedgerRef) async throws -> String? {
-        let rows = try await store.client.query(
-            "SELECT conversation_id FROM conversation_streams WHERE ledger_id = \(ledger.id) AND stream = \(id)", logger: store.logger)
-        for try await conversation in rows.decode(String.self) { return conversation }
-        return nil
+        try await conversation(ledger: name, id: id)?.summary
     }
 
     /// `limit` within 1 and ``maxLimit``.
     static func clamp(_ limit: Int) -> Int { min(max(1, limit), maxLimit) }
 
-    private static let summaryColumns = """
+    /// The columns of a ``ConversationSummary``, in the order ``summary(_:)`` decodes them.
+    static let summaryColumns = """
         id, phone_number_id, display_phone_number, user_id, wa_id, profile_name, first_message_at_us, last_message_at_us,
         last_inbound_at_us, last_activity_at_us, message_count,
         (SELECT max(mc.category)::int4 FROM conversation_messages cm
@@ -127,16 +97,23 @@ public struct ConversationQueries: Sendable {
          WHERE cm.ledger_id = conversations.ledger_id AND cm.conversation_id = conversations.id)
         """
 
+    /// The decoded ``summaryColumns``.
+    typealias SummaryColumns = (String, String, String?, String?, String?, String?, Int64?, Int64?, Int64?, Int64, Int64, Int32?)
+
     /// A summary, and its last activity time exactly as stored (for cursors).
     private static func summary(_ row: PostgresRow) throws -> (summary: ConversationSummary, activityUs: Int64) {
-        let (id, number, display, userID, waID, name, first, last, inbound, activity, count, category) =
-            try row.decode((String, String, String?, String?, String?, String?, Int64?, Int64?, Int64?, Int64, Int64, Int32?).self)
+        let columns = try row.decode(SummaryColumns.self)
+        return (summary(columns), columns.9)
+    }
+
+    /// The summary in decoded ``summaryColumns``.
+    static func summary(_ columns: SummaryColumns) -> ConversationSummary {
+        let (id, number, display, userID, waID, name, first, last, inbound, activity, count, category) = columns
         let date = { (us: Int64?) in us.map { LedgerTimestamp(microseconds: $0).date } }
-        let summary = ConversationSummary(
+        return ConversationSummary(
             id: id, phoneNumberID: number, displayPhoneNumber: display, userID: userID, waID: waID, profileName: name,
             firstMessageAt: date(first), lastMessageAt: date(last), lastInboundAt: date(inbound),
             lastActivityAt: LedgerTimestamp(microseconds: activity).date, messageCount: count,
             category: category.flatMap { DataCategory(rawValue: Int($0)) })
-        return (summary, activity)
     }
 }

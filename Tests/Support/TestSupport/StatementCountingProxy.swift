@@ -15,8 +15,9 @@ private let noSignal: Int32 = 0
 /// send through it, for tests that count round trips (e.g. "a page costs two statements
 /// whatever its size") against the real PostgreSQL.
 ///
-/// It reads the frontend protocol from the client side only: a `Parse` (extended protocol) or
-/// `Query` (simple protocol) message is one statement, its text kept in order. The relay needs
+/// It reads the frontend protocol from the client side only: a `Bind` (extended protocol, the
+/// text its `Parse` gave) or `Query` (simple protocol) message is one statement, its text kept in
+/// order; a statement prepared once per connection counts on every run. The relay needs
 /// a plain TCP connection: point a ``DatabaseURL`` with `sslmode=disable` (the tests' loopback
 /// default) at ``port`` with ``url(for:)``. Bytes pass through unchanged. Stop it with ``stop()``
 /// (or use ``with(to:_:)``): its threads keep it alive until then.
@@ -160,9 +161,13 @@ public final class StatementCountingProxy: @unchecked Sendable {
 }
 
 /// Splits the client side of the PostgreSQL protocol into messages and keeps the SQL of each
-/// `Parse` ('P': name, then the query) and `Query` ('Q': the query).
+/// statement run: each `Bind` ('B': portal, then the statement's name), by the text its `Parse`
+/// ('P': name, then the query) gave that name, and each `Query` ('Q': the query). A statement
+/// prepared once per connection is parsed once and bound on every run.
 private struct FrontendMessages {
     private var pending: [UInt8] = []
+    /// The text of each parsed statement by its name ("" for the unnamed statement).
+    private var parsed: [String: String] = [:]
     /// Before the startup message, messages have no type byte (SSL and GSS requests come first).
     private var startup = true
 
@@ -183,8 +188,13 @@ private struct FrontendMessages {
             } else {
                 switch pending[offset] {
                 case UInt8(ascii: "P"):
-                    let query = body.drop { $0 != 0 }.dropFirst().prefix { $0 != 0 }
-                    found.append(String(decoding: query, as: UTF8.self))
+                    let name = body.prefix { $0 != 0 }
+                    let query = body.dropFirst(name.count + 1).prefix { $0 != 0 }
+                    parsed[String(decoding: name, as: UTF8.self)] = String(decoding: query, as: UTF8.self)
+                case UInt8(ascii: "B"):
+                    let portal = body.prefix { $0 != 0 }
+                    let name = String(decoding: body.dropFirst(portal.count + 1).prefix { $0 != 0 }, as: UTF8.self)
+                    found.append(parsed[name] ?? "(statement \(name), parsed before the relay saw it)")
                 case UInt8(ascii: "Q"):
                     found.append(String(decoding: body.prefix { $0 != 0 }, as: UTF8.self))
                 default: break
