@@ -191,7 +191,7 @@ struct ConversationTimelineReadTests {
             try await Self.withCountedStore(db, masterKey: ScratchDatabase.masterKey) { proxy, store in
                 let queries = ConversationQueries(store: store)
                 _ = try await queries.conversation(ledger: Self.ledger, id: F.stream(Self.few))
-                // Prepared once per connection, then bound: each later read is still one statement.
+                // Each read, the first included, is one statement.
                 for _ in 1...3 {
                     let (detail, statements) = try await proxy.statementsSent {
                         try await queries.conversation(ledger: Self.ledger, id: F.stream(Self.many))

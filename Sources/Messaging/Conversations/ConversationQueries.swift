@@ -71,25 +71,55 @@ public struct ConversationQueries: Sendable {
 
     /// One conversation, by its id or by any stream merged into it, with its streams and citizen
     /// keys, in one statement; nil if there is none.
+    ///
+    /// Planned on every call, not prepared: its summary's classification reads every message of
+    /// the conversation, and the generic plan of a prepared version, made while the tables were
+    /// small, matched each message against every classification of the ledger. The send API's
+    /// lookup, the same statement then, took 20 ms a call by the end of a `bench send` run
+    /// (docs/benchmarks.md, "Prepared reads").
     public func conversation(ledger name: String, id: String) async throws -> ConversationDetail? {
         let ledger = try await store.ledger(named: name, create: false)
-        for try await detail in try await store.client.execute(ConversationDetailStatement(ledgerID: ledger.id, id: id), logger: store.logger) {
-            return detail
+        let rows = try await store.client.query(
+            """
+            SELECT \(unescaped: Self.summaryColumns),
+                   ARRAY(SELECT s.stream FROM conversation_streams s
+                         WHERE s.ledger_id = conversations.ledger_id AND s.conversation_id = conversations.id
+                         ORDER BY s.first_position, s.stream),
+                   ARRAY(SELECT i.citizen_key FROM conversation_identities i
+                         WHERE i.ledger_id = conversations.ledger_id AND i.conversation_id = conversations.id
+                         ORDER BY i.first_position, i.citizen_key)
+            FROM conversations
+            WHERE ledger_id = \(ledger.id)
+              AND id = (SELECT conversation_id FROM conversation_streams WHERE ledger_id = \(ledger.id) AND stream = \(id))
+            """, logger: store.logger)
+        for try await row in rows {
+            let c = try row.decode(
+                (String, String, String?, String?, String?, String?, Int64?, Int64?, Int64?, Int64, Int64, Int32?, [String], [String]).self)
+            let summary = Self.summary((c.0, c.1, c.2, c.3, c.4, c.5, c.6, c.7, c.8, c.9, c.10, c.11))
+            return ConversationDetail(summary: summary, streams: c.12, citizenKeys: c.13)
         }
         return nil
     }
 
-    /// One conversation's summary by its id or any stream merged into it, in one statement (the
-    /// send API's lookup); nil if there is none.
+    /// One conversation's summary by its id or any stream merged into it, in one query (the send
+    /// API's lookup); nil if there is none.
     public func summary(ledger name: String, id: String) async throws -> ConversationSummary? {
-        try await conversation(ledger: name, id: id)?.summary
+        let ledger = try await store.ledger(named: name, create: false)
+        let rows = try await store.client.query(
+            """
+            SELECT \(unescaped: Self.summaryColumns) FROM conversations
+            WHERE ledger_id = \(ledger.id)
+              AND id = (SELECT conversation_id FROM conversation_streams WHERE ledger_id = \(ledger.id) AND stream = \(id))
+            """, logger: store.logger)
+        for try await row in rows { return try Self.summary(row).summary }
+        return nil
     }
 
     /// `limit` within 1 and ``maxLimit``.
     static func clamp(_ limit: Int) -> Int { min(max(1, limit), maxLimit) }
 
     /// The columns of a ``ConversationSummary``, in the order ``summary(_:)`` decodes them.
-    static let summaryColumns = """
+    private static let summaryColumns = """
         id, phone_number_id, display_phone_number, user_id, wa_id, profile_name, first_message_at_us, last_message_at_us,
         last_inbound_at_us, last_activity_at_us, message_count,
         (SELECT max(mc.category)::int4 FROM conversation_messages cm
@@ -98,7 +128,7 @@ public struct ConversationQueries: Sendable {
         """
 
     /// The decoded ``summaryColumns``.
-    typealias SummaryColumns = (String, String, String?, String?, String?, String?, Int64?, Int64?, Int64?, Int64, Int64, Int32?)
+    private typealias SummaryColumns = (String, String, String?, String?, String?, String?, Int64?, Int64?, Int64?, Int64, Int64, Int32?)
 
     /// A summary, and its last activity time exactly as stored (for cursors).
     private static func summary(_ row: PostgresRow) throws -> (summary: ConversationSummary, activityUs: Int64) {
@@ -107,7 +137,7 @@ public struct ConversationQueries: Sendable {
     }
 
     /// The summary in decoded ``summaryColumns``.
-    static func summary(_ columns: SummaryColumns) -> ConversationSummary {
+    private static func summary(_ columns: SummaryColumns) -> ConversationSummary {
         let (id, number, display, userID, waID, name, first, last, inbound, activity, count, category) = columns
         let date = { (us: Int64?) in us.map { LedgerTimestamp(microseconds: $0).date } }
         return ConversationSummary(

@@ -66,8 +66,21 @@ extension ConversationQueries {
     /// The conversation of `id` (its id or any stream merged into it) and up to `limit + 1` of its
     /// messages after position `after`, in one statement; nil if there is no such conversation.
     private func page(ledger: LedgerRef, conversation id: String, after: Int64, limit: Int) async throws -> [TimelineRow]? {
-        let rows = try await store.client.execute(
-            TimelinePageStatement(ledgerID: ledger.id, id: id, after: after, limit: limit + 1), logger: store.logger)
+        let rows = try await store.client.query(
+            """
+            SELECT m.position, m.stream, m.message_id, m.direction, m.message_type, m.occurred_at_us, m.status, m.status_at_us,
+                   m.request_id, m.error_code, c.category::int4, c.source, c.reasons
+            FROM conversation_streams s
+            LEFT JOIN LATERAL (
+                SELECT m.position, m.stream, m.message_id, m.direction, m.message_type, m.occurred_at_us, m.status, m.status_at_us,
+                       m.request_id, m.error_code
+                FROM conversation_messages m
+                WHERE m.ledger_id = s.ledger_id AND m.conversation_id = s.conversation_id AND m.position > \(after)
+                ORDER BY m.position LIMIT \(limit + 1)) m ON true
+            LEFT JOIN message_classifications c ON c.ledger_id = s.ledger_id AND c.message_position = m.position AND c.state = 'classified'
+            WHERE s.ledger_id = \(ledger.id) AND s.stream = \(id)
+            ORDER BY m.position
+            """, logger: store.logger)
         var found = false
         var page: [TimelineRow] = []
         for try await row in rows {
