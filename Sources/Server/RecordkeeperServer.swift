@@ -163,20 +163,10 @@ public enum RecordkeeperServer {
         projections: (@Sendable () async throws -> [ProjectionStatus])? = nil
     ) async -> ReadinessReport {
         do {
-            let (pending, lags) = try await withThrowingTaskGroup(of: ([Int], [ProjectionStatus])?.self) { group in
-                group.addTask {
-                    let pending = try await Migrator.pendingMigrations(client: client, migrations: migrations, logger: logger)
-                    return (pending, pending.isEmpty ? try await projections?() ?? [] : [])
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let answer = first else {
-                    throw LedgerStoreError.database("no answer within \(timeout)")
-                }
-                return answer
+            // withDeadline, not a task group: a group would wait for a statement that never ends.
+            let (pending, lags) = try await withDeadline(timeout) {
+                let pending = try await Migrator.pendingMigrations(client: client, migrations: migrations, logger: logger)
+                return (pending, pending.isEmpty ? try await projections?() ?? [] : [])
             }
             return ReadinessReport(ready: pending.isEmpty, database: "ok", pendingMigrations: pending, projections: lags)
         } catch {

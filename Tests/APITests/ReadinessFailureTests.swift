@@ -58,4 +58,25 @@ struct ReadinessFailureTests {
         // its wait (2 s) instead of waiting for the pool's ~60 s connection circuit breaker.
         #expect(elapsed < .seconds(10), "/readyz took \(elapsed) to report an unreachable database")
     }
+
+    @Test("readiness answers \"unreachable\" within its timeout when the database accepts statements but stops answering")
+    func databaseStopsAnswering() async throws {
+        let migrations = try ScratchDatabase.migrations()
+        try await withMigratedDatabase { db in
+            try await StatementCountingProxy.with(to: db.service) { relay in
+                try await ScratchDatabase.withClient(relay.url(for: db.service)) { client in
+                    let before = await RecordkeeperServer.readiness(client: client, migrations: migrations, logger: testLogger)
+                    #expect(before.ready && before.database == "ok", "through the relay, before it withholds replies")
+                    relay.withholdReplies()
+                    let clock = ContinuousClock()
+                    let started = clock.now
+                    let after = await RecordkeeperServer.readiness(client: client, migrations: migrations, logger: testLogger, timeout: .seconds(1))
+                    let elapsed = clock.now - started
+                    #expect(!after.ready && after.database == "unreachable")
+                    #expect(elapsed < .seconds(5), "readiness waited \(elapsed) for a statement that is never answered")
+                    relay.stop()  // releases the statement left waiting, and the client
+                }
+            }
+        }
+    }
 }

@@ -18,22 +18,28 @@ extension ProjectionRunner {
         return result
     }
 
-    /// Where the projections with work stand; nil (logged) when that cannot be read.
+    /// Where the projections with work stand; nil (logged) when that cannot be read. Bounded
+    /// like a step (see ``step(_:ledger:reset:)``), and given up at once on cancellation.
     func pendingWorkLogging(projections names: [String]? = nil) async -> [ProjectionStatus]? {
         do {
-            if let names { return try await pendingWork(projections: names) }
-            return try await pendingWork()
+            return try await withDeadline(stepTimeout) {
+                if let names { return try await self.pendingWork(projections: names) }
+                return try await self.pendingWork()
+            }
         } catch {
+            if Task.isCancelled { return nil }
             logger.warning("projection runner: cannot read projection state", metadata: ["error": "\(describeError(error))"])
             return nil
         }
     }
 
-    /// ``advanceIdle(_:)``; nothing moved (logged) when that fails: the steps then do it.
+    /// ``advanceIdle(_:)``, bounded like a step; nothing moved (logged) when that fails: the
+    /// steps then do it.
     func advanceIdleLogging(_ pending: [ProjectionStatus]) async -> Set<ProjectionLedger> {
         do {
-            return try await advanceIdle(pending)
+            return try await withDeadline(stepTimeout) { try await self.advanceIdle(pending) }
         } catch {
+            if Task.isCancelled { return [] }
             logger.warning("projection runner: cannot move idle projections", metadata: ["error": "\(describeError(error))"])
             return []
         }

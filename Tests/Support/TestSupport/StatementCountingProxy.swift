@@ -13,7 +13,8 @@ private let noSignal: Int32 = 0
 
 /// A TCP relay between clients and the test cluster that notes every SQL statement the clients
 /// send through it, for tests that count round trips (e.g. "a page costs two statements
-/// whatever its size") against the real PostgreSQL.
+/// whatever its size") against the real PostgreSQL, and can withhold the server's replies
+/// (``withholdReplies()``) for tests of a database that stops answering.
 ///
 /// It reads the frontend protocol from the client side only: a `Bind` (extended protocol, the
 /// text its `Parse` gave) or `Query` (simple protocol) message is one statement, its text kept in
@@ -30,6 +31,7 @@ public final class StatementCountingProxy: @unchecked Sendable {
     private var texts: [String] = []
     private var open: Set<Int32> = []
     private var closed = false
+    private var repliesWithheld = false
 
     /// Starts relaying to the TCP host and port of `url` (a loopback IPv4 address or `localhost`).
     /// - Throws: ``TestSetupError`` when `url` is a unix socket or the relay cannot listen.
@@ -71,6 +73,14 @@ public final class StatementCountingProxy: @unchecked Sendable {
         let before = statements.count
         let result = try await body()
         return (result, Array(statements.dropFirst(before)))
+    }
+
+    /// From now on the relay still passes the clients' messages on, but drops the server's
+    /// replies: every statement waits for an answer that never comes, as from a database that
+    /// stopped answering without closing its connections. A connection the server closes is
+    /// still closed.
+    public func withholdReplies() {
+        lock.withLock { repliesWithheld = true }
     }
 
     /// Stops listening and cuts every relayed connection.
@@ -138,6 +148,8 @@ public final class StatementCountingProxy: @unchecked Sendable {
             if reading {
                 let found = parser.consume(buffer[0..<count])
                 if !found.isEmpty { lock.withLock { texts += found } }
+            } else if lock.withLock({ repliesWithheld }) {
+                continue
             }
             var sent = 0
             while sent < count {
