@@ -77,6 +77,8 @@ package enum ContractEvent {
         package var attempt: Int?
         package var reason: String?
         package var retryAtUs: Int64?
+        /// `whatsapp.media.stored`: the original's bytes (absent before schema 31).
+        package var size: Int64?
     }
 
     /// Decodes a retained header (snake_case JSON), or nil when it does not fit.

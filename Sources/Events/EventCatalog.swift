@@ -106,7 +106,7 @@ public enum EventCatalog {
             events: [
                 E(
                     EventType.WhatsApp.mediaStored, stream: "the message's stream", writer: fetcher,
-                    meaning: "a message's media bytes are archived", header: ["message_id", "media_id", "message_position"],
+                    meaning: "a message's media bytes are archived", header: ["message_id", "media_id", "message_position", "size"],
                     payload: "binary: JSON metadata, a newline, then the bytes (zstd or as received)"),
                 E(
                     EventType.WhatsApp.mediaFetchFailed, stream: "the message's stream", writer: fetcher,

@@ -37,6 +37,7 @@ struct MediaArchiverTests {
                     #expect(header["message_id"] as? String == pending.messageID)
                     #expect(header["media_id"] as? String == media.id)
                     #expect((header["message_position"] as? NSNumber)?.int64Value == pending.messagePosition)
+                    #expect(header["size"] as? Int == original.count, "the header names the original's size")
 
                     let opened = try StoredMedia(payload: event.payload)
                     #expect(opened.bytes == original)

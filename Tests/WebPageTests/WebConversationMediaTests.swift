@@ -149,6 +149,36 @@ struct WebConversationMediaTests {
         }
     }
 
+    @Test("a citizen's document: its download link names the file and its size, which the page takes from the media projection without decrypting the file")
+    func documentLinkWithSize() async throws {
+        try await Self.withFixture { fixture in
+            let app = fixture.app
+            // 3,009 bytes that zstd shrinks: the size shown is the original's.
+            let bytes = Array("%PDF-1.4\n".utf8) + [UInt8](repeating: 0x41, count: 3_000)
+            let document = await fixture.graph.register(bytes: bytes, mimeType: "application/pdf")
+            let delivery = WebhookDeliveries.documentDelivery(
+                wamid: "wamid.doc1", mediaID: document.id, url: document.url, sha256: document.sha256Base64, mimeType: document.mimeType,
+                filename: "permit.pdf", waID: "16505550002")
+            try await app.deliver(delivery, signature: WebhookDeliveries.signature(delivery)) { #expect($0.status == .ok) }
+            let id = try await Self.conversationID(fixture)
+            let alice = try await C.session(fixture.store, name: "alice", password: Self.password)
+            let link = "<a href=\"/conversations/\(id)/media/\(document.id)\" download>Download the document “permit.pdf” (application/pdf, "
+            try await eventually("the archived document's link is not on the conversation page", timeout: .seconds(60)) {
+                try await C.get(app, "/conversations/\(id)", session: alice).body.contains(link + "3 kB)</a>")
+            }
+            // The media projection took the size from the stored event's header, and the page reads
+            // it there: a size written into the projection is the one shown, although the archived
+            // file is 3 kB.
+            let rows = try await fixture.store.client.query("SELECT size FROM media WHERE media_id = \(document.id)", logger: testLogger)
+            var projected: Int64?
+            for try await size in rows.decode(Int64?.self) { projected = size }
+            #expect(projected == Int64(bytes.count))
+            _ = try await fixture.store.client.query("UPDATE media SET size = \(5_000_000) WHERE media_id = \(document.id)", logger: testLogger).collect()
+            let page = try await C.get(app, "/conversations/\(id)", session: alice)
+            #expect(page.body.contains(link + "4.8 MB)</a>"), "\(page.body)")
+        }
+    }
+
     /// A `multipart/form-data` body as a browser sends the reply form.
     static func multipart(_ fields: [(String, String)], file: (name: String, type: String, bytes: [UInt8])?) -> (String, ByteBuffer) {
         let boundary = "----WebKitFormBoundary\(TestEnvironment.randomHex(8))"

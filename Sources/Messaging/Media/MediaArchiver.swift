@@ -76,8 +76,8 @@ public struct MediaArchiver: Sendable {
             logger.warning("media larger than the ledger's payload limit", metadata: ["media_id": "\(media.mediaID)", "bytes": "\(bytes.count)"])
             return try unavailable(media, .tooLarge, attempts: attempt, now: now)
         }
-        let event = try MediaEvents.stored(media, payload: bytes, at: now)
         let metadata = payload.metadata
+        let event = try MediaEvents.stored(media, payload: bytes, size: metadata.size, at: now)
         return MediaOutcome(
             media: media, result: .stored(size: metadata.size, storedSize: metadata.storedSize, compression: metadata.compression), event: event)
     }

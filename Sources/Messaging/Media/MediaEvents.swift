@@ -21,10 +21,11 @@ public enum MediaEvents {
     /// `wa:media-try:<media_id>:<n>`: one `fetch_failed` per attempt number.
     public static func attemptDedupeKey(mediaID: String, attempt: Int) -> String { "wa:media-try:\(mediaID):\(attempt)" }
 
-    /// The `whatsapp.media.stored` event for `media`, with `payload` already encoded.
-    static func stored(_ media: PendingMedia, payload: [UInt8], at now: LedgerTimestamp) throws -> NewEvent {
+    /// The `whatsapp.media.stored` event for `media`, with `payload` already encoded; `size`: the
+    /// original's bytes, in the header too, so a page can name a file's size without decrypting it.
+    static func stored(_ media: PendingMedia, payload: [UInt8], size: Int, at now: LedgerTimestamp) throws -> NewEvent {
         let header = try json([
-            "v": 1, "message_id": media.messageID, "media_id": media.mediaID, "message_position": media.messagePosition,
+            "v": 1, "message_id": media.messageID, "media_id": media.mediaID, "message_position": media.messagePosition, "size": size,
         ])
         return NewEvent(
             stream: media.stream, eventType: stored, occurredAt: now, actor: actor,

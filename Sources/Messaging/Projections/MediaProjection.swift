@@ -90,10 +90,11 @@ public struct MediaProjection: Projection {
         let fields = record.entry.fields
         try await connection.perform(
             """
-            INSERT INTO media (ledger_id, media_id, stream, message_position, message_id, state, outcome_position)
-            VALUES (\(ledger.id), \(header.mediaId), \(fields.stream), \(header.messagePosition), \(header.messageId), \(state), \(fields.position))
+            INSERT INTO media (ledger_id, media_id, stream, message_position, message_id, state, outcome_position, size)
+            VALUES (\(ledger.id), \(header.mediaId), \(fields.stream), \(header.messagePosition), \(header.messageId), \(state), \(fields.position),
+                    \(header.size))
             ON CONFLICT (ledger_id, media_id) DO UPDATE
-                SET state = EXCLUDED.state, outcome_position = EXCLUDED.outcome_position, next_retry_at_us = NULL
+                SET state = EXCLUDED.state, outcome_position = EXCLUDED.outcome_position, size = EXCLUDED.size, next_retry_at_us = NULL
                 WHERE media.state = 'pending'
             """, logger: logger
         )

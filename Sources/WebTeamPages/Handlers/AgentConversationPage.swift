@@ -84,19 +84,21 @@ extension WebApplication {
     }
 
     /// What the reader may see beside the messages `items`: the archive state of their received
-    /// files (one query; a download link's size read from the archive), the reader's clearance,
-    /// and which links their roles allow.
+    /// files with their sizes (one query), the reader's clearance, and which links their roles
+    /// allow.
     func timelineReader(_ items: [TimelineItem], item: InboxItem, principal: StaffPrincipal) async throws -> TimelineReader {
         let lookup = MediaLookup(store: store)
         let mayDownload = WebPages.allows(principal, .staff(.mediaDownload))
         let files = mayDownload ? items.compactMap { entry in TimelineReader.mediaID(of: entry).map { (entry, $0) } } : []
-        let states = try await lookup.states(ledger: settings.ledger, ids: files.map(\.1))
-        var sizes: [String: Int] = [:]
-        for (entry, mediaID) in files where states[mediaID] == .stored && TimelineReader.isDownloadLink(entry) {
-            if case .stored(let media, _) = try? await lookup.media(ledger: settings.ledger, id: mediaID) { sizes[mediaID] = media.bytes.count }
+        var states = try await lookup.states(ledger: settings.ledger, ids: files.map(\.1))
+        // A file archived before schema 31 has no size in its header: a download link's is read from the archive.
+        for (entry, mediaID) in files where states[mediaID] == .stored(size: nil) && TimelineReader.isDownloadLink(entry) {
+            if case .stored(let media, _) = try? await lookup.media(ledger: settings.ledger, id: mediaID) {
+                states[mediaID] = .stored(size: media.bytes.count)
+            }
         }
         return TimelineReader(
-            conversationPath: "/conversations/\(ids.apiID(item.conversationID))", mediaStates: states, mediaSizes: sizes,
+            conversationPath: "/conversations/\(ids.apiID(item.conversationID))", mediaStates: states,
             clearance: principal.clearance(), mayDownload: mayDownload,
             mayChangeClassification: WebPages.table[TimelineReader.classificationRoute] != nil
                 && WebPages.allows(principal, .staff(.classificationOverride)))

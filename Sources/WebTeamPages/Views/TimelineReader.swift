@@ -13,10 +13,9 @@ import WebFoundation
 struct TimelineReader: Sendable {
     /// The conversation page's path (`/conversations/<id>`).
     let conversationPath: String
-    /// The archive state of the received files on the page, by media id.
+    /// The archive state of the received files on the page, by media id (with the size of a file
+    /// shown as a download link).
     let mediaStates: [String: MediaArchiveState]
-    /// The sizes of the archived files shown as download links, by media id.
-    let mediaSizes: [String: Int]
     /// The highest data category the reader sees (nil: none).
     let clearance: DataCategory?
     /// Whether the reader's roles allow `media.download`.
@@ -66,8 +65,8 @@ struct TimelineReader: Sendable {
         }
         guard mayDownload else { return ["notice": "Your roles do not open the files citizens send."] }
         switch mediaStates[id] {
-        case .stored:
-            return shown(type: type, id: id, content: content)
+        case .stored(let size):
+            return shown(type: type, id: id, content: content, size: size)
         case .unavailable:
             return ["notice": "The file could not be downloaded from WhatsApp, so it is not in the archive."]
         case .pending(let attempts):
@@ -78,7 +77,7 @@ struct TimelineReader: Sendable {
         }
     }
 
-    private func shown(type: String, id: String, content: JSONValue?) -> [String: Any] {
+    private func shown(type: String, id: String, content: JSONValue?, size: Int?) -> [String: Any] {
         let source = "\(conversationPath)/media/\(PageGate.percentEncoded(id))"
         let mime = content?["mime_type"]?.string?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let caption = content?["caption"]?.string.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
@@ -97,7 +96,7 @@ struct TimelineReader: Sendable {
             return ["video": ["src": source], "link": ["href": source, "text": "Download the video (\(typeText))"]]
         default:
             var details = [typeText]
-            if let size = mediaSizes[id] { details.append(ReplyAttachment.sizeText(size)) }
+            if let size { details.append(ReplyAttachment.sizeText(size)) }
             let name = content?["filename"]?.string.map { " “\($0)”" } ?? ""
             return ["link": ["href": source, "text": "Download the \(type == "document" ? "document" : "file")\(name) (\(details.joined(separator: ", ")))"]]
         }

@@ -72,13 +72,30 @@ extension WebhookDeliveries {
 
     /// An image message delivery for a media registered with the fake Graph API.
     package static func imageDelivery(wamid: String, mediaID: String, url: String, sha256: String, mimeType: String, waID: String = "16505551234") -> [UInt8] {
+        mediaDelivery(
+            wamid: wamid, type: "image",
+            media: #""id":"\#(mediaID)","mime_type":"\#(mimeType)","sha256":"\#(sha256)","url":"\#(url)","caption":"see attached""#,
+            waID: waID)
+    }
+
+    /// A document message delivery (named `filename`) for a media registered with the fake Graph API.
+    package static func documentDelivery(
+        wamid: String, mediaID: String, url: String, sha256: String, mimeType: String, filename: String, waID: String = "16505551234"
+    ) -> [UInt8] {
+        mediaDelivery(
+            wamid: wamid, type: "document",
+            media: #""id":"\#(mediaID)","mime_type":"\#(mimeType)","sha256":"\#(sha256)","url":"\#(url)","filename":"\#(filename)""#,
+            waID: waID)
+    }
+
+    /// A delivery of one message of `type` whose media object has the JSON members `media`.
+    private static func mediaDelivery(wamid: String, type: String, media: String, waID: String) -> [UInt8] {
         let body = """
             {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp",\
             "metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},\
             "contacts":[{"profile":{"name":"Citizen \(waID)"},"wa_id":"\(waID)"}],\
-            "messages":[{"from":"\(waID)","id":"\(wamid)","timestamp":"\(Int(Date().timeIntervalSince1970))","type":"image",\
-            "image":{"id":"\(mediaID)","mime_type":"\(mimeType)","sha256":"\(sha256)","url":"\(url)","caption":"see attached"}}]},\
-            "field":"messages"}]}]}
+            "messages":[{"from":"\(waID)","id":"\(wamid)","timestamp":"\(Int(Date().timeIntervalSince1970))","type":"\(type)",\
+            "\(type)":{\(media)}}]},"field":"messages"}]}]}
             """
         return Array(body.utf8)
     }

@@ -132,6 +132,7 @@ public enum WhatsAppFixtures {
         let payload: [UInt8]
         if stored {
             let bytes = Array("fake jpeg bytes".utf8)
+            header["size"] = bytes.count
             let metadata: [String: Any] = [
                 "v": 1, "media_id": mediaID, "message_id": message, "mime_type": "image/jpeg", "size": bytes.count,
                 "sha256": "00", "meta_sha256": "V5OPpLD/gEG6Xjg0MbmQDLFgcKsL+j5LfY4ny/pZ4MY=", "compression": "none",
