@@ -24,9 +24,12 @@ struct SendRestartTests {
     @Test("SIGKILL mid-queue, restart: each request reaches Meta once and ends accepted; the ledger verifies")
     func crashMidQueue() async throws {
         try await TestGraphServer.with { graph in
-            // Every send takes 400 ms: the queue is still busy when serve is killed.
+            // Every send takes 400 ms, but the first citizen's second one 15 s: serve is killed while
+            // Meta holds that one (a kill timed by the other sends alone could, on a loaded machine,
+            // fall between an answer and the next send, with nothing in flight).
             for citizen in Self.citizens {
-                await graph.script(citizen, .slow(.milliseconds(400)), .slow(.milliseconds(400)), .slow(.milliseconds(400)))
+                let second: FakeSendAnswer = citizen == Self.citizens[0] ? .slow(.seconds(15)) : .slow(.milliseconds(400))
+                await graph.script(citizen, .slow(.milliseconds(400)), second, .slow(.milliseconds(400)))
             }
             try await withScratchDatabase { database in
                 try await withTemporaryDirectory { work in
@@ -95,8 +98,11 @@ struct SendRestartTests {
                 positions.append(try #require(try JSONValue.parse(answer.body)["position"]?.integer))
             }
         }
-        // Kill it while sends are in flight.
-        try await eventually("no sends reached Meta", interval: .milliseconds(25)) { await graph.sentMessages().count >= citizens.count + 1 }
+        // Kill it while sends are in flight: once Meta holds the first citizen's second answer.
+        try await eventually("the first citizen's second answer did not reach Meta", interval: .milliseconds(25)) {
+            let sent = await graph.sentMessages()
+            return sent.count(where: { (try? JSONValue.parse($0.body))?.text("to") == citizens[0] }) >= 2
+        }
         serve.process.send(SIGKILL)
         _ = try await serve.process.waitForExit(timeout: .seconds(30))
         let reachedMeta = await graph.sentMessages()

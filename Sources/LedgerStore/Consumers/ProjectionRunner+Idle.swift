@@ -12,7 +12,12 @@ extension ProjectionRunner {
     /// stepping is locked: the statement waits for it and then rechecks the row it committed,
     /// so it never moves a projection past an entry it has not applied.
     ///
-    /// - Returns: the projections moved, each with its ledger.
+    /// `pending` may be older than the state: a lane handed a wake-up's list while it was busy
+    /// may find a projection already at the head, which the statement counts as moved rather
+    /// than leave it to a batch of nothing (when an append lands between the two, that batch
+    /// would apply an empty selection).
+    ///
+    /// - Returns: the projections moved (or found at the head), each with its ledger.
     func advanceIdle(_ pending: [ProjectionStatus]) async throws -> Set<ProjectionLedger> {
         var moved: Set<ProjectionLedger> = []
         let current = pending.filter { $0.storedVersion == $0.version && $0.lastPosition < $0.headPosition }

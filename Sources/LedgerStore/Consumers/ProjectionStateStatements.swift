@@ -58,7 +58,9 @@ struct StoreProjectionStateStatement: PostgresPreparedStatement {
 }
 
 /// Moves each named projection (at its stored version) with no entry of its event types between
-/// its last position and the head straight to the head; returns the projections moved.
+/// its last position and the head straight to the head; returns the projections moved. A
+/// projection already at the head is "moved" too (its row rewritten as it is): the caller's
+/// status may be older than the row, and such a projection has nothing to step.
 ///
 /// Each projection's event types are `types[first:last]` of one flat array. The probe is a scalar
 /// subquery with `LIMIT 1`, which PostgreSQL runs per projection as a range scan of the primary key
@@ -70,7 +72,7 @@ struct AdvanceIdleProjectionsStatement: PostgresPreparedStatement {
         UPDATE projection_state s SET last_position = h.position, updated_at = now()
         FROM ledger_heads h, unnest($2::text[], $3::int4[], $4::int4[], $5::int4[]) AS p(name, version, first, last)
         WHERE s.ledger_id = $1 AND h.ledger_id = $1 AND s.projection = p.name AND s.version = p.version
-          AND s.last_position < h.position
+          AND s.last_position <= h.position
           AND (SELECT e.position FROM ledger_entries e
                WHERE e.ledger_id = $1 AND e.position > s.last_position AND e.position <= h.position
                  AND e.event_type = ANY (($6::text[])[p.first:p.last])
