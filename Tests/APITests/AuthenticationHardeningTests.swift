@@ -448,7 +448,8 @@ struct AuthenticationHardeningTests {
             projections: WorkerSet.projections,
             conversations: ConversationSettings(ledger: "main"),
             staff: directory(store), logger: testLogger, onServerRunning: { bound in port.withLockedValue { $0 = bound } })
-        try await app.test(.live) { _ in
+        // `.ahc`: its client connects only when asked (the live client's idle connection is not used here).
+        try await app.test(.ahc(.http)) { _ in
             var configuration = HTTPClient.Configuration()
             configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
             configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
