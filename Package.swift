@@ -408,7 +408,7 @@ let package = Package(
         // The event catalog: unique, well-formed type strings, and docs/events.md as generated.
         .testTarget(
             name: "EventsTests",
-            dependencies: ["Events"],
+            dependencies: ["Events", "Ledger", "LedgerStore"],
             swiftSettings: swiftSettings
         ),
         // OpenSSL (libssl/libcrypto) for RFC 3161 timestamps: swift-crypto has no TS API.

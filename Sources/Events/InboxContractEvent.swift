@@ -15,8 +15,13 @@ public enum InboxContractEvent {
     package static let kinds: [String: String] = [routed: "routed", pending: "pending", closed: "closed", reopened: "reopened"]
 
     /// The part of their headers analytics reads.
-    package struct Header: Decodable, Sendable {
+    package struct Header: RetainedHeader, Sendable {
         package var conversation: String
         package var team: String?
+
+        package init(_ fields: HeaderFields) throws(HeaderMismatch) {
+            conversation = try fields.string("conversation")
+            team = try fields.optionalString("team")
+        }
     }
 }

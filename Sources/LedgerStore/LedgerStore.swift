@@ -3,6 +3,7 @@ public import Ledger
 public import Logging
 import NIOConcurrencyHelpers
 public import PostgresNIO
+import RecordkeeperCore
 public import ServiceLifecycle
 
 /// The ledger in PostgreSQL: ledgers, the group-commit append path, reads and payload keys.
@@ -223,10 +224,7 @@ public final class LedgerStore: Service, Sendable {
 /// The retained header must be a JSON object (small, and never message content).
 enum HeaderValidation {
     static func validate(_ header: String) throws {
-        guard let data = header.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-            object is [String: Any]
-        else { throw HeaderError.notAJSONObject }
+        guard case .object? = try? JSONValue.parse(Array(header.utf8)) else { throw HeaderError.notAJSONObject }
     }
 
     enum HeaderError: Error, CustomStringConvertible {

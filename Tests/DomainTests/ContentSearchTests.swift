@@ -2,13 +2,14 @@ import Access
 import Classification
 import Events
 import Foundation
-import Inbox
 import Ledger
 import LedgerStore
 import PostgresNIO
 import TestSupport
 import Testing
 import WhatsApp
+
+@testable import Inbox
 
 /// Teams fixed by the test (the team inbox routes them in the service).
 struct FixedTeams: ConversationTeamLookup {
@@ -199,5 +200,21 @@ struct ContentSearchTests {
         #expect(SearchTerms.terms(in: "Ça va? Crème brûlée, CRÈME! a 42 x") == ["ca", "va", "creme", "brulee", "42"])
         #expect(SearchTerms.terms(in: "São Paulo — Łódź") == ["sao", "paulo", "łodz"])
         #expect(SearchTerms.indexable("SSN 536-22-4187 please") == ["ssn", "please"])
+    }
+
+    @Test("ASCII text takes a byte path that finds exactly the terms the Unicode path finds")
+    func asciiPathAgrees() {
+        // Every ASCII character appears, with words at, below and above the length limits.
+        let every = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        var samples = [every, "Permit 42B, please!", "a", "", "x1 Y2 z", String(repeating: "Ab9", count: 30), "tab\tnew\r\nline\u{7f}end"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let length = Int.random(in: 0..<80, using: &generator)
+            samples.append(String(decoding: (0..<length).map { _ in UInt8.random(in: 0..<128, using: &generator) }, as: UTF8.self))
+        }
+        for text in samples {
+            #expect(SearchTerms.asciiTerms(in: text) == SearchTerms.unicodeTerms(in: text), "\(text.debugDescription)")
+        }
+        #expect(SearchTerms.terms(in: String(repeating: "Ab9", count: 30)) == [String(String(repeating: "ab9", count: 30).prefix(64))])
     }
 }

@@ -171,9 +171,12 @@ struct AppendTests {
                 await #expect(throws: LedgerFormatError.emptyField("stream")) {
                     _ = try await store.append([sampleEvent(2), empty], to: "l")
                 }
-                var notJSON = sampleEvent(3)
-                notJSON.header = "direction=inbound"
-                await #expect(throws: (any Error).self) { _ = try await store.append(notJSON, to: "l") }
+                // The retained header must be a JSON object: not other text, not another JSON value.
+                for header in ["direction=inbound", "[1]", "\"inbound\"", "{\"direction\":\"inbound\"", "{\"a\":1} x"] {
+                    var notObject = sampleEvent(3)
+                    notObject.header = header
+                    await #expect(throws: HeaderValidation.HeaderError.notAJSONObject, "\(header)") { _ = try await store.append(notObject, to: "l") }
+                }
                 var nul = sampleEvent(4)
                 nul.actor = "agent\u{0}"
                 await #expect(throws: LedgerFormatError.nulCharacter("actor")) { _ = try await store.append(nul, to: "l") }

@@ -195,3 +195,18 @@ struct PayloadCryptoTests {
         #expect(Data(base64Encoded: a.base64)?.count == 32)
     }
 }
+
+@Suite("Blind index key")
+struct BlindIndexKeyTests {
+    // python3: prk = hmac(b"RK-BLIND-INDEX-V1", bytes(range(32)), sha256); okm = hmac(prk, b"search-terms\x01", sha256);
+    // hmac(okm, word.encode(), sha256).hexdigest()[:32]; sha256(b"RK-BLIND-INDEX-ID\x00" + okm).hexdigest()[:16]
+    @Test("a tag is the first 16 bytes of HMAC-SHA256 under the HKDF-derived key, the same on every call")
+    func tagVectors() throws {
+        let key = BlindIndexKey(master: try MasterKey(bytes: Array(0..<32)), purpose: "search-terms")
+        #expect(key.identifier == "ec897e75324db83f")
+        let vectors = ["cafe": "301502d97e5249218844ecb0ceebb670", "permit": "c16c9c1f8597ab96bf8ab3a1aa600a01", "café": "9973b3e8bffba79e336e2aa0c19ddf78"]
+        for _ in 0..<2 {
+            for (word, tag) in vectors { #expect(Hex.encode(key.tag(word)) == tag, "\(word)") }
+        }
+    }
+}

@@ -9,26 +9,53 @@ public enum SearchTerms {
     public static let maxLength = 64
 
     /// The terms of `text`.
+    ///
+    /// ASCII text, most messages, takes a byte path that gives the same terms: in ASCII only
+    /// `A`–`Z`, `a`–`z` and `0`–`9` are letters or digits, and folding is lower-casing. Unicode
+    /// folding and grapheme breaking were a third of the search indexer's CPU (docs/benchmarks.md).
     public static func terms(in text: String) -> [String] {
-        var terms: [String] = []
-        var seen: Set<String> = []
-        var word = ""
-        func flush() {
-            if word.count >= minLength {
-                let term = String(word.prefix(maxLength))
-                if seen.insert(term).inserted { terms.append(term) }
+        text.utf8.allSatisfy { $0 < 0x80 } ? asciiTerms(in: text) : unicodeTerms(in: text)
+    }
+
+    static func asciiTerms(in text: String) -> [String] {
+        var words = Words()
+        var word: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): word.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(byte + 0x20)
+            default:
+                words.add(String(decoding: word.prefix(maxLength), as: UTF8.self), length: word.count)
+                word.removeAll(keepingCapacity: true)
             }
-            word = ""
         }
+        words.add(String(decoding: word.prefix(maxLength), as: UTF8.self), length: word.count)
+        return words.terms
+    }
+
+    static func unicodeTerms(in text: String) -> [String] {
+        var words = Words()
+        var word = ""
         for character in fold(text) {
             if character.isLetter || character.isNumber {
                 word.append(character)
             } else {
-                flush()
+                words.add(String(word.prefix(maxLength)), length: word.count)
+                word = ""
             }
         }
-        flush()
-        return terms
+        words.add(String(word.prefix(maxLength)), length: word.count)
+        return words.terms
+    }
+
+    /// Terms in order of first appearance, each once, none shorter than ``minLength``.
+    private struct Words {
+        var terms: [String] = []
+        var seen: Set<String> = []
+
+        mutating func add(_ term: String, length: Int) {
+            if length >= minLength, seen.insert(term).inserted { terms.append(term) }
+        }
     }
 
     /// The terms to index for a message's `text`: its terms once every value the sensitive-data

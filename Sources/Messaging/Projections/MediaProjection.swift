@@ -3,6 +3,7 @@ import Ledger
 public import LedgerStore
 public import Logging
 public import PostgresNIO
+import RecordkeeperCore
 
 /// The `media` projection: one row per media id of a received message, the media fetcher's
 /// queue (docs/whatsapp-ingest.md). A media is pending until a `whatsapp.media.stored` or
@@ -48,9 +49,9 @@ public struct MediaProjection: Projection {
     ) async throws {
         let fields = record.entry.fields
         let media = ContractPayload(record.payload).flatMap { Self.mediaObject(id: mediaID, in: $0.message) }
-        let url = media?["url"] as? String
-        let sha256 = media?["sha256"] as? String
-        let mimeType = media?["mime_type"] as? String
+        let url = media?["url"]?.string
+        let sha256 = media?["sha256"]?.string
+        let mimeType = media?["mime_type"]?.string
         // The first message naming a media id owns it; a row an outcome created first is completed.
         try await connection.perform(
             """
@@ -102,13 +103,10 @@ public struct MediaProjection: Projection {
 
     /// The media object of a message: `message[type]`, or for an `edit`, the new message's
     /// (`edit.message[edit.message.type]`), whichever carries this media id.
-    static func mediaObject(id: String, in message: [String: Any]?) -> [String: Any]? {
-        guard let message, let type = message["type"] as? String else { return nil }
-        if let object = message[type] as? [String: Any] {
-            if object["id"] as? String == id { return object }
-            if type == "edit" { return mediaObject(id: id, in: object["message"] as? [String: Any]) }
-        }
-        return nil
+    static func mediaObject(id: String, in message: JSONValue?) -> JSONValue? {
+        guard let message, let type = message["type"]?.string, let object = message[type], object.object != nil else { return nil }
+        if object["id"]?.string == id { return object }
+        return type == "edit" ? mediaObject(id: id, in: object["message"]) : nil
     }
 
     public func reset(ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws {

@@ -18,7 +18,7 @@ public struct RelayQueueProjection: Projection {
     public init() {}
 
     /// The retained header of `relay_queued` and `relayed`.
-    struct Header: Decodable {
+    struct Header: RetainedHeader {
         var relay: String
         var bodySha256: String?
         var queuedPosition: Int64?
@@ -27,6 +27,17 @@ public struct RelayQueueProjection: Projection {
         var httpStatus: Int?
         var retryAtUs: Int64?
         var detail: String?
+
+        init(_ fields: HeaderFields) throws(HeaderMismatch) {
+            relay = try fields.string("relay")
+            bodySha256 = try fields.optionalString("body_sha256")
+            queuedPosition = try fields.optionalInteger("queued_position")
+            outcome = try fields.optionalString("outcome")
+            attempt = try fields.optionalInteger("attempt")
+            httpStatus = try fields.optionalInteger("http_status")
+            retryAtUs = try fields.optionalInteger("retry_at_us")
+            detail = try fields.optionalString("detail")
+        }
     }
 
     public func apply(_ records: [SelectedRecord], ledger: LedgerRef, on connection: PostgresConnection, logger: Logger) async throws {
