@@ -53,8 +53,12 @@ public enum SearchTerms {
         var terms: [String] = []
         var seen: Set<String> = []
 
-        mutating func add(_ term: String, length: Int) {
-            if length >= minLength, seen.insert(term).inserted { terms.append(term) }
+        /// Adds the word of `length` characters that `term` makes (cut to ``maxLength``); the
+        /// term is made only for a word long enough.
+        mutating func add(_ term: @autoclosure () -> String, length: Int) {
+            guard length >= minLength else { return }
+            let term = term()
+            if seen.insert(term).inserted { terms.append(term) }
         }
     }
 
