@@ -18,37 +18,78 @@ struct ProjectionRunnerIdleTests {
     func idleProjectionsMoveWithoutBatches() async throws {
         try await withMigratedDatabase { db in
             try await db.withStore { _, store in
-                _ = try await store.append(F.message("wamid.first", from: FixtureCitizen(waID: "1"), at: 1), to: Self.ledger)
                 let messages = BatchCounter(name: "counts_messages", eventTypes: [F.message("x", from: FixtureCitizen(waID: "9"), at: 0).eventType])
                 let nothing = BatchCounter(name: "counts_nothing", eventTypes: ["no.such.event"])
-                let runner = ProjectionRunner(
-                    store: store, projections: [messages, nothing], ledgers: [Self.ledger], pollInterval: .seconds(24 * 3600),
-                    coalesceInterval: .milliseconds(1), logger: ScratchDatabase.logger)
-                let service = Task { try await runner.run() }
-                defer { service.cancel() }
-                try await eventually("the runner did not catch up at start") {
-                    try await runner.status().allSatisfy { $0.lastPosition == 1 }
-                }
-                // The start's two wake-ups (the first run and LISTEN established) may hand the lane a
-                // status read before the first batches stored any state: a projection without a
-                // stored version is stepped, not moved, so an append landing then gives the idle one
-                // an empty batch. Counting starts once the first append after the start is projected.
-                var batchesAtStart = nothing.batches
-                var head: Int64 = 1
-                for index in 2...6 {
-                    head = try await store.append(F.message("wamid.\(index)", from: FixtureCitizen(waID: "\(index)"), at: Int64(index)), to: Self.ledger)
-                        .position
-                    try await eventually("the append at \(head) was not projected") {
-                        try await runner.status().allSatisfy { $0.lastPosition == head }
+                try await Self.withCaughtUpRunner([messages, nothing], store: store) { runner in
+                    // The start's two wake-ups (the first run and LISTEN established) may hand the lane a
+                    // status read before the first batches stored any state: a projection without a
+                    // stored version is stepped, not moved, so an append landing then gives the idle one
+                    // an empty batch. Counting starts once the first append after the start is projected.
+                    var batchesAtStart = nothing.batches
+                    var head: Int64 = 1
+                    for index in 2...6 {
+                        head = try await store.append(F.message("wamid.\(index)", from: FixtureCitizen(waID: "\(index)"), at: Int64(index)), to: Self.ledger)
+                            .position
+                        try await eventually("the append at \(head) was not projected") {
+                            try await runner.status().allSatisfy { $0.lastPosition == head }
+                        }
+                        if index == 2 { batchesAtStart = nothing.batches }
                     }
-                    if index == 2 { batchesAtStart = nothing.batches }
+                    #expect(
+                        nothing.batches == batchesAtStart, "the idle projection ran \(nothing.batches - batchesAtStart) batches for entries it does not read")
+                    #expect(messages.applied == 6, "every message applied once by the projection that reads them")
                 }
-                #expect(nothing.batches == batchesAtStart, "the idle projection ran \(nothing.batches - batchesAtStart) batches for entries it does not read")
-                #expect(messages.applied == 6, "every message applied once by the projection that reads them")
-                service.cancel()
-                _ = await service.result
             }
         }
+    }
+
+    @Test("a projection being stepped elsewhere (its state row locked) does not hold back the idle ones of its lane")
+    func lockedProjectionIsSkipped() async throws {
+        try await withMigratedDatabase { db in
+            try await db.withStore { client, store in
+                let held = BatchCounter(name: "counts_held", eventTypes: ["no.such.event"])
+                let free = BatchCounter(name: "counts_free", eventTypes: ["no.such.event"])
+                try await Self.withCaughtUpRunner([held, free], store: store) { runner in
+                    let position: @Sendable (String) async throws -> Int64? = { name in
+                        try await runner.status().first { $0.projection == name }?.lastPosition
+                    }
+                    // Another worker's catch-up of `counts_held`, as far as the lock goes: its row stays
+                    // locked while an append wakes the runner.
+                    let head = try await client.withTransaction(logger: ScratchDatabase.logger) { connection in
+                        try await connection.perform(
+                            "SELECT 1 FROM projection_state WHERE projection = 'counts_held' FOR UPDATE", logger: ScratchDatabase.logger)
+                        let head = try await store.append(F.message("wamid.second", from: FixtureCitizen(waID: "2"), at: 2), to: Self.ledger).position
+                        try await eventually("the idle projection waited for another one's lock", timeout: .seconds(20)) {
+                            try await position("counts_free") == head
+                        }
+                        #expect(try await position("counts_held") == 1, "the locked projection is not moved under its holder")
+                        return head
+                    }
+                    try await eventually("the projection was not caught up once its lock was released") {
+                        try await position("counts_held") == head
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends a first message, runs `projections` as the service does (a poll once a day,
+    /// batches 1 ms apart), and calls `body` once every projection has applied that message.
+    static func withCaughtUpRunner(
+        _ projections: [any Projection], store: LedgerStore, _ body: (ProjectionRunner) async throws -> Void
+    ) async throws {
+        _ = try await store.append(F.message("wamid.first", from: FixtureCitizen(waID: "1"), at: 1), to: ledger)
+        let runner = ProjectionRunner(
+            store: store, projections: projections, ledgers: [ledger], pollInterval: .seconds(24 * 3600), coalesceInterval: .milliseconds(1),
+            logger: ScratchDatabase.logger)
+        let service = Task { try await runner.run() }
+        defer { service.cancel() }
+        try await eventually("the runner did not catch up at start") {
+            try await runner.status().allSatisfy { $0.lastPosition == 1 }
+        }
+        try await body(runner)
+        service.cancel()
+        _ = await service.result
     }
 
     @Test("an idle projection of an older stored version is not moved: it is reset and replayed")

@@ -8,9 +8,11 @@ extension ProjectionRunner {
     /// only `access_log`), and stepping each of them cost six round trips and a write.
     ///
     /// Only projections whose stored version is this build's are moved (the others must be
-    /// reset and replayed by ``step(_:ledger:reset:)``). A projection that another process is
-    /// stepping is locked: the statement waits for it and then rechecks the row it committed,
-    /// so it never moves a projection past an entry it has not applied.
+    /// reset and replayed by ``step(_:ledger:reset:)``). A projection being stepped elsewhere
+    /// (its state row locked) is left out, not waited for: the lane then steps it, and that step
+    /// waits for the lock and continues from what the other step stored. A row is moved only
+    /// after the statement has locked it and rechecked it as last committed, so no projection is
+    /// moved past an entry it has not applied.
     ///
     /// `pending` may be older than the state: a lane handed a wake-up's list while it was busy
     /// may find a projection already at the head, which the statement counts as moved rather

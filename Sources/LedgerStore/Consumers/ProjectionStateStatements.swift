@@ -66,17 +66,29 @@ struct StoreProjectionStateStatement: PostgresPreparedStatement {
 /// subquery with `LIMIT 1`, which PostgreSQL runs per projection as a range scan of the primary key
 /// from its position to the head. Written as `NOT EXISTS` it became an anti-join that read every
 /// entry of the ledger through another index (26 ms a call in `bench all`, against about 1 ms).
+///
+/// A row locked by a transaction (a projection being stepped, by this process's lanes or another
+/// worker's own catch-up) is skipped, not waited for (`SKIP LOCKED`): the caller steps it, and that
+/// step waits for the lock and rechecks. Waiting here held back every other projection of the
+/// statement, and a statement that locked several rows in no set order could deadlock with a
+/// transaction that steps two projections (PostgreSQL then cancels one of them after a second).
 struct AdvanceIdleProjectionsStatement: PostgresPreparedStatement {
-    static let name = "recordkeeper_projection_advance_idle_v1"
+    static let name = "recordkeeper_projection_advance_idle_v2"
     static let sql = """
-        UPDATE projection_state s SET last_position = h.position, updated_at = now()
-        FROM ledger_heads h, unnest($2::text[], $3::int4[], $4::int4[], $5::int4[]) AS p(name, version, first, last)
-        WHERE s.ledger_id = $1 AND h.ledger_id = $1 AND s.projection = p.name AND s.version = p.version
-          AND s.last_position <= h.position
-          AND (SELECT e.position FROM ledger_entries e
-               WHERE e.ledger_id = $1 AND e.position > s.last_position AND e.position <= h.position
-                 AND e.event_type = ANY (($6::text[])[p.first:p.last])
-               LIMIT 1) IS NULL
+        WITH idle AS (
+            SELECT s.projection, h.position
+            FROM projection_state s
+            JOIN ledger_heads h ON h.ledger_id = s.ledger_id
+            JOIN unnest($2::text[], $3::int4[], $4::int4[], $5::int4[]) AS p(name, version, first, last)
+              ON s.projection = p.name AND s.version = p.version
+            WHERE s.ledger_id = $1 AND h.ledger_id = $1 AND s.last_position <= h.position
+              AND (SELECT e.position FROM ledger_entries e
+                   WHERE e.ledger_id = $1 AND e.position > s.last_position AND e.position <= h.position
+                     AND e.event_type = ANY (($6::text[])[p.first:p.last])
+                   LIMIT 1) IS NULL
+            FOR UPDATE OF s SKIP LOCKED)
+        UPDATE projection_state s SET last_position = idle.position, updated_at = now()
+        FROM idle WHERE s.ledger_id = $1 AND s.projection = idle.projection
         RETURNING s.projection
         """
     typealias Row = String
