@@ -32,6 +32,7 @@ public final class StatementCountingProxy: @unchecked Sendable {
     private var open: Set<Int32> = []
     private var closed = false
     private var repliesWithheld = false
+    private var dropped = 0
 
     /// Starts relaying to the TCP host and port of `url` (a loopback IPv4 address or `localhost`).
     /// - Throws: ``TestSetupError`` when `url` is a unix socket or the relay cannot listen.
@@ -82,6 +83,10 @@ public final class StatementCountingProxy: @unchecked Sendable {
     public func withholdReplies() {
         lock.withLock { repliesWithheld = true }
     }
+
+    /// How many reads of the server's replies ``withholdReplies()`` has dropped: more than none
+    /// means a statement sent before the replies stopped now waits for its answer too.
+    public var droppedReplies: Int { lock.withLock { dropped } }
 
     /// Stops listening and cuts every relayed connection.
     public func stop() {
@@ -148,7 +153,11 @@ public final class StatementCountingProxy: @unchecked Sendable {
             if reading {
                 let found = parser.consume(buffer[0..<count])
                 if !found.isEmpty { lock.withLock { texts += found } }
-            } else if lock.withLock({ repliesWithheld }) {
+            } else if lock.withLock({ () -> Bool in
+                guard repliesWithheld else { return false }
+                dropped += 1
+                return true
+            }) {
                 continue
             }
             var sent = 0
