@@ -70,8 +70,9 @@ struct StoreProjectionStateStatement: PostgresPreparedStatement {
 /// A row locked by a transaction (a projection being stepped, by this process's lanes or another
 /// worker's own catch-up) is skipped, not waited for (`SKIP LOCKED`): the caller steps it, and that
 /// step waits for the lock and rechecks. Waiting here held back every other projection of the
-/// statement, and a statement that locked several rows in no set order could deadlock with a
-/// transaction that steps two projections (PostgreSQL then cancels one of them after a second).
+/// statement, and PostgreSQL once found it deadlocked with a step's `SELECT … FOR UPDATE` (it
+/// cancels one of the two after `deadlock_timeout`); a statement that never waits for a lock
+/// cannot be part of a deadlock.
 struct AdvanceIdleProjectionsStatement: PostgresPreparedStatement {
     static let name = "recordkeeper_projection_advance_idle_v2"
     static let sql = """
