@@ -12,7 +12,11 @@
 # Give the bootstrap admin token (RECORDKEEPER_ADMIN_TOKEN) as ADMIN_TOKEN: a staff admin's own
 # token can be revoked, or its roles removed, by the run itself. The venv lives in .build/schemathesis-venv (never committed).
 # SCHEMATHESIS_MAX_EXAMPLES (default 20) bounds the examples per operation and phase;
-# SCHEMATHESIS_SEED (default 1) fixes what is generated, so a run can be repeated. Refusals of
+# SCHEMATHESIS_SEED (default 1) fixes what is generated, so a run can be repeated;
+# SCHEMATHESIS_REQUEST_TIMEOUT (default 60 s, schemathesis's own is 10 s) is how long one request
+# may take before it counts as an error. The run checks answers, not speed: in one CI run of the
+# debug build on 2 cores beside the rest of the suite, 27 operations ended in errors, most likely
+# 10 s timeouts, in a coverage phase that took 361 s rather than the usual 30 to 90. Refusals of
 # schema-valid requests that are right but no schema can express are listed, each with its
 # reason, in scripts/schemathesis_hooks.py; nothing else is filtered.
 set -euo pipefail
@@ -74,6 +78,7 @@ for role in agent admin; do
         --checks all \
         --max-examples "$max_examples" \
         --seed "${SCHEMATHESIS_SEED:-1}" \
+        --request-timeout "${SCHEMATHESIS_REQUEST_TIMEOUT:-60}" \
         --generation-database none \
         --no-color \
         --header "Authorization: Bearer $token" \
