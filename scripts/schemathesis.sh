@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs schemathesis (PyPI, pinned) with every check against a running Recordkeeper service, as an
-# admin and as an agent, and exits non-zero when it finds anything: a server error, an
+# agent (every operation's coverage phase; fuzzing and stateful phases in the agent's own areas)
+# and as an admin (every phase), and exits non-zero when it finds anything: a server error, an
 # undocumented status, a bad request the service accepts or a valid request it refuses.
 # Tests/EndToEndTests/SchemathesisTests.swift runs it against `recordkeeper serve`.
 #
@@ -68,10 +69,11 @@ export PYTHONDONTWRITEBYTECODE=1
 mkdir -p "$repo_root/.build/schemathesis-work"
 cd "$repo_root/.build/schemathesis-work"
 rc=0
-# The agent first: the admin run may change staff (roles, tokens) that the agent run relies on.
-for role in agent admin; do
-    if [[ "$role" == admin ]]; then token="$admin_token"; else token="$agent_token"; fi
-    say "running schemathesis $SCHEMATHESIS_VERSION as the $role against $url/openapi.json"
+# One schemathesis run: its name in messages, its token, then its own arguments.
+run() {
+    local what="$1" token="$2"
+    shift 2
+    say "running schemathesis $SCHEMATHESIS_VERSION: $what, against $url/openapi.json"
     # --url makes schemathesis call the service it read the document from.
     "$venv/bin/schemathesis" run "$url/openapi.json" \
         --url "$url" \
@@ -82,6 +84,15 @@ for role in agent admin; do
         --generation-database none \
         --no-color \
         --header "Authorization: Bearer $token" \
-        "$@" || { rc=$?; say "schemathesis found problems as the $role (exit $rc)"; }
-done
+        "$@" || { rc=$?; say "schemathesis found problems: $what (exit $rc)"; }
+}
+# The agent first: the admin run may change staff (roles, tokens) that the agent run relies on.
+# The agent's coverage phase tries every operation (the refusals of the others' work included);
+# its fuzzing and stateful phases only the areas an agent works in, where the admin is refused:
+# fuzzing an operation the agent may not call would only be refused 20 times more. The admin,
+# who may call the rest, runs every phase on every operation.
+run "the agent, every operation" "$agent_token" --phases coverage "$@"
+run "the agent, its own areas" "$agent_token" --phases fuzzing,stateful \
+    --include-tag conversations --include-tag sending --include-tag inbox --include-tag search "$@"
+run "the admin, every operation" "$admin_token" "$@"
 exit "$rc"
