@@ -13,7 +13,8 @@ let swiftSettings: [SwiftSetting] = [
 /// What the service's test tiers (APITests, CLITests, EndToEndTests) and their support target use.
 let serviceTestDependencies: [Target.Dependency] = [
     "LoopbackHTTP",
-    "API", "Server", "LedgerStore", "Ledger", "LocalTSA", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
+    "API", "Server", "LedgerStore", "SchemaMigrator", "Ledger", "LocalTSA", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging",
+    "Inbox",
     "Checkpoints", "Workers", "WhatsApp", "WebhookRelay", "TestGraphServer", "TestSupport",
     .product(name: "Hummingbird", package: "hummingbird"),
     .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -60,11 +61,21 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // Reads by key whose plans PostgreSQL keeps, on a pool of steered sessions.
+        .target(
+            name: "KeyLookups",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // PostgreSQL access: migrations, group-commit append, reads, keys, online verification.
         .target(
             name: "LedgerStore",
             dependencies: [
-                "Ledger", "RecordkeeperCore",
+                "Ledger", "RecordkeeperCore", "KeyLookups",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -73,6 +84,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The schema: numbered SQL migrations applied by the owner, the service role's grants.
+        .target(
+            name: "SchemaMigrator",
+            dependencies: [
+                "Ledger", "LedgerStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -204,7 +226,7 @@ let package = Package(
         .target(
             name: "Messaging",
             dependencies: [
-                "Events", "Access", "Classification", "WhatsApp", "Ledger", "LedgerStore", "RecordkeeperCore", "Zstd",
+                "Events", "Access", "Classification", "WhatsApp", "Ledger", "LedgerStore", "KeyLookups", "RecordkeeperCore", "Zstd",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -363,7 +385,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Ledger", "LedgerStore",
+                "Ledger", "LedgerStore", "SchemaMigrator",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -373,8 +395,8 @@ let package = Package(
         .testTarget(
             name: "DomainTests",
             dependencies: [
-                "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "LedgerStore", "Ledger", "WhatsApp", "Zstd", "Retention",
-                "Disposition", "Requests", "Exports", "ExportSources", "Deadlines", "Transfers",
+                "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "LedgerStore", "KeyLookups", "Ledger", "WhatsApp", "Zstd",
+                "Retention", "Disposition", "Requests", "Exports", "ExportSources", "Deadlines", "Transfers",
                 "TestGraphServer",
                 "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -451,7 +473,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "API", "Ledger", "LedgerStore",
+                "API", "Ledger", "LedgerStore", "KeyLookups", "SchemaMigrator",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
                 "WhatsApp", "Web", "WebFoundation", "Requests", "WebhookRelay",
                 "Timestamping",
@@ -552,7 +574,7 @@ let package = Package(
         .target(
             name: "RecordkeeperRuntime",
             dependencies: [
-                "Ledger", "LedgerStore", "RecordkeeperCore",
+                "Ledger", "LedgerStore", "SchemaMigrator", "RecordkeeperCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -574,8 +596,10 @@ let package = Package(
                 "API",
                 "Deadlines",
                 "DemoData",
+                "KeyLookups",
                 "Ledger",
                 "LedgerStore",
+                "SchemaMigrator",
                 "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
                 "RecordkeeperRuntime", "Retention", "Disposition", "Requests", "Exports", "ExportSources", "RetentionCommands",
                 "Server",
@@ -600,7 +624,8 @@ let package = Package(
         .executableTarget(
             name: "recordkeeper-bench",
             dependencies: [
-                "Ledger", "LedgerStore", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox", "Checkpoints", "Workers",
+                "Ledger", "LedgerStore", "KeyLookups", "SchemaMigrator", "RecordkeeperCore", "Events", "Classification", "Access", "Messaging", "Inbox",
+                "Checkpoints", "Workers",
                 "RecordkeeperRuntime", "Retention", "Disposition", "Server", "WhatsApp", "Requests", "Exports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -622,7 +647,7 @@ let package = Package(
         .testTarget(
             name: "LedgerStoreTests",
             dependencies: [
-                "Ledger", "LedgerStore", "TestSupport",
+                "Ledger", "LedgerStore", "SchemaMigrator", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

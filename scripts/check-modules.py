@@ -24,12 +24,14 @@ ALLOWED = {
     "RecordkeeperCore": set(),
     "Zstd": {"CZstd"},
     "Timestamping": {"COpenSSL"},
-    "LedgerStore": {"Ledger", "RecordkeeperCore"},
+    "KeyLookups": set(),
+    "SchemaMigrator": {"Ledger", "LedgerStore"},
+    "LedgerStore": {"Ledger", "RecordkeeperCore", "KeyLookups"},
     "WhatsApp": {"RecordkeeperCore"},
     "Events": {"Ledger", "LedgerStore", "RecordkeeperCore"},
     "Classification": {"Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Access": {"Events", "Classification", "Ledger", "LedgerStore", "RecordkeeperCore"},
-    "Messaging": {"Events", "Access", "Classification", "WhatsApp", "Ledger", "LedgerStore", "RecordkeeperCore", "Zstd"},
+    "Messaging": {"Events", "Access", "Classification", "WhatsApp", "Ledger", "LedgerStore", "KeyLookups", "RecordkeeperCore", "Zstd"},
     # The webhook relay: Meta's deliveries forwarded downstream (not Messaging: it needs none of it).
     "WebhookRelay": {"Events", "WhatsApp", "Ledger", "LedgerStore", "RecordkeeperCore"},
     "Inbox": {"Messaging", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore"},
@@ -43,7 +45,7 @@ ALLOWED = {
     "API": {"Deadlines", "Retention", "Disposition", "Requests", "Exports", "Messaging", "Inbox", "Access", "Classification", "Events", "Ledger", "LedgerStore", "RecordkeeperCore", "WhatsApp"},
     "Checkpoints": {"Ledger", "LedgerStore", "RecordkeeperCore", "Timestamping"},
     "Workers": {"Checkpoints", "Disposition", "Retention", "Inbox", "Messaging", "Access", "Classification", "Events", "WhatsApp", "LedgerStore", "RecordkeeperCore", "Requests", "WebhookRelay"},
-    "RecordkeeperRuntime": {"Ledger", "LedgerStore", "RecordkeeperCore"},
+    "RecordkeeperRuntime": {"Ledger", "LedgerStore", "SchemaMigrator", "RecordkeeperCore"},
     "Exports": {"Ledger", "Zstd", "RecordkeeperCore"},
     # The pages, split by job: the framework, three areas that import only it (never each
     # other), and `Web`, which lists their routes for `Server`.
@@ -62,7 +64,7 @@ ALLOWED["Server"] = set(ALLOWED) - {"Server", "Workers", "Checkpoints"}
 ALLOWED["RetentionCommands"] = set(ALLOWED) - {"Server"} - WEB
 ALLOWED["recordkeeper"] = set(ALLOWED) - {"recordkeeper"}
 ALLOWED["recordkeeper-bench"] = set(ALLOWED) - {"recordkeeper-bench"}
-DOMAIN = {"Ledger", "RecordkeeperCore", "LedgerStore", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Requests", "Zstd", "Timestamping", "Checkpoints", "Workers", "Exports", "Deadlines", "DemoData", "ExportSources", "Transfers", "WebhookRelay"}
+DOMAIN = {"Ledger", "RecordkeeperCore", "KeyLookups", "LedgerStore", "SchemaMigrator", "WhatsApp", "Events", "Classification", "Access", "Messaging", "Inbox", "Retention", "Disposition", "Requests", "Zstd", "Timestamping", "Checkpoints", "Workers", "Exports", "Deadlines", "DemoData", "ExportSources", "Transfers", "WebhookRelay"}
 HTTP_SERVING = re.compile(r"^Hummingbird")
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))

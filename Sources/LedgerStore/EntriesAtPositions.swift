@@ -56,21 +56,13 @@ extension LedgerStore {
     func entryRows(ledger: LedgerRef, positions: [Int64]) async throws -> [RawEntryRow] {
         guard !positions.isEmpty else { return [] }
         let query: PostgresQuery = """
-            SELECT e.position, e.event_id, e.stream, e.event_type, e.occurred_at_us, e.recorded_at_us, e.actor, e.dedupe_key,
-                   e.header, e.payload_commitment, e.prev_hash, e.entry_hash,
-                   p.data_key_id, p.sealed,
-                   d.data_key_id, d.authorised_by_position, a.event_type, a.header
+            SELECT \(unescaped: EntryPages.rowColumns)
             FROM unnest(\(positions)::int8[]) AS wanted(position)
             JOIN ledger_entries e ON e.ledger_id = \(ledger.id) AND e.position = wanted.position
             LEFT JOIN LATERAL (
                 SELECT p.data_key_id, p.sealed FROM ledger_payloads p
                 WHERE p.ledger_id = e.ledger_id AND p.position = e.position OFFSET 0) p ON true
-            LEFT JOIN LATERAL (
-                SELECT d.data_key_id, d.authorised_by_position FROM payload_destructions d
-                WHERE d.ledger_id = e.ledger_id AND d.position = e.position OFFSET 0) d ON true
-            LEFT JOIN LATERAL (
-                SELECT a.event_type, a.header FROM ledger_entries a
-                WHERE a.ledger_id = e.ledger_id AND a.position = d.authorised_by_position OFFSET 0) a ON true
+            \(unescaped: EntryPages.destructionJoins)
             ORDER BY e.position
             """
         var rows: [RawEntryRow] = []

@@ -36,22 +36,14 @@ enum EntryPages {
     ) async throws -> [RawEntryRow] {
         let upper = through ?? Int64.max
         let query: PostgresQuery = """
-            SELECT e.position, e.event_id, e.stream, e.event_type, e.occurred_at_us, e.recorded_at_us, e.actor, e.dedupe_key,
-                   e.header, e.payload_commitment, e.prev_hash, e.entry_hash,
-                   p.data_key_id, p.sealed,
-                   d.data_key_id, d.authorised_by_position, a.event_type, a.header
+            SELECT \(unescaped: rowColumns)
             FROM ledger_entries e
             LEFT JOIN LATERAL (
                 SELECT p.data_key_id, p.sealed FROM ledger_payloads p
                 WHERE p.ledger_id = e.ledger_id AND p.position = e.position
                   AND (\(payloadTypes)::text[] IS NULL OR e.event_type = ANY(\(payloadTypes)::text[]))
                 OFFSET 0) p ON true
-            LEFT JOIN LATERAL (
-                SELECT d.data_key_id, d.authorised_by_position FROM payload_destructions d
-                WHERE d.ledger_id = e.ledger_id AND d.position = e.position OFFSET 0) d ON true
-            LEFT JOIN LATERAL (
-                SELECT a.event_type, a.header FROM ledger_entries a
-                WHERE a.ledger_id = e.ledger_id AND a.position = d.authorised_by_position OFFSET 0) a ON true
+            \(unescaped: destructionJoins)
             WHERE e.ledger_id = \(ledger.id) AND e.position > \(after) AND e.position <= \(upper)
               AND (\(stream)::text IS NULL OR e.stream = \(stream))
               AND (\(eventTypes)::text[] IS NULL OR e.event_type = ANY(\(eventTypes)::text[]))
@@ -90,6 +82,25 @@ enum EntryPages {
     /// A whole row: the entry (``storedEntry(_:ledger:)``), then `data_key_id, sealed` of its
     /// payload and `data_key_id, authorised_by_position, event_type, header` of its destruction
     /// and authority.
+    /// The columns of a ``RawEntryRow``, in the order ``rawRow(_:ledger:)`` decodes them, from
+    /// `e` (the entry), `p` (its payload), `d` (its destruction) and `a` (the destruction's
+    /// authorising entry).
+    static let rowColumns = """
+        e.position, e.event_id, e.stream, e.event_type, e.occurred_at_us, e.recorded_at_us, e.actor, e.dedupe_key,
+        e.header, e.payload_commitment, e.prev_hash, e.entry_hash, p.data_key_id, p.sealed,
+        d.data_key_id, d.authorised_by_position, a.event_type, a.header
+        """
+
+    /// The joins of `d` and `a` (``rowColumns``) to an entry `e`, each by the primary key.
+    static let destructionJoins = """
+        LEFT JOIN LATERAL (
+            SELECT d.data_key_id, d.authorised_by_position FROM payload_destructions d
+            WHERE d.ledger_id = e.ledger_id AND d.position = e.position OFFSET 0) d ON true
+        LEFT JOIN LATERAL (
+            SELECT a.event_type, a.header FROM ledger_entries a
+            WHERE a.ledger_id = e.ledger_id AND a.position = d.authorised_by_position OFFSET 0) a ON true
+        """
+
     static func rawRow(_ r: PostgresRandomAccessRow, ledger: String) throws -> RawEntryRow {
         var destruction: RawEntryRow.Destruction?
         if let keyID = try r[14].decode(Int64?.self), let by = try r[15].decode(Int64?.self) {

@@ -1,4 +1,5 @@
 import Foundation
+public import KeyLookups
 public import Ledger
 public import Logging
 import NIOConcurrencyHelpers
@@ -18,6 +19,9 @@ public final class LedgerStore: Service, Sendable {
     /// no reader or worker holding connections can starve appends. The same client as
     /// ``client`` unless one was given; whoever created it runs it.
     public let appendClient: PostgresClient
+    /// The pool of reads by key whose plans are kept (``lookUp(_:)``); nil when none was given,
+    /// and those reads are then planned on every call on ``client``. Whoever created it runs its client.
+    public let keyLookups: KeyLookupPool?
     public let keyRing: DataKeyRing
     public let logger: Logger
     public let limits: AppendLimits
@@ -36,12 +40,14 @@ public final class LedgerStore: Service, Sendable {
     /// - Parameters:
     ///   - client: the pool for reads (and for appends too when `appendClient` is nil).
     ///   - appendClient: a pool of its own for the append path (``appendClient``), run by the caller.
+    ///   - keyLookups: the pool of kept plans (``keyLookups``), its client run by the caller.
     public init(
-        client: PostgresClient, appendClient: PostgresClient? = nil, masterKey: MasterKey?, limits: AppendLimits = AppendLimits(),
-        logger: Logger
+        client: PostgresClient, appendClient: PostgresClient? = nil, keyLookups: KeyLookupPool? = nil, masterKey: MasterKey?,
+        limits: AppendLimits = AppendLimits(), logger: Logger
     ) {
         self.client = client
         self.appendClient = appendClient ?? client
+        self.keyLookups = keyLookups
         self.keyRing = DataKeyRing(client: appendClient ?? client, masterKey: masterKey, logger: logger)
         self.masterKey = masterKey
         self.logger = logger

@@ -55,7 +55,7 @@ public enum LedgerStoreError: Error, CustomStringConvertible, Sendable {
 
 extension Error {
     /// The SQLSTATE of a PostgreSQL server error, if this is one.
-    var sqlState: String? {
+    public var sqlState: String? {
         if let error = self as? PSQLError { return error.serverInfo?[.sqlState] }
         if let error = self as? PostgresTransactionError {
             return (error.closureError ?? error.commitError ?? error.beginError)?.sqlState
@@ -73,7 +73,7 @@ extension Error {
     }
 
     /// The server's message, for logs and error texts (no binds, no secrets).
-    var serverMessage: String {
+    public var serverMessage: String {
         if let error = self as? PSQLError, let message = error.serverInfo?[.message] {
             return message
         }

@@ -3,6 +3,7 @@ public import Ledger
 public import LedgerStore
 public import Logging
 public import PostgresNIO
+public import SchemaMigrator
 
 /// The database and keys a command runs with, resolved from the environment:
 ///

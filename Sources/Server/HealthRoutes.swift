@@ -1,6 +1,7 @@
 public import Hummingbird
 public import LedgerStore
 import Logging
+import SchemaMigrator
 
 /// What `/readyz` reports.
 public struct ReadinessReport: Sendable, Codable {

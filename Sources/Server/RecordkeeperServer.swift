@@ -4,12 +4,14 @@ import Classification
 import Foundation
 public import Hummingbird
 import Inbox
+import KeyLookups
 public import LedgerStore
 public import Logging
 import Messaging
 import OpenAPIHummingbird
 public import PostgresNIO
 public import Requests
+public import SchemaMigrator
 public import ServiceLifecycle
 import Web
 import WebFoundation
@@ -121,6 +123,7 @@ public enum RecordkeeperServer {
         }
         var services: [any Service] = [client, store]
         if store.appendClient !== client { services.insert(store.appendClient, at: 1) }
+        if let lookups = store.keyLookups?.client { services.insert(lookups, at: 1) }
         services.append(CredentialChangeListener(watch: credentials, client: store.client, logger: logger))
         if let whatsApp {
             router.addWhatsAppWebhookRoutes(settings: whatsApp, store: store, logger: logger, relays: relays)

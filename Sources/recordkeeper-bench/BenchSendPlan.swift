@@ -2,6 +2,7 @@ import Access
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import KeyLookups
 import Ledger
 import LedgerStore
 import Logging
@@ -10,6 +11,7 @@ import NIOCore
 import NIOHTTP1
 import PostgresNIO
 import RecordkeeperRuntime
+import SchemaMigrator
 import Server
 import WhatsApp
 import Workers
@@ -49,7 +51,10 @@ struct BenchSendPlan: Sendable {
         _ = try await withLedgerStore(runtime, maximumConnections: 2, logger: logger) { try await $0.ledger(named: ledger) }
         // The database pool of `serve` (its default size).
         let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
-        let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
+        let lookups = KeyLookupPool(
+            client: PostgresClient(
+                configuration: KeyLookupPool.configuration(try runtime.service.clientConfiguration(maximumConnections: 8)), backgroundLogger: logger))
+        let store = LedgerStore(client: client, keyLookups: lookups, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
         let migrations = runtime.migrations
         let received = NIOLockedValueBox(0)
         let graphAnnouncer = BenchIngest.portAnnouncer()

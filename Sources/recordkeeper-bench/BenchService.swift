@@ -1,5 +1,6 @@
 import Access
 import Foundation
+import KeyLookups
 import LedgerStore
 import Logging
 import PostgresNIO
@@ -31,7 +32,10 @@ struct BenchService: Sendable {
         let secret = SystemRandomNumberGenerator.randomHex(24)
         _ = try await withLedgerStore(runtime, maximumConnections: 2, logger: logger) { try await $0.ledger(named: ledger) }
         let client = PostgresClient(configuration: try runtime.service.clientConfiguration(), backgroundLogger: logger)
-        let store = LedgerStore(client: client, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
+        let lookups = KeyLookupPool(
+            client: PostgresClient(
+                configuration: KeyLookupPool.configuration(try runtime.service.clientConfiguration(maximumConnections: 8)), backgroundLogger: logger))
+        let store = LedgerStore(client: client, keyLookups: lookups, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
         var quiet = logger
         quiet.logLevel = .warning
         var webhook = WhatsAppWebhookSettings(verifyToken: nil, secrets: [.init(app: "bench", secret: secret)], ledger: ledger)

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdTesting
 import LedgerStore
+import SchemaMigrator
 import Server
 import ServiceTestSupport
 import TestSupport

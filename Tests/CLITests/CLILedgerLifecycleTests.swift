@@ -1,5 +1,6 @@
 import Foundation
 import LedgerStore
+import SchemaMigrator
 import ServiceTestSupport
 import TestSupport
 import Testing

@@ -4,6 +4,7 @@ import TestSupport
 import Testing
 
 @testable import LedgerStore
+@testable import SchemaMigrator
 
 /// The service role's privileges come from one definition, `Migrations/repeatable/grants.sql`,
 /// re-applied by every migrate; a migrated database holds no benchmark object (migration 15).

@@ -4,6 +4,7 @@ import TestSupport
 import Testing
 
 @testable import LedgerStore
+@testable import SchemaMigrator
 
 @Suite("Migrations")
 struct MigrationTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import LedgerStore
+@testable import SchemaMigrator
 
 @Suite("Splitting migration files into statements")
 struct SQLScriptTests {

@@ -1,6 +1,7 @@
 import Classification
 import Events
 import Foundation
+import KeyLookups
 import Ledger
 import LedgerStore
 import PostgresNIO
@@ -9,8 +10,9 @@ import RecordkeeperCore
 extension ConversationQueries {
     /// A conversation's messages in ledger order, with their content read from the ledger.
     ///
-    /// Two statements whatever the page's size: the conversation with the page's metadata, then
-    /// every payload of the page (``LedgerStore/LedgerStore/records(ledger:positions:)``).
+    /// Two statements whatever the page's size, both key lookups whose plans are kept
+    /// (``LedgerStore/LedgerStore/lookUp(_:)``): the conversation with the page's metadata, then
+    /// every payload of the page (``LedgerStore/LedgerStore/records(ledger:entries:)``).
     /// - Returns: nil if there is no such conversation.
     /// - Throws: ``ConversationQueryError/invalidCursor``.
     public func messages(ledger name: String, conversation id: String, limit: Int = 50, cursor: String? = nil) async throws -> TimelinePage? {
@@ -26,7 +28,7 @@ extension ConversationQueries {
             rows.removeLast()
             next = rows.last.map { OpaqueToken.cursor(kind: "messages", [String($0.position)]) }
         }
-        let records = try await store.records(ledger: ledger, positions: rows.map(\.position))
+        let records = try await store.records(ledger: ledger, entries: rows.map { ($0.position, $0.stream) })
         let items = rows.map { row in
             TimelineItem(
                 position: row.position, stream: row.stream, messageID: row.messageID, direction: row.direction, messageType: row.messageType,
@@ -66,34 +68,56 @@ extension ConversationQueries {
     /// The conversation of `id` (its id or any stream merged into it) and up to `limit + 1` of its
     /// messages after position `after`, in one statement; nil if there is no such conversation.
     private func page(ledger: LedgerRef, conversation id: String, after: Int64, limit: Int) async throws -> [TimelineRow]? {
-        let rows = try await store.client.query(
-            """
-            SELECT m.position, m.stream, m.message_id, m.direction, m.message_type, m.occurred_at_us, m.status, m.status_at_us,
-                   m.request_id, m.error_code, c.category::int4, c.source, c.reasons
-            FROM conversation_streams s
-            LEFT JOIN LATERAL (
-                SELECT m.position, m.stream, m.message_id, m.direction, m.message_type, m.occurred_at_us, m.status, m.status_at_us,
-                       m.request_id, m.error_code
-                FROM conversation_messages m
-                WHERE m.ledger_id = s.ledger_id AND m.conversation_id = s.conversation_id AND m.position > \(after)
-                ORDER BY m.position LIMIT \(limit + 1)) m ON true
-            LEFT JOIN message_classifications c ON c.ledger_id = s.ledger_id AND c.message_position = m.position AND c.state = 'classified'
-            WHERE s.ledger_id = \(ledger.id) AND s.stream = \(id)
-            ORDER BY m.position
-            """, logger: store.logger)
-        var found = false
-        var page: [TimelineRow] = []
-        for try await row in rows {
-            // One row with no message: the conversation exists, the page is empty.
-            found = true
-            if let timelineRow = try TimelineRow(row) { page.append(timelineRow) }
-        }
-        return found ? page : nil
+        let rows = try await store.lookUp(TimelinePageStatement(ledgerID: ledger.id, stream: id, after: after, limit: Int64(limit + 1)))
+        // One row with no message: the conversation exists, the page is empty.
+        return rows.isEmpty ? nil : rows.compactMap { $0 }
     }
 }
 
+/// A conversation (by any of its streams) and a page of its messages after a position, with
+/// their classifications, each table reached through an index bound on all its columns (the
+/// messages' timeline index from the position on).
+struct TimelinePageStatement: KeyLookup {
+    static let name = "recordkeeper_timeline_page_v1"
+    static let plannedOn = ["conversation_streams", "conversation_messages"]
+    static let sql = """
+        SELECT m.position, m.stream, m.message_id, m.direction, m.message_type, m.occurred_at_us, m.status, m.status_at_us,
+               m.request_id, m.error_code, c.category::int4, c.source, c.reasons
+        FROM conversation_streams s
+        LEFT JOIN LATERAL (
+            SELECT m.position, m.stream, m.message_id, m.direction, m.message_type, m.occurred_at_us, m.status, m.status_at_us,
+                   m.request_id, m.error_code
+            FROM conversation_messages m
+            WHERE m.ledger_id = s.ledger_id AND m.conversation_id = s.conversation_id AND m.position > $3::int8
+            ORDER BY m.position LIMIT $4::int8) m ON true
+        LEFT JOIN LATERAL (
+            SELECT c.category, c.source, c.reasons FROM message_classifications c
+            WHERE c.ledger_id = s.ledger_id AND c.message_position = m.position AND c.state = 'classified' OFFSET 0) c ON true
+        WHERE s.ledger_id = $1::int4 AND s.stream = $2::text
+        ORDER BY m.position
+        """
+    /// A page row: nil for the one row of a conversation with no message on the page.
+    typealias Row = TimelineRow?
+
+    var ledgerID: Int32
+    var stream: String
+    var after: Int64
+    var limit: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(ledgerID)
+        bindings.append(stream)
+        bindings.append(after)
+        bindings.append(limit)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try TimelineRow(row) }
+}
+
 /// One message of a timeline page as the `conversations` projection holds it (no content).
-private struct TimelineRow {
+struct TimelineRow: Sendable {
     var position: Int64
     var stream: String
     var messageID: String

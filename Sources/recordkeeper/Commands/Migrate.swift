@@ -2,6 +2,7 @@ import ArgumentParser
 import LedgerStore
 import Logging
 import RecordkeeperRuntime
+import SchemaMigrator
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import Checkpoints
 import Foundation
+import KeyLookups
 import Ledger
 import LedgerStore
 import Logging
@@ -38,8 +39,14 @@ struct ServiceProcess {
         // The append path has connections of its own: no worker or reader can starve it.
         let appendClient = PostgresClient(
             configuration: try runtime.service.clientConfiguration(maximumConnections: configuration.appendConnections), backgroundLogger: logger)
+        // Reads by key whose plans are kept, on sessions steered so that they stay right.
+        let keyLookups = KeyLookupPool(
+            client: PostgresClient(
+                configuration: KeyLookupPool.configuration(try runtime.service.clientConfiguration(maximumConnections: configuration.keyLookupConnections)),
+                backgroundLogger: logger))
         let store = LedgerStore(
-            client: client, appendClient: appendClient, masterKey: runtime.masterKey, limits: Runtime.appendLimits(), logger: logger)
+            client: client, appendClient: appendClient, keyLookups: keyLookups, masterKey: runtime.masterKey, limits: Runtime.appendLimits(),
+            logger: logger)
         logger.notice(
             "recordkeeper \(role) starting",
             metadata: [
@@ -60,6 +67,6 @@ struct ServiceProcess {
 
     /// The database clients and the store, which every other service of the process uses.
     var databaseServices: [any Service] {
-        store.appendClient === client ? [client, store] : [client, store.appendClient, store]
+        [client] + [store.appendClient].filter { $0 !== client } + [store.keyLookups?.client].compactMap { $0 } + [store]
     }
 }

@@ -24,6 +24,8 @@ struct RecordkeeperConfiguration {
     var workers: WorkerSet.Settings
     /// Connections of the append path's own pool (`RECORDKEEPER_APPEND_CONNECTIONS`, default 4).
     var appendConnections: Int
+    /// Connections of the key-lookup pool, reads whose plans are kept (`RECORDKEEPER_LOOKUP_CONNECTIONS`, default 8).
+    var keyLookupConnections: Int
     /// `/healthz` fails once an append has waited this long (`RECORDKEEPER_APPEND_STALL_SECONDS`, default 60).
     var appendStallLimit: Duration
 
@@ -63,6 +65,7 @@ struct RecordkeeperConfiguration {
             staff: attempt { try StaffSettings.fromEnvironment(env) } ?? StaffSettings(),
             analytics: attempt { try AnalyticsSettings.fromEnvironment(env) } ?? AnalyticsSettings(), workers: workers,
             appendConnections: number("RECORDKEEPER_APPEND_CONNECTIONS", default: 4),
+            keyLookupConnections: number("RECORDKEEPER_LOOKUP_CONNECTIONS", default: 8),
             appendStallLimit: .seconds(number("RECORDKEEPER_APPEND_STALL_SECONDS", default: 60)))
         guard problems.isEmpty else {
             throw SettingsError(

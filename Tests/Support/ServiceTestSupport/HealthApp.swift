@@ -2,9 +2,10 @@ import Foundation
 import Hummingbird
 package import HummingbirdTesting
 package import Ledger
-package import LedgerStore
+import LedgerStore
 import NIOCore
 import PostgresNIO
+package import SchemaMigrator
 package import Server
 import TestSupport
 import Workers

@@ -3,6 +3,7 @@ public import Ledger
 public import LedgerStore
 public import Logging
 public import PostgresNIO
+public import SchemaMigrator
 
 /// The tests' logger: errors only, so that a failing run's output stays readable.
 public let testLogger: Logger = {

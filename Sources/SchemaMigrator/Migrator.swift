@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 import Ledger
+import LedgerStore
 public import Logging
 public import PostgresNIO
 
